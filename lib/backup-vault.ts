@@ -1,0 +1,388 @@
+import { ArnFormat, Duration, RemovalPolicy, Resource, Stack, Validations } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import {
+  checkAccountId,
+  checkPattern,
+  ORGANIZATION_ID_PATTERN,
+  ValidationError,
+} from './private/validation';
+import { VaultLock } from './vault-lock';
+
+/**
+ * A backup vault, created here or referenced from another stack, account or region.
+ */
+export interface IBackupVault extends backup.IBackupVault {
+  /**
+   * The vault lock of this vault, when known. Recovery plans use it to check at synth time
+   * that the retention of every rule and copy that targets the vault lies inside the lock range.
+   *
+   * @default - unknown: retention is not checked against a lock
+   */
+  readonly lock?: VaultLock;
+}
+
+/** Attributes of a vault defined elsewhere (for example the backup account's vault). */
+export interface BackupVaultAttributes {
+  /** ARN of the vault, e.g. `arn:aws:backup:us-east-1:222222222222:backup-vault:central`. */
+  readonly backupVaultArn: string;
+
+  /**
+   * The lock of that vault, so that rules and copies targeting it are checked against its range.
+   *
+   * @default - unknown: retention is not checked
+   */
+  readonly lock?: VaultLock;
+}
+
+/** Props of a BackupVault. */
+export interface BackupVaultProps {
+  /**
+   * Physical name of the vault. Give one when another account must reference the vault
+   * (CloudFormation exports cannot cross accounts). 2-50 letters, digits, hyphens or underscores.
+   *
+   * @default - a name generated from the construct path
+   */
+  readonly backupVaultName?: string;
+
+  /**
+   * Key that encrypts the recovery points of resources that AWS Backup fully manages.
+   *
+   * @default - a new customer-managed KMS key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Vault Lock: the retention range every recovery point must respect.
+   *
+   * @default - no lock
+   */
+  readonly lock?: VaultLock;
+
+  /**
+   * The only principal allowed to delete recovery points or change their lifecycle.
+   * Everyone else, the account root included, is denied by the vault access policy.
+   * Keep the role's trust policy tight (MFA, a separate account) and alarm on its use.
+   *
+   * @default - no one may delete recovery points or change their lifecycle
+   */
+  readonly breakGlassRole?: iam.IRole;
+
+  /**
+   * Accounts allowed to copy recovery points into this vault (`backup:CopyIntoBackupVault`).
+   * This is the receiving side of a cross-account copy; both accounts must belong to one AWS Organization.
+   *
+   * @default - no account-based copy permission
+   */
+  readonly copySourceAccounts?: string[];
+
+  /**
+   * Organization whose accounts may copy recovery points into this vault, e.g. `o-a1b2c3d4e5`.
+   *
+   * @default - no organization-based copy permission
+   */
+  readonly copySourceOrganizationId?: string;
+
+  /**
+   * Topic that receives AWS Backup notifications about failed jobs of this vault.
+   *
+   * @default - a new topic encrypted with a customer-managed KMS key, TLS-only
+   */
+  readonly notificationTopic?: sns.ITopic;
+
+  /**
+   * Whether the vault sends job notifications to SNS at all.
+   *
+   * @default true
+   */
+  readonly notifications?: boolean;
+
+  /**
+   * What happens to the vault (and its key, when created here) when it leaves the stack.
+   * A vault that still holds recovery points cannot be deleted.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Vault events AWS Backup publishes for us. Backup and restore jobs only have a COMPLETED event
+ * whose `State` message attribute tells success from failure, so failures are selected with the
+ * subscription filter policy from `BackupVault.failureFilterPolicy()`.
+ */
+const FAILURE_EVENTS = [
+  backup.BackupVaultEvents.BACKUP_JOB_COMPLETED,
+  backup.BackupVaultEvents.COPY_JOB_FAILED,
+  backup.BackupVaultEvents.RESTORE_JOB_COMPLETED,
+  backup.BackupVaultEvents.S3_BACKUP_OBJECT_FAILED,
+  backup.BackupVaultEvents.S3_RESTORE_OBJECT_FAILED,
+];
+
+const VAULT_NAME_PATTERN = /^[a-zA-Z0-9\-_]{2,50}$/;
+
+abstract class BackupVaultBase extends Resource implements IBackupVault {
+  public abstract readonly backupVaultName: string;
+  public abstract readonly backupVaultArn: string;
+  public abstract readonly lock?: VaultLock;
+
+  public get backupVaultRef(): backup.BackupVaultReference {
+    return { backupVaultName: this.backupVaultName, backupVaultArn: this.backupVaultArn };
+  }
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.backupVaultArn] });
+  }
+}
+
+/**
+ * An AWS Backup vault with safe defaults for a backup-and-DR account:
+ *
+ * - encrypted with a customer-managed KMS key (rotation on) unless one is given;
+ * - an access policy that denies deleting recovery points and changing their lifecycle to
+ *   everyone but an optional break-glass role;
+ * - an optional Vault Lock (`VaultLock.governance` / `VaultLock.compliance`);
+ * - an allow-list of accounts and/or an organization that may copy into the vault;
+ * - SNS notifications for failed backup, copy and restore jobs only;
+ * - retained when removed from the stack.
+ */
+export class BackupVault extends BackupVaultBase {
+  /**
+   * Reference a vault by ARN, e.g. the backup account's vault as a copy target.
+   */
+  public static fromBackupVaultArn(scope: Construct, id: string, backupVaultArn: string): IBackupVault {
+    return BackupVault.fromBackupVaultAttributes(scope, id, { backupVaultArn });
+  }
+
+  /**
+   * Reference a vault of this stack's account and region by name.
+   */
+  public static fromBackupVaultName(scope: Construct, id: string, backupVaultName: string): IBackupVault {
+    checkPattern('backupVaultName', backupVaultName, VAULT_NAME_PATTERN,
+      'vault names are 2-50 letters, digits, hyphens or underscores', 'central-vault', scope);
+    const backupVaultArn = Stack.of(scope).formatArn({
+      service: 'backup',
+      resource: 'backup-vault',
+      resourceName: backupVaultName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    return BackupVault.fromBackupVaultAttributes(scope, id, { backupVaultArn });
+  }
+
+  /**
+   * Reference a vault defined elsewhere, with its lock when known so retention can be checked.
+   */
+  public static fromBackupVaultAttributes(scope: Construct, id: string, attrs: BackupVaultAttributes): IBackupVault {
+    const parsed = Stack.of(scope).splitArn(attrs.backupVaultArn, ArnFormat.COLON_RESOURCE_NAME);
+    if (parsed.service !== 'backup' || parsed.resource !== 'backup-vault' || !parsed.resourceName) {
+      throw new ValidationError(
+        `backupVaultArn '${attrs.backupVaultArn}' is not a backup vault ARN ` +
+          "(e.g. 'arn:aws:backup:us-east-1:222222222222:backup-vault:central')",
+        scope,
+      );
+    }
+    class Import extends BackupVaultBase {
+      public readonly backupVaultName = parsed.resourceName!;
+      public readonly backupVaultArn = attrs.backupVaultArn;
+      public readonly lock = attrs.lock;
+    }
+    return new Import(scope, id, { account: parsed.account, region: parsed.region });
+  }
+
+  /**
+   * SNS subscription filter that keeps only the failure notifications of a vault:
+   * messages whose `State` attribute is anything but `COMPLETED`.
+   * Use it on every subscription to `notificationTopic` that should see failures only.
+   */
+  public static failureFilterPolicy(): { [attribute: string]: sns.SubscriptionFilter } {
+    return { State: sns.SubscriptionFilter.stringFilter({ denylist: ['COMPLETED'] }) };
+  }
+
+  public readonly backupVaultName: string;
+  public readonly backupVaultArn: string;
+  public readonly lock?: VaultLock;
+
+  /** The key that encrypts the vault. */
+  public readonly encryptionKey: kms.IKey;
+
+  /**
+   * The topic receiving failure notifications.
+   *
+   * @default - undefined when `notifications` is false
+   */
+  public readonly notificationTopic?: sns.ITopic;
+
+  /** The aws-cdk-lib vault this construct configures. */
+  private readonly vault: backup.BackupVault;
+
+  constructor(scope: Construct, id: string, props: BackupVaultProps = {}) {
+    super(scope, id, { physicalName: props.backupVaultName });
+
+    checkPattern('backupVaultName', props.backupVaultName, VAULT_NAME_PATTERN,
+      'vault names are 2-50 letters, digits, hyphens or underscores', 'central-vault', this);
+    for (const account of props.copySourceAccounts ?? []) {
+      checkAccountId('copySourceAccounts', account, this);
+    }
+    checkPattern('copySourceOrganizationId', props.copySourceOrganizationId, ORGANIZATION_ID_PATTERN,
+      "an organization id is 'o-' followed by 10-32 lowercase letters or digits", 'o-a1b2c3d4e5', this);
+    if (props.notifications === false && props.notificationTopic) {
+      throw new ValidationError(
+        'notificationTopic is set but notifications is false; remove notificationTopic or set notifications to true',
+        this,
+      );
+    }
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.lock = props.lock;
+    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: `Encrypts the recovery points of backup vault ${this.node.path}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+
+    if (props.notifications !== false) {
+      this.notificationTopic = props.notificationTopic ?? this.createNotificationTopic(removalPolicy);
+    }
+
+    this.vault = new backup.BackupVault(this, 'Resource', {
+      backupVaultName: props.backupVaultName,
+      encryptionKey: this.encryptionKey,
+      notificationTopic: this.notificationTopic,
+      notificationEvents: this.notificationTopic ? FAILURE_EVENTS : undefined,
+      removalPolicy,
+    });
+    if (props.lock) {
+      // Rendered on the L1: the L2 rejects maxRetention == minRetention, which AWS Backup accepts.
+      const cfn = this.vault.node.defaultChild as backup.CfnBackupVault;
+      cfn.lockConfiguration = {
+        minRetentionDays: props.lock.minRetention.toDays(),
+        maxRetentionDays: props.lock.maxRetention?.toDays(),
+        changeableForDays: props.lock.changeableFor?.toDays(),
+      };
+    }
+
+    this.backupVaultName = this.vault.backupVaultName;
+    this.backupVaultArn = this.vault.backupVaultArn;
+
+    this.denyRecoveryPointChanges(props.breakGlassRole);
+    this.allowCopyFrom(props.copySourceAccounts ?? [], props.copySourceOrganizationId);
+  }
+
+  /** Adds a statement to the vault access policy. */
+  public addToAccessPolicy(statement: iam.PolicyStatement): void {
+    this.vault.addToAccessPolicy(statement);
+  }
+
+  /**
+   * Subscribes an email address to the failure notifications of this vault
+   * (filtered with `failureFilterPolicy()`). Returns the subscription.
+   */
+  public addFailureEmail(id: string, emailAddress: string): sns.Subscription {
+    if (!this.notificationTopic) {
+      throw new ValidationError(
+        `addFailureEmail('${id}') needs notifications; remove notifications: false from the vault props`,
+        this,
+      );
+    }
+    const subscription = new sns.Subscription(this, id, {
+      topic: this.notificationTopic,
+      protocol: sns.SubscriptionProtocol.EMAIL,
+      endpoint: emailAddress,
+      filterPolicy: BackupVault.failureFilterPolicy(),
+    });
+    Validations.of(subscription).acknowledge({
+      id: 'Serverless-SNSRedrivePolicy',
+      reason: 'Email subscription: SNS retries delivery to the mail server; a dead-letter queue for an email '
+        + "endpoint would hold notices no one reads. Failed deliveries show in the topic's NumberOfNotificationsFailed metric.",
+    });
+    return subscription;
+  }
+
+  /**
+   * An AWS/Backup metric of this vault (dimension `BackupVaultName`).
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Backup',
+      metricName,
+      dimensionsMap: { BackupVaultName: this.backupVaultName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.hours(1),
+      ...props,
+    });
+  }
+
+  /** Number of backup jobs into this vault that failed. */
+  public metricBackupJobsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('NumberOfBackupJobsFailed', props);
+  }
+
+  /** Number of copy jobs of this vault that failed. */
+  public metricCopyJobsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('NumberOfCopyJobsFailed', props);
+  }
+
+  /** Number of restore jobs from this vault that failed. */
+  public metricRestoreJobsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('NumberOfRestoreJobsFailed', props);
+  }
+
+  private createNotificationTopic(removalPolicy: RemovalPolicy): sns.Topic {
+    const key = new kms.Key(this, 'NotificationKey', {
+      description: `Encrypts failure notifications of backup vault ${this.node.path}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    // AWS Backup publishes to the encrypted topic, so it must be able to use the key.
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowBackupToPublishEncrypted',
+      principals: [new iam.ServicePrincipal('backup.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
+    const topic = new sns.Topic(this, 'NotificationTopic', {
+      displayName: 'AWS Backup failed jobs',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    return topic;
+  }
+
+  private denyRecoveryPointChanges(breakGlassRole: iam.IRole | undefined): void {
+    this.addToAccessPolicy(new iam.PolicyStatement({
+      sid: 'DenyRecoveryPointDeletionAndLifecycleChange',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
+      resources: ['*'],
+      conditions: breakGlassRole
+        ? { ArnNotEquals: { 'aws:PrincipalArn': breakGlassRole.roleArn } }
+        : undefined,
+    }));
+  }
+
+  private allowCopyFrom(accounts: string[], organizationId: string | undefined): void {
+    if (accounts.length > 0) {
+      this.addToAccessPolicy(new iam.PolicyStatement({
+        sid: 'AllowCopyFromSourceAccounts',
+        principals: accounts.map((account) => new iam.AccountPrincipal(account)),
+        actions: ['backup:CopyIntoBackupVault'],
+        resources: ['*'],
+      }));
+    }
+    if (organizationId) {
+      this.addToAccessPolicy(new iam.PolicyStatement({
+        sid: 'AllowCopyFromOrganization',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['backup:CopyIntoBackupVault'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+      }));
+    }
+  }
+}

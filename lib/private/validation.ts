@@ -1,0 +1,98 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * The one error type our constructs throw for bad input at synth time.
+ *
+ * Messages name the prop, show the bad value, the allowed range and the fix, e.g.
+ * `backupWindow '03:00-03:10' is 10 minutes; RDS requires at least 30 (e.g. '03:00-03:30')`.
+ * When a scope is given, its construct path is prefixed so the user can find the offending construct.
+ */
+export class ValidationError extends Error {
+  constructor(message: string, scope?: IConstruct) {
+    super(scope ? `${scope.node.path}: ${message}` : message);
+    this.name = 'ValidationError';
+    Object.setPrototypeOf(this, ValidationError.prototype);
+  }
+}
+
+/** True when the value cannot be checked at synth time (a token, or a Duration built from one). */
+export function isUnresolved(value: string | number | Duration | undefined): boolean {
+  if (value === undefined) {
+    return false;
+  }
+  if (value instanceof Duration) {
+    return value.isUnresolved();
+  }
+  return Token.isUnresolved(value);
+}
+
+/**
+ * Whole days of a Duration, or a ValidationError naming the prop when it is not a whole number of days.
+ * Callers skip unresolved durations before calling.
+ */
+export function wholeDays(prop: string, value: Duration, scope?: IConstruct): number {
+  const days = value.toHours() / 24;
+  if (!Number.isInteger(days)) {
+    throw new ValidationError(
+      `${prop} is ${value.toHumanString()}, which is not a whole number of days; use Duration.days(${Math.max(1, Math.round(days))})`,
+      scope,
+    );
+  }
+  return days;
+}
+
+/**
+ * Checks that an integer lies in [min, max]. Unresolved tokens are skipped.
+ * `unit` is appended to numbers in the message ("days", "minutes").
+ */
+export function checkRange(
+  prop: string,
+  value: number | undefined,
+  min: number,
+  max: number,
+  unit: string,
+  scope?: IConstruct,
+): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const fix = value < min ? min : max;
+    throw new ValidationError(
+      `${prop} is ${value} ${unit}; allowed range is ${min}-${max} ${unit} (e.g. ${fix})`,
+      scope,
+    );
+  }
+}
+
+/** Checks a string against a pattern. Unresolved tokens are skipped. */
+export function checkPattern(
+  prop: string,
+  value: string | undefined,
+  pattern: RegExp,
+  description: string,
+  example: string,
+  scope?: IConstruct,
+): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!pattern.test(value)) {
+    throw new ValidationError(`${prop} '${value}' is invalid: ${description} (e.g. '${example}')`, scope);
+  }
+}
+
+/** A 12-digit AWS account id. */
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+
+/** An AWS Organizations organization id. */
+export const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
+
+/** An IAM role ARN in any partition. */
+export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/;
+
+/** Checks a 12-digit account id (tokens skipped). */
+export function checkAccountId(prop: string, value: string, scope?: IConstruct): void {
+  checkPattern(prop, value, ACCOUNT_ID_PATTERN, 'an AWS account id is exactly 12 digits', '123456789012', scope);
+}

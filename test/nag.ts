@@ -1,0 +1,55 @@
+import { IConstruct } from 'constructs';
+import {
+  AwsSolutionsChecks,
+  HIPAASecurityChecks,
+  NagPack,
+  NIST80053R5Checks,
+  PCIDSS321Checks,
+  ServerlessChecks,
+} from 'cdk-nag';
+
+/** The five cdk-nag packs every stack of this project must pass. */
+export function nagPacks(): NagPack[] {
+  return [
+    new AwsSolutionsChecks(),
+    new HIPAASecurityChecks(),
+    new NIST80053R5Checks(),
+    new PCIDSS321Checks(),
+    new ServerlessChecks(),
+  ];
+}
+
+/** One unacknowledged finding: `<rule id> at <construct path>`. */
+export interface NagFinding {
+  readonly pack: string;
+  readonly rule: string;
+  readonly path: string;
+  readonly description: string;
+}
+
+/**
+ * Runs the five packs over a construct tree (a stack or an app) and returns every unacknowledged
+ * finding, warnings included. The tree must be complete (call after the stack is built).
+ */
+export function nagFindings(scope: IConstruct): NagFinding[] {
+  const findings: NagFinding[] = [];
+  for (const pack of nagPacks()) {
+    const report = pack.validateScope(scope);
+    for (const violation of report.violations) {
+      for (const resource of violation.violatingResources) {
+        findings.push({
+          pack: pack.readPackName,
+          rule: violation.ruleName,
+          path: resource.constructPath ?? '(unknown)',
+          description: violation.description,
+        });
+      }
+    }
+  }
+  return findings;
+}
+
+/** Human-readable list for a failing assertion. */
+export function formatFindings(findings: NagFinding[]): string {
+  return findings.map((f) => `${f.rule} at ${f.path}: ${f.description}`).join('\n');
+}
