@@ -32,7 +32,7 @@ export function isUnresolved(value: string | number | Duration | undefined): boo
  * Callers skip unresolved durations before calling.
  */
 export function wholeDays(prop: string, value: Duration, scope?: IConstruct): number {
-  const days = value.toHours() / 24;
+  const days = value.toMilliseconds() / 86_400_000;
   if (!Number.isInteger(days)) {
     throw new ValidationError(
       `${prop} is ${value.toHumanString()}, which is not a whole number of days; use Duration.days(${Math.max(1, Math.round(days))})`,

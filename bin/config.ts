@@ -1,0 +1,216 @@
+/**
+ * The `backup-dr` context block of cdk.json, parsed and checked before any construct is built.
+ * Every problem is reported in one message that names the key and shows an example value.
+ */
+
+/** Where a stack is deployed. */
+export interface AccountConfig {
+  readonly account: string;
+  readonly region: string;
+}
+
+/** The backup account: its primary region and its disaster-recovery region. */
+export interface BackupAccountConfig extends AccountConfig {
+  readonly drRegion: string;
+}
+
+/** The vault lock of the backup account's vaults. */
+export interface VaultLockConfig {
+  readonly mode: 'governance' | 'compliance';
+  readonly minRetentionDays: number;
+  readonly maxRetentionDays: number;
+  readonly changeableForDays: number;
+}
+
+/** A database of the workload account protected by AWS Backup. */
+export interface DatabaseConfig {
+  /** Short name, used in construct ids and dump keys. */
+  readonly name: string;
+  /** ARN of the RDS DB instance or Aurora/DocumentDB cluster. */
+  readonly arn: string;
+}
+
+export interface BackupDrConfig {
+  /** Prefix of every physical name the two accounts share (vaults, bucket). */
+  readonly namePrefix: string;
+  readonly workload: AccountConfig;
+  readonly backup: BackupAccountConfig;
+  /** AWS Organizations id of the organization both accounts belong to. */
+  readonly organizationId: string;
+  /** RecoveryTier preset name: FREE, PRO, TEAM or ENTERPRISE. */
+  readonly tier: string;
+  readonly vaultLock: VaultLockConfig;
+  /** How long copies in the backup account's vaults are kept. */
+  readonly copyRetentionDays: number;
+  readonly databases: DatabaseConfig[];
+  /** Where failure notifications go. */
+  readonly alarmEmail?: string;
+}
+
+/** The context key that holds the configuration. */
+export const CONTEXT_KEY = 'backup-dr';
+
+const TIERS = ['FREE', 'PRO', 'TEAM', 'ENTERPRISE'];
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const ACCOUNT = /^\d{12}$/;
+const NAME_PREFIX = /^[a-z0-9][a-z0-9-]{1,20}[a-z0-9]$/;
+const DB_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const DB_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(db|cluster):[a-zA-Z][a-zA-Z0-9-]{0,62}$/;
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** Thrown when the `backup-dr` context block is missing or malformed. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(
+      `cdk.json context "${CONTEXT_KEY}" has ${problems.length} problem(s):\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+type Json = Record<string, unknown>;
+
+class Reader {
+  public readonly problems: string[] = [];
+
+  public object(value: unknown, key: string, example: string): Json {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      return value as Json;
+    }
+    this.problems.push(`${key} is ${describe(value)}; expected an object, e.g. ${example}`);
+    return {};
+  }
+
+  public string(obj: Json, parent: string, name: string, pattern: RegExp, example: string): string {
+    const value = obj[name];
+    const key = `${parent}.${name}`;
+    if (typeof value !== 'string' || !pattern.test(value)) {
+      this.problems.push(`${key} is ${describe(value)}; expected e.g. ${JSON.stringify(example)}`);
+      return example;
+    }
+    return value;
+  }
+
+  public optionalString(obj: Json, parent: string, name: string, pattern: RegExp, example: string): string | undefined {
+    return obj[name] === undefined ? undefined : this.string(obj, parent, name, pattern, example);
+  }
+
+  public integer(obj: Json, parent: string, name: string, min: number, max: number, example: number): number {
+    const value = obj[name];
+    const key = `${parent}.${name}`;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${key} is ${describe(value)}; expected a whole number from ${min} to ${max}, e.g. ${example}`);
+      return example;
+    }
+    return value;
+  }
+
+  public oneOf(obj: Json, parent: string, name: string, allowed: string[]): string {
+    const value = obj[name];
+    const key = `${parent}.${name}`;
+    if (typeof value !== 'string' || !allowed.includes(value)) {
+      this.problems.push(`${key} is ${describe(value)}; expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+      return allowed[0];
+    }
+    return value;
+  }
+}
+
+function describe(value: unknown): string {
+  return value === undefined ? 'missing' : JSON.stringify(value);
+}
+
+/** Parses the `backup-dr` context value; throws ConfigError listing every problem. */
+export function parseConfig(raw: unknown): BackupDrConfig {
+  const r = new Reader();
+  const root = r.object(raw, CONTEXT_KEY, '{ "namePrefix": "backup-dr", ... } (see README)');
+  const k = CONTEXT_KEY;
+
+  const workloadRaw = r.object(root.workload, `${k}.workload`, '{ "account": "111111111111", "region": "us-east-1" }');
+  const workload: AccountConfig = {
+    account: r.string(workloadRaw, `${k}.workload`, 'account', ACCOUNT, '111111111111'),
+    region: r.string(workloadRaw, `${k}.workload`, 'region', REGION, 'us-east-1'),
+  };
+
+  const backupRaw = r.object(root.backup, `${k}.backup`,
+    '{ "account": "222222222222", "region": "us-east-1", "drRegion": "us-west-2" }');
+  const backup: BackupAccountConfig = {
+    account: r.string(backupRaw, `${k}.backup`, 'account', ACCOUNT, '222222222222'),
+    region: r.string(backupRaw, `${k}.backup`, 'region', REGION, 'us-east-1'),
+    drRegion: r.string(backupRaw, `${k}.backup`, 'drRegion', REGION, 'us-west-2'),
+  };
+  if (backup.account === workload.account && !r.problems.length) {
+    r.problems.push(`${k}.backup.account equals ${k}.workload.account (${workload.account}); ` +
+      'backups must live in a separate account, e.g. "222222222222"');
+  }
+  if (backup.drRegion === backup.region && !r.problems.length) {
+    r.problems.push(`${k}.backup.drRegion equals ${k}.backup.region (${backup.region}); ` +
+      'the DR copy must be in another region, e.g. "us-west-2"');
+  }
+
+  const lockRaw = r.object(root.vaultLock, `${k}.vaultLock`,
+    '{ "mode": "compliance", "minRetentionDays": 7, "maxRetentionDays": 3650, "changeableForDays": 3 }');
+  const vaultLock: VaultLockConfig = {
+    mode: r.oneOf(lockRaw, `${k}.vaultLock`, 'mode', ['compliance', 'governance']) as VaultLockConfig['mode'],
+    minRetentionDays: r.integer(lockRaw, `${k}.vaultLock`, 'minRetentionDays', 1, 36500, 7),
+    maxRetentionDays: r.integer(lockRaw, `${k}.vaultLock`, 'maxRetentionDays', 1, 36500, 3650),
+    changeableForDays: r.integer(lockRaw, `${k}.vaultLock`, 'changeableForDays', 3, 36500, 3),
+  };
+
+  if (vaultLock.maxRetentionDays < vaultLock.minRetentionDays) {
+    r.problems.push(`${k}.vaultLock.maxRetentionDays (${vaultLock.maxRetentionDays}) is below minRetentionDays ` +
+      `(${vaultLock.minRetentionDays}); expected at least ${vaultLock.minRetentionDays}, e.g. 3650`);
+  }
+
+  const databases: DatabaseConfig[] = [];
+  if (!Array.isArray(root.databases)) {
+    r.problems.push(`${k}.databases is ${describe(root.databases)}; expected a list, e.g. ` +
+      '[{ "name": "app", "arn": "arn:aws:rds:us-east-1:111111111111:db:app-prod" }]');
+  } else {
+    root.databases.forEach((entry, i) => {
+      const key = `${k}.databases[${i}]`;
+      const db = r.object(entry, key, '{ "name": "app", "arn": "arn:aws:rds:us-east-1:111111111111:db:app-prod" }');
+      databases.push({
+        name: r.string(db, key, 'name', DB_NAME, 'app'),
+        arn: r.string(db, key, 'arn', DB_ARN, 'arn:aws:rds:us-east-1:111111111111:db:app-prod'),
+      });
+    });
+    const names = databases.map((d) => d.name);
+    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    if (duplicate) {
+      r.problems.push(`${k}.databases has two entries named ${JSON.stringify(duplicate)}; names must be unique`);
+    }
+  }
+
+  const config: BackupDrConfig = {
+    namePrefix: r.string(root, k, 'namePrefix', NAME_PREFIX, 'backup-dr'),
+    workload,
+    backup,
+    organizationId: r.string(root, k, 'organizationId', ORG_ID, 'o-a1b2c3d4e5'),
+    tier: r.oneOf(root, k, 'tier', TIERS),
+    vaultLock,
+    copyRetentionDays: r.integer(root, k, 'copyRetentionDays', 1, 36500, 35),
+    databases,
+    alarmEmail: r.optionalString(root, k, 'alarmEmail', EMAIL, 'oncall@example.com'),
+  };
+  if (!r.problems.length
+    && (config.copyRetentionDays < vaultLock.minRetentionDays || config.copyRetentionDays > vaultLock.maxRetentionDays)) {
+    r.problems.push(`${k}.copyRetentionDays is ${config.copyRetentionDays}; the backup vaults' lock accepts ` +
+      `${vaultLock.minRetentionDays}-${vaultLock.maxRetentionDays} days (${k}.vaultLock), e.g. ${Math.max(35, vaultLock.minRetentionDays)}`);
+  }
+  if (r.problems.length) {
+    throw new ConfigError(r.problems);
+  }
+  return config;
+}
+
+/** Physical names shared by the two accounts (no CloudFormation exports cross accounts). */
+export function sharedNames(config: BackupDrConfig) {
+  return {
+    centralVault: `${config.namePrefix}-central`,
+    drVault: `${config.namePrefix}-dr`,
+    dumpBucket: `${config.namePrefix}-dumps-${config.backup.account}-${config.backup.region}`,
+  };
+}

@@ -1,0 +1,65 @@
+import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { BackupVault, VaultLock } from '../lib';
+import { BackupDrConfig, CONTEXT_KEY, parseConfig, sharedNames } from './config';
+
+function vaultLock(config: BackupDrConfig): VaultLock {
+  const options = {
+    minRetention: Duration.days(config.vaultLock.minRetentionDays),
+    maxRetention: Duration.days(config.vaultLock.maxRetentionDays),
+  };
+  return config.vaultLock.mode === 'compliance'
+    ? VaultLock.compliance({ ...options, changeableFor: Duration.days(config.vaultLock.changeableForDays) })
+    : VaultLock.governance(options);
+}
+
+export interface BackupAccountStackProps extends StackProps {
+  readonly config: BackupDrConfig;
+  /** The DR-region instance holds only the second vault. */
+  readonly drRegion: boolean;
+}
+
+/** The backup account: a locked vault that receives copies, and (primary region) the pg_dump bucket. */
+export class BackupAccountStack extends Stack {
+  public readonly vault: BackupVault;
+
+  constructor(scope: Construct, id: string, props: BackupAccountStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const names = sharedNames(config);
+    this.vault = new BackupVault(this, 'Vault', {
+      backupVaultName: props.drRegion ? names.drVault : names.centralVault,
+      lock: vaultLock(config),
+      copySourceAccounts: [config.workload.account],
+      copySourceOrganizationId: config.organizationId,
+    });
+    if (config.alarmEmail) {
+      this.vault.addFailureEmail('FailureEmail', config.alarmEmail);
+    }
+  }
+}
+
+/** Builds the reference app's stacks from the `backup-dr` context and registers the cdk-nag packs. */
+export function buildReferenceApp(app: App): void {
+  const config = parseConfig(app.node.tryGetContext(CONTEXT_KEY));
+  new BackupAccountStack(app, 'BackupDr-Backup', {
+    config,
+    drRegion: false,
+    env: { account: config.backup.account, region: config.backup.region },
+    description: 'cdk-backup-dr backup account: locked vault and pg_dump bucket',
+  });
+  new BackupAccountStack(app, 'BackupDr-BackupDrRegion', {
+    config,
+    drRegion: true,
+    env: { account: config.backup.account, region: config.backup.drRegion },
+    description: 'cdk-backup-dr backup account, DR region: locked vault',
+  });
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new HIPAASecurityChecks(app),
+    new NIST80053R5Checks(app),
+    new PCIDSS321Checks(app),
+    new ServerlessChecks(app),
+  );
+}

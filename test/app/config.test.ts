@@ -1,0 +1,88 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CONTEXT_KEY, ConfigError, parseConfig, sharedNames } from '../../bin/config';
+
+const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
+const valid = cdkJson.context[CONTEXT_KEY];
+
+function withChange(change: (c: any) => void): unknown {
+  const copy = JSON.parse(JSON.stringify(valid));
+  change(copy);
+  return copy;
+}
+
+function problemsOf(raw: unknown): string[] {
+  try {
+    parseConfig(raw);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      return e.problems;
+    }
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('reference app config', () => {
+  test('the cdk.json block parses with its placeholder accounts', () => {
+    const config = parseConfig(valid);
+    expect(config.workload).toEqual({ account: '111111111111', region: 'us-east-1' });
+    expect(config.backup).toEqual({ account: '222222222222', region: 'us-east-1', drRegion: 'us-west-2' });
+    expect(config.tier).toBe('TEAM');
+    expect(config.databases).toEqual([{ name: 'app', arn: 'arn:aws:rds:us-east-1:111111111111:db:app-prod' }]);
+    expect(sharedNames(config)).toEqual({
+      centralVault: 'backup-dr-central',
+      drVault: 'backup-dr-dr',
+      dumpBucket: 'backup-dr-dumps-222222222222-us-east-1',
+    });
+  });
+
+  test('fails when the block is missing, with an example', () => {
+    expect(() => parseConfig(undefined)).toThrow(/cdk.json context "backup-dr" has \d+ problem\(s\):\n  - backup-dr is missing; expected an object/);
+  });
+
+  test.each([
+    ['workload.account', (c: any) => { c.workload.account = '123'; }, 'backup-dr.workload.account is "123"; expected e.g. "111111111111"'],
+    ['workload.region', (c: any) => { delete c.workload.region; }, 'backup-dr.workload.region is missing; expected e.g. "us-east-1"'],
+    ['backup.drRegion', (c: any) => { c.backup.drRegion = 'west'; }, 'backup-dr.backup.drRegion is "west"; expected e.g. "us-west-2"'],
+    ['tier', (c: any) => { c.tier = 'GOLD'; }, 'backup-dr.tier is "GOLD"; expected one of "FREE", "PRO", "TEAM", "ENTERPRISE"'],
+    ['organizationId', (c: any) => { c.organizationId = 'org'; }, 'backup-dr.organizationId is "org"; expected e.g. "o-a1b2c3d4e5"'],
+    ['vaultLock.changeableForDays', (c: any) => { c.vaultLock.changeableForDays = 2; }, 'backup-dr.vaultLock.changeableForDays is 2; expected a whole number from 3 to 36500, e.g. 3'],
+    ['vaultLock.mode', (c: any) => { c.vaultLock.mode = 'strict'; }, 'backup-dr.vaultLock.mode is "strict"; expected one of "compliance", "governance"'],
+    ['databases[0].arn', (c: any) => { c.databases[0].arn = 'app-prod'; }, 'backup-dr.databases[0].arn is "app-prod"; expected e.g. "arn:aws:rds:us-east-1:111111111111:db:app-prod"'],
+    ['databases', (c: any) => { c.databases = 'app'; }, 'backup-dr.databases is "app"; expected a list, e.g. [{ "name": "app", "arn": "arn:aws:rds:us-east-1:111111111111:db:app-prod" }]'],
+    ['alarmEmail', (c: any) => { c.alarmEmail = 'nobody'; }, 'backup-dr.alarmEmail is "nobody"; expected e.g. "oncall@example.com"'],
+  ])('fails when %s is malformed', (_key, change, message) => {
+    expect(problemsOf(withChange(change))).toEqual([message]);
+  });
+
+  test('fails when the backup account is the workload account', () => {
+    expect(problemsOf(withChange((c) => { c.backup.account = c.workload.account; })))
+      .toEqual(['backup-dr.backup.account equals backup-dr.workload.account (111111111111); backups must live in a separate account, e.g. "222222222222"']);
+  });
+
+  test('fails when the DR region is the backup region', () => {
+    expect(problemsOf(withChange((c) => { c.backup.drRegion = c.backup.region; })))
+      .toEqual(['backup-dr.backup.drRegion equals backup-dr.backup.region (us-east-1); the DR copy must be in another region, e.g. "us-west-2"']);
+  });
+
+  test('fails when the lock range is inverted', () => {
+    expect(problemsOf(withChange((c) => { c.vaultLock.minRetentionDays = 100; c.vaultLock.maxRetentionDays = 30; })))
+      .toContain('backup-dr.vaultLock.maxRetentionDays (30) is below minRetentionDays (100); expected at least 100, e.g. 3650');
+  });
+
+  test('fails when copy retention is outside the lock range', () => {
+    expect(problemsOf(withChange((c) => { c.copyRetentionDays = 3; })))
+      .toEqual(["backup-dr.copyRetentionDays is 3; the backup vaults' lock accepts 7-3650 days (backup-dr.vaultLock), e.g. 35"]);
+  });
+
+  test('fails when two databases share a name', () => {
+    expect(problemsOf(withChange((c) => { c.databases.push({ ...c.databases[0] }); })))
+      .toEqual(['backup-dr.databases has two entries named "app"; names must be unique']);
+  });
+
+  test('reports every problem at once', () => {
+    const problems = problemsOf(withChange((c) => { c.tier = 'x'; c.workload.account = 'y'; }));
+    expect(problems).toHaveLength(2);
+  });
+});
