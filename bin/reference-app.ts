@@ -1,7 +1,7 @@
 import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { BackupVault, VaultLock } from '../lib';
+import { BackupVault, CrossAccountBucket, VaultLock } from '../lib';
 import { BackupDrConfig, CONTEXT_KEY, parseConfig, sharedNames } from './config';
 
 function vaultLock(config: BackupDrConfig): VaultLock {
@@ -23,6 +23,8 @@ export interface BackupAccountStackProps extends StackProps {
 /** The backup account: a locked vault that receives copies, and (primary region) the pg_dump bucket. */
 export class BackupAccountStack extends Stack {
   public readonly vault: BackupVault;
+  /** The pg_dump bucket; only in the primary-region instance. */
+  public readonly dumpBucket?: CrossAccountBucket;
 
   constructor(scope: Construct, id: string, props: BackupAccountStackProps) {
     super(scope, id, props);
@@ -36,6 +38,15 @@ export class BackupAccountStack extends Stack {
     });
     if (config.alarmEmail) {
       this.vault.addFailureEmail('FailureEmail', config.alarmEmail);
+    }
+    if (!props.drRegion) {
+      // The workload account writes dumps and reads them back to verify them. Its account id, not a
+      // role ARN, is named here: a bucket policy may not name a role that does not exist yet.
+      this.dumpBucket = new CrossAccountBucket(this, 'DumpBucket', {
+        bucketName: names.dumpBucket,
+        writerPrincipals: [config.workload.account],
+        readerPrincipals: [config.workload.account],
+      });
     }
   }
 }

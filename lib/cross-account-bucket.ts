@@ -307,11 +307,12 @@ export class CrossAccountBucket extends Construct {
     this.acknowledgeNagFindings(bucket, accessLogs);
 
     const name = Token.isUnresolved(bucketName) ? '<bucket-name>' : bucketName;
+    const account = Token.isUnresolved(Stack.of(this).account) ? '<backup-account-id>' : Stack.of(this).account;
     Annotations.of(this).addInfo(
       'cdk-backup-dr: MFA delete cannot be enabled by CloudFormation. After the first deploy, sign in as the ' +
         'backup account root user with its MFA device and run: aws s3api put-bucket-versioning ' +
         `--bucket ${name} --versioning-configuration Status=Enabled,MFADelete=Enabled ` +
-        '--mfa "arn:aws:iam::<backup-account-id>:mfa/root-account-mfa-device <current-code>"',
+        `--mfa "arn:aws:iam::${account}:mfa/root-account-mfa-device <current-code>"`,
     );
   }
 

@@ -18,7 +18,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { BackupVault, IBackupVault } from './backup-vault';
-import { isUnresolved, ValidationError } from './private/validation';
+import { isUnresolved, ValidationError, wholeDays } from './private/validation';
 import { RecoveryRule, RecoveryRuleOptions, RecoveryTier } from './recovery-tier';
 import { MAX_RETENTION_DAYS } from './vault-lock';
 
@@ -30,7 +30,7 @@ export interface GfsRuleOptions {
   /**
    * Whether the rule is created.
    *
-   * @default true - except `daily` when it is not given and the tier already has a rule named 'Daily'
+   * @default - true, except for `daily` when it is not given and the tier already has a rule named 'Daily'
    * (FREE and ENTERPRISE): that rule is then the daily step of the rotation
    */
   readonly enabled?: boolean;
@@ -233,8 +233,9 @@ export interface RecoverySelectionOptions {
 
   /**
    * Whether the created role may also restore (AWSBackupServiceRolePolicyForRestores).
+   * Off by default: the backup role needs no restore permissions, and restores can use a role of their own.
    *
-   * @default false - restores use their own role
+   * @default false
    */
   readonly allowRestores?: boolean;
 
@@ -443,7 +444,8 @@ export class RecoveryPlan extends Construct {
         this,
       );
     }
-    if (vault === this.backupVault) {
+    if (vault === this.backupVault
+      || Token.compareStrings(vault.backupVaultArn, this.backupVault.backupVaultArn) === TokenComparison.SAME) {
       throw new ValidationError(`${prefix}: the destination is the plan's own vault; copy to a vault in another region or account`, this);
     }
     const days = this.checkLifecycle(prefix, options.deleteAfter, options.moveToColdStorageAfter, false);
@@ -761,9 +763,10 @@ export class RecoveryPlan extends Construct {
       throw new ValidationError(`${prefix} completionWindow is ${completion} minutes; it must be positive (e.g. Duration.hours(8))`, this);
     }
     if (start !== undefined && completion !== undefined && completion < start + MIN_START_WINDOW_MINUTES) {
+      const which = completionWindow === undefined ? 'completionWindow (the AWS Backup default)' : 'completionWindow';
       Annotations.of(this).addWarningV2(
         WARN_COMPLETION_WINDOW,
-        `${prefix} completionWindow is ${completion} minutes with startWindow ${start} minutes; AWS Backup expects ` +
+        `${prefix} ${which} is ${completion} minutes with startWindow ${start} minutes; AWS Backup expects ` +
           `completionWindow >= startWindow + ${MIN_START_WINDOW_MINUTES} minutes, otherwise a job that starts late is ` +
           `canceled before it can finish (e.g. Duration.minutes(${start + MIN_START_WINDOW_MINUTES}))`,
       );
@@ -902,17 +905,7 @@ function vaultLabel(vault: IBackupVault): string {
 
 /** Whole days of a Duration (undefined for tokens); a ValidationError naming the prop otherwise. */
 function wholeDaysOf(prop: string, value: Duration, scope: IConstruct): number | undefined {
-  if (isUnresolved(value)) {
-    return undefined;
-  }
-  const days = value.toHours({ integral: false }) / 24;
-  if (!Number.isInteger(days)) {
-    throw new ValidationError(
-      `${prop} is ${value.toHumanString()}, which is not a whole number of days; use Duration.days(${Math.max(1, Math.round(days))})`,
-      scope,
-    );
-  }
-  return days;
+  return isUnresolved(value) ? undefined : wholeDays(prop, value, scope);
 }
 
 function wholeMinutes(prop: string, value: Duration, scope: IConstruct): number | undefined {
@@ -1083,7 +1076,7 @@ function acknowledgeManagedPolicies(role: iam.Role, selectionName: string, polic
       `Selection '${selectionName}' restores S3 buckets (allowRestores). AWSBackupServiceRolePolicyForS3Restore ` +
       'is the AWS-maintained policy with the permissions AWS Backup needs to restore S3 objects.',
   };
-  if (policies.length > 99) Validations.of(role).acknowledge(
+  Validations.of(role).acknowledge(
     ...policies.map((policy) => ({
       id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${MANAGED_POLICY_PATHS[policy]}${policy}]`,
       reason: reasons[policy],

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, Stack, TimeZone, Token } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -489,6 +489,24 @@ describe('copies', () => {
       .toThrow(/copy to 'Workload\/Vault': the destination is the plan's own vault/);
   });
 
+  test('fails when the destination is the plan\'s own vault imported twice', () => {
+    const f = fixture();
+    const arn = `arn:aws:backup:${REGION}:${ACCOUNT}:backup-vault:local`;
+    expect(() => newPlan(f, {
+      backupVault: BackupVault.fromBackupVaultArn(f.stack, 'Local', arn),
+      copyTo: [{ destinationBackupVault: BackupVault.fromBackupVaultArn(f.stack, 'Again', arn), deleteAfter: Duration.days(30) }],
+    })).toThrow(/copy to 'local': the destination is the plan's own vault/);
+  });
+
+  test('warns when a start window leaves the default completion window less than an hour', () => {
+    const f = fixture();
+    newPlan(f).addRule('Slow', { schedule: events.Schedule.cron({ minute: '0', hour: '3' }), deleteAfter: Duration.days(7), startWindow: Duration.days(7) });
+
+    Annotations.fromStack(f.stack).hasWarning('/Workload/Plan', Match.stringLikeRegexp(
+      "rule 'Slow' completionWindow \\(the AWS Backup default\\) is 10080 minutes with startWindow 10080 minutes",
+    ));
+  });
+
   test('fails when a copy has no lifecycle (deleteAfter left out by a JavaScript caller)', () => {
     const f = fixture();
     const plan = newPlan(f);
@@ -973,6 +991,16 @@ describe('cdk-nag', () => {
     plan.addSelection('Archive', { buckets: [s3.Bucket.fromBucketName(f.stack, 'Archive', 'orders-archive')] });
 
     const findings = nagFindings(f.stack);
+    expect(formatFindings(findings)).toBe('');
+    expect(findings).toEqual([]);
+  });
+
+  test('a plan with its default vault and an S3 selection has no unacknowledged findings', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Workload', { env: { account: ACCOUNT, region: REGION } });
+    new RecoveryPlan(stack, 'Plan', { tier: RecoveryTier.FREE, selection: { arns: ['arn:aws:s3:::orders-exports'] } });
+
+    const findings = nagFindings(stack);
     expect(formatFindings(findings)).toBe('');
     expect(findings).toEqual([]);
   });
