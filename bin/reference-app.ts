@@ -1,7 +1,7 @@
 import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { BackupVault, CrossAccountBucket, VaultLock } from '../lib';
+import { BackupVault, CrossAccountBucket, RecoveryPlan, RecoveryTier, VaultLock } from '../lib';
 import { BackupDrConfig, CONTEXT_KEY, parseConfig, sharedNames } from './config';
 
 function vaultLock(config: BackupDrConfig): VaultLock {
@@ -51,6 +51,63 @@ export class BackupAccountStack extends Stack {
   }
 }
 
+export interface WorkloadStackProps extends StackProps {
+  readonly config: BackupDrConfig;
+}
+
+/**
+ * The workload account: a local vault, and a recovery plan from the configured tier that backs up the
+ * configured databases and copies the daily recovery points to the backup account's two vaults.
+ */
+export class WorkloadStack extends Stack {
+  public readonly vault: BackupVault;
+  public readonly plan: RecoveryPlan;
+
+  constructor(scope: Construct, id: string, props: WorkloadStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const names = sharedNames(config);
+    const lock = vaultLock(config);
+    const vaultArn = (region: string, name: string) =>
+      `arn:${this.partition}:backup:${region}:${config.backup.account}:backup-vault:${name}`;
+    const central = BackupVault.fromBackupVaultAttributes(this, 'CentralVault', {
+      backupVaultArn: vaultArn(config.backup.region, names.centralVault),
+      lock,
+    });
+    const dr = BackupVault.fromBackupVaultAttributes(this, 'DrVault', {
+      backupVaultArn: vaultArn(config.backup.drRegion, names.drVault),
+      lock,
+    });
+
+    this.vault = new BackupVault(this, 'Vault', { backupVaultName: `${config.namePrefix}-local` });
+    if (config.alarmEmail) {
+      this.vault.addFailureEmail('FailureEmail', config.alarmEmail);
+    }
+
+    const copyLifecycle = { deleteAfter: Duration.days(config.copyRetentionDays), ruleNames: ['Daily'] };
+    this.plan = new RecoveryPlan(this, 'Plan', {
+      backupPlanName: `${config.namePrefix}-${config.tier.toLowerCase()}`,
+      backupVault: this.vault,
+      tier: tierByName(config.tier),
+      copyTo: [
+        { destinationBackupVault: central, ...copyLifecycle },
+        { destinationBackupVault: dr, ...copyLifecycle },
+      ],
+      selection: { arns: config.databases.map((db) => db.arn) },
+    });
+  }
+}
+
+function tierByName(name: string): RecoveryTier {
+  switch (name) {
+    case 'FREE': return RecoveryTier.FREE;
+    case 'PRO': return RecoveryTier.PRO;
+    case 'TEAM': return RecoveryTier.TEAM;
+    case 'ENTERPRISE': return RecoveryTier.ENTERPRISE;
+    default: throw new Error(`unknown tier ${name}`);
+  }
+}
+
 /** Builds the reference app's stacks from the `backup-dr` context and registers the cdk-nag packs. */
 export function buildReferenceApp(app: App): void {
   const config = parseConfig(app.node.tryGetContext(CONTEXT_KEY));
@@ -65,6 +122,11 @@ export function buildReferenceApp(app: App): void {
     drRegion: true,
     env: { account: config.backup.account, region: config.backup.drRegion },
     description: 'cdk-backup-dr backup account, DR region: locked vault',
+  });
+  new WorkloadStack(app, 'BackupDr-Workload', {
+    config,
+    env: { account: config.workload.account, region: config.workload.region },
+    description: 'cdk-backup-dr workload account: local vault and recovery plan copying to the backup account',
   });
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),

@@ -38,7 +38,7 @@ describe('reference app config', () => {
   });
 
   test('fails when the block is missing, with an example', () => {
-    expect(() => parseConfig(undefined)).toThrow(/cdk.json context "backup-dr" has \d+ problem\(s\):\n  - backup-dr is missing; expected an object/);
+    expect(() => parseConfig(undefined)).toThrow(/cdk.json context "backup-dr" has \d+ problem\(s\):\n {2}- backup-dr is missing; expected an object/);
   });
 
   test.each([

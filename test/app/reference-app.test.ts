@@ -61,3 +61,80 @@ describe('reference app', () => {
     }
   });
 });
+
+describe('reference app templates', () => {
+  const app = referenceApp();
+
+  test('every backup-plan copy action carries a lifecycle, to both backup-account vaults', () => {
+    const template = Template.fromStack(stack(app, 'BackupDr-Workload'));
+    const plans = Object.values(template.findResources('AWS::Backup::BackupPlan'));
+    expect(plans).toHaveLength(1);
+    const rules = (plans[0] as any).Properties.BackupPlan.BackupPlanRule as any[];
+    const copies = rules.flatMap((rule) => rule.CopyActions ?? []);
+    expect(copies).toHaveLength(2);
+    for (const copy of copies) {
+      expect(copy.Lifecycle).toEqual({ DeleteAfterDays: 35 });
+    }
+    expect(copies.map((c) => c.DestinationBackupVaultArn)).toEqual([
+      'arn:aws:backup:us-east-1:222222222222:backup-vault:backup-dr-central',
+      'arn:aws:backup:us-west-2:222222222222:backup-vault:backup-dr-dr',
+    ]);
+    // TEAM tier (seed 001): hourly snapshots plus the daily/weekly/monthly set.
+    expect(rules.map((r) => [r.RuleName, r.ScheduleExpression, r.Lifecycle])).toEqual([
+      ['Hourly', 'cron(0 * * * ? *)', { DeleteAfterDays: 7 }],
+      ['Daily', 'cron(0 2 * * ? *)', { DeleteAfterDays: 30 }],
+      ['Weekly', 'cron(0 2 ? * SUN *)', { DeleteAfterDays: 90 }],
+      ['Monthly', 'cron(0 2 1 * ? *)', { DeleteAfterDays: 365, MoveToColdStorageAfterDays: 90 }],
+    ]);
+  });
+
+  test('the configured databases are selected by ARN', () => {
+    Template.fromStack(stack(app, 'BackupDr-Workload')).hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: Match.objectLike({ Resources: ['arn:aws:rds:us-east-1:111111111111:db:app-prod'] }),
+    });
+  });
+
+  test('the dump bucket has Object Lock, SSE-KMS with its own key, an aws:kms PutObject deny and the seed lifecycle', () => {
+    const template = Template.fromStack(stack(app, 'BackupDr-Backup'));
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: 'backup-dr-dumps-222222222222-us-east-1',
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } },
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{
+          BucketKeyEnabled: true,
+          ServerSideEncryptionByDefault: {
+            SSEAlgorithm: 'aws:kms',
+            KMSMasterKeyID: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DumpBucketKey'), 'Arn'] },
+          },
+        }],
+      },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({
+          Status: 'Enabled',
+          Transitions: [
+            { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
+            { StorageClass: 'GLACIER', TransitionInDays: 90 },
+          ],
+          ExpirationInDays: 730,
+          NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        })]),
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'DenyUploadsNotSseKms',
+          Effect: 'Deny',
+          Action: 's3:PutObject',
+          Condition: Match.objectLike({ StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } }),
+        })]),
+      },
+    });
+  });
+});
