@@ -26,8 +26,13 @@ export interface VaultLockConfig {
 export interface DatabaseConfig {
   /** Short name, used in construct ids and dump keys. */
   readonly name: string;
-  /** ARN of the RDS DB instance or Aurora/DocumentDB cluster. */
+  /** ARN of the RDS DB instance or Aurora/DocumentDB cluster, in the workload account and region. */
   readonly arn: string;
+  /**
+   * ARN of the customer-managed KMS key that encrypts the database. Cross-account copies of RDS
+   * snapshots need one, and its key policy must allow the backup account.
+   */
+  readonly kmsKeyArn?: string;
 }
 
 export interface BackupDrConfig {
@@ -56,6 +61,7 @@ const ACCOUNT = /^\d{12}$/;
 const NAME_PREFIX = /^[a-z0-9][a-z0-9-]{1,20}[a-z0-9]$/;
 const DB_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const DB_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(db|cluster):[a-zA-Z][a-zA-Z0-9-]{0,62}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-f0-9-]{36}$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -145,6 +151,11 @@ export function parseConfig(raw: unknown): BackupDrConfig {
     r.problems.push(`${k}.backup.account equals ${k}.workload.account (${workload.account}); ` +
       'backups must live in a separate account, e.g. "222222222222"');
   }
+  if (backup.region !== workload.region && !r.problems.length) {
+    r.problems.push(`${k}.backup.region (${backup.region}) differs from ${k}.workload.region (${workload.region}); ` +
+      'AWS Backup cannot copy RDS and Aurora snapshots across account and region in one job, so the central vault ' +
+      `must be in the workload's region, e.g. ${JSON.stringify(workload.region)}`);
+  }
   if (backup.drRegion === backup.region && !r.problems.length) {
     r.problems.push(`${k}.backup.drRegion equals ${k}.backup.region (${backup.region}); ` +
       'the DR copy must be in another region, e.g. "us-west-2"');
@@ -172,10 +183,20 @@ export function parseConfig(raw: unknown): BackupDrConfig {
     root.databases.forEach((entry, i) => {
       const key = `${k}.databases[${i}]`;
       const db = r.object(entry, key, '{ "name": "app", "arn": "arn:aws:rds:us-east-1:111111111111:db:app-prod" }');
-      databases.push({
+      const parsed: DatabaseConfig = {
         name: r.string(db, key, 'name', DB_NAME, 'app'),
         arn: r.string(db, key, 'arn', DB_ARN, 'arn:aws:rds:us-east-1:111111111111:db:app-prod'),
-      });
+        kmsKeyArn: r.optionalString(db, key, 'kmsKeyArn', KMS_KEY_ARN,
+          'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+      };
+      databases.push(parsed);
+      // AWS Backup selects resources of the plan's own account and region only: anything else is silently skipped.
+      const [, , , region, account] = parsed.arn.split(':');
+      if (DB_ARN.test(parsed.arn) && (account !== workload.account || region !== workload.region)) {
+        r.problems.push(`${key}.arn ${JSON.stringify(parsed.arn)} is in ${account}/${region}, not the workload account ` +
+          `and region (${workload.account}/${workload.region}); AWS Backup would never back it up. ` +
+          `Use a database of the workload, e.g. "arn:aws:rds:${workload.region}:${workload.account}:db:app-prod"`);
+      }
     });
     const names = databases.map((d) => d.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);

@@ -1,4 +1,4 @@
-import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { BackupVault, CrossAccountBucket, RecoveryPlan, RecoveryTier, VaultLock } from '../lib';
@@ -32,7 +32,7 @@ export class BackupAccountStack extends Stack {
     const names = sharedNames(config);
     this.vault = new BackupVault(this, 'Vault', {
       backupVaultName: props.drRegion ? names.drVault : names.centralVault,
-      lock: vaultLock(config),
+      vaultLock: vaultLock(config),
       copySourceAccounts: [config.workload.account],
       copySourceOrganizationId: config.organizationId,
     });
@@ -57,7 +57,7 @@ export interface WorkloadStackProps extends StackProps {
 
 /**
  * The workload account: a local vault, and a recovery plan from the configured tier that backs up the
- * configured databases and copies the daily recovery points to the backup account's two vaults.
+ * configured databases and copies one recovery point a day to the backup account's central vault.
  */
 export class WorkloadStack extends Stack {
   public readonly vault: BackupVault;
@@ -67,16 +67,9 @@ export class WorkloadStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const names = sharedNames(config);
-    const lock = vaultLock(config);
-    const vaultArn = (region: string, name: string) =>
-      `arn:${this.partition}:backup:${region}:${config.backup.account}:backup-vault:${name}`;
     const central = BackupVault.fromBackupVaultAttributes(this, 'CentralVault', {
-      backupVaultArn: vaultArn(config.backup.region, names.centralVault),
-      lock,
-    });
-    const dr = BackupVault.fromBackupVaultAttributes(this, 'DrVault', {
-      backupVaultArn: vaultArn(config.backup.drRegion, names.drVault),
-      lock,
+      backupVaultArn: `arn:${this.partition}:backup:${config.backup.region}:${config.backup.account}:backup-vault:${names.centralVault}`,
+      vaultLock: vaultLock(config),
     });
 
     this.vault = new BackupVault(this, 'Vault', { backupVaultName: `${config.namePrefix}-local` });
@@ -84,17 +77,24 @@ export class WorkloadStack extends Stack {
       this.vault.addFailureEmail('FailureEmail', config.alarmEmail);
     }
 
-    const copyLifecycle = { deleteAfter: Duration.days(config.copyRetentionDays), ruleNames: ['Daily'] };
+    // One copy a day, whichever of Daily, Weekly or Monthly ran (AWS Backup runs only the
+    // longest-retention rule when their windows coincide). The copy stays in the workload's region:
+    // AWS Backup cannot copy RDS and Aurora snapshots across account and region in one job.
     this.plan = new RecoveryPlan(this, 'Plan', {
       backupPlanName: `${config.namePrefix}-${config.tier.toLowerCase()}`,
       backupVault: this.vault,
       tier: tierByName(config.tier),
-      copyTo: [
-        { destinationBackupVault: central, ...copyLifecycle },
-        { destinationBackupVault: dr, ...copyLifecycle },
-      ],
+      copyTo: [{
+        destinationBackupVault: central,
+        deleteAfter: Duration.days(config.copyRetentionDays),
+        ruleNames: ['Daily', 'Weekly', 'Monthly'],
+      }],
       selection: { arns: config.databases.map((db) => db.arn) },
     });
+    if (config.databases.every((db) => db.kmsKeyArn !== undefined)) {
+      Annotations.of(this.plan).acknowledgeWarning('cdk-backup-dr:RecoveryPlan.crossAccountRdsKey',
+        'cdk.json names the customer-managed key of every database (databases[].kmsKeyArn); its key policy must allow the backup account');
+    }
   }
 }
 

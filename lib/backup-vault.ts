@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Resource, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -23,7 +23,7 @@ export interface IBackupVault extends backup.IBackupVault {
    *
    * @default - unknown: retention is not checked against a lock
    */
-  readonly lock?: VaultLock;
+  readonly vaultLock?: VaultLock;
 }
 
 /** Attributes of a vault defined elsewhere (for example the backup account's vault). */
@@ -36,7 +36,7 @@ export interface BackupVaultAttributes {
    *
    * @default - unknown: retention is not checked
    */
-  readonly lock?: VaultLock;
+  readonly vaultLock?: VaultLock;
 }
 
 /** Props of a BackupVault. */
@@ -58,10 +58,12 @@ export interface BackupVaultProps {
 
   /**
    * Vault Lock: the retention range every recovery point must respect.
+   * Removing a governance lock later needs the break-glass role: the access policy denies
+   * `backup:DeleteBackupVaultLockConfiguration` to everyone else.
    *
    * @default - no lock
    */
-  readonly lock?: VaultLock;
+  readonly vaultLock?: VaultLock;
 
   /**
    * The only principal allowed to delete recovery points or change their lifecycle.
@@ -102,6 +104,14 @@ export interface BackupVaultProps {
   readonly notifications?: boolean;
 
   /**
+   * Accounts that receive copies of this vault's recovery points: the vault key's policy lets them use
+   * the key for the copy. See `grantCopyTo`.
+   *
+   * @default - no other account may use the key
+   */
+  readonly copyDestinationAccounts?: string[];
+
+  /**
    * What happens to the vault (and its key, when created here) when it leaves the stack.
    * A vault that still holds recovery points cannot be deleted.
    *
@@ -128,7 +138,7 @@ const VAULT_NAME_PATTERN = /^[a-zA-Z0-9\-_]{2,50}$/;
 abstract class BackupVaultBase extends Resource implements IBackupVault {
   public abstract readonly backupVaultName: string;
   public abstract readonly backupVaultArn: string;
-  public abstract readonly lock?: VaultLock;
+  public abstract readonly vaultLock?: VaultLock;
 
   public get backupVaultRef(): backup.BackupVaultReference {
     return { backupVaultName: this.backupVaultName, backupVaultArn: this.backupVaultArn };
@@ -178,7 +188,8 @@ export class BackupVault extends BackupVaultBase {
    */
   public static fromBackupVaultAttributes(scope: Construct, id: string, attrs: BackupVaultAttributes): IBackupVault {
     const parsed = Stack.of(scope).splitArn(attrs.backupVaultArn, ArnFormat.COLON_RESOURCE_NAME);
-    if (parsed.service !== 'backup' || parsed.resource !== 'backup-vault' || !parsed.resourceName) {
+    if (!Token.isUnresolved(attrs.backupVaultArn)
+      && (parsed.service !== 'backup' || parsed.resource !== 'backup-vault' || !parsed.resourceName)) {
       throw new ValidationError(
         `backupVaultArn '${attrs.backupVaultArn}' is not a backup vault ARN ` +
           "(e.g. 'arn:aws:backup:us-east-1:222222222222:backup-vault:central')",
@@ -188,7 +199,7 @@ export class BackupVault extends BackupVaultBase {
     class Import extends BackupVaultBase {
       public readonly backupVaultName = parsed.resourceName!;
       public readonly backupVaultArn = attrs.backupVaultArn;
-      public readonly lock = attrs.lock;
+      public readonly vaultLock = attrs.vaultLock;
     }
     return new Import(scope, id, { account: parsed.account, region: parsed.region });
   }
@@ -204,7 +215,13 @@ export class BackupVault extends BackupVaultBase {
 
   public readonly backupVaultName: string;
   public readonly backupVaultArn: string;
-  public readonly lock?: VaultLock;
+
+  /**
+   * The vault lock, as given in the props.
+   *
+   * @default - no lock
+   */
+  public readonly vaultLock?: VaultLock;
 
   /** The key that encrypts the vault. */
   public readonly encryptionKey: kms.IKey;
@@ -237,7 +254,7 @@ export class BackupVault extends BackupVaultBase {
     }
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.lock = props.lock;
+    this.vaultLock = props.vaultLock;
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
       description: `Encrypts the recovery points of backup vault ${this.node.path}`,
       enableKeyRotation: true,
@@ -251,25 +268,79 @@ export class BackupVault extends BackupVaultBase {
     this.vault = new backup.BackupVault(this, 'Resource', {
       backupVaultName: props.backupVaultName,
       encryptionKey: this.encryptionKey,
-      notificationTopic: this.notificationTopic,
-      notificationEvents: this.notificationTopic ? FAILURE_EVENTS : undefined,
       removalPolicy,
     });
-    if (props.lock) {
+    const cfn = this.vault.node.defaultChild as backup.CfnBackupVault;
+    if (props.vaultLock) {
       // Rendered on the L1: the L2 rejects maxRetention == minRetention, which AWS Backup accepts.
-      const cfn = this.vault.node.defaultChild as backup.CfnBackupVault;
       cfn.lockConfiguration = {
-        minRetentionDays: props.lock.minRetention.toDays(),
-        maxRetentionDays: props.lock.maxRetention?.toDays(),
-        changeableForDays: props.lock.changeableFor?.toDays(),
+        minRetentionDays: props.vaultLock.minRetention.toDays(),
+        maxRetentionDays: props.vaultLock.maxRetention?.toDays(),
+        changeableForDays: props.vaultLock.changeableFor?.toDays(),
       };
+    }
+    if (this.notificationTopic) {
+      // Rendered on the L1 too: the L2 would grant sns:Publish (and, through the topic, the key) to
+      // backup.amazonaws.com without a source condition. Ours names this account and this vault.
+      cfn.notifications = {
+        backupVaultEvents: FAILURE_EVENTS,
+        snsTopicArn: this.notificationTopic.topicArn,
+      };
+      this.notificationTopic.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowBackupToPublishFailures',
+        principals: [new iam.ServicePrincipal('backup.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.notificationTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }));
     }
 
     this.backupVaultName = this.vault.backupVaultName;
     this.backupVaultArn = this.vault.backupVaultArn;
 
-    this.denyRecoveryPointChanges(props.breakGlassRole);
+    this.denyRecoveryPointChanges(props.breakGlassRole, removalPolicy);
     this.allowCopyFrom(props.copySourceAccounts ?? [], props.copySourceOrganizationId);
+    for (const account of props.copyDestinationAccounts ?? []) {
+      this.grantCopyTo(account);
+    }
+  }
+
+  /**
+   * Let another account receive copies of this vault's recovery points: adds a statement to the
+   * vault key's policy allowing that account to use the key for the copy (`kms:Decrypt`,
+   * `kms:DescribeKey`, and `kms:CreateGrant` only when the grant is for an AWS resource). Needed for resources that
+   * AWS Backup fully manages (EFS, DynamoDB with advanced features, S3, ...); RDS and Aurora
+   * snapshots are encrypted with the database's own key, which must be shared the same way.
+   *
+   * Returns false when the key was given as an imported key whose policy cannot be changed here
+   * (a warning then says what to add).
+   */
+  public grantCopyTo(account: string): boolean {
+    checkAccountId('grantCopyTo account', account, this);
+    const sid = (name: string) => (Token.isUnresolved(account) ? undefined : `${name}${account}`);
+    const principals = [new iam.AccountPrincipal(account)];
+    const use = this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: sid('AllowCopyTo'),
+      principals,
+      actions: ['kms:Decrypt', 'kms:DescribeKey'],
+      resources: ['*'],
+    }));
+    // Grants only for AWS services acting for that account (AWS Backup), never to arbitrary principals.
+    this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: sid('AllowCopyGrantsTo'),
+      principals,
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }));
+    if (!use.statementAdded) {
+      Annotations.of(this).addWarningV2(
+        'cdk-backup-dr:BackupVault.copyKeyPolicy',
+        `the policy of the imported encryptionKey cannot be changed here; allow account ${account} ` +
+          'kms:Decrypt and kms:DescribeKey, and kms:CreateGrant with kms:GrantIsForAWSResource, or copies to that account fail',
+      );
+    }
+    return use.statementAdded;
   }
 
   /** Adds a statement to the vault access policy. */
@@ -353,12 +424,26 @@ export class BackupVault extends BackupVaultBase {
     return topic;
   }
 
-  private denyRecoveryPointChanges(breakGlassRole: iam.IRole | undefined): void {
+  /**
+   * Denies deleting or shortening recovery points, and removing the guards themselves (this policy,
+   * the lock, and, while the vault is retained, the vault). `PutBackupVaultAccessPolicy` stays allowed so
+   * that CloudFormation can update the policy; guard it with an SCP in the backup account.
+   */
+  private denyRecoveryPointChanges(breakGlassRole: iam.IRole | undefined, removalPolicy: RemovalPolicy): void {
+    const actions = [
+      'backup:DeleteRecoveryPoint',
+      'backup:UpdateRecoveryPointLifecycle',
+      'backup:DeleteBackupVaultAccessPolicy',
+      'backup:DeleteBackupVaultLockConfiguration',
+    ];
+    if (removalPolicy === RemovalPolicy.RETAIN) {
+      actions.push('backup:DeleteBackupVault');
+    }
     this.addToAccessPolicy(new iam.PolicyStatement({
       sid: 'DenyRecoveryPointDeletionAndLifecycleChange',
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
-      actions: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
+      actions,
       resources: ['*'],
       conditions: breakGlassRole
         ? { ArnNotEquals: { 'aws:PrincipalArn': breakGlassRole.roleArn } }

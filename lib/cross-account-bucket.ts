@@ -9,6 +9,7 @@ import {
   isUnresolved,
   ROLE_ARN_PATTERN,
   ValidationError,
+  MAX_RETENTION_DAYS,
   wholeDays,
 } from './private/validation';
 
@@ -158,8 +159,6 @@ const DEFAULT_PREFIX = 'pg-dump/';
 const IA_MINIMUM_DAYS = 30;
 /** Glacier Flexible Retrieval bills a minimum storage duration of 90 days. */
 const GLACIER_MINIMUM_DAYS = 90;
-/** S3 Object Lock default retention: at most 100 years. */
-const MAX_RETENTION_DAYS = 36500;
 
 const PRINCIPAL_PATTERN = new RegExp(`${ACCOUNT_ID_PATTERN.source}|${ROLE_ARN_PATTERN.source}`);
 
@@ -187,8 +186,11 @@ const PRINCIPAL_PATTERN = new RegExp(`${ACCOUNT_ID_PATTERN.source}|${ROLE_ARN_PA
  *   expired delete markers removed;
  * - retained when removed from the stack.
  *
- * MFA delete cannot be enabled by CloudFormation (only the root user can set it, with its MFA device,
- * through the S3 API); the construct adds an info annotation with the CLI command.
+ * Uploads with customer-provided keys (SSE-C) are blocked on the bucket.
+ *
+ * MFA delete is not used: CloudFormation cannot enable it (only the root user can, through the S3 API),
+ * and S3 does not support lifecycle configuration on MFA-delete buckets. Object Lock and the delete-deny
+ * policy take its place; the construct adds an info annotation saying so.
  */
 export class CrossAccountBucket extends Construct {
   /** The dump bucket. */
@@ -306,13 +308,16 @@ export class CrossAccountBucket extends Construct {
     this.addExternalReaders(readers);
     this.acknowledgeNagFindings(bucket, accessLogs);
 
-    const name = Token.isUnresolved(bucketName) ? '<bucket-name>' : bucketName;
-    const account = Token.isUnresolved(Stack.of(this).account) ? '<backup-account-id>' : Stack.of(this).account;
-    Annotations.of(this).addInfo(
-      'cdk-backup-dr: MFA delete cannot be enabled by CloudFormation. After the first deploy, sign in as the ' +
-        'backup account root user with its MFA device and run: aws s3api put-bucket-versioning ' +
-        `--bucket ${name} --versioning-configuration Status=Enabled,MFADelete=Enabled ` +
-        `--mfa "arn:aws:iam::${account}:mfa/root-account-mfa-device <current-code>"`,
+    // SSE-C uploads carry no x-amz-server-side-encryption header, so the policy denies cannot see them:
+    // block the encryption type on the bucket itself, where an auditor reads it.
+    (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride(
+      'BucketEncryption.ServerSideEncryptionConfiguration.0.BlockedEncryptionTypes', { EncryptionType: ['SSE-C'] });
+
+    Annotations.of(this).addInfoV2(
+      'cdk-backup-dr:CrossAccountBucket.mfaDelete',
+      'MFA delete is not enabled on this bucket: CloudFormation cannot set it (only the root user can, through the S3 API), ' +
+        'and S3 does not support lifecycle configuration on MFA-delete buckets, which this bucket needs to tier and expire dumps. ' +
+        'Object Lock default retention and the bucket policy that denies deleting objects and versions protect the dumps instead.',
     );
   }
 

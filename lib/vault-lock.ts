@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { isUnresolved, ValidationError, wholeDays } from './private/validation';
+import { isUnresolved, MAX_RETENTION_DAYS, ValidationError, wholeDays } from './private/validation';
 
 /** How an AWS Backup Vault Lock behaves. */
 export enum VaultLockMode {
@@ -43,11 +43,8 @@ export interface ComplianceVaultLockOptions extends GovernanceVaultLockOptions {
   readonly changeableFor?: Duration;
 }
 
-/** The longest retention AWS Backup accepts, in days. */
-export const MAX_RETENTION_DAYS = 36500;
-
 /** The shortest grace time of a compliance-mode lock, in days. */
-export const MIN_CHANGEABLE_FOR_DAYS = 3;
+const MIN_CHANGEABLE_FOR_DAYS = 3;
 
 /**
  * An AWS Backup Vault Lock: the retention range every recovery point in the vault must respect.

@@ -6,6 +6,19 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { BackupVault, VaultLock, VaultLockMode } from '../lib';
 import { formatFindings, nagFindings } from './nag';
 
+/** What the vault access policy denies to everyone but break-glass while the vault is retained. */
+const RETAINED_DENY = [
+  'backup:DeleteRecoveryPoint',
+  'backup:UpdateRecoveryPointLifecycle',
+  'backup:DeleteBackupVaultAccessPolicy',
+  'backup:DeleteBackupVaultLockConfiguration',
+  'backup:DeleteBackupVault',
+];
+
+function rootOf(account: string) {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:root`]] };
+}
+
 function newStack(): Stack {
   return new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });
 }
@@ -49,7 +62,7 @@ describe('BackupVault', () => {
               Sid: 'DenyRecoveryPointDeletionAndLifecycleChange',
               Effect: 'Deny',
               Principal: { AWS: '*' },
-              Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
+              Action: RETAINED_DENY,
               Resource: '*',
             },
           ],
@@ -60,7 +73,7 @@ describe('BackupVault', () => {
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
   });
 
-  test('notification topic is KMS-encrypted, TLS-only, and AWS Backup may use its key', () => {
+  test('notification topic is KMS-encrypted, TLS-only, and only this account\'s AWS Backup may publish', () => {
     const stack = newStack();
     new BackupVault(stack, 'Vault');
     const template = Template.fromStack(stack);
@@ -68,54 +81,109 @@ describe('BackupVault', () => {
     template.hasResourceProperties('AWS::SNS::Topic', {
       KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^VaultNotificationKey'), 'Arn'] },
     });
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Deny',
-            Action: 'sns:Publish',
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          }),
-          Match.objectLike({
-            Effect: 'Allow',
-            Action: 'sns:Publish',
-            Principal: { Service: 'backup.amazonaws.com' },
-          }),
-        ]),
+    const topicPolicies = Object.values(template.findResources('AWS::SNS::TopicPolicy'));
+    expect(topicPolicies).toHaveLength(1);
+    const topicRef = { Ref: expect.stringMatching(/^VaultNotificationTopic/) };
+    expect((topicPolicies[0] as any).Properties.PolicyDocument.Statement).toEqual([
+      {
+        Sid: 'AllowPublishThroughSSLOnly',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sns:Publish',
+        Resource: topicRef,
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       },
-    });
-    template.hasResourceProperties('AWS::KMS::Key', {
-      Description: 'Encrypts failure notifications of backup vault Stack/Vault',
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          {
-            Sid: 'AllowBackupToPublishEncrypted',
-            Effect: 'Allow',
-            Principal: { Service: 'backup.amazonaws.com' },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            Resource: '*',
-            Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
-          },
-        ]),
+      {
+        Sid: 'AllowBackupToPublishFailures',
+        Effect: 'Allow',
+        Principal: { Service: 'backup.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: topicRef,
+        Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
       },
-    });
+    ]);
+
+    const notificationKey = Object.values(template.findResources('AWS::KMS::Key'))
+      .find((key: any) => key.Properties.Description === 'Encrypts failure notifications of backup vault Stack/Vault') as any;
+    expect(notificationKey.Properties.KeyPolicy.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: rootOf('111111111111') },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      {
+        Sid: 'AllowBackupToPublishEncrypted',
+        Effect: 'Allow',
+        Principal: { Service: 'backup.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+      },
+    ]);
+  });
+
+  test('grantCopyTo lets a destination account use the vault key for AWS resources only', () => {
+    const stack = newStack();
+    const vault = new BackupVault(stack, 'Vault', { copyDestinationAccounts: ['222222222222'] });
+    expect(vault.grantCopyTo('333333333333')).toBe(true);
+    const template = Template.fromStack(stack);
+    const vaultKey = Object.values(template.findResources('AWS::KMS::Key'))
+      .find((key: any) => key.Properties.Description === 'Encrypts the recovery points of backup vault Stack/Vault') as any;
+    const statements = (account: string) => [
+      {
+        Sid: `AllowCopyTo${account}`,
+        Effect: 'Allow',
+        Principal: { AWS: rootOf(account) },
+        Action: ['kms:Decrypt', 'kms:DescribeKey'],
+        Resource: '*',
+      },
+      {
+        Sid: `AllowCopyGrantsTo${account}`,
+        Effect: 'Allow',
+        Principal: { AWS: rootOf(account) },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      },
+    ];
+    expect(vaultKey.Properties.KeyPolicy.Statement).toEqual([
+      { Effect: 'Allow', Principal: { AWS: rootOf('111111111111') }, Action: 'kms:*', Resource: '*' },
+      ...statements('222222222222'),
+      ...statements('333333333333'),
+    ]);
+  });
+
+  test('grantCopyTo on an imported key warns instead of silently doing nothing', () => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const vault = new BackupVault(stack, 'Vault', { encryptionKey: key });
+    expect(vault.grantCopyTo('222222222222')).toBe(false);
+    Annotations.fromStack(stack).hasWarning('/Stack/Vault', Match.stringLikeRegexp('allow account 222222222222 kms:Decrypt and kms:DescribeKey'));
+  });
+
+  test('a vault that may be destroyed does not deny its own deletion', () => {
+    const stack = newStack();
+    new BackupVault(stack, 'Vault', { removalPolicy: RemovalPolicy.DESTROY });
+    const [deny] = accessPolicy(Template.fromStack(stack)).Statement;
+    expect(deny.Action).toEqual(RETAINED_DENY.filter((a) => a !== 'backup:DeleteBackupVault'));
   });
 
   test('compliance lock renders min, max and changeableFor days', () => {
     const stack = newStack();
     const vault = new BackupVault(stack, 'Vault', {
-      lock: VaultLock.compliance({ minRetention: Duration.days(7), maxRetention: Duration.days(3650) }),
+      vaultLock: VaultLock.compliance({ minRetention: Duration.days(7), maxRetention: Duration.days(3650) }),
     });
     Template.fromStack(stack).hasResourceProperties('AWS::Backup::BackupVault', {
       LockConfiguration: { MinRetentionDays: 7, MaxRetentionDays: 3650, ChangeableForDays: 3 },
     });
-    expect(vault.lock?.mode).toBe(VaultLockMode.COMPLIANCE);
+    expect(vault.vaultLock?.mode).toBe(VaultLockMode.COMPLIANCE);
   });
 
   test('governance lock has no grace time and accepts min == max', () => {
     const stack = newStack();
     new BackupVault(stack, 'Vault', {
-      lock: VaultLock.governance({ minRetention: Duration.days(30), maxRetention: Duration.days(30) }),
+      vaultLock: VaultLock.governance({ minRetention: Duration.days(30), maxRetention: Duration.days(30) }),
     });
     Template.fromStack(stack).hasResourceProperties('AWS::Backup::BackupVault', {
       LockConfiguration: { MinRetentionDays: 30, MaxRetentionDays: 30, ChangeableForDays: Match.absent() },
@@ -131,7 +199,7 @@ describe('BackupVault', () => {
       Sid: 'DenyRecoveryPointDeletionAndLifecycleChange',
       Effect: 'Deny',
       Principal: { AWS: '*' },
-      Action: ['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle'],
+      Action: RETAINED_DENY,
       Resource: '*',
       Condition: { ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/break-glass' } },
     });
@@ -163,6 +231,24 @@ describe('BackupVault', () => {
       Action: 'backup:CopyIntoBackupVault',
       Resource: '*',
       Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+    });
+  });
+
+  test('a given topic gets the source-conditioned publish statement', () => {
+    const stack = newStack();
+    const topic = new sns.Topic(stack, 'MyTopic', { enforceSSL: true });
+    new BackupVault(stack, 'Vault', { notificationTopic: topic });
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Sid: 'AllowBackupToPublishFailures',
+          Effect: 'Allow',
+          Principal: { Service: 'backup.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: { Ref: Match.stringLikeRegexp('^MyTopic') },
+          Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
+        }]),
+      },
     });
   });
 
@@ -233,11 +319,11 @@ describe('BackupVault', () => {
     const plain = BackupVault.fromBackupVaultArn(stack, 'Plain', arn);
     expect(plain.backupVaultName).toBe('central');
     expect(plain.env).toEqual({ account: '222222222222', region: 'us-west-2' });
-    expect(plain.lock).toBeUndefined();
+    expect(plain.vaultLock).toBeUndefined();
 
     const lock = VaultLock.compliance({ minRetention: Duration.days(7), maxRetention: Duration.days(400) });
-    const locked = BackupVault.fromBackupVaultAttributes(stack, 'Locked', { backupVaultArn: arn, lock });
-    expect(locked.lock).toBe(lock);
+    const locked = BackupVault.fromBackupVaultAttributes(stack, 'Locked', { backupVaultArn: arn, vaultLock: lock });
+    expect(locked.vaultLock).toBe(lock);
     expect(locked.backupVaultArn).toBe(arn);
   });
 
@@ -247,6 +333,13 @@ describe('BackupVault', () => {
     expect(stack.resolve(vault.backupVaultArn)).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':backup:us-east-1:111111111111:backup-vault:local-vault']],
     });
+  });
+
+  test('an imported vault ARN from a parameter is not validated', () => {
+    const stack = newStack();
+    const arn = new CfnParameter(stack, 'VaultArn').valueAsString;
+    const vault = BackupVault.fromBackupVaultArn(stack, 'FromParam', arn);
+    expect(vault.backupVaultArn).toBe(arn);
   });
 
   test('tokens are not validated', () => {
@@ -265,7 +358,7 @@ describe('BackupVault', () => {
     const stack = newStack();
     const vault = new BackupVault(stack, 'Vault', {
       backupVaultName: 'central-vault',
-      lock: VaultLock.compliance({ minRetention: Duration.days(7), maxRetention: Duration.days(3650) }),
+      vaultLock: VaultLock.compliance({ minRetention: Duration.days(7), maxRetention: Duration.days(3650) }),
       copySourceAccounts: ['222222222222'],
     });
     vault.addFailureEmail('Oncall', 'oncall@example.com');
@@ -282,6 +375,11 @@ describe('BackupVault', () => {
 
     test.each(['ab', 'x'.repeat(50), 'a_b-C9'])('accepts backupVaultName %p', (name) => {
       expect(() => new BackupVault(newStack(), 'Vault', { backupVaultName: name })).not.toThrow();
+    });
+
+    test('fails when a copy destination account is not 12 digits', () => {
+      expect(() => new BackupVault(newStack(), 'Vault', { copyDestinationAccounts: ['2222'] }))
+        .toThrow("grantCopyTo account '2222' is invalid: an AWS account id is exactly 12 digits (e.g. '123456789012')");
     });
 
     test('fails when a copy source account is not 12 digits', () => {

@@ -160,15 +160,27 @@ describe('CrossAccountBucket', () => {
       template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
     });
 
-    test('MFA delete cannot be set by CloudFormation: an info annotation says how to enable it', () => {
+    test('MFA delete cannot be set by CloudFormation nor combined with lifecycle: an info annotation says so', () => {
       const { stack } = build();
       Annotations.fromStack(stack).hasInfo(
         '/S/Dumps',
         Match.stringLikeRegexp(
-          '^cdk-backup-dr: MFA delete cannot be enabled by CloudFormation\\..*root user.*' +
-            'aws s3api put-bucket-versioning --bucket acme-dumps --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa',
+          '^MFA delete is not enabled on this bucket: CloudFormation cannot set it.*' +
+            'S3 does not support lifecycle configuration on MFA-delete buckets.*Object Lock default retention',
         ),
       );
+    });
+
+    test('blocks SSE-C uploads, which no policy header condition can see', () => {
+      const { template } = build();
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        ObjectLockEnabled: true,
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [Match.objectLike({
+            BlockedEncryptionTypes: { EncryptionType: ['SSE-C'] },
+          })],
+        },
+      });
     });
   });
 

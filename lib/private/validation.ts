@@ -16,6 +16,9 @@ export class ValidationError extends Error {
   }
 }
 
+/** The longest retention AWS Backup and S3 Object Lock accept, in days (100 years). */
+export const MAX_RETENTION_DAYS = 36500;
+
 /** True when the value cannot be checked at synth time (a token, or a Duration built from one). */
 export function isUnresolved(value: string | number | Duration | undefined): boolean {
   if (value === undefined) {
@@ -95,4 +98,19 @@ export const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]{
 /** Checks a 12-digit account id (tokens skipped). */
 export function checkAccountId(prop: string, value: string, scope?: IConstruct): void {
   checkPattern(prop, value, ACCOUNT_ID_PATTERN, 'an AWS account id is exactly 12 digits', '123456789012', scope);
+}
+
+/**
+ * Whole minutes of a Duration, or a ValidationError naming the prop when it is not a whole number of minutes.
+ * Callers skip unresolved durations before calling.
+ */
+export function wholeMinutes(prop: string, value: Duration, scope?: IConstruct): number {
+  const minutes = value.toMilliseconds() / 60_000;
+  if (!Number.isInteger(minutes)) {
+    throw new ValidationError(
+      `${prop} is ${value.toHumanString()}, which is not a whole number of minutes; use Duration.minutes(${Math.ceil(minutes)})`,
+      scope,
+    );
+  }
+  return minutes;
 }

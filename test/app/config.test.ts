@@ -29,7 +29,11 @@ describe('reference app config', () => {
     expect(config.workload).toEqual({ account: '111111111111', region: 'us-east-1' });
     expect(config.backup).toEqual({ account: '222222222222', region: 'us-east-1', drRegion: 'us-west-2' });
     expect(config.tier).toBe('TEAM');
-    expect(config.databases).toEqual([{ name: 'app', arn: 'arn:aws:rds:us-east-1:111111111111:db:app-prod' }]);
+    expect(config.databases).toEqual([{
+      name: 'app',
+      arn: 'arn:aws:rds:us-east-1:111111111111:db:app-prod',
+      kmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    }]);
     expect(sharedNames(config)).toEqual({
       centralVault: 'backup-dr-central',
       drVault: 'backup-dr-dr',
@@ -59,6 +63,24 @@ describe('reference app config', () => {
   test('fails when the backup account is the workload account', () => {
     expect(problemsOf(withChange((c) => { c.backup.account = c.workload.account; })))
       .toEqual(['backup-dr.backup.account equals backup-dr.workload.account (111111111111); backups must live in a separate account, e.g. "222222222222"']);
+  });
+
+  test('fails when the backup region differs from the workload region', () => {
+    expect(problemsOf(withChange((c) => { c.backup.region = 'eu-west-1'; c.backup.drRegion = 'eu-central-1'; })))
+      .toEqual(['backup-dr.backup.region (eu-west-1) differs from backup-dr.workload.region (us-east-1); AWS Backup cannot copy RDS and Aurora snapshots across account and region in one job, so the central vault must be in the workload\'s region, e.g. "us-east-1"']);
+  });
+
+  test.each([
+    ['another account', 'arn:aws:rds:us-east-1:999999999999:db:app-prod', '999999999999/us-east-1'],
+    ['another region', 'arn:aws:rds:eu-west-1:111111111111:cluster:app-prod', '111111111111/eu-west-1'],
+  ])('fails when a database is in %s', (_where, arn, location) => {
+    expect(problemsOf(withChange((c) => { c.databases[0].arn = arn; })))
+      .toEqual([`backup-dr.databases[0].arn "${arn}" is in ${location}, not the workload account and region (111111111111/us-east-1); AWS Backup would never back it up. Use a database of the workload, e.g. "arn:aws:rds:us-east-1:111111111111:db:app-prod"`]);
+  });
+
+  test('fails when a database key ARN is malformed', () => {
+    expect(problemsOf(withChange((c) => { c.databases[0].kmsKeyArn = 'alias/rds'; })))
+      .toEqual(['backup-dr.databases[0].kmsKeyArn is "alias/rds"; expected e.g. "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"']);
   });
 
   test('fails when the DR region is the backup region', () => {
