@@ -408,13 +408,14 @@ export class BackupVault extends BackupVaultBase {
       enableKeyRotation: true,
       removalPolicy,
     });
-    // AWS Backup publishes to the encrypted topic, so it must be able to use the key.
+    // AWS Backup publishes to the encrypted topic, so it must be able to use the key. No source condition
+    // here: whether SNS passes one on to KMS is not documented, and a silent failure channel is the worst
+    // outcome. The topic policy, which names this account, is the gate.
     key.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowBackupToPublishEncrypted',
       principals: [new iam.ServicePrincipal('backup.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
     }));
     const topic = new sns.Topic(this, 'NotificationTopic', {
       displayName: 'AWS Backup failed jobs',

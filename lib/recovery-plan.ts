@@ -18,9 +18,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { BackupVault, IBackupVault } from './backup-vault';
-import { isUnresolved, ValidationError, wholeDays } from './private/validation';
+import { assessRpo, checkSchedule, CronFields, describeDays, mayShareDay, parseCron } from './private/schedule';
+import { checkPattern, isUnresolved, MAX_RETENTION_DAYS, ValidationError, wholeDays, wholeMinutes } from './private/validation';
 import { RecoveryRule, RecoveryRuleOptions, RecoveryTier } from './recovery-tier';
-import { MAX_RETENTION_DAYS } from './vault-lock';
 
 /**
  * One rule of the grandfather-father-son rotation (`GfsRules.daily`, `.weekly`, `.monthly`).
@@ -124,9 +124,11 @@ export interface GfsRules {
 export interface RecoveryCopyOptions {
   /**
    * The vault receiving the copies: a `BackupVault` of this app, or the other account's / region's vault
-   * imported with `BackupVault.fromBackupVaultAttributes()` (give its `lock` so the retention is checked).
+   * imported with `BackupVault.fromBackupVaultAttributes()` (give its `vaultLock` so the retention is checked).
    * A cross-account copy needs both accounts in one AWS Organization and a vault access policy that allows
-   * `backup:CopyIntoBackupVault` from this account.
+   * `backup:CopyIntoBackupVault` from this account. AWS Backup cannot copy RDS, Aurora, DocumentDB or Neptune
+   * snapshots to another account and another region in one copy action: for those, copy to the other account's
+   * vault in this region (and onward from there), or to another region of this account.
    */
   readonly destinationBackupVault: IBackupVault;
 
@@ -145,6 +147,10 @@ export interface RecoveryCopyOptions {
 
   /**
    * Names of the rules whose recovery points are copied.
+   *
+   * When rules start at the same time, AWS Backup runs only the one with the longest retention: name all of
+   * them (e.g. `['Daily', 'Weekly', 'Monthly']`), otherwise the named rule takes no backup, and the copy gets
+   * nothing, on the days a longer rule runs.
    *
    * @default - every snapshot rule of the plan (also rules added later). Continuous rules are copied only
    * when named here: AWS Backup copies a continuous backup by taking an extra snapshot on each scheduled run,
@@ -297,6 +303,7 @@ export interface RecoveryPlanProps {
 
 /** Rule and plan names: AWS Backup's pattern. */
 const NAME_PATTERN = /^[a-zA-Z0-9\-_.]{1,50}$/;
+const NAME_RULE = 'AWS Backup allows 1-50 letters, digits, hyphens, underscores or dots';
 /** The start window AWS Backup requires at least. */
 const MIN_START_WINDOW_MINUTES = 60;
 /** AWS Backup's completion window when none is given (7 days). */
@@ -310,6 +317,9 @@ const DEFAULT_START_WINDOW = Duration.hours(1);
 const WARN_COMPLETION_WINDOW = 'cdk-backup-dr:RecoveryPlan.completionWindow';
 const WARN_CONTINUOUS_RULES = 'cdk-backup-dr:RecoveryPlan.multipleContinuousRules';
 const WARN_CROSS_ACCOUNT_RDS = 'cdk-backup-dr:RecoveryPlan.crossAccountRdsKey';
+const WARN_CROSS_ACCOUNT_CROSS_REGION = 'cdk-backup-dr:RecoveryPlan.crossAccountCrossRegionCopy';
+const WARN_COPY_SKIPPED = 'cdk-backup-dr:RecoveryPlan.copySkippedByOverlap';
+const WARN_RPO_NOT_VERIFIED = 'cdk-backup-dr:RecoveryPlan.rpoNotVerified';
 const INFO_CROSS_ACCOUNT = 'cdk-backup-dr:RecoveryPlan.crossAccountOrganization';
 
 /** An RDS/Aurora source of a selection and whether it is known to use a customer-managed key. */
@@ -321,6 +331,8 @@ interface RdsSource {
 interface SelectionInfo {
   readonly name: string;
   readonly rdsSources: RdsSource[];
+  /** Entries whose resource type is not known at synth time (tags, ARN tokens). */
+  readonly unknownSources: string[];
   readonly buckets: s3.IBucket[];
 }
 
@@ -329,6 +341,8 @@ interface CopyInfo {
   readonly label: string;
   /** The destination account when it is known to differ from this stack's account. */
   readonly otherAccount?: string;
+  /** The destination region when it is known to differ from this stack's region. */
+  readonly otherRegion?: string;
 }
 
 /** Where a rule came from, to name the prop in error messages. */
@@ -379,7 +393,7 @@ export class RecoveryPlan extends Construct {
   constructor(scope: Construct, id: string, props: RecoveryPlanProps = {}) {
     super(scope, id);
 
-    checkName('backupPlanName', props.backupPlanName, 'daily-and-pitr', this);
+    checkPattern('backupPlanName', props.backupPlanName, NAME_PATTERN, NAME_RULE, 'daily-and-pitr', this);
     this.tier = props.tier;
     this.backupVault = props.backupVault ?? new BackupVault(this, 'Vault');
     this.checkLocalVault();
@@ -395,6 +409,9 @@ export class RecoveryPlan extends Construct {
 
     for (const rule of props.tier?.rules ?? []) {
       this.addRuleInternal(rule.ruleName, rule, { prefix: `tier '${props.tier!.name}' rule '${rule.ruleName}'` });
+    }
+    if (props.tier) {
+      this.warnRpoNotVerified(props.tier);
     }
     this.addGfsRules(props.gfs ?? {}, props.tier);
     for (const copy of props.copyTo ?? []) {
@@ -428,9 +445,9 @@ export class RecoveryPlan extends Construct {
 
   /**
    * Adds a copy of recovery points to another vault. It applies to every snapshot rule of the plan
-   * (or to `ruleNames`), including rules added later.
+   * (or to `ruleNames`), including rules added later. Returns the copy as stored (read-only), as `copies` lists it.
    */
-  public addCopy(options: RecoveryCopyOptions): void {
+  public addCopy(options: RecoveryCopyOptions): RecoveryCopyOptions {
     const vault = options.destinationBackupVault;
     if (!vault) {
       throw new ValidationError('copy destinationBackupVault is missing; give the vault that receives the copies', this);
@@ -453,14 +470,18 @@ export class RecoveryPlan extends Construct {
       checkLock(`${prefix} deleteAfter`, days, vault, `destination vault '${label}'`, this);
     }
     for (const ruleName of options.ruleNames ?? []) {
-      checkName(`${prefix} ruleNames`, ruleName, 'Daily', this);
+      checkPattern(`${prefix} ruleNames`, ruleName, NAME_PATTERN, NAME_RULE, 'Daily', this);
     }
 
-    const accountComparison = Token.compareStrings(vault.env.account, Stack.of(this).account);
+    const stack = Stack.of(this);
     const copy: CopyInfo = {
-      options: { ...options, ruleNames: options.ruleNames ? [...options.ruleNames] : undefined },
+      options: Object.freeze({
+        ...options,
+        ruleNames: options.ruleNames ? Object.freeze([...options.ruleNames]) as string[] : undefined,
+      }),
       label,
-      otherAccount: accountComparison === TokenComparison.DIFFERENT ? vault.env.account : undefined,
+      otherAccount: Token.compareStrings(vault.env.account, stack.account) === TokenComparison.DIFFERENT ? vault.env.account : undefined,
+      otherRegion: Token.compareStrings(vault.env.region, stack.region) === TokenComparison.DIFFERENT ? vault.env.region : undefined,
     };
     this.copyList.push(copy);
 
@@ -475,6 +496,7 @@ export class RecoveryPlan extends Construct {
         this.warnCrossAccountRds(copy, selection);
       }
     }
+    return copy.options;
   }
 
   /**
@@ -483,7 +505,7 @@ export class RecoveryPlan extends Construct {
    */
   public addSelection(id: string, options: RecoverySelectionOptions): backup.BackupSelection {
     const name = options.backupSelectionName ?? id;
-    checkName(`selection '${id}' backupSelectionName`, name, 'postgres', this);
+    checkPattern(`selection '${id}' backupSelectionName`, name, NAME_PATTERN, NAME_RULE, 'postgres', this);
     const prefix = `selection '${name}'`;
 
     const resources: backup.BackupResource[] = [
@@ -560,6 +582,7 @@ export class RecoveryPlan extends Construct {
     const info: SelectionInfo = {
       name,
       rdsSources: rdsSourcesOf(options, arnStrings),
+      unknownSources: unknownSourcesOf(options, arnStrings),
       buckets: [...(options.buckets ?? [])],
     };
     this.selectionList.push(info);
@@ -604,7 +627,7 @@ export class RecoveryPlan extends Construct {
 
   private addRuleInternal(ruleName: string, options: RecoveryRuleOptions, origin: RuleOrigin): RecoveryRule {
     const prefix = origin.prefix;
-    checkName(`${prefix} ruleName`, ruleName, 'Daily', this);
+    checkPattern(`${prefix} ruleName`, ruleName, NAME_PATTERN, NAME_RULE, 'Daily', this);
     if (!Token.isUnresolved(ruleName) && this.ruleList.some((rule) => rule.ruleName === ruleName)) {
       const fix = origin.fromGfs
         ? `the tier already has a rule named '${ruleName}'; remove gfs.${origin.fromGfs} or set gfs.${origin.fromGfs}.enabled to false`
@@ -703,8 +726,10 @@ export class RecoveryPlan extends Construct {
     coldAfter: Duration | undefined,
     continuous: boolean,
   ): number | undefined {
-    const deleteDays = wholeDaysOf(`${prefix} deleteAfter`, deleteAfter, this);
-    const coldDays = coldAfter === undefined ? undefined : wholeDaysOf(`${prefix} moveToColdStorageAfter`, coldAfter, this);
+    const deleteDays = isUnresolved(deleteAfter) ? undefined : wholeDays(`${prefix} deleteAfter`, deleteAfter, this);
+    const coldDays = coldAfter === undefined || isUnresolved(coldAfter)
+      ? undefined
+      : wholeDays(`${prefix} moveToColdStorageAfter`, coldAfter, this);
 
     if (continuous) {
       if (coldAfter !== undefined) {
@@ -748,7 +773,7 @@ export class RecoveryPlan extends Construct {
   }
 
   private checkWindows(prefix: string, startWindow: Duration, completionWindow: Duration | undefined): void {
-    const start = wholeMinutes(`${prefix} startWindow`, startWindow, this);
+    const start = isUnresolved(startWindow) ? undefined : wholeMinutes(`${prefix} startWindow`, startWindow, this);
     if (start !== undefined && start < MIN_START_WINDOW_MINUTES) {
       throw new ValidationError(
         `${prefix} startWindow is ${start} minutes; AWS Backup requires at least ${MIN_START_WINDOW_MINUTES} minutes ` +
@@ -758,7 +783,7 @@ export class RecoveryPlan extends Construct {
     }
     const completion = completionWindow === undefined
       ? DEFAULT_COMPLETION_WINDOW_MINUTES
-      : wholeMinutes(`${prefix} completionWindow`, completionWindow, this);
+      : isUnresolved(completionWindow) ? undefined : wholeMinutes(`${prefix} completionWindow`, completionWindow, this);
     if (completion !== undefined && completion < 1) {
       throw new ValidationError(`${prefix} completionWindow is ${completion} minutes; it must be positive (e.g. Duration.hours(8))`, this);
     }
@@ -809,6 +834,99 @@ export class RecoveryPlan extends Construct {
     );
   }
 
+  /**
+   * A tier's RPO is checked by the tier (it fails when the most frequent rule is too slow); a schedule whose gaps
+   * cannot be computed leaves the RPO unverified, which the tier cannot report without a scope.
+   */
+  private warnRpoNotVerified(tier: RecoveryTier): void {
+    const { unreadable } = assessRpo(tier.rpo, tier.rules);
+    if (unreadable.length === 0) {
+      return;
+    }
+    const schedules = unreadable.map((rule) => `rule '${rule.ruleName}' (${rule.expression})`).join(', ');
+    Annotations.of(this).addWarningV2(
+      WARN_RPO_NOT_VERIFIED,
+      `tier '${tier.name}' rpo is ${tier.rpo.toHumanString()}, but the longest gap between recovery points of ${schedules} ` +
+        'cannot be computed, so the rpo is not verified; gaps are computed for hours given as numbers, lists, ranges or ' +
+        'steps (2, 1,13, 8-17, 0/4) on every day, on days of the week or on days 1-28 of every month. Check the gaps ' +
+        'yourself, use such a schedule, or add a continuous rule (enableContinuousBackup)',
+    );
+  }
+
+  /**
+   * AWS Backup copies RDS, Aurora, DocumentDB and Neptune snapshots either to another account or to another
+   * region, not both in one copy action. An error when the plan selects such databases, a warning when the
+   * selection's resource types are not known (tags, ARN tokens).
+   */
+  private checkCrossAccountCrossRegion(): string[] {
+    const errors: string[] = [];
+    const stack = Stack.of(this);
+    for (const copy of this.copyList) {
+      if (!copy.otherAccount || !copy.otherRegion) {
+        continue;
+      }
+      const where = `copy to '${copy.label}' goes to account ${copy.otherAccount} and region ${copy.otherRegion} ` +
+        `(the plan is in account ${stack.account}, region ${stack.region})`;
+      const fix = `copy to a vault in the same region of the other account (${stack.region} of account ${copy.otherAccount}), ` +
+        `and copy onward from there (to ${copy.otherRegion}, with a plan in that account), or copy to another region of this account`;
+      const limit = 'AWS Backup copies RDS, Aurora, DocumentDB and Neptune snapshots either across accounts or across regions, ' +
+        'not both in one copy action';
+      const rdsSources = [...new Set(this.selectionList.flatMap((selection) => selection.rdsSources.map((source) => source.label)))];
+      if (rdsSources.length > 0) {
+        errors.push(`${where}, but the plan selects RDS/Aurora resources (${rdsSources.join(', ')}); ${limit}: ${fix}`);
+        continue;
+      }
+      const unknown = this.selectionList
+        .filter((selection) => selection.unknownSources.length > 0)
+        .map((selection) => `selection '${selection.name}': ${selection.unknownSources.join(', ')}`);
+      if (unknown.length > 0) {
+        Annotations.of(this).addWarningV2(
+          WARN_CROSS_ACCOUNT_CROSS_REGION,
+          `${where}, and the plan selects resources whose type is not known at synth time (${unknown.join('; ')}); ` +
+            `${limit}, so copies of any such database fail. If the selection may include them, ${fix}`,
+        );
+      }
+    }
+    return errors;
+  }
+
+  /**
+   * When rules start at the same time AWS Backup runs only the one with the longest retention. A copy limited
+   * to a shorter rule then gets nothing on the days the longer rule runs, unless the longer rule is copied too.
+   */
+  private warnCopiesSkippedByOverlap(): void {
+    for (const copy of this.copyList.filter((c) => c.options.ruleNames !== undefined)) {
+      const arn = copy.options.destinationBackupVault.backupVaultArn;
+      const copiedToVault = (rule: RecoveryRule) => this.copyList.some(
+        (c) => c.options.destinationBackupVault.backupVaultArn === arn && copyApplies(c.options, rule));
+      for (const covered of this.ruleList.filter((rule) => copyApplies(copy.options, rule))) {
+        const cronA = snapshotCron(covered);
+        if (!cronA) {
+          continue;
+        }
+        for (const other of this.ruleList) {
+          const cronB = snapshotCron(other);
+          if (other === covered || !cronB || copiedToVault(other)
+            || other.deleteAfter.toDays() <= covered.deleteAfter.toDays()
+            || cronA.minute !== cronB.minute || cronA.hour !== cronB.hour
+            || covered.scheduleTimezone?.timezoneName !== other.scheduleTimezone?.timezoneName
+            || !mayShareDay(cronA, cronB)) {
+            continue;
+          }
+          Annotations.of(this).addWarningV2(
+            WARN_COPY_SKIPPED,
+            `copy to '${copy.label}' covers rule '${covered.ruleName}' but not rule '${other.ruleName}', which starts at the ` +
+              `same time (minute ${cronB.minute}, hour ${cronB.hour}) and keeps its recovery points longer ` +
+              `(${other.deleteAfter.toDays()} days, '${covered.ruleName}' ${covered.deleteAfter.toDays()} days); AWS Backup runs ` +
+              `only the longest-retention rule when start windows overlap, so on the days '${other.ruleName}' runs ` +
+              `(${describeDays(cronB)}) '${covered.ruleName}' takes no backup and nothing is copied to '${copy.label}'. ` +
+              `Add '${other.ruleName}' to ruleNames, or give '${other.ruleName}' its own copy to '${copy.label}'`,
+          );
+        }
+      }
+    }
+  }
+
   private validatePlan(): string[] {
     const errors: string[] = [];
     if (this.ruleList.length === 0) {
@@ -846,6 +964,8 @@ export class RecoveryPlan extends Construct {
         seen.add(arn);
       }
     }
+    errors.push(...this.checkCrossAccountCrossRegion());
+    this.warnCopiesSkippedByOverlap();
     for (const selection of this.selectionList) {
       for (const bucket of selection.buckets) {
         const cfn = bucket.node.defaultChild;
@@ -899,47 +1019,25 @@ function copyApplies(copy: RecoveryCopyOptions, rule: RecoveryRule): boolean {
   return rule.enableContinuousBackup !== true;
 }
 
+/** The cron fields of a snapshot rule whose schedule and retention can be read; undefined otherwise. */
+function snapshotCron(rule: RecoveryRule): CronFields | undefined {
+  const expression = rule.schedule.expressionString;
+  if (rule.enableContinuousBackup || Token.isUnresolved(expression) || isUnresolved(rule.deleteAfter)) {
+    return undefined;
+  }
+  return parseCron(expression);
+}
+
 function vaultLabel(vault: IBackupVault): string {
   return Token.isUnresolved(vault.backupVaultName) ? vault.node.path : vault.backupVaultName;
 }
 
-/** Whole days of a Duration (undefined for tokens); a ValidationError naming the prop otherwise. */
-function wholeDaysOf(prop: string, value: Duration, scope: IConstruct): number | undefined {
-  return isUnresolved(value) ? undefined : wholeDays(prop, value, scope);
-}
-
-function wholeMinutes(prop: string, value: Duration, scope: IConstruct): number | undefined {
-  if (isUnresolved(value)) {
-    return undefined;
-  }
-  const minutes = value.toMinutes({ integral: false });
-  if (!Number.isInteger(minutes)) {
-    throw new ValidationError(
-      `${prop} is ${value.toHumanString()}, which is not a whole number of minutes; use Duration.minutes(${Math.ceil(minutes)})`,
-      scope,
-    );
-  }
-  return minutes;
-}
-
-function checkName(prop: string, value: string | undefined, example: string, scope: IConstruct): void {
-  if (value === undefined || Token.isUnresolved(value)) {
-    return;
-  }
-  if (!NAME_PATTERN.test(value)) {
-    throw new ValidationError(
-      `${prop} '${value}' is invalid: AWS Backup allows 1-50 letters, digits, hyphens, underscores or dots (e.g. '${example}')`,
-      scope,
-    );
-  }
-}
-
 function checkLock(prop: string, days: number, vault: IBackupVault, vaultName: string, scope: IConstruct): void {
-  const reason = vault.lock?.checkRetention(days);
+  const reason = vault.vaultLock?.checkRetention(days);
   if (reason === undefined) {
     return;
   }
-  const lock = vault.lock!;
+  const lock = vault.vaultLock!;
   const fix = lock.minRetentionDays !== undefined && days < lock.minRetentionDays
     ? lock.minRetentionDays
     : lock.maxRetentionDays ?? MAX_RETENTION_DAYS;
@@ -947,70 +1045,6 @@ function checkLock(prop: string, days: number, vault: IBackupVault, vaultName: s
     `${prop} is ${days} days, which ${vaultName} rejects: ${reason} (e.g. Duration.days(${fix}))`,
     scope,
   );
-}
-
-const MONTHS = 'JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC';
-const DAYS = 'SUN|MON|TUE|WED|THU|FRI|SAT';
-
-/** AWS Backup schedules are cron(minutes hours day-of-month month day-of-week year), at most hourly. */
-function checkSchedule(prop: string, schedule: events.Schedule, scope: IConstruct): void {
-  const expression = schedule.expressionString;
-  if (Token.isUnresolved(expression)) {
-    return;
-  }
-  const example = "(e.g. Schedule.cron({ minute: '0', hour: '2' }) for daily at 02:00 UTC)";
-  const match = /^cron\((.*)\)$/.exec(expression.trim());
-  if (!match) {
-    throw new ValidationError(
-      `${prop} '${expression}' is not a cron expression; AWS Backup schedules are ` +
-        `cron(minutes hours day-of-month month day-of-week year) ${example}`,
-      scope,
-    );
-  }
-  const fields = match[1].trim().split(/\s+/);
-  if (fields.length !== 6) {
-    throw new ValidationError(
-      `${prop} '${expression}' has ${fields.length} fields; a cron expression has 6: ` +
-        `minutes hours day-of-month month day-of-week year ${example}`,
-      scope,
-    );
-  }
-  const [minute, hour, dayOfMonth, month, dayOfWeek, year] = fields;
-  if (!/^\d{1,2}$/.test(minute) || Number(minute) > 59) {
-    throw new ValidationError(
-      `${prop} '${expression}' has minutes '${minute}'; AWS Backup runs a rule at most once an hour, so minutes is ` +
-        `one number 0-59 ${example}`,
-      scope,
-    );
-  }
-  if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
-    throw new ValidationError(
-      `${prop} '${expression}' has day-of-month '${dayOfMonth}' and day-of-week '${dayOfWeek}'; exactly one of them ` +
-        `must be '?' ${example}`,
-      scope,
-    );
-  }
-  const checks: Array<[string, string, RegExp, number, string]> = [
-    ['hours', hour, cronField('\\d{1,2}'), 23, '0-23, *, lists, ranges or steps'],
-    ['day-of-month', dayOfMonth, cronField('\\d{1,2}', ['\\?', 'L', 'LW', '\\d{1,2}W']), 31, '1-31, *, ?, L, W, lists, ranges or steps'],
-    ['month', month, cronField(`(\\d{1,2}|${MONTHS})`), 12, '1-12 or JAN-DEC, *, lists, ranges or steps'],
-    ['day-of-week', dayOfWeek, cronField(`(\\d|${DAYS})`, ['\\?', 'L', `(\\d|${DAYS})L`, `(\\d|${DAYS})#[1-5]`]), 7,
-      '1-7 or SUN-SAT, *, ?, L, #, lists or ranges'],
-    ['year', year, cronField('\\d{4}'), 9999, '*, a year, lists, ranges or steps'],
-  ];
-  for (const [name, value, pattern, max, allowed] of checks) {
-    // Numbers before a '/' are values; after it, steps (not range-checked).
-    const values = value.replace(/\/\d+/g, '').match(/\d+/g) ?? [];
-    if (!pattern.test(value) || values.map(Number).some((n) => n > max)) {
-      throw new ValidationError(`${prop} '${expression}' has ${name} '${value}'; allowed: ${allowed} ${example}`, scope);
-    }
-  }
-}
-
-/** A cron field: comma-separated items, each `*`, a value or a range, optionally with a `/step`; plus special forms. */
-function cronField(atom: string, specials: string[] = []): RegExp {
-  const item = `(\\*|${atom}(-${atom})?)(\\/\\d{1,4})?`;
-  return new RegExp(`^(${[`${item}(,${item})*`, ...specials].join('|')})$`, 'i');
 }
 
 /** RDS/Aurora sources of a selection, with whether each is known to be encrypted with a customer-managed key. */
@@ -1031,7 +1065,7 @@ function rdsSourcesOf(options: RecoverySelectionOptions, arns: string[]): RdsSou
     });
   }
   for (const arn of arns) {
-    if (arn.includes(':rds:')) {
+    if (arnService(arn) === 'rds') {
       sources.push({ label: Token.isUnresolved(arn) ? 'an RDS ARN' : arn, customerManagedKey: false });
     }
   }
@@ -1043,6 +1077,26 @@ function rdsSourcesOf(options: RecoverySelectionOptions, arns: string[]): RdsSou
     }
   }
   return sources;
+}
+
+/** Entries of a selection whose resource type is not known at synth time: tags, and ARNs whose service is a token. */
+function unknownSourcesOf(options: RecoverySelectionOptions, arns: string[]): string[] {
+  const tags = [
+    ...Object.entries(options.tags ?? {}),
+    ...(options.resources ?? []).flatMap((resource) => resource.tagCondition
+      ? [[resource.tagCondition.key, resource.tagCondition.value] as [string, string]]
+      : []),
+  ];
+  return [
+    ...tags.map(([key, value]) => `tag ${key}=${value}`),
+    ...arns.filter((arn) => arnService(arn) === undefined).map((arn) => (Token.isUnresolved(arn) ? 'an ARN known only at deployment' : arn)),
+  ];
+}
+
+/** The service of an ARN (`rds` for RDS, Aurora, DocumentDB and Neptune); undefined when it is a token. */
+function arnService(arn: string): string | undefined {
+  const service = arn.split(':')[2];
+  return arn.startsWith('arn:') && service !== undefined && !Token.isUnresolved(service) ? service : undefined;
 }
 
 /** IAM paths of AWS Backup's managed policies: the general ones are service-role policies, the S3 ones are not. */

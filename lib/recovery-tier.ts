@@ -1,5 +1,6 @@
 import { Duration, TimeZone, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import { assessRpo, checkSchedule } from './private/schedule';
 import { isUnresolved, ValidationError } from './private/validation';
 
 /**
@@ -94,8 +95,8 @@ export interface CustomRecoveryTierOptions {
   readonly rto: Duration;
 
   /**
-   * The backup rules the tier implies (at least one, unique names). They are checked against
-   * AWS Backup's constraints (lifecycle, windows, cron shape, vault lock) when a `RecoveryPlan` uses the tier.
+   * The backup rules the tier implies (at least one, unique names). Their cron schedules are checked here;
+   * the rest of AWS Backup's constraints (lifecycle, windows, vault lock) when a `RecoveryPlan` uses the tier.
    */
   readonly rules: RecoveryRule[];
 }
@@ -187,7 +188,10 @@ export class RecoveryTier {
 
   /**
    * A tier of your own. Its RPO is checked against its rules: unless one rule is continuous,
-   * the most frequent rule must run at least once per `rpo` (when the schedule can be read).
+   * the most frequent rule must run at least once per `rpo`. The gaps between runs are computed for hours given
+   * as numbers, lists, ranges or steps (`2`, `1,13`, `8-17`, `0/4`) on every day, on days of the week (`MON-FRI`)
+   * or on days 1-28 of the month; when no rule meets `rpo` and some schedule has another shape
+   * (`L`, `W`, `#`, days 29-31, months), a `RecoveryPlan` using the tier warns that the RPO is not verified.
    */
   public static custom(options: CustomRecoveryTierOptions): RecoveryTier {
     return new RecoveryTier(options.name, options.rpo, options.rto, options.rules);
@@ -229,7 +233,7 @@ export class RecoveryTier {
       }
       seen.add(rule.ruleName);
     }
-    checkRpo(name, rpo, rules);
+    checkRules(name, rpo, rules);
 
     this.name = name;
     this.rpo = rpo;
@@ -252,95 +256,24 @@ function checkPositive(prop: string, value: Duration): void {
   }
 }
 
-/** Unless a rule is continuous, the most frequent readable rule must run at least once per RPO. */
-function checkRpo(name: string, rpo: Duration, rules: RecoveryRule[]): void {
-  if (isUnresolved(rpo) || rules.some((rule) => rule.enableContinuousBackup === true)) {
-    return;
-  }
-  let best: { rule: RecoveryRule; hours: number } | undefined;
+/**
+ * The cron shape of every rule (checked here: a tier cannot be built from a schedule AWS Backup rejects) and,
+ * unless a rule is continuous, that the most frequent rule runs at least once per RPO. A schedule whose gaps
+ * cannot be computed is left to `RecoveryPlan`, which warns that the RPO is not verified.
+ */
+function checkRules(name: string, rpo: Duration, rules: RecoveryRule[]): void {
   for (const rule of rules) {
-    const expression = rule.schedule?.expressionString;
-    if (expression === undefined || Token.isUnresolved(expression)) {
-      return; // cannot tell how often this rule runs
-    }
-    const hours = cronIntervalHours(expression);
-    if (hours === undefined) {
-      return;
-    }
-    if (!best || hours < best.hours) {
-      best = { rule, hours };
+    if (rule.schedule) {
+      checkSchedule(`RecoveryTier '${name}' rule '${rule.ruleName}' schedule`, rule.schedule);
     }
   }
-  if (best && best.hours * 60 > rpo.toMinutes({ integral: false })) {
+  const { tooSlow } = assessRpo(rpo, rules);
+  if (tooSlow) {
     throw new ValidationError(
-      `RecoveryTier '${name}' rpo is ${rpo.toHumanString()}, but its most frequent rule '${best.rule.ruleName}' ` +
-        `(${best.rule.schedule.expressionString}) can leave ${best.hours} hours between recovery points; ` +
+      `RecoveryTier '${name}' rpo is ${rpo.toHumanString()}, but its most frequent rule '${tooSlow.ruleName}' ` +
+        `(${tooSlow.expression}) can leave ${tooSlow.hours} hours between recovery points; ` +
         "add a rule that runs at least once per rpo (e.g. Schedule.cron({ minute: '0', hour: '*' }) for hourly), " +
         'a continuous rule (enableContinuousBackup), or raise rpo',
     );
   }
-}
-
-/**
- * The longest gap, in hours, between two runs of a cron expression, for the shapes a backup plan uses:
- * hourly, every N hours, a list of hours, daily, weekly on one day, monthly on one day.
- * Undefined when the expression has another shape.
- */
-function cronIntervalHours(expression: string): number | undefined {
-  const match = /^cron\((.*)\)$/.exec(expression.trim());
-  if (!match) {
-    return undefined;
-  }
-  const fields = match[1].trim().split(/\s+/);
-  if (fields.length !== 6) {
-    return undefined;
-  }
-  const [minute, hour, dayOfMonth, month, dayOfWeek, year] = fields;
-  if (!/^\d{1,2}$/.test(minute) || month !== '*' || year !== '*') {
-    return undefined;
-  }
-  const everyDay = ['*', '?'].includes(dayOfMonth) && ['*', '?'].includes(dayOfWeek);
-  if (!everyDay) {
-    if (dayOfMonth === '?' && /^[A-Za-z]{3}$|^[1-7]$/.test(dayOfWeek)) {
-      return 7 * 24;
-    }
-    if (dayOfWeek === '?' && /^\d{1,2}$/.test(dayOfMonth)) {
-      return 31 * 24;
-    }
-    return undefined;
-  }
-  const hours = hoursOfDay(hour);
-  if (!hours || hours.length === 0) {
-    return undefined;
-  }
-  let gap = 24 - hours[hours.length - 1] + hours[0];
-  for (let i = 1; i < hours.length; i++) {
-    gap = Math.max(gap, hours[i] - hours[i - 1]);
-  }
-  return gap;
-}
-
-/** Sorted hours (0-23) selected by a cron hours field: `*`, `N`, `A,B,C`, `S/N`, `* /N` (no space). */
-function hoursOfDay(field: string): number[] | undefined {
-  if (field === '*') {
-    return Array.from({ length: 24 }, (_, i) => i);
-  }
-  const step = /^(\*|\d{1,2})\/(\d{1,2})$/.exec(field);
-  if (step) {
-    const start = step[1] === '*' ? 0 : Number(step[1]);
-    const every = Number(step[2]);
-    if (every < 1 || start > 23) {
-      return undefined;
-    }
-    const hours: number[] = [];
-    for (let h = start; h <= 23; h += every) {
-      hours.push(h);
-    }
-    return hours;
-  }
-  if (/^\d{1,2}(,\d{1,2})*$/.test(field)) {
-    const hours = [...new Set(field.split(',').map(Number))].sort((a, b) => a - b);
-    return hours.every((h) => h <= 23) ? hours : undefined;
-  }
-  return undefined;
 }

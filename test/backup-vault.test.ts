@@ -118,7 +118,6 @@ describe('BackupVault', () => {
         Principal: { Service: 'backup.amazonaws.com' },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         Resource: '*',
-        Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } },
       },
     ]);
   });

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Annotations as CdkAnnotations, App, CfnParameter, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -18,6 +18,8 @@ import { formatFindings, nagFindings } from './nag';
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
 const DR_VAULT_ARN = 'arn:aws:backup:eu-central-1:222222222222:backup-vault:central';
+/** The other account's vault in the plan's region: RDS snapshots may be copied there (not to another account and region). */
+const SAME_REGION_VAULT_ARN = 'arn:aws:backup:eu-west-1:222222222222:backup-vault:central';
 const TAGGED: RecoverySelectionOptions = { tags: { backup: 'daily' } };
 const VAULT_NAME = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Vault'), 'BackupVaultName'] };
 
@@ -30,7 +32,7 @@ interface Fixture {
 function fixture(lock?: VaultLock): Fixture {
   const app = new App();
   const stack = new Stack(app, 'Workload', { env: { account: ACCOUNT, region: REGION } });
-  const vault = new BackupVault(stack, 'Vault', { backupVaultName: 'local', lock });
+  const vault = new BackupVault(stack, 'Vault', { backupVaultName: 'local', vaultLock: lock });
   return { app, stack, vault };
 }
 
@@ -40,7 +42,18 @@ function newPlan(f: Fixture, props: RecoveryPlanProps = {}): RecoveryPlan {
 }
 
 function drVault(f: Fixture, lock?: VaultLock, arn = DR_VAULT_ARN): IBackupVault {
-  return BackupVault.fromBackupVaultAttributes(f.stack, `Dr${arn.length}${lock ? 'Locked' : ''}`, { backupVaultArn: arn, lock });
+  return BackupVault.fromBackupVaultAttributes(f.stack, `Dr${arn.length}${lock ? 'Locked' : ''}`, { backupVaultArn: arn, vaultLock: lock });
+}
+
+function database(f: Fixture, key?: kms.IKey): rds.DatabaseInstance {
+  const vpc = new ec2.Vpc(f.stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+  return new rds.DatabaseInstance(f.stack, 'Db', {
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }),
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    storageEncrypted: true,
+    storageEncryptionKey: key,
+  });
 }
 
 /** The rendered rules of the only backup plan, by name. */
@@ -200,6 +213,54 @@ describe('tiers', () => {
       },
       Daily: expect.objectContaining({ RuleName: 'Daily', Lifecycle: { DeleteAfterDays: 30 } }),
     });
+  });
+});
+
+describe('tier rpo the tier cannot verify', () => {
+  const warningId = Match.stringLikeRegexp('cdk-backup-dr:RecoveryPlan.rpoNotVerified');
+  const tier = (rpo: Duration, ...schedules: Array<[string, string]>) => RecoveryTier.custom({
+    name: 'Gold', rpo, rto: Duration.hours(8),
+    rules: schedules.map(([ruleName, expression]) => ({ ruleName, schedule: events.Schedule.expression(expression), deleteAfter: Duration.days(30) })),
+  });
+
+  test.each([
+    ['the last day of the month', 'cron(0 2 L * ? *)'],
+    ['the 31st', 'cron(0 2 31 * ? *)'],
+    ['the first Monday', 'cron(0 2 ? * 2#1 *)'],
+    ['some months', 'cron(0 2 1 1/3 ? *)'],
+  ])('warns when the only rule runs on %s', (_label, expression) => {
+    const f = fixture();
+    newPlan(f, { tier: tier(Duration.hours(1), ['Odd', expression]) });
+
+    Annotations.fromStack(f.stack).hasWarning('/Workload/Plan', Match.stringLikeRegexp(
+      `tier 'Gold' rpo is 1 hour, but the longest gap between recovery points of rule 'Odd' \\(${expression.replace(/[()*?/#]/g, '\\$&')}\\) ` +
+        'cannot be computed, so the rpo is not verified; .* Check the gaps yourself, use such a schedule, or add a continuous rule',
+    ));
+  });
+
+  test('warns, instead of failing, when the readable rules are too slow and another cannot be read', () => {
+    const f = fixture();
+    const gold = tier(Duration.hours(4), ['Daily', 'cron(0 2 * * ? *)'], ['Odd', 'cron(0 2 L * ? *)']);
+    newPlan(f, { tier: gold });
+
+    Annotations.fromStack(f.stack).hasWarning('/Workload/Plan', Match.stringLikeRegexp(
+      "tier 'Gold' rpo is 4 hours, but the longest gap between recovery points of rule 'Odd' \\(cron\\(0 2 L",
+    ));
+  });
+
+  test.each<[string, RecoveryTier]>([
+    ['a readable rule meets the rpo', tier(Duration.hours(1), ['Hourly', 'cron(0 * * * ? *)'], ['Odd', 'cron(0 2 L * ? *)'])],
+    ['a rule is continuous', RecoveryTier.custom({
+      name: 'Gold', rpo: Duration.minutes(5), rto: Duration.hours(1),
+      rules: [{ ruleName: 'Pitr', schedule: events.Schedule.expression('cron(0 2 L * ? *)'), deleteAfter: Duration.days(7), enableContinuousBackup: true }],
+    })],
+    ['the hours are a range', tier(Duration.hours(15), ['Office', 'cron(0 8-17 * * ? *)'])],
+    ['the tier is a preset', RecoveryTier.PRO],
+  ])('no warning when %s', (_label, recoveryTier) => {
+    const f = fixture();
+    newPlan(f, { tier: recoveryTier });
+
+    expect(Annotations.fromStack(f.stack).findWarning('/Workload/Plan', warningId)).toEqual([]);
   });
 });
 
@@ -404,20 +465,12 @@ describe('copies', () => {
       "copy to 'central' goes to account 222222222222 and selection '.*' protects RDS/Aurora resources not known to use a customer-managed KMS key",
     );
 
-    function database(f: Fixture, key?: kms.IKey): rds.DatabaseInstance {
-      const vpc = new ec2.Vpc(f.stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
-      return new rds.DatabaseInstance(f.stack, 'Db', {
-        engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_17 }),
-        vpc,
-        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-        storageEncrypted: true,
-        storageEncryptionKey: key,
-      });
-    }
+    // The other account's vault is in the plan's region: across account and region AWS Backup cannot copy RDS at all.
+    const central = (f: Fixture) => drVault(f, undefined, SAME_REGION_VAULT_ARN);
 
     test('warn when the database uses the AWS managed key (selection added after the copy)', () => {
       const f = fixture();
-      const plan = newPlan(f, { selection: undefined, copyTo: [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30) }] });
+      const plan = newPlan(f, { selection: undefined, copyTo: [{ destinationBackupVault: central(f), deleteAfter: Duration.days(30) }] });
       plan.addSelection('Database', { databaseInstances: [database(f)] });
 
       Annotations.fromStack(f.stack).hasWarning('/Workload/Plan', warning);
@@ -426,14 +479,14 @@ describe('copies', () => {
     test('warn for an RDS ARN (selection added before the copy)', () => {
       const f = fixture();
       const plan = newPlan(f, { selection: { arns: [`arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`] } });
-      plan.addCopy({ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30) });
+      plan.addCopy({ destinationBackupVault: central(f), deleteAfter: Duration.days(30) });
 
       Annotations.fromStack(f.stack).hasWarning('/Workload/Plan', Match.stringLikeRegexp(`arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`));
     });
 
     test('no warning when the database uses a customer-managed key', () => {
       const f = fixture();
-      const plan = newPlan(f, { selection: undefined, copyTo: [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30) }] });
+      const plan = newPlan(f, { selection: undefined, copyTo: [{ destinationBackupVault: central(f), deleteAfter: Duration.days(30) }] });
       plan.addSelection('Database', { databaseInstances: [database(f, new kms.Key(f.stack, 'DbKey', { enableKeyRotation: true }))] });
 
       expect(Annotations.fromStack(f.stack).findWarning('/Workload/Plan', warning)).toEqual([]);
@@ -450,6 +503,241 @@ describe('copies', () => {
 
       expect(Annotations.fromStack(f.stack).findWarning('/Workload/Plan', Match.stringLikeRegexp('customer-managed'))).toEqual([]);
     });
+  });
+
+  describe('copies to another account and another region', () => {
+    const crossBoth = new RegExp(
+      "copy to 'central' goes to account 222222222222 and region eu-central-1 \\(the plan is in account 111111111111, region eu-west-1\\), " +
+        'but the plan selects RDS/Aurora resources \\((.*)\\); AWS Backup copies RDS, Aurora, DocumentDB and Neptune snapshots either ' +
+        'across accounts or across regions, not both in one copy action: copy to a vault in the same region of the other account ' +
+        '\\(eu-west-1 of account 222222222222\\), and copy onward from there \\(to eu-central-1, with a plan in that account\\), ' +
+        'or copy to another region of this account',
+    );
+    const unknownWarning = (sources: string) => Match.stringLikeRegexp(
+      "copy to 'central' goes to account 222222222222 and region eu-central-1 \\(the plan is in account 111111111111, region eu-west-1\\), " +
+        `and the plan selects resources whose type is not known at synth time \\(${sources}\\); AWS Backup copies RDS, Aurora, ` +
+        'DocumentDB and Neptune snapshots either across accounts or across regions, not both in one copy action, so copies of any ' +
+        'such database fail. If the selection may include them, copy to a vault in the same region of the other account',
+    );
+    const warningId = Match.stringLikeRegexp('cdk-backup-dr:RecoveryPlan.crossAccountCrossRegionCopy');
+    const synthError = (f: Fixture): string => {
+      try {
+        f.app.synth();
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    };
+
+    test('fails when the plan protects a database (selection added after the copy)', () => {
+      const f = fixture();
+      const plan = newPlan(f, { selection: undefined, copyTo: [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30) }] });
+      plan.addSelection('Database', { databaseInstances: [database(f, new kms.Key(f.stack, 'DbKey', { enableKeyRotation: true }))] });
+
+      expect(synthError(f)).toMatch(crossBoth);
+      expect(crossBoth.exec(synthError(f))?.[1]).toBe('Workload/Db');
+    });
+
+    test.each([
+      ['an Aurora cluster', `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`],
+      ['a DocumentDB or Neptune cluster', `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:docdb-catalog`],
+      ['an RDS instance', `arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`],
+    ])('fails when the plan selects the ARN of %s (copy added after the selection)', (_label, arn) => {
+      const f = fixture();
+      const plan = newPlan(f, { selection: { arns: [arn] } });
+      plan.addCopy({ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30) });
+
+      expect(crossBoth.exec(synthError(f))?.[1]).toBe(arn);
+    });
+
+    test('fails when the plan protects an imported Aurora cluster', () => {
+      const f = fixture();
+      const cluster = rds.DatabaseCluster.fromDatabaseClusterAttributes(f.stack, 'Aurora', { clusterIdentifier: 'orders' });
+      newPlan(f, {
+        selection: { databaseClusters: [cluster] },
+        copyTo: [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30), ruleNames: ['Monthly'] }],
+      });
+
+      expect(crossBoth.exec(synthError(f))?.[1]).toBe('Workload/Aurora');
+    });
+
+    test('fails when a database is selected through resources, naming every source once', () => {
+      const f = fixture();
+      const db = database(f);
+      const plan = newPlan(f, {
+        selection: { resources: [backup.BackupResource.fromConstruct(db)], tags: { backup: 'daily' } },
+        copyTo: [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30) }],
+      });
+      plan.addSelection('Again', { resources: [backup.BackupResource.fromConstruct(db)] });
+
+      expect(crossBoth.exec(synthError(f))?.[1]).toBe('Workload/Db/Resource');
+    });
+
+    test.each([
+      ['another region of this account', `arn:aws:backup:eu-central-1:${ACCOUNT}:backup-vault:central`],
+      ['the same region of another account', SAME_REGION_VAULT_ARN],
+    ])('a database may be copied to %s', (_label, arn) => {
+      const f = fixture();
+      const plan = newPlan(f, { selection: undefined, copyTo: [{ destinationBackupVault: drVault(f, undefined, arn), deleteAfter: Duration.days(30) }] });
+      plan.addSelection('Database', { databaseInstances: [database(f)], tags: { backup: 'daily' } });
+
+      expect(synthError(f)).toBe('');
+      expect(Annotations.fromStack(f.stack).findWarning('/Workload/Plan', warningId)).toEqual([]);
+    });
+
+    test('resources of known types other than RDS may be copied to another account and region', () => {
+      const f = fixture();
+      const table = new dynamodb.Table(f.stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+      newPlan(f, {
+        selection: {
+          tables: [table],
+          buckets: [new s3.Bucket(f.stack, 'Exports', { versioned: true })],
+          arns: [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`],
+          resources: [backup.BackupResource.fromConstruct(table)],
+        },
+        copyTo: [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30) }],
+      });
+
+      expect(synthError(f)).toBe('');
+      expect(Annotations.fromStack(f.stack).findWarning('/Workload/Plan', warningId)).toEqual([]);
+    });
+
+    test.each<[string, (f: Fixture) => RecoverySelectionOptions, string]>([
+      ['tags', () => TAGGED, "selection 'Selection': tag backup=daily"],
+      ['a tag resource', () => ({ resources: [backup.BackupResource.fromTag('tier', 'gold')] }), "selection 'Selection': tag tier=gold"],
+      ['an ARN token', (f) => ({ arns: [new CfnParameter(f.stack, 'Arn').valueAsString] }), "selection 'Selection': an ARN known only at deployment"],
+    ])('warns when the plan selects %s, whose type is not known', (_label, selection, sources) => {
+      const f = fixture();
+      const plan = newPlan(f, { selection: selection(f), copyTo: [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30) }] });
+      plan.addSelection('Table', { arns: [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`] });
+
+      Annotations.fromStack(f.stack).hasWarning('/Workload/Plan', unknownWarning(sources));
+      Annotations.fromStack(f.stack).hasWarning('/Workload/Plan', warningId);
+    });
+
+    test('the warning can be acknowledged', () => {
+      const f = fixture();
+      const plan = newPlan(f, { copyTo: [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30) }] });
+      CdkAnnotations.of(plan).acknowledgeWarning('cdk-backup-dr:RecoveryPlan.crossAccountCrossRegionCopy', 'the tagged resources are DynamoDB tables');
+
+      expect(Annotations.fromStack(f.stack).findWarning('/Workload/Plan', warningId)).toEqual([]);
+    });
+
+    test('an environment-agnostic stack is not checked', () => {
+      const app = new App();
+      const stack = new Stack(app, 'Workload');
+      const vault = new BackupVault(stack, 'Vault');
+      const plan = new RecoveryPlan(stack, 'Plan', { backupVault: vault, selection: { arns: [`arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`] } });
+      plan.addCopy({ destinationBackupVault: BackupVault.fromBackupVaultArn(stack, 'Dr', DR_VAULT_ARN), deleteAfter: Duration.days(30) });
+
+      expect(() => app.synth()).not.toThrow();
+    });
+  });
+
+  describe('copies limited to rules that overlap a longer rule', () => {
+    const skipped = (covered: string, other: string, days: string) => Match.stringLikeRegexp(
+      `copy to 'central' covers rule '${covered}' but not rule '${other}', which starts at the same time \\(minute 0, hour 2\\) ` +
+        `and keeps its recovery points longer .*; AWS Backup runs only the longest-retention rule when start windows overlap, ` +
+        `so on the days '${other}' runs \\(${days}\\) '${covered}' takes no backup and nothing is copied to 'central'. ` +
+        `Add '${other}' to ruleNames, or give '${other}' its own copy to 'central'`,
+    );
+    const warningId = Match.stringLikeRegexp('cdk-backup-dr:RecoveryPlan.copySkippedByOverlap');
+
+    test('warns when a copy of the daily GFS rule leaves out the weekly and monthly rules', () => {
+      const f = fixture();
+      newPlan(f, { copyTo: [{ destinationBackupVault: drVault(f, undefined, SAME_REGION_VAULT_ARN), deleteAfter: Duration.days(30), ruleNames: ['Daily'] }] });
+
+      const annotations = Annotations.fromStack(f.stack);
+      annotations.hasWarning('/Workload/Plan', skipped('Daily', 'Weekly', 'day-of-week SUN'));
+      annotations.hasWarning('/Workload/Plan', skipped('Daily', 'Monthly', 'day-of-month 1'));
+      annotations.hasWarning('/Workload/Plan', Match.stringLikeRegexp("\\(90 days, 'Daily' 30 days\\)"));
+      expect(annotations.findWarning('/Workload/Plan', warningId)).toHaveLength(2);
+    });
+
+    test('warns when the longer rule is added after the copy', () => {
+      const f = fixture();
+      const plan = newPlan(f, {
+        gfs: { weekly: { enabled: false }, monthly: { enabled: false } },
+        copyTo: [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30), ruleNames: ['Daily'] }],
+      });
+      plan.addRule('Yearly', {
+        schedule: events.Schedule.cron({ minute: '0', hour: '2', day: '1', month: 'JAN' }),
+        deleteAfter: Duration.days(3650),
+      });
+
+      Annotations.fromStack(f.stack).hasWarning('/Workload/Plan', skipped('Daily', 'Yearly', 'day-of-month 1 in month JAN'));
+    });
+
+    test.each<[string, Partial<RecoveryPlanProps>, (f: Fixture) => object[]]>([
+      ['every overlapping rule is copied', {}, (f) => [
+        { destinationBackupVault: drVault(f), deleteAfter: Duration.days(30), ruleNames: ['Daily', 'Weekly', 'Monthly'] },
+      ]],
+      ['the longer rules have their own copy to the vault', {}, (f) => {
+        const dr = drVault(f);
+        return [
+          { destinationBackupVault: dr, deleteAfter: Duration.days(30), ruleNames: ['Daily'] },
+          { destinationBackupVault: dr, deleteAfter: Duration.days(365), ruleNames: ['Weekly', 'Monthly'] },
+        ];
+      }],
+      ['the copy covers the longest rule', {}, (f) => [
+        { destinationBackupVault: drVault(f), deleteAfter: Duration.days(365), ruleNames: ['Monthly'] },
+      ]],
+      ['the copy covers every rule', {}, (f) => [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30) }]],
+      ['the longer rules start at another hour', {
+        gfs: {
+          weekly: { schedule: events.Schedule.cron({ minute: '0', hour: '3', weekDay: 'SUN' }) },
+          monthly: { schedule: events.Schedule.cron({ minute: '0', hour: '3', day: '1' }) },
+        },
+      }, (f) => [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30), ruleNames: ['Daily'] }]],
+      ['the longer rules run in another time zone', {
+        gfs: { weekly: { scheduleTimezone: TimeZone.EUROPE_BERLIN }, monthly: { scheduleTimezone: TimeZone.EUROPE_BERLIN } },
+      }, (f) => [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30), ruleNames: ['Daily'] }]],
+      ['the rules never run on the same day', {
+        gfs: {
+          daily: { enabled: false },
+          monthly: { enabled: false },
+          weekly: { schedule: events.Schedule.cron({ minute: '0', hour: '2', weekDay: 'SAT,SUN' }) },
+        },
+        tier: RecoveryTier.custom({
+          name: 'Weekdays', rpo: Duration.days(4), rto: Duration.hours(8),
+          rules: [{ ruleName: 'Weekdays', schedule: events.Schedule.cron({ minute: '0', hour: '2', weekDay: 'MON-FRI' }), deleteAfter: Duration.days(7) }],
+        }),
+      }, (f) => [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(7), ruleNames: ['Weekdays'] }]],
+    ])('no warning when %s', (_label, props, copies) => {
+      const f = fixture();
+      newPlan(f, { ...props, copyTo: copies(f) as RecoveryPlanProps['copyTo'] });
+
+      expect(Annotations.fromStack(f.stack).findWarning('/Workload/Plan', warningId)).toEqual([]);
+    });
+  });
+
+  test('fails when a copy has no destinationBackupVault (left out by a JavaScript caller)', () => {
+    const f = fixture();
+    const plan = newPlan(f);
+    expect(() => plan.addCopy({ deleteAfter: Duration.days(30) } as never))
+      .toThrow(/Workload\/Plan: copy destinationBackupVault is missing; give the vault that receives the copies/);
+  });
+
+  test.each(['has space', 'x'.repeat(51), 'daily/backup'])('fails when a copy names the invalid rule name %p', (name) => {
+    const f = fixture();
+    const plan = newPlan(f);
+    expect(() => plan.addCopy({ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30), ruleNames: ['Daily', name] }))
+      .toThrow(`copy to 'central' ruleNames '${name}' is invalid: AWS Backup allows 1-50 letters, digits, hyphens, underscores or dots (e.g. 'Daily')`);
+  });
+
+  test('addCopy returns the copy as stored, read-only and detached from the options', () => {
+    const f = fixture();
+    const plan = newPlan(f);
+    const ruleNames = ['Daily'];
+    const copy = plan.addCopy({ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30), ruleNames });
+    ruleNames.push('Weekly');
+
+    expect(copy).toBe(plan.copies[0]);
+    expect(copy.ruleNames).toEqual(['Daily']);
+    expect(copy.deleteAfter.toDays()).toBe(30);
+    expect(Object.isFrozen(copy)).toBe(true);
+    expect(() => copy.ruleNames!.push('Monthly')).toThrow(TypeError);
+    expect(renderedRules(f.stack).Weekly.CopyActions).toBeUndefined();
   });
 
   test('fails when a copy names a rule the plan does not have', () => {
@@ -649,6 +937,20 @@ describe('selections', () => {
     });
   });
 
+  test.each(['orders db', 'x'.repeat(51), 'orders/db', ''])('fails when backupSelectionName is %p', (name) => {
+    const f = fixture();
+    const plan = newPlan(f, { selection: undefined });
+    expect(() => plan.addSelection('Orders', { tags: { app: 'orders' }, backupSelectionName: name }))
+      .toThrow(`selection 'Orders' backupSelectionName '${name}' is invalid: AWS Backup allows 1-50 letters, digits, hyphens, underscores or dots (e.g. 'postgres')`);
+  });
+
+  test('fails when a selection id is not a valid selection name and no backupSelectionName is given', () => {
+    const f = fixture();
+    const plan = newPlan(f, { selection: undefined });
+    expect(() => plan.addSelection('Orders DB', { tags: { app: 'orders' } }))
+      .toThrow(/selection 'Orders DB' backupSelectionName 'Orders DB' is invalid/);
+  });
+
   test('fails when a selection selects nothing', () => {
     const f = fixture();
     expect(() => newPlan(f, { selection: {} }))
@@ -780,6 +1082,16 @@ describe('validation', () => {
       }
     });
 
+  test.each([Duration.minutes(0), Duration.seconds(0)])('fails when completionWindow is %s', (completionWindow) => {
+    expect(() => addRule({ completionWindow }))
+      .toThrow("rule 'Custom' completionWindow is 0 minutes; it must be positive (e.g. Duration.hours(8))");
+  });
+
+  test('fails when completionWindow is not a whole number of minutes', () => {
+    expect(() => addRule({ completionWindow: Duration.seconds(30) }))
+      .toThrow(/rule 'Custom' completionWindow is 30 seconds, which is not a whole number of minutes; use Duration.minutes\(1\)/);
+  });
+
   test('fails when startWindow is not a whole number of minutes', () => {
     expect(() => addRule({ startWindow: Duration.seconds(3630) }))
       .toThrow(/rule 'Custom' startWindow is 1 hour 30 seconds, which is not a whole number of minutes; use Duration.minutes\(61\)/);
@@ -808,6 +1120,16 @@ describe('validation', () => {
     ['cron(0 2 1 13 ? *)', /has month '13'/],
     ['cron(0 2 ? * FUNDAY *)', /has day-of-week 'FUNDAY'/],
     ['cron(0 2 * * ? 99)', /has year '99'/],
+    ['cron(0 2 0 * ? *)', /rule 'Custom' schedule 'cron\(0 2 0 \* \? \*\)' has day-of-month '0'; allowed: 1-31, \*, \?, L, W, lists, ranges or steps/],
+    ['cron(0 2 0-15 * ? *)', /has day-of-month '0-15'; allowed: 1-31/],
+    ['cron(0 2 0/7 * ? *)', /has day-of-month '0\/7'; allowed: 1-31/],
+    ['cron(0 2 1 0 ? *)', /rule 'Custom' schedule 'cron\(0 2 1 0 \? \*\)' has month '0'; allowed: 1-12 or JAN-DEC, \*, lists, ranges or steps/],
+    ['cron(0 2 1 0,6 ? *)', /has month '0,6'; allowed: 1-12 or JAN-DEC/],
+    ['cron(0 2 ? * 0 *)', /rule 'Custom' schedule 'cron\(0 2 \? \* 0 \*\)' has day-of-week '0'; allowed: 1-7 or SUN-SAT, \*, \?, L, #, lists or ranges/],
+    ['cron(0 2 ? * 0-6 *)', /has day-of-week '0-6'; allowed: 1-7 or SUN-SAT/],
+    ['cron(0 2 ? * 0L *)', /has day-of-week '0L'; allowed: 1-7 or SUN-SAT/],
+    ['cron(0 2 ? * 8 *)', /has day-of-week '8'; allowed: 1-7 or SUN-SAT/],
+    ['cron(0 0/0 * * ? *)', /has hours '0\/0'; allowed: 0-23, \*, lists, ranges or steps/],
   ])('fails when the schedule is %s', (expression, message) => {
     expect(() => addRule({ schedule: events.Schedule.expression(expression) })).toThrow(message);
   });
@@ -820,6 +1142,12 @@ describe('validation', () => {
     'cron(0 2 ? * 6L *)',
     'cron(0 1,13 1-15 JAN,JUL ? 2030-2040)',
     'cron(59 23 15W * ? *)',
+    'cron(0 2 1 1 ? *)',
+    'cron(0 2 31 12 ? *)',
+    'cron(0 2 1/7 * ? *)',
+    'cron(0 2 ? * 1-7 *)',
+    'cron(0 2 ? * 7 *)',
+    'cron(0 2 ? * SUN-SAT *)',
   ])('accepts the schedule %s', (expression) => {
     expect(() => addRule({ schedule: events.Schedule.expression(expression) })).not.toThrow();
   });
@@ -985,10 +1313,14 @@ describe('cdk-nag', () => {
     const plan = newPlan(f, {
       tier: RecoveryTier.TEAM,
       selection: { tags: { backup: 'team' }, arns: [`arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`], allowRestores: true },
-      copyTo: [{ destinationBackupVault: drVault(f, VaultLock.compliance({ minRetention: Duration.days(7) })), deleteAfter: Duration.days(30) }],
+      copyTo: [{
+        destinationBackupVault: drVault(f, VaultLock.compliance({ minRetention: Duration.days(7) }), SAME_REGION_VAULT_ARN),
+        deleteAfter: Duration.days(30),
+      }],
     });
     plan.addSelection('Exports', { arns: ['arn:aws:s3:::orders-exports'], allowRestores: true });
     plan.addSelection('Archive', { buckets: [s3.Bucket.fromBucketName(f.stack, 'Archive', 'orders-archive')] });
+    expect(() => f.app.synth()).not.toThrow();
 
     const findings = nagFindings(f.stack);
     expect(formatFindings(findings)).toBe('');

@@ -109,6 +109,19 @@ describe('RecoveryTier.custom', () => {
     ['weekly', 'cron(0 2 ? * SUN *)', Duration.days(6), false],
     ['monthly', 'cron(0 2 1 * ? *)', Duration.days(31), true],
     ['monthly', 'cron(0 2 1 * ? *)', Duration.days(30), false],
+    ['08:00 to 17:00 (gap 15 overnight)', 'cron(0 8-17 * * ? *)', Duration.hours(15), true],
+    ['08:00 to 17:00 (gap 15 overnight)', 'cron(0 8-17 * * ? *)', Duration.hours(14), false],
+    ['00:00-06:00 and 18:00-23:00 (gap 12)', 'cron(0 0-6,18-23 * * ? *)', Duration.hours(12), true],
+    ['00:00-06:00 and 18:00-23:00 (gap 12)', 'cron(0 0-6,18-23 * * ? *)', Duration.hours(11), false],
+    ['every 6 hours from 01:00 to 19:00 (gap 6)', 'cron(0 1-19/6 * * ? *)', Duration.hours(6), true],
+    ['every 6 hours from 01:00 to 19:00 (gap 6)', 'cron(0 1-19/6 * * ? *)', Duration.hours(5), false],
+    ['hourly on weekdays (gap 49 over the weekend)', 'cron(0 * ? * MON-FRI *)', Duration.hours(49), true],
+    ['hourly on weekdays (gap 49 over the weekend)', 'cron(0 * ? * MON-FRI *)', Duration.hours(48), false],
+    ['hourly on weekdays, by number (gap 49)', 'cron(0 * ? * 2-6 *)', Duration.hours(48), false],
+    ['02:00 and 14:00 on Sundays (gap 156)', 'cron(0 2,14 ? * SUN *)', Duration.hours(156), true],
+    ['02:00 and 14:00 on Sundays (gap 156)', 'cron(0 2,14 ? * SUN *)', Duration.hours(155), false],
+    ['the 1st and 15th (gap 17 days)', 'cron(0 2 1,15 * ? *)', Duration.days(17), true],
+    ['the 1st and 15th (gap 17 days)', 'cron(0 2 1,15 * ? *)', Duration.days(16), false],
   ])('rpo against a rule running %s (%s), rpo %s: accepted=%s', (_label, expression, rpo, accepted) => {
     const create = () => RecoveryTier.custom({
       name: 'Gold', rpo, rto: Duration.hours(8),
@@ -136,6 +149,19 @@ describe('RecoveryTier.custom', () => {
       name: 'Platinum', rpo: Duration.minutes(5), rto: Duration.hours(1),
       rules: [{ ...daily(14), ruleName: 'Pitr', enableContinuousBackup: true }],
     })).not.toThrow();
+  });
+
+  test.each([
+    ['day-of-month', 'cron(0 2 0 * ? *)', "has day-of-month '0'; allowed: 1-31"],
+    ['month', 'cron(0 2 1 0 ? *)', "has month '0'; allowed: 1-12 or JAN-DEC"],
+    ['day-of-week', 'cron(0 2 ? * 0 *)', "has day-of-week '0'; allowed: 1-7 or SUN-SAT"],
+    ['minutes', 'cron(*/15 * * * ? *)', "has minutes '*/15'; AWS Backup runs a rule at most once an hour"],
+    ['hours', 'cron(0 8-25 * * ? *)', "has hours '8-25'; allowed: 0-23"],
+  ])('fails when a rule has an invalid %s (%s)', (_field, expression, message) => {
+    expect(() => RecoveryTier.custom({
+      name: 'Gold', rpo: Duration.days(31), rto: Duration.hours(8),
+      rules: [{ ruleName: 'Only', schedule: events.Schedule.expression(expression), deleteAfter: Duration.days(7) }],
+    })).toThrow(`RecoveryTier 'Gold' rule 'Only' schedule '${expression}' ${message}`);
   });
 
   test('a schedule it cannot read is not checked against rpo', () => {

@@ -1,0 +1,275 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import { IConstruct } from 'constructs';
+import { isUnresolved, ValidationError } from './validation';
+
+/**
+ * The one parser of AWS Backup schedules: cron(minutes hours day-of-month month day-of-week year),
+ * at most hourly. Used by `RecoveryPlan` (shape checks, overlapping rules) and `RecoveryTier` (RPO).
+ */
+
+/** The six fields of a valid AWS Backup cron expression. */
+export interface CronFields {
+  readonly minute: string;
+  readonly hour: string;
+  readonly dayOfMonth: string;
+  readonly month: string;
+  readonly dayOfWeek: string;
+  readonly year: string;
+}
+
+const MONTH_NAMES = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+/** Day-of-week names; AWS numbers them 1 (SUN) to 7 (SAT). */
+const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+const MONTHS = MONTH_NAMES.join('|');
+const DAYS = DAY_NAMES.join('|');
+
+const EXAMPLE = "(e.g. Schedule.cron({ minute: '0', hour: '2' }) for daily at 02:00 UTC)";
+
+type Parsed = { readonly fields: CronFields; readonly problem?: undefined } | { readonly fields?: undefined; readonly problem: string };
+
+/**
+ * Reads an expression. On failure `problem` is the message after `'<expression>' ` (without the example),
+ * e.g. `has day-of-month '0'; allowed: 1-31, *, ?, L, W, lists, ranges or steps`.
+ */
+function parse(expression: string): Parsed {
+  const match = /^cron\((.*)\)$/.exec(expression.trim());
+  if (!match) {
+    return {
+      problem: 'is not a cron expression; AWS Backup schedules are cron(minutes hours day-of-month month day-of-week year)',
+    };
+  }
+  const parts = match[1].trim().split(/\s+/);
+  if (parts.length !== 6) {
+    return {
+      problem: `has ${parts.length} fields; a cron expression has 6: minutes hours day-of-month month day-of-week year`,
+    };
+  }
+  const [minute, hour, dayOfMonth, month, dayOfWeek, year] = parts;
+  if (!/^\d{1,2}$/.test(minute) || Number(minute) > 59) {
+    return {
+      problem: `has minutes '${minute}'; AWS Backup runs a rule at most once an hour, so minutes is one number 0-59`,
+    };
+  }
+  if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
+    return {
+      problem: `has day-of-month '${dayOfMonth}' and day-of-week '${dayOfWeek}'; exactly one of them must be '?'`,
+    };
+  }
+  const checks: Array<[string, string, RegExp, number, number, string]> = [
+    ['hours', hour, cronField('\\d{1,2}'), 0, 23, '0-23, *, lists, ranges or steps'],
+    ['day-of-month', dayOfMonth, cronField('\\d{1,2}', ['\\?', 'L', 'LW', '\\d{1,2}W']), 1, 31,
+      '1-31, *, ?, L, W, lists, ranges or steps'],
+    ['month', month, cronField(`(\\d{1,2}|${MONTHS})`), 1, 12, '1-12 or JAN-DEC, *, lists, ranges or steps'],
+    ['day-of-week', dayOfWeek, cronField(`(\\d|${DAYS})`, ['\\?', 'L', `(\\d|${DAYS})L`, `(\\d|${DAYS})#[1-5]`]), 1, 7,
+      '1-7 or SUN-SAT, *, ?, L, #, lists or ranges'],
+    ['year', year, cronField('\\d{4}'), 0, 9999, '*, a year, lists, ranges or steps'],
+  ];
+  for (const [name, value, pattern, min, max, allowed] of checks) {
+    // Numbers before a '/' are values; after it, steps (at least 1).
+    const values = value.replace(/\/\d+/g, '').match(/\d+/g) ?? [];
+    const steps = (value.match(/\/\d+/g) ?? []).map((step) => Number(step.slice(1)));
+    if (!pattern.test(value) || values.map(Number).some((n) => n < min || n > max) || steps.some((step) => step < 1)) {
+      return { problem: `has ${name} '${value}'; allowed: ${allowed}` };
+    }
+  }
+  return { fields: { minute, hour, dayOfMonth, month, dayOfWeek, year } };
+}
+
+/** A cron field: comma-separated items, each `*`, a value or a range, optionally with a `/step`; plus special forms. */
+function cronField(atom: string, specials: string[] = []): RegExp {
+  const item = `(\\*|${atom}(-${atom})?)(\\/\\d{1,4})?`;
+  return new RegExp(`^(${[`${item}(,${item})*`, ...specials].join('|')})$`, 'i');
+}
+
+/** The fields of a valid AWS Backup cron expression; undefined when it is not one. */
+export function parseCron(expression: string): CronFields | undefined {
+  return parse(expression).fields;
+}
+
+/**
+ * Checks that a schedule is an AWS Backup cron expression: six fields, one minute, exactly one of
+ * day-of-month and day-of-week '?', every value in range (day-of-month 1-31, month 1-12 or JAN-DEC,
+ * day-of-week 1-7 or SUN-SAT). Tokens are skipped. The message starts with `prop`.
+ */
+export function checkSchedule(prop: string, schedule: events.Schedule, scope?: IConstruct): void {
+  const expression = schedule.expressionString;
+  if (Token.isUnresolved(expression)) {
+    return;
+  }
+  const { problem } = parse(expression);
+  if (problem !== undefined) {
+    throw new ValidationError(`${prop} '${expression}' ${problem} ${EXAMPLE}`, scope);
+  }
+}
+
+/**
+ * The values a plain cron field selects, sorted: comma-separated `*`, `N`, `A-B`, each optionally `/step`.
+ * Undefined for special forms (`?`, `L`, `W`, `#`), ranges that wrap around, and values out of [min, max].
+ */
+function expand(field: string, min: number, max: number, names: string[] = []): number[] | undefined {
+  const value = (atom: string): number | undefined => {
+    const index = names.indexOf(atom.toUpperCase());
+    const n = index >= 0 ? index + 1 : /^\d+$/.test(atom) ? Number(atom) : undefined;
+    return n !== undefined && n >= min && n <= max ? n : undefined;
+  };
+  const selected = new Set<number>();
+  for (const item of field.split(',')) {
+    const match = /^(\*|[A-Za-z0-9]+)(?:-([A-Za-z0-9]+))?(?:\/(\d+))?$/.exec(item);
+    if (!match) {
+      return undefined;
+    }
+    const [, first, last, stepText] = match;
+    const start = first === '*' ? min : value(first);
+    const end = first === '*' || (last === undefined && stepText !== undefined) ? max : value(last ?? first);
+    const step = stepText === undefined ? 1 : Number(stepText);
+    if (start === undefined || end === undefined || start > end || step < 1 || (first === '*' && last !== undefined)) {
+      return undefined;
+    }
+    for (let n = start; n <= end; n += step) {
+      selected.add(n);
+    }
+  }
+  return [...selected].sort((a, b) => a - b);
+}
+
+const isEvery = (field: string): boolean => field === '*' || field === '?';
+
+/**
+ * The longest gap, in hours, between two runs of a cron expression. Hours may be a number, a list, a range or a
+ * step (`8-17`, `0-6,18-23`, `0/4`), on every day, on days of the week (`MON-FRI`) or on days 1-28 of the month,
+ * in every month of every year. Undefined for other shapes (`L`, `W`, `#`, days 29-31, months, years) and for
+ * expressions that are not valid.
+ */
+export function cronGapHours(expression: string): number | undefined {
+  const cron = parseCron(expression);
+  if (!cron || cron.month !== '*' || cron.year !== '*') {
+    return undefined;
+  }
+  const hours = expand(cron.hour, 0, 23);
+  let period: number;
+  let days: number[] | undefined;
+  if (isEvery(cron.dayOfMonth) && isEvery(cron.dayOfWeek)) {
+    period = 24;
+    days = [1];
+  } else if (isEvery(cron.dayOfMonth)) {
+    period = 7 * 24;
+    days = expand(cron.dayOfWeek, 1, 7, DAY_NAMES);
+  } else {
+    // Days 1-28 exist in every month; the longest month (31 days) gives the longest wrap-around gap.
+    period = 31 * 24;
+    days = expand(cron.dayOfMonth, 1, 31);
+    if (days?.some((day) => day > 28)) {
+      return undefined;
+    }
+  }
+  if (!hours || !days) {
+    return undefined;
+  }
+  const runs = days.flatMap((day) => hours.map((hour) => (day - 1) * 24 + hour));
+  let gap = period - runs[runs.length - 1] + runs[0];
+  for (let i = 1; i < runs.length; i++) {
+    gap = Math.max(gap, runs[i] - runs[i - 1]);
+  }
+  return gap;
+}
+
+/**
+ * Whether two valid cron expressions may run on the same day. False only when both restrict the same field
+ * (day-of-week, day-of-month, month or year) to plain values that do not intersect.
+ */
+export function mayShareDay(a: CronFields, b: CronFields): boolean {
+  const fields: Array<[string, string, number, number, string[]?]> = [
+    [a.dayOfWeek, b.dayOfWeek, 1, 7, DAY_NAMES],
+    [a.dayOfMonth, b.dayOfMonth, 1, 31],
+    [a.month, b.month, 1, 12, MONTH_NAMES],
+    [a.year, b.year, 0, 9999],
+  ];
+  for (const [fieldA, fieldB, min, max, names] of fields) {
+    if (isEvery(fieldA) || isEvery(fieldB)) {
+      continue;
+    }
+    const valuesA = expand(fieldA, min, max, names);
+    const valuesB = expand(fieldB, min, max, names);
+    if (valuesA && valuesB && !valuesA.some((n) => valuesB.includes(n))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The days a valid cron expression runs on, for messages: 'every day', 'day-of-week SUN', 'day-of-month 1 in month JAN'. */
+export function describeDays(cron: CronFields): string {
+  const parts: string[] = [];
+  if (!isEvery(cron.dayOfWeek)) {
+    parts.push(`day-of-week ${cron.dayOfWeek}`);
+  } else if (!isEvery(cron.dayOfMonth)) {
+    parts.push(`day-of-month ${cron.dayOfMonth}`);
+  } else {
+    parts.push('every day');
+  }
+  if (cron.month !== '*') {
+    parts.push(`in month ${cron.month}`);
+  }
+  if (cron.year !== '*') {
+    parts.push(`in year ${cron.year}`);
+  }
+  return parts.join(' ');
+}
+
+/** What the RPO check needs of a rule (a `RecoveryRule`). */
+export interface ScheduledRule {
+  readonly ruleName: string;
+  readonly schedule?: events.Schedule;
+  readonly enableContinuousBackup?: boolean;
+}
+
+/** A rule and its schedule's expression. */
+export interface RuleSchedule {
+  readonly ruleName: string;
+  readonly expression: string;
+}
+
+/** The outcome of comparing an RPO with the schedules of a set of rules. */
+export interface RpoAssessment {
+  /** The most frequent rule, when its longest gap exceeds the RPO and every schedule could be read. */
+  readonly tooSlow?: RuleSchedule & { readonly hours: number };
+  /** Rules whose schedules cannot be read, when the readable ones do not already meet the RPO. */
+  readonly unreadable: RuleSchedule[];
+}
+
+/**
+ * Unless a rule is continuous, the most frequent rule must run at least once per RPO. Tokens (an RPO or a
+ * schedule) are not compared. When a readable rule meets the RPO the others do not matter; otherwise every
+ * schedule that cannot be read is reported in `unreadable` (the RPO cannot be verified), and only when all
+ * could be read is `tooSlow` set.
+ */
+export function assessRpo(rpo: Duration, rules: readonly ScheduledRule[]): RpoAssessment {
+  if (isUnresolved(rpo) || rules.some((rule) => rule.enableContinuousBackup === true)) {
+    return { unreadable: [] };
+  }
+  const rpoHours = rpo.toMinutes({ integral: false }) / 60;
+  const unreadable: RuleSchedule[] = [];
+  let token = false;
+  let best: (RuleSchedule & { hours: number }) | undefined;
+  for (const rule of rules) {
+    const expression = rule.schedule?.expressionString;
+    if (expression === undefined || Token.isUnresolved(expression)) {
+      token = true; // a missing schedule is reported by the plan
+      continue;
+    }
+    const hours = cronGapHours(expression);
+    if (hours === undefined) {
+      unreadable.push({ ruleName: rule.ruleName, expression });
+    } else if (!best || hours < best.hours) {
+      best = { ruleName: rule.ruleName, expression, hours };
+    }
+  }
+  if (best && best.hours <= rpoHours) {
+    return { unreadable: [] };
+  }
+  if (unreadable.length > 0 || token) {
+    return { unreadable };
+  }
+  return { tooSlow: best, unreadable: [] };
+}
