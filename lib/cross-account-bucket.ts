@@ -12,6 +12,7 @@ import {
   MAX_RETENTION_DAYS,
   wholeDays,
 } from './private/validation';
+import type { ReplicationRule } from './replication-rule';
 
 /** Props of a CrossAccountBucket. Every prop is optional. */
 export interface CrossAccountBucketProps {
@@ -637,6 +638,80 @@ export class CrossAccountBucket extends Construct {
     }
 
     return { infrequentAccessAfter, glacierAfter, expireAfter, noncurrentExpireAfter, objectLockRetention, accessLogsExpireAfter };
+  }
+
+  /**
+   * Accept the replicas of a ReplicationRule of this app whose destination is this bucket: adds the rule's
+   * `destinationPolicy()` statements to the bucket policy and to the key policy.
+   *
+   * The rule must encrypt its replicas with this bucket's key (S3 keeps the source encryption of a replica, so
+   * without a replica key SSE-S3 objects would land here SSE-S3). Replication writes with `s3:ReplicateObject`,
+   * which the `s3:PutObject` encryption denies of this bucket do not cover, and `s3:ReplicateDelete` only adds delete
+   * markers, which the delete deny does not cover either: versions stay, protected by Object Lock. A warning says so
+   * when the rule replicates delete markers. The source stack needs an explicit account.
+   */
+  public acceptReplicationFrom(rule: ReplicationRule): void {
+    const destination = rule.destination;
+    const ownName = (this.bucket.node.defaultChild as s3.CfnBucket).bucketName;
+    if (destination.bucket !== this.bucket && ownName !== undefined && !Token.isUnresolved(ownName) &&
+      !Token.isUnresolved(destination.bucketName) && destination.bucketName !== ownName) {
+      throw new ValidationError(
+        `acceptReplicationFrom: rule '${rule.node.path}' replicates to '${destination.bucketName}', not to this bucket ` +
+          `('${ownName}'); accept a rule whose destination is ReplicationDestination.fromBucket(<this>.bucket)`,
+        this,
+      );
+    }
+    if (destination.bucketArn === this.bucketArn) {
+      // The key policy would name the bucket resource while the bucket refers to the key: a dependency cycle.
+      throw new ValidationError(
+        `acceptReplicationFrom: rule '${rule.node.path}' names this bucket by its bucketArn attribute (an ARN that is not ` +
+          'built from a literal bucket name), which would make the key policy depend on the bucket that depends on the ' +
+          'key; give this bucket a literal bucketName and use ReplicationDestination.fromBucket(<this>.bucket), or the ' +
+          "literal ARN 'arn:aws:s3:::<bucketName>'",
+        this,
+      );
+    }
+    const replicaKey = rule.replicaKmsKeyArn;
+    if (replicaKey === undefined) {
+      throw new ValidationError(
+        `acceptReplicationFrom: rule '${rule.node.path}' has no replica key, so S3 would keep the source encryption ` +
+          "of each replica instead of this bucket's key; give the rule a sourceKey (SSE-KMS source objects) and this " +
+          "bucket's key as the destination key",
+        this,
+      );
+    }
+    const keyArn = this.encryptionKey.keyArn;
+    if (replicaKey !== keyArn && !Token.isUnresolved(replicaKey) && !Token.isUnresolved(keyArn)) {
+      throw new ValidationError(
+        `acceptReplicationFrom: rule '${rule.node.path}' encrypts replicas with '${replicaKey}', not with this ` +
+          `bucket's key '${keyArn}'; use this bucket's key as the destination key`,
+        this,
+      );
+    }
+    if (Stack.of(rule.sourceBucket) !== Stack.of(this) && Token.isUnresolved(Stack.of(rule.sourceBucket).account)) {
+      throw new ValidationError(
+        `acceptReplicationFrom: the stack of the source bucket '${rule.sourceBucket.node.path}' has no explicit ` +
+          "account, so this bucket's policy cannot name it; give that stack an env with the account",
+        this,
+      );
+    }
+    if (rule.deleteMarkerReplication) {
+      Annotations.of(this).addWarningV2(
+        'cdk-backup-dr:cross-account-bucket-replicated-delete-markers',
+        `rule '${rule.node.path}' replicates delete markers: a delete in the source account hides the replica here ` +
+          '(the versions stay, locked). Prefer deleteMarkerReplication: false for a recovery copy',
+      );
+    }
+    const policy = rule.destinationPolicy();
+    policy.bucketPolicyStatements.forEach((statement) => this.addToResourcePolicy(statement));
+    const added = policy.keyPolicyStatements.map((statement) => this.addToKeyPolicy(statement).statementAdded);
+    if (added.includes(false)) {
+      Annotations.of(this).addWarningV2(
+        'cdk-backup-dr:cross-account-bucket-key-policy',
+        `the key policy of the imported encryptionKey cannot be changed here; add rule '${rule.node.path}'s ` +
+          'destinationPolicy().keyPolicyStatements to it, or S3 cannot encrypt the replicas',
+      );
+    }
   }
 }
 

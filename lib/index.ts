@@ -4,3 +4,6 @@ export * from './cross-account-bucket';
 export * from './recovery-tier';
 export * from './recovery-plan';
 export * from './rds-pitr-policy';
+export * from './job-metrics';
+export * from './backup-alarms';
+export * from './replication-rule';

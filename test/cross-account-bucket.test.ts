@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { IConstruct } from 'constructs';
 import { CrossAccountBucket, CrossAccountBucketProps } from '../lib/cross-account-bucket';
+import { ReplicationDestination, ReplicationRule, ReplicationRuleProps } from '../lib/replication-rule';
 import { formatFindings, nagFindings } from './nag';
 
 const WRITER_ACCOUNT = '222222222222';
@@ -1036,5 +1037,198 @@ describe('CrossAccountBucket', () => {
       ]);
       expect(acknowledgedIds(dumps.encryptionKey)).toEqual([]);
     });
+  });
+});
+
+// Kept with the tests of acceptReplicationFrom so that this block can be read (and moved) on its own.
+
+describe('CrossAccountBucket.acceptReplicationFrom', () => {
+  const REPLICA_KEY_ARN = 'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const OTHER_KEY_ARN = 'arn:aws:kms:us-west-2:222222222222:key/9999abcd-12ab-34cd-56ef-1234567890ab';
+  const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
+
+  interface TwoAccounts {
+    readonly app: App;
+    readonly workload: Stack;
+    readonly backup: Stack;
+    readonly source: s3.Bucket;
+    readonly dumps: CrossAccountBucket;
+  }
+
+  /** The workload account's bucket in us-east-1 and the backup account's dump bucket in us-west-2, in one app. */
+  function twoAccounts(options: { sourceKms?: boolean; agnosticWorkload?: boolean; dumps?: (backup: Stack) => CrossAccountBucketProps } = {}): TwoAccounts {
+    const app = new App();
+    const workload = options.agnosticWorkload
+      ? new Stack(app, 'Workload')
+      : new Stack(app, 'Workload', { env: { account: '111111111111', region: 'us-east-1' } });
+    const backup = new Stack(app, 'Backup', { env: { account: '222222222222', region: 'us-west-2' } });
+    const sourceKms = options.sourceKms ?? true;
+    const source = new s3.Bucket(workload, 'Source', {
+      versioned: true,
+      encryption: sourceKms ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+      encryptionKey: sourceKms ? new kms.Key(workload, 'SourceKey', { enableKeyRotation: true }) : undefined,
+    });
+    const dumps = new CrossAccountBucket(backup, 'Dumps', { bucketName: 'acme-dumps', ...options.dumps?.(backup) });
+    return { app, workload, backup, source, dumps };
+  }
+
+  /** A rule to the dump bucket, with the deployed key's ARN (a key of another account is not known at synth). */
+  function ruleTo(t: TwoAccounts, props: Partial<ReplicationRuleProps> = {}): ReplicationRule {
+    return new ReplicationRule(t.workload, 'ToBackup', {
+      sourceBucket: t.source,
+      destination: ReplicationDestination.fromBucket(t.dumps.bucket, {
+        encryptionKey: kms.Key.fromKeyArn(t.workload, 'ReplicaKey', REPLICA_KEY_ARN),
+      }),
+      prefix: 'pg-dump/',
+      ...props,
+    });
+  }
+
+  function roleArnOf(t: TwoAccounts) {
+    const roles = Object.values(Template.fromStack(t.workload).findResources('AWS::IAM::Role'));
+    expect(roles).toHaveLength(1);
+    const name = (roles[0] as { Properties: { RoleName: string } }).Properties.RoleName;
+    return join('arn:', { Ref: 'AWS::Partition' }, `:iam::111111111111:role/${name}`);
+  }
+
+  test('adds the rule statements to the bucket policy and the key policy, for the source account narrowed to the role', () => {
+    const t = twoAccounts();
+    t.dumps.acceptReplicationFrom(ruleTo(t));
+    const template = Template.fromStack(t.backup);
+    const onlyTheRole = { ArnEquals: { 'aws:PrincipalArn': roleArnOf(t) } };
+
+    expect(bucketPolicyStatements(template, dumpBucketId(template))).toEqual(expect.arrayContaining([
+      {
+        Sid: expect.stringMatching(/^ReplicateWorkloadToBackup[0-9A-F]{8}Objects$/),
+        Effect: 'Allow',
+        Principal: { AWS: accountRoot('111111111111') },
+        Action: ['s3:ReplicateObject', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner'],
+        Resource: join('arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-dumps/pg-dump/*'),
+        Condition: onlyTheRole,
+      },
+      {
+        Sid: expect.stringMatching(/^ReplicateWorkloadToBackup[0-9A-F]{8}Versioning$/),
+        Effect: 'Allow',
+        Principal: { AWS: accountRoot('111111111111') },
+        Action: 's3:GetBucketVersioning',
+        Resource: join('arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-dumps'),
+        Condition: onlyTheRole,
+      },
+    ]));
+    expect(keyPolicyStatements(template)).toEqual(expect.arrayContaining([{
+      Sid: expect.stringMatching(/^ReplicateWorkloadToBackup[0-9A-F]{8}Encrypt$/),
+      Effect: 'Allow',
+      Principal: { AWS: accountRoot('111111111111') },
+      Action: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'kms:ViaService': 's3.us-west-2.amazonaws.com' },
+        StringLike: {
+          'kms:EncryptionContext:aws:s3:arn': [
+            join('arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-dumps'),
+            join('arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-dumps/pg-dump/*'),
+          ],
+        },
+        ...onlyTheRole,
+      },
+    }]));
+  });
+
+  test('the workload rule targets the dump bucket by name, owned by the backup account, encrypted with its key', () => {
+    const t = twoAccounts();
+    t.dumps.acceptReplicationFrom(ruleTo(t));
+    const buckets = Template.fromStack(t.workload).findResources('AWS::S3::Bucket');
+    const [rule] = (Object.values(buckets)[0] as { Properties: { ReplicationConfiguration: { Rules: Statement[] } } })
+      .Properties.ReplicationConfiguration.Rules;
+
+    expect(rule.Destination).toEqual({
+      Bucket: join('arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-dumps'),
+      Account: '222222222222',
+      AccessControlTranslation: { Owner: 'Destination' },
+      StorageClass: 'STANDARD_IA',
+      EncryptionConfiguration: { ReplicaKmsKeyID: REPLICA_KEY_ARN },
+      Metrics: { Status: 'Enabled' },
+    });
+  });
+
+  test('no cross-stack reference and no dependency of the key policy on the bucket: the app synthesizes', () => {
+    const t = twoAccounts();
+    t.dumps.acceptReplicationFrom(ruleTo(t));
+    const template = Template.fromStack(t.backup);
+
+    expect(JSON.stringify(keyPolicyStatements(template))).not.toContain(dumpBucketId(template));
+    expect(() => t.app.synth()).not.toThrow();
+  });
+
+  test('the backup stack stays free of cdk-nag findings', () => {
+    const t = twoAccounts();
+    t.dumps.acceptReplicationFrom(ruleTo(t));
+    expect(formatFindings(nagFindings(t.backup))).toBe('');
+  });
+
+  test('warns when the rule replicates delete markers', () => {
+    const t = twoAccounts();
+    t.dumps.acceptReplicationFrom(ruleTo(t, { deleteMarkerReplication: true }));
+    Annotations.fromStack(t.backup).hasWarning(
+      '/Backup/Dumps',
+      Match.stringLikeRegexp("rule 'Workload/ToBackup' replicates delete markers: a delete in the source account hides the replica here"),
+    );
+  });
+
+  test('warns when the key is imported and its policy cannot be changed', () => {
+    const t = twoAccounts({ dumps: (backup) => ({ encryptionKey: kms.Key.fromKeyArn(backup, 'Imported', REPLICA_KEY_ARN) }) });
+    t.dumps.acceptReplicationFrom(ruleTo(t));
+    Annotations.fromStack(t.backup).hasWarning(
+      '/Backup/Dumps',
+      Match.stringLikeRegexp("add rule 'Workload/ToBackup's destinationPolicy\\(\\).keyPolicyStatements to it"),
+    );
+  });
+
+  test('fails when the rule replicates to another bucket', () => {
+    const t = twoAccounts();
+    const rule = ruleTo(t, {
+      destination: ReplicationDestination.fromAttributes({
+        bucketArn: 'arn:aws:s3:::other-bucket', region: 'us-west-2', account: '222222222222',
+        encryptionKeyArn: REPLICA_KEY_ARN, objectLockEnabled: true,
+      }),
+    });
+    expect(() => t.dumps.acceptReplicationFrom(rule)).toThrow(
+      "Backup/Dumps: acceptReplicationFrom: rule 'Workload/ToBackup' replicates to 'other-bucket', not to this bucket ('acme-dumps')",
+    );
+  });
+
+  test('fails when the rule has no replica key', () => {
+    const t = twoAccounts({ sourceKms: false });
+    const rule = ruleTo(t, { destination: ReplicationDestination.fromBucket(t.dumps.bucket) });
+    expect(() => t.dumps.acceptReplicationFrom(rule)).toThrow(
+      "acceptReplicationFrom: rule 'Workload/ToBackup' has no replica key, so S3 would keep the source encryption",
+    );
+  });
+
+  test('fails when the rule encrypts replicas with another key', () => {
+    const t = twoAccounts({ dumps: (backup) => ({ encryptionKey: kms.Key.fromKeyArn(backup, 'Imported', OTHER_KEY_ARN) }) });
+    expect(() => t.dumps.acceptReplicationFrom(ruleTo(t))).toThrow(
+      `acceptReplicationFrom: rule 'Workload/ToBackup' encrypts replicas with '${REPLICA_KEY_ARN}', not with this bucket's key '${OTHER_KEY_ARN}'`,
+    );
+  });
+
+  test('fails when the rule names the bucket by its bucketArn attribute (the key policy would depend on the bucket)', () => {
+    const t = twoAccounts();
+    const rule = ruleTo(t, {
+      destination: ReplicationDestination.fromAttributes({
+        bucketArn: t.dumps.bucketArn, region: 'us-west-2', account: '222222222222',
+        encryptionKeyArn: REPLICA_KEY_ARN, objectLockEnabled: true,
+      }),
+    });
+    expect(() => t.dumps.acceptReplicationFrom(rule)).toThrow(
+      "acceptReplicationFrom: rule 'Workload/ToBackup' names this bucket by its bucketArn attribute",
+    );
+  });
+
+  test('fails when the stack of the source bucket has no explicit account', () => {
+    const t = twoAccounts({ agnosticWorkload: true });
+    expect(() => t.dumps.acceptReplicationFrom(ruleTo(t))).toThrow(
+      "acceptReplicationFrom: the stack of the source bucket 'Workload/Source' has no explicit account",
+    );
   });
 });
