@@ -35,6 +35,30 @@ export interface DatabaseConfig {
   readonly kmsKeyArn?: string;
 }
 
+/** Alarm destinations and thresholds (defaults from the seed documents). */
+export interface AlarmsConfig {
+  /** Where alarm and failed-job notifications go. */
+  readonly email?: string;
+  /** Hours without a successful pg_dump before alarming (seed 001: 25). */
+  readonly dumpMissingHours: number;
+  /** Change of dump size from one day to the next that alarms, in percent (seed 001: 20, seed 003: 50). */
+  readonly dumpSizeChangePercent: number;
+  /** Longest acceptable pg_dump run, in minutes (the job runs in Lambda, which stops at 15). */
+  readonly dumpDurationMinutes: number;
+  /** Age of the newest verified dump that alarms, in days (weekly verification, seed 000: 8). */
+  readonly verificationStaleDays: number;
+  /** RDS free storage below which to alarm, in GiB (seed 000: 10). */
+  readonly freeStorageGiB: number;
+  /** S3 replication latency that alarms, in minutes (replication time control: 15). */
+  readonly replicationLatencyMinutes: number;
+}
+
+/** An application bucket of the workload account, replicated to the backup account's DR region. */
+export interface AppBucketConfig {
+  /** Physical name of the bucket; its replica is `<name>-dr` in the backup account's DR region. */
+  readonly name: string;
+}
+
 export interface BackupDrConfig {
   /** Prefix of every physical name the two accounts share (vaults, bucket). */
   readonly namePrefix: string;
@@ -48,8 +72,8 @@ export interface BackupDrConfig {
   /** How long copies in the backup account's vaults are kept. */
   readonly copyRetentionDays: number;
   readonly databases: DatabaseConfig[];
-  /** Where failure notifications go. */
-  readonly alarmEmail?: string;
+  readonly appBuckets: AppBucketConfig[];
+  readonly alarms: AlarmsConfig;
 }
 
 /** The context key that holds the configuration. */
@@ -61,6 +85,7 @@ const ACCOUNT = /^\d{12}$/;
 const NAME_PREFIX = /^[a-z0-9][a-z0-9-]{1,20}[a-z0-9]$/;
 const DB_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const DB_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(db|cluster):[a-zA-Z][a-zA-Z0-9-]{0,62}$/;
+const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,56}[a-z0-9]$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-f0-9-]{36}$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -205,6 +230,33 @@ export function parseConfig(raw: unknown): BackupDrConfig {
     }
   }
 
+  const appBuckets: AppBucketConfig[] = [];
+  const appBucketsRaw = root.appBuckets ?? [];
+  if (!Array.isArray(appBucketsRaw)) {
+    r.problems.push(`${k}.appBuckets is ${describe(appBucketsRaw)}; expected a list, e.g. [{ "name": "acme-uploads" }]`);
+  } else {
+    appBucketsRaw.forEach((entry, i) => {
+      const key = `${k}.appBuckets[${i}]`;
+      const bucket = r.object(entry, key, '{ "name": "acme-uploads" }');
+      // 3 characters are kept for the replica's "-dr" suffix.
+      appBuckets.push({ name: r.string(bucket, key, 'name', BUCKET_NAME, 'acme-uploads') });
+    });
+  }
+
+  const alarmsRaw = root.alarms === undefined ? {} : r.object(root.alarms, `${k}.alarms`, '{ "email": "oncall@example.com" }');
+  const ka = `${k}.alarms`;
+  const alarmInt = (name: string, min: number, max: number, fallback: number) =>
+    (alarmsRaw[name] === undefined ? fallback : r.integer(alarmsRaw, ka, name, min, max, fallback));
+  const alarms: AlarmsConfig = {
+    email: r.optionalString(alarmsRaw, ka, 'email', EMAIL, 'oncall@example.com'),
+    dumpMissingHours: alarmInt('dumpMissingHours', 1, 168, 25),
+    dumpSizeChangePercent: alarmInt('dumpSizeChangePercent', 1, 1000, 20),
+    dumpDurationMinutes: alarmInt('dumpDurationMinutes', 1, 1440, 12),
+    verificationStaleDays: alarmInt('verificationStaleDays', 1, 365, 8),
+    freeStorageGiB: alarmInt('freeStorageGiB', 1, 65536, 10),
+    replicationLatencyMinutes: alarmInt('replicationLatencyMinutes', 1, 1440, 15),
+  };
+
   const config: BackupDrConfig = {
     namePrefix: r.string(root, k, 'namePrefix', NAME_PREFIX, 'backup-dr'),
     workload,
@@ -214,7 +266,8 @@ export function parseConfig(raw: unknown): BackupDrConfig {
     vaultLock,
     copyRetentionDays: r.integer(root, k, 'copyRetentionDays', 1, 36500, 35),
     databases,
-    alarmEmail: r.optionalString(root, k, 'alarmEmail', EMAIL, 'oncall@example.com'),
+    appBuckets,
+    alarms,
   };
   if (!r.problems.length
     && (config.copyRetentionDays < vaultLock.minRetentionDays || config.copyRetentionDays > vaultLock.maxRetentionDays)) {

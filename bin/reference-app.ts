@@ -1,8 +1,14 @@
-import { Annotations, App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { BackupVault, CrossAccountBucket, RecoveryPlan, RecoveryTier, VaultLock } from '../lib';
-import { BackupDrConfig, CONTEXT_KEY, parseConfig, sharedNames } from './config';
+import {
+  BackupAlarms, BackupVault, CrossAccountBucket, DatabaseWatch, RecoveryPlan, RecoveryTier, ReplicationDestination,
+  ReplicationRule, VaultLock,
+} from '../lib';
+import { AppBucketConfig, BackupDrConfig, CONTEXT_KEY, DatabaseConfig, parseConfig, sharedNames } from './config';
 
 function vaultLock(config: BackupDrConfig): VaultLock {
   const options = {
@@ -25,6 +31,8 @@ export class BackupAccountStack extends Stack {
   public readonly vault: BackupVault;
   /** The pg_dump bucket; only in the primary-region instance. */
   public readonly dumpBucket?: CrossAccountBucket;
+  /** Replicas of the workload's application buckets, by source bucket name; only in the DR-region instance. */
+  public readonly appReplicas = new Map<string, CrossAccountBucket>();
 
   constructor(scope: Construct, id: string, props: BackupAccountStackProps) {
     super(scope, id, props);
@@ -36,8 +44,20 @@ export class BackupAccountStack extends Stack {
       copySourceAccounts: [config.workload.account],
       copySourceOrganizationId: config.organizationId,
     });
-    if (config.alarmEmail) {
-      this.vault.addFailureEmail('FailureEmail', config.alarmEmail);
+    if (config.alarms.email) {
+      this.vault.addFailureEmail('FailureEmail', config.alarms.email);
+    }
+    if (props.drRegion) {
+      for (const app of config.appBuckets) {
+        // Replicas of live application files: no tiering to Glacier (a DR restore must be quick) and no
+        // expiry of current versions (the files are still in use); replaced versions go after 30 days.
+        this.appReplicas.set(app.name, new CrossAccountBucket(this, `Replica-${app.name}`, {
+          bucketName: replicaBucketName(app),
+          transitionToInfrequentAccess: false,
+          transitionToGlacier: false,
+          expireCurrentVersions: false,
+        }));
+      }
     }
     if (!props.drRegion) {
       // The workload account writes dumps and reads them back to verify them. Its account id, not a
@@ -62,6 +82,8 @@ export interface WorkloadStackProps extends StackProps {
 export class WorkloadStack extends Stack {
   public readonly vault: BackupVault;
   public readonly plan: RecoveryPlan;
+  public readonly replications: ReplicationRule[];
+  public readonly alarms: BackupAlarms;
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id, props);
@@ -73,8 +95,8 @@ export class WorkloadStack extends Stack {
     });
 
     this.vault = new BackupVault(this, 'Vault', { backupVaultName: `${config.namePrefix}-local` });
-    if (config.alarmEmail) {
-      this.vault.addFailureEmail('FailureEmail', config.alarmEmail);
+    if (config.alarms.email) {
+      this.vault.addFailureEmail('FailureEmail', config.alarms.email);
     }
 
     // One copy a day, whichever of Daily, Weekly or Monthly ran (AWS Backup runs only the
@@ -95,6 +117,116 @@ export class WorkloadStack extends Stack {
       Annotations.of(this.plan).acknowledgeWarning('cdk-backup-dr:RecoveryPlan.crossAccountRdsKey',
         'cdk.json names the customer-managed key of every database (databases[].kmsKeyArn); its key policy must allow the backup account');
     }
+
+    this.replications = this.createAppBuckets(config);
+    const gib = 1024 * 1024 * 1024;
+    const { alarms } = config;
+    this.alarms = new BackupAlarms(this, 'Alarms', {
+      email: alarms.email,
+      vaults: [this.vault],
+      databases: config.databases.map((db) => this.watchDatabase(db)),
+      replications: this.replications.map((rule, i) => ({
+        name: config.appBuckets[i].name,
+        failedOperations: rule.metricOperationsFailedReplication(),
+        latency: rule.metricReplicationLatency(),
+      })),
+      dumpMissing: { evaluationPeriods: alarms.dumpMissingHours, datapointsToAlarm: alarms.dumpMissingHours },
+      dumpSizeChange: { threshold: alarms.dumpSizeChangePercent },
+      dumpDuration: { threshold: alarms.dumpDurationMinutes * 60 },
+      verificationStale: { threshold: alarms.verificationStaleDays * 86400 },
+      freeStorage: { threshold: alarms.freeStorageGiB * gib },
+      replicationLatency: { threshold: alarms.replicationLatencyMinutes * 60 },
+    });
+  }
+
+  /**
+   * The application buckets (versioned, SSE-KMS, logged) and their replication to `<name>-dr` in the
+   * backup account's DR region, with replication time control. The replica key is named by its alias
+   * ARN, the only name of it this account can know.
+   */
+  private createAppBuckets(config: BackupDrConfig): ReplicationRule[] {
+    if (config.appBuckets.length === 0) {
+      return [];
+    }
+    const key = new kms.Key(this, 'AppBucketsKey', {
+      description: 'Encrypts the application buckets of the workload account',
+      enableKeyRotation: true,
+    });
+    const accessLogs = new s3.Bucket(this, 'AppBucketsAccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(1) }],
+    });
+    acknowledgeAccessLogBucket(accessLogs);
+    const { backup } = config;
+    return config.appBuckets.map((app) => {
+      const bucket = new s3.Bucket(this, `AppBucket-${app.name}`, {
+        bucketName: app.name,
+        versioned: true,
+        encryption: s3.BucketEncryption.KMS,
+        encryptionKey: key,
+        bucketKeyEnabled: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        enforceSSL: true,
+        serverAccessLogsBucket: accessLogs,
+        serverAccessLogsPrefix: `${app.name}/`,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      const replica = replicaBucketName(app);
+      return new ReplicationRule(this, `Replication-${app.name}`, {
+        sourceBucket: bucket,
+        destination: ReplicationDestination.fromAttributes({
+          bucketArn: `arn:${this.partition}:s3:::${replica}`,
+          account: backup.account,
+          region: backup.drRegion,
+          encryptionKeyArn: `arn:${this.partition}:kms:${backup.drRegion}:${backup.account}:alias/${replica}`,
+          objectLockEnabled: true,
+        }),
+        replicationTime: true,
+      });
+    });
+  }
+
+  /** Metrics of a database known only by ARN: enough for alarms, nothing else is read. */
+  private watchDatabase(db: DatabaseConfig): DatabaseWatch {
+    const [, , , , , kind, identifier] = db.arn.split(':');
+    if (kind === 'cluster') {
+      return {
+        name: db.name,
+        cluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(this, `Db-${db.name}`, { clusterIdentifier: identifier }),
+      };
+    }
+    return {
+      name: db.name,
+      instance: rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, `Db-${db.name}`, {
+        instanceIdentifier: identifier,
+        instanceEndpointAddress: `${identifier}.unknown`,
+        port: 5432,
+        securityGroups: [],
+      }),
+    };
+  }
+}
+
+/** Physical name of an application bucket's replica in the backup account's DR region. */
+export function replicaBucketName(app: AppBucketConfig): string {
+  return `${app.name}-dr`;
+}
+
+function acknowledgeAccessLogBucket(accessLogs: s3.Bucket): void {
+  for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+    Validations.of(accessLogs).acknowledge({
+      id: `${pack}-S3DefaultEncryptionKMS`,
+      reason: 'S3 server access log delivery supports only SSE-S3 on the target bucket; the logs hold request metadata, not application data',
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: `${pack}-S3BucketReplicationEnabled`,
+      reason: 'Access logs are an audit trail of the application buckets, not data to recover; they are not replicated',
+    });
   }
 }
 
@@ -117,16 +249,19 @@ export function buildReferenceApp(app: App): void {
     env: { account: config.backup.account, region: config.backup.region },
     description: 'cdk-backup-dr backup account: locked vault and pg_dump bucket',
   });
-  new BackupAccountStack(app, 'BackupDr-BackupDrRegion', {
+  const drRegion = new BackupAccountStack(app, 'BackupDr-BackupDrRegion', {
     config,
     drRegion: true,
     env: { account: config.backup.account, region: config.backup.drRegion },
     description: 'cdk-backup-dr backup account, DR region: locked vault',
   });
-  new WorkloadStack(app, 'BackupDr-Workload', {
+  const workload = new WorkloadStack(app, 'BackupDr-Workload', {
     config,
     env: { account: config.workload.account, region: config.workload.region },
     description: 'cdk-backup-dr workload account: local vault and recovery plan copying to the backup account',
+  });
+  workload.replications.forEach((rule, i) => {
+    drRegion.appReplicas.get(config.appBuckets[i].name)!.acceptReplicationFrom(rule);
   });
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Fn, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -42,6 +42,19 @@ export interface CrossAccountBucketProps {
    * @default - a new customer-managed KMS key with rotation enabled
    */
   readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Alias of the key created here, e.g. `alias/acme-dumps`. The alias gives the key a deterministic ARN,
+   * `encryptionKeyAliasArn`, by which another account or region can name it before it is deployed (a key ARN
+   * is only known after deployment, and CloudFormation exports cannot cross accounts or regions), for instance as
+   * the replica key of a ReplicationRule. `alias/` followed by 1-250 letters, digits, `/`, `_` and `-`, and not
+   * `alias/aws/` (reserved for AWS managed keys). Unique per account and region; retained with the key.
+   * Not allowed with `encryptionKey`: create an alias next to a key of your own.
+   *
+   * @default - `alias/<bucketName>` when the key is created here (dots of the bucket name, which aliases do not
+   * allow, become `_`, which bucket names do not allow); no alias when `encryptionKey` is given
+   */
+  readonly encryptionKeyAlias?: string;
 
   /**
    * Principals of other accounts that write dumps: 12-digit account ids (any principal of that
@@ -133,6 +146,15 @@ export interface CrossAccountBucketProps {
   readonly expireAfter?: Duration;
 
   /**
+   * Whether current versions expire at all. Turn it off for a bucket of live files, such as the
+   * replica of an application bucket, where only replaced versions should go (`noncurrentExpireAfter`).
+   * Only valid without `expireAfter`.
+   *
+   * @default true
+   */
+  readonly expireCurrentVersions?: boolean;
+
+  /**
    * How long a version is kept once it became noncurrent (after expiry or an overwrite). At least 1 day.
    *
    * @default Duration.days(30)
@@ -147,7 +169,7 @@ export interface CrossAccountBucketProps {
   readonly accessLogsExpireAfter?: Duration;
 
   /**
-   * What happens to the buckets (and the key, when created here) when they leave the stack.
+   * What happens to the buckets (and the key and its alias, when created here) when they leave the stack.
    * A bucket that still holds objects cannot be deleted, and deleting objects is denied by the bucket policy.
    *
    * @default RemovalPolicy.RETAIN
@@ -161,6 +183,9 @@ const IA_MINIMUM_DAYS = 30;
 /** Glacier Flexible Retrieval bills a minimum storage duration of 90 days. */
 const GLACIER_MINIMUM_DAYS = 90;
 
+/** KMS alias names: `alias/` and 1-250 letters, digits, `/`, `_`, `-` (256 characters at most in all). */
+const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
+
 const PRINCIPAL_PATTERN = new RegExp(`${ACCOUNT_ID_PATTERN.source}|${ROLE_ARN_PATTERN.source}`);
 
 /**
@@ -168,7 +193,9 @@ const PRINCIPAL_PATTERN = new RegExp(`${ACCOUNT_ID_PATTERN.source}|${ROLE_ARN_PA
  * workload account, and that the verify job reads.
  *
  * - versioned, with Object Lock and a default retention (GOVERNANCE 30 days unless set);
- * - SSE-KMS with its own customer-managed key (rotation on) and an S3 Bucket Key;
+ * - SSE-KMS with its own customer-managed key (rotation on) and an S3 Bucket Key; the key gets an alias
+ *   (`alias/<bucketName>` unless set) whose ARN, `encryptionKeyAliasArn`, names it deterministically in other
+ *   accounts and regions;
  *   BucketOwnerEnforced, all public access blocked, TLS 1.2+ only;
  * - server access logs to a separate bucket created here, encrypted with SSE-S3 (the only default
  *   encryption S3 log delivery supports), versioned, TLS-only, expiring after `accessLogsExpireAfter`;
@@ -200,6 +227,15 @@ export class CrossAccountBucket extends Construct {
   /** The key that encrypts every object of the bucket. */
   public readonly encryptionKey: kms.IKey;
 
+  /**
+   * ARN of the alias of the key, e.g. `arn:aws:kms:us-west-2:222222222222:alias/acme-dumps`. It is built from the
+   * stack's account and region and the alias name, without a reference to the key or the alias, so a stack of
+   * another account or region can use it (as `encryptionKeyArn` of `ReplicationDestination.fromAttributes()`).
+   *
+   * @default - none, when `encryptionKey` was given
+   */
+  public readonly encryptionKeyAliasArn?: string;
+
   /** The bucket that receives the server access logs of `bucket`. */
   public readonly accessLogsBucket: s3.IBucket;
 
@@ -221,6 +257,9 @@ export class CrossAccountBucket extends Construct {
    */
   private readonly bucketArnFromName: string;
 
+  /** The alias name of the key created here, e.g. `alias/acme-dumps`. */
+  private readonly aliasName?: string;
+
   constructor(scope: Construct, id: string, props: CrossAccountBucketProps = {}) {
     super(scope, id);
 
@@ -239,11 +278,35 @@ export class CrossAccountBucket extends Construct {
 
     this.prefix = prefix;
     this.bucketArnFromName = Stack.of(this).formatArn({ service: 's3', region: '', account: '', resource: bucketName });
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the database dumps in the bucket ${this.node.path}/Resource`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
+    if (props.encryptionKey) {
+      if (props.encryptionKeyAlias !== undefined) {
+        throw new ValidationError(
+          `encryptionKeyAlias '${props.encryptionKeyAlias}' is set but encryptionKey is given; the alias is created ` +
+            'only for a key created here: remove encryptionKeyAlias (and create the alias next to the given key), ' +
+            'or remove encryptionKey',
+          this,
+        );
+      }
+      this.encryptionKey = props.encryptionKey;
+    } else {
+      const aliasName = props.encryptionKeyAlias ?? defaultAliasName(bucketName);
+      checkAliasName(aliasName, this);
+      const key = new kms.Key(this, 'Key', {
+        description: `Encrypts the database dumps in the bucket ${this.node.path}/Resource`,
+        enableKeyRotation: true,
+        removalPolicy,
+      });
+      new kms.Alias(this, 'KeyAlias', { aliasName, targetKey: key, removalPolicy });
+      this.encryptionKey = key;
+      this.aliasName = aliasName;
+      this.encryptionKeyAliasArn = Stack.of(this).formatArn({
+        service: 'kms',
+        resource: 'alias',
+        // `alias/<token>` keeps its literal prefix; only a wholly unresolved name needs a deploy-time split.
+        resourceName: aliasName.startsWith('alias/') ? aliasName.substring('alias/'.length) : Fn.select(1, Fn.split('alias/', aliasName)),
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      });
+    }
 
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -565,9 +628,17 @@ export class CrossAccountBucket extends Construct {
       );
     }
 
+    const expire = props.expireCurrentVersions ?? true;
+    if (!expire && props.expireAfter) {
+      throw new ValidationError(
+        'expireAfter is set but expireCurrentVersions is false; remove expireAfter or set expireCurrentVersions: true',
+        this,
+      );
+    }
+
     const infrequentAccessAfter = ia ? props.infrequentAccessAfter ?? Duration.days(30) : undefined;
     const glacierAfter = glacier ? props.glacierAfter ?? Duration.days(90) : undefined;
-    const expireAfter = props.expireAfter ?? Duration.days(730);
+    const expireAfter = expire ? props.expireAfter ?? Duration.days(730) : undefined;
     const noncurrentExpireAfter = props.noncurrentExpireAfter ?? Duration.days(30);
     const objectLockRetention = props.objectLockRetention ?? Duration.days(30);
     const accessLogsExpireAfter = props.accessLogsExpireAfter ?? Duration.days(365);
@@ -644,11 +715,13 @@ export class CrossAccountBucket extends Construct {
    * Accept the replicas of a ReplicationRule of this app whose destination is this bucket: adds the rule's
    * `destinationPolicy()` statements to the bucket policy and to the key policy.
    *
-   * The rule must encrypt its replicas with this bucket's key (S3 keeps the source encryption of a replica, so
-   * without a replica key SSE-S3 objects would land here SSE-S3). Replication writes with `s3:ReplicateObject`,
-   * which the `s3:PutObject` encryption denies of this bucket do not cover, and `s3:ReplicateDelete` only adds delete
-   * markers, which the delete deny does not cover either: versions stay, protected by Object Lock. A warning says so
-   * when the rule replicates delete markers. The source stack needs an explicit account.
+   * The rule must encrypt its replicas with this bucket's key, named by its key ARN or by `encryptionKeyAliasArn`
+   * (S3 keeps the source encryption of a replica, so without a replica key SSE-S3 objects would land here SSE-S3);
+   * another alias, or an alias of a given key (which cannot be checked), is rejected. Replication writes with
+   * `s3:ReplicateObject`, which the `s3:PutObject` encryption denies of this bucket do not cover, and
+   * `s3:ReplicateDelete` only adds delete markers, which the delete deny does not cover either: versions stay,
+   * protected by Object Lock. A warning says so when the rule replicates delete markers. The source stack needs an
+   * explicit account.
    */
   public acceptReplicationFrom(rule: ReplicationRule): void {
     const destination = rule.destination;
@@ -681,7 +754,12 @@ export class CrossAccountBucket extends Construct {
       );
     }
     const keyArn = this.encryptionKey.keyArn;
-    if (replicaKey !== keyArn && !Token.isUnresolved(replicaKey) && !Token.isUnresolved(keyArn)) {
+    const replicaAlias = destination._encryptionKeyAlias;
+    if (replicaKey === this.encryptionKeyAliasArn) {
+      // This bucket's own alias ARN names its key.
+    } else if (replicaAlias) {
+      this.checkReplicaAlias(rule, replicaKey, replicaAlias);
+    } else if (replicaKey !== keyArn && !Token.isUnresolved(replicaKey) && !Token.isUnresolved(keyArn)) {
       throw new ValidationError(
         `acceptReplicationFrom: rule '${rule.node.path}' encrypts replicas with '${replicaKey}', not with this ` +
           `bucket's key '${keyArn}'; use this bucket's key as the destination key`,
@@ -713,12 +791,36 @@ export class CrossAccountBucket extends Construct {
       );
     }
   }
+
+  /** A replica key named by an alias ARN must be this bucket's alias, in this bucket's account and region. */
+  private checkReplicaAlias(
+    rule: ReplicationRule, replicaKey: string, alias: { readonly region: string; readonly account: string; readonly aliasName: string },
+  ): void {
+    if (this.aliasName === undefined) {
+      throw new ValidationError(
+        `acceptReplicationFrom: rule '${rule.node.path}' encrypts replicas with the alias '${replicaKey}', but this ` +
+          "bucket's key was given (encryptionKey) and has no alias created here, so the alias cannot be checked to " +
+          "name it; use the key's ARN as the destination key",
+        this,
+      );
+    }
+    const stack = Stack.of(this);
+    const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
+    if (differs(alias.aliasName, this.aliasName) || differs(alias.region, stack.region) || differs(alias.account, stack.account)) {
+      throw new ValidationError(
+        `acceptReplicationFrom: rule '${rule.node.path}' encrypts replicas with the alias '${replicaKey}', not with ` +
+          `this bucket's key alias '${this.aliasName}' in ${stack.account}/${stack.region}; use this bucket's ` +
+          'encryptionKeyAliasArn as the destination key',
+        this,
+      );
+    }
+  }
 }
 
 interface ValidatedLifecycle {
   readonly infrequentAccessAfter?: Duration;
   readonly glacierAfter?: Duration;
-  readonly expireAfter: Duration;
+  readonly expireAfter?: Duration;
   readonly noncurrentExpireAfter: Duration;
   readonly objectLockRetention: Duration;
   readonly accessLogsExpireAfter: Duration;
@@ -812,6 +914,33 @@ function checkBucketName(name: string | undefined, scope: IConstruct): void {
   if (problems.length > 0) {
     throw new ValidationError(
       `bucketName '${name}' is invalid: ${problems.join('; ')} (e.g. 'acme-pg-dumps-123456789012')`,
+      scope,
+    );
+  }
+}
+
+/** `alias/<bucketName>`, with the dots of the name (not allowed in aliases) as `_` (not allowed in bucket names). */
+function defaultAliasName(bucketName: string): string {
+  const name = Token.isUnresolved(bucketName) ? Fn.join('_', Fn.split('.', bucketName)) : bucketName.replace(/\./g, '_');
+  return `alias/${name}`;
+}
+
+/** KMS alias naming rules. */
+function checkAliasName(aliasName: string, scope: IConstruct): void {
+  if (Token.isUnresolved(aliasName)) {
+    return;
+  }
+  if (!ALIAS_PATTERN.test(aliasName)) {
+    throw new ValidationError(
+      `encryptionKeyAlias '${aliasName}' is invalid: KMS aliases are 'alias/' followed by 1-250 letters, digits, ` +
+        "'/', '_' and '-' (e.g. 'alias/acme-dumps')",
+      scope,
+    );
+  }
+  if (aliasName.startsWith('alias/aws/')) {
+    throw new ValidationError(
+      `encryptionKeyAlias '${aliasName}' starts with 'alias/aws/', which KMS reserves for AWS managed keys; ` +
+        "choose another name (e.g. 'alias/acme-dumps')",
       scope,
     );
   }

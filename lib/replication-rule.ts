@@ -24,9 +24,14 @@ export interface ReplicationDestinationAttributes {
   readonly account?: string;
 
   /**
-   * ARN of the customer-managed KMS key (in the destination region) that encrypts the replicas
-   * (`ReplicaKmsKeyID`). Required when the rule replicates SSE-KMS objects, and only allowed then.
-   * A key ARN, not an alias: an alias would be resolved in the source account.
+   * The customer-managed KMS key (in the destination region) that encrypts the replicas (`ReplicaKmsKeyID`):
+   * its key ARN (`arn:aws:kms:us-west-2:222222222222:key/<id>`) or the ARN of one of its aliases
+   * (`arn:aws:kms:us-west-2:222222222222:alias/acme-dr-replica`). An alias ARN is deterministic, so the source
+   * app can name a key of another account before it is deployed (`CrossAccountBucket.encryptionKeyAliasArn`);
+   * the replication role is then allowed the keys of that account and region that carry the alias
+   * (`kms:ResourceAliases`), since IAM authorizes KMS operations against key ARNs only. Not an alias name or a
+   * key id: those would be resolved in the source account. Required when the rule replicates SSE-KMS objects,
+   * and only allowed then.
    *
    * @default - no replica key
    */
@@ -69,7 +74,9 @@ export class ReplicationDestination {
    * there). Account, region and Object Lock are read from the bucket. A bucket with a literal physical name
    * (CrossAccountBucket always has one) is named by an ARN built from the name, so a bucket of another account
    * or region needs no cross-stack reference. The ARN of a KMS key of another account or region is only known
-   * once that key is deployed: for SSE-KMS replicas into such a bucket pass
+   * once that key is deployed: for SSE-KMS replicas into such a bucket name the key by an alias ARN, which is
+   * deterministic (`ReplicationDestination.fromAttributes()` with `encryptionKeyArn:
+   * <CrossAccountBucket>.encryptionKeyAliasArn`), or pass
    * `encryptionKey: kms.Key.fromKeyArn(this, 'ReplicaKey', '<deployed key ARN>')`.
    */
   public static fromBucket(bucket: s3.IBucket, options: ReplicationDestinationBucketOptions = {}): ReplicationDestination {
@@ -100,16 +107,8 @@ export class ReplicationDestination {
     if (attrs.account !== undefined) {
       checkAccountId('destination account', attrs.account);
     }
-    checkPattern('destination encryptionKeyArn', attrs.encryptionKeyArn, KEY_ARN_PATTERN,
-      'expected the ARN of a KMS key (an alias would be resolved in the source account)',
-      'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab');
-    const keyRegion = attrs.encryptionKeyArn?.match(KEY_ARN_PATTERN)?.[1];
-    if (keyRegion !== undefined && !Token.isUnresolved(attrs.region) && keyRegion !== attrs.region) {
-      throw new ValidationError(
-        `destination encryptionKeyArn '${attrs.encryptionKeyArn}' is a key in ${keyRegion}, but the destination ` +
-          `bucket is in ${attrs.region}; S3 encrypts replicas only with a key of the destination region ` +
-          `(e.g. 'arn:aws:kms:${attrs.region}:<account>:key/<id>')`,
-      );
+    if (attrs.encryptionKeyArn !== undefined) {
+      checkReplicaKeyArn(attrs.encryptionKeyArn, attrs.region);
     }
     return new ReplicationDestination({
       bucketArn: attrs.bucketArn,
@@ -139,7 +138,7 @@ export class ReplicationDestination {
   public readonly region: string;
 
   /**
-   * ARN of the key that encrypts the replicas of SSE-KMS objects.
+   * ARN of the key that encrypts the replicas of SSE-KMS objects, or ARN of an alias of that key.
    *
    * @default - no replica key
    */
@@ -170,6 +169,14 @@ export class ReplicationDestination {
    */
   public readonly _encryptionKey?: kms.IKey;
 
+  /**
+   * The parts of `encryptionKeyArn` when it is an alias ARN whose region, account and alias name are known at
+   * synth time (the partition may be a token).
+   *
+   * @internal
+   */
+  public readonly _encryptionKeyAlias?: { readonly partition: string; readonly region: string; readonly account: string; readonly aliasName: string };
+
   private constructor(props: DestinationProps) {
     this.bucketArn = props.bucketArn;
     this.bucketName = props.bucketName;
@@ -178,6 +185,12 @@ export class ReplicationDestination {
     this.encryptionKeyArn = props.encryptionKeyArn;
     this._keyGivenExplicitly = props.keyGivenExplicitly;
     this._encryptionKey = props.encryptionKey;
+    const keyArn = props.encryptionKeyArn === undefined ? undefined : splitKmsArn(props.encryptionKeyArn);
+    if (keyArn?.resourceType === 'alias') {
+      this._encryptionKeyAlias = {
+        partition: keyArn.partition, region: keyArn.region, account: keyArn.account, aliasName: `alias/${keyArn.resourceName}`,
+      };
+    }
     this.objectLockEnabled = props.objectLockEnabled;
     this.bucket = props.bucket;
   }
@@ -325,7 +338,12 @@ const REPLICA_STORAGE_CLASSES = [
   'STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR',
 ];
 const BUCKET_ARN_PATTERN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[a-zA-Z0-9-]+$/;
+/** A KMS key or alias ARN; the partition may be a token (`arn:${Aws.PARTITION}:kms:...`), the other parts are split out. */
+const KMS_ARN_PATTERN = /^arn:([^:]+):kms:([^:]*):([^:]*):(key|alias)\/(.*)$/;
+const PARTITION_PATTERN = /^aws[a-z-]*$/;
+const KEY_ID_PATTERN = /^[a-zA-Z0-9-]+$/;
+/** The name after `alias/`: KMS allows 1-256 characters for the whole `alias/...` name. */
+const ALIAS_NAME_PATTERN = /^[a-zA-Z0-9/_-]{1,250}$/;
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /**
@@ -370,7 +388,8 @@ export class ReplicationRule extends Construct {
   public readonly metricsEnabled: boolean;
 
   /**
-   * ARN of the key that encrypts the replicas (`ReplicaKmsKeyID`).
+   * ARN of the key that encrypts the replicas (`ReplicaKmsKeyID`), or ARN of an alias of that key when the
+   * destination named the key by its alias.
    *
    * @default - none: the rule does not replicate SSE-KMS objects
    */
@@ -602,7 +621,9 @@ export class ReplicationRule extends Construct {
       throw new ValidationError(
         `the destination key '${key.node.path}' is defined in another environment (${Stack.of(key).account}/` +
           `${Stack.of(key).region}) and its ARN is only known after it is deployed; pass the deployed key's ARN: ` +
-          "ReplicationDestination.fromBucket(bucket, { encryptionKey: kms.Key.fromKeyArn(this, 'ReplicaKey', '<arn>') })",
+          "ReplicationDestination.fromBucket(bucket, { encryptionKey: kms.Key.fromKeyArn(this, 'ReplicaKey', '<arn>') }), " +
+          'or name the key by an alias ARN: ReplicationDestination.fromAttributes({ ..., encryptionKeyArn: ' +
+          '<CrossAccountBucket>.encryptionKeyAliasArn })',
         this,
       );
     }
@@ -626,13 +647,23 @@ export class ReplicationRule extends Construct {
     }
     if (this.replicaKmsKeyArn) {
       const keyArn = this.replicaKmsKeyArn;
+      const alias = this.destination._encryptionKeyAlias;
+      // IAM authorizes KMS operations against the key ARN, never the alias ARN: with an alias, every key of the
+      // alias's account and region, narrowed to the keys that carry the alias.
+      const resource = alias
+        ? `arn:${alias.partition}:kms:${alias.region}:${alias.account}:key/*`
+        : keyArn;
       replication.addKeyUse(`replica-key:${keyArn}:${this.destination.region}`,
         [this.destination.bucketArn, this.destinationObjects()], () => ({
           sid: 'EncryptReplicas',
           actions: REPLICA_KEY_ACTIONS,
-          keyArn,
+          keyArn: resource,
           viaService: `s3.${this.destination.region}.amazonaws.com`,
+          aliasName: alias?.aliasName,
         }));
+      if (alias) {
+        replication.acknowledgeKeyWildcard(resource, alias.aliasName, alias.region);
+      }
     }
     replication.acknowledgeObjectWildcard(sourceObjects, 'source', this.prefix);
     replication.acknowledgeObjectWildcard(this.destinationObjects(), 'destination', this.prefix);
@@ -683,8 +714,11 @@ const REPLICA_KEY_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'
 interface KeyUse {
   readonly sid: string;
   readonly actions: string[];
+  /** The key ARN, or `arn:<partition>:kms:<region>:<account>:key/*` with `aliasName`. */
   readonly keyArn: string;
   readonly viaService: string;
+  /** Limits `key/*` to the keys with this alias (`kms:ResourceAliases`). */
+  readonly aliasName?: string;
 }
 
 /**
@@ -864,7 +898,10 @@ class BucketReplication extends Construct {
         sid: this.uniqueSid(use.sid),
         actions: use.actions,
         resources: [use.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': use.viaService } },
+        conditions: {
+          'StringEquals': { 'kms:ViaService': use.viaService },
+          ...(use.aliasName === undefined ? {} : { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': use.aliasName } }),
+        },
       });
       this.keyContexts.set(key, all);
       this.statements.set(key, statement);
@@ -897,6 +934,27 @@ class BucketReplication extends Construct {
         'bucket; the actions are only Replicate* (and owner override for a cross-account destination), never ' +
         'PutObject, GetObject or DeleteObject.';
     Validations.of(this.policy).acknowledge({ id, reason });
+  }
+
+  /**
+   * AwsSolutions-IAM5 flags `arn:<partition>:kms:<region>:<account>:key/*`, the resource of a replica key named by
+   * its alias. Acknowledged on the policy with the flattened form cdk-nag reports.
+   */
+  public acknowledgeKeyWildcard(keysArn: string, aliasName: string, region: string): void {
+    const id = `AwsSolutions-IAM5[Resource::${flattenReference(Stack.of(this.policy).resolve(keysArn))}]`;
+    if (this.acknowledged.has(id)) {
+      return;
+    }
+    this.acknowledged.add(id);
+    Validations.of(this.policy).acknowledge({
+      id,
+      reason: `The replica key belongs to the destination account and is known here only by its alias '${aliasName}' ` +
+        '(its key ARN is not deterministic and cannot be exported across accounts). IAM authorizes KMS operations ' +
+        'against key ARNs, never alias ARNs, so the resource is every key of that account and region, narrowed by ' +
+        `kms:ResourceAliases to the keys carrying '${aliasName}', by kms:ViaService to S3 in ${region}, and by the ` +
+        'encryption context to the destination bucket; the actions are only Encrypt, GenerateDataKey and Decrypt, ' +
+        "and the destination's key policy must allow them too.",
+    });
   }
 
   private uniqueSid(base: string): string {
@@ -1049,6 +1107,69 @@ function renderFilter(prefix: string, tags: { [key: string]: string }): s3.CfnBu
     return { tagFilter: tagFilters[0] };
   }
   return { and: { prefix: prefix === '' ? undefined : prefix, tagFilters } };
+}
+
+interface KmsArnParts {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly resourceType: 'key' | 'alias';
+  /** Key id, or alias name without `alias/`. */
+  readonly resourceName: string;
+}
+
+/**
+ * The parts of a KMS key or alias ARN, or undefined when it is not one or when a part other than the partition
+ * is a token (then nothing can be checked at synth time). The partition may be a token, as in the ARNs built by
+ * `Stack.formatArn()`.
+ */
+function splitKmsArn(arn: string): KmsArnParts | undefined {
+  const match = arn.match(KMS_ARN_PATTERN);
+  if (!match) {
+    return undefined;
+  }
+  const [, partition, region, account, resourceType, resourceName] = match;
+  if ([region, account, resourceName].some((part) => Token.isUnresolved(part))) {
+    return undefined;
+  }
+  return { partition, region, account, resourceType: resourceType as 'key' | 'alias', resourceName };
+}
+
+/**
+ * A replica key is a key ARN or an alias ARN (of a customer-managed key) in the destination region: an alias name
+ * or a key id would be resolved in the source account.
+ */
+function checkReplicaKeyArn(arn: string, destinationRegion: string): void {
+  const parts = splitKmsArn(arn);
+  if (parts === undefined && Token.isUnresolved(arn)) {
+    return;
+  }
+  const valid = parts !== undefined &&
+    (Token.isUnresolved(parts.partition) || PARTITION_PATTERN.test(parts.partition)) &&
+    REGION_PATTERN.test(parts.region) && /^\d{12}$/.test(parts.account) &&
+    (parts.resourceType === 'key' ? KEY_ID_PATTERN : ALIAS_NAME_PATTERN).test(parts.resourceName);
+  if (!parts || !valid) {
+    throw new ValidationError(
+      `destination encryptionKeyArn '${arn}' is invalid: expected the ARN of a KMS key or of a KMS alias ` +
+        '(an alias name or a key id would be resolved in the source account) ' +
+        "(e.g. 'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab' or " +
+        "'arn:aws:kms:us-west-2:222222222222:alias/acme-dr-replica')",
+    );
+  }
+  if (parts.resourceType === 'alias' && parts.resourceName.startsWith('aws/')) {
+    throw new ValidationError(
+      `destination encryptionKeyArn '${arn}' is the alias of an AWS managed key; its key policy cannot let the ` +
+        'replication role use it: name a customer-managed key (e.g. \'arn:aws:kms:us-west-2:222222222222:alias/acme-dr-replica\')',
+    );
+  }
+  if (!Token.isUnresolved(destinationRegion) && parts.region !== destinationRegion) {
+    const what = parts.resourceType === 'key' ? 'a key' : 'an alias';
+    throw new ValidationError(
+      `destination encryptionKeyArn '${arn}' is ${what} in ${parts.region}, but the destination ` +
+        `bucket is in ${destinationRegion}; S3 encrypts replicas only with a key of the destination region ` +
+        `(e.g. 'arn:aws:kms:${destinationRegion}:<account>:${parts.resourceType}/<${parts.resourceType === 'key' ? 'id' : 'name'}>')`,
+    );
+  }
 }
 
 /** `arn:aws:s3:::name` → `name`; a token ARN becomes a token for its resource part. */

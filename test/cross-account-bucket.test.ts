@@ -235,6 +235,102 @@ describe('CrossAccountBucket', () => {
     });
   });
 
+  describe('encryption key alias', () => {
+    test('the key created here gets the alias alias/<bucketName>, retained with it', () => {
+      const { template } = build();
+      template.resourceCountIs('AWS::KMS::Alias', 1);
+      template.hasResource('AWS::KMS::Alias', {
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: { AliasName: 'alias/acme-dumps', TargetKeyId: keyArn },
+      });
+    });
+
+    test('encryptionKeyAliasArn is built from the account, the region and the alias name, without a reference', () => {
+      const { stack, dumps } = build();
+      expect(stack.resolve(dumps.encryptionKeyAliasArn)).toEqual(
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:us-east-1:111111111111:alias/acme-dumps']] },
+      );
+    });
+
+    test('encryptionKeyAliasArn resolves to the literal alias ARN in a stack of another account and region', () => {
+      const app = new App();
+      const backup = new Stack(app, 'Backup', { env: { account: '222222222222', region: 'us-west-2' } });
+      const dumps = new CrossAccountBucket(backup, 'Dumps', { bucketName: 'acme-dumps' });
+      const workload = new Stack(app, 'Workload', { env: { account: '111111111111', region: 'us-east-1' } });
+      new ssm.StringParameter(workload, 'ReplicaKey', { stringValue: dumps.encryptionKeyAliasArn! });
+
+      const template = Template.fromStack(workload);
+      template.hasResourceProperties('AWS::SSM::Parameter', {
+        Value: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:us-west-2:222222222222:alias/acme-dumps']] },
+      });
+      expect(JSON.stringify(template.toJSON())).not.toContain('Fn::ImportValue');
+      expect(() => app.synth()).not.toThrow();
+    });
+
+    test('a given encryptionKeyAlias names the alias', () => {
+      const { stack, dumps, template } = build({ encryptionKeyAlias: 'alias/backup/pg_dumps-1' });
+      template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/backup/pg_dumps-1', TargetKeyId: keyArn });
+      expect(stack.resolve(dumps.encryptionKeyAliasArn)).toEqual(
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:us-east-1:111111111111:alias/backup/pg_dumps-1']] },
+      );
+    });
+
+    test('the dots of a bucket name, which aliases do not allow, become underscores in the default alias', () => {
+      const { template } = build({ bucketName: 'acme.pg-dumps.2024' });
+      template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/acme_pg-dumps_2024' });
+    });
+
+    test('a given key gets no alias and no encryptionKeyAliasArn', () => {
+      const stack = newStack();
+      const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+      const dumps = new CrossAccountBucket(stack, 'Dumps', { bucketName: 'acme-dumps', encryptionKey: key });
+      Template.fromStack(stack).resourceCountIs('AWS::KMS::Alias', 0);
+      expect(dumps.encryptionKeyAliasArn).toBeUndefined();
+    });
+
+    test('removalPolicy DESTROY applies to the alias too', () => {
+      const { template } = build({ removalPolicy: RemovalPolicy.DESTROY });
+      template.hasResource('AWS::KMS::Alias', { DeletionPolicy: 'Delete' });
+    });
+
+    test.each(['alias/a', `alias/${'a'.repeat(250)}`, 'alias/team/acme_dumps-1', 'alias/awsome'])('accepts encryptionKeyAlias %p', (encryptionKeyAlias) => {
+      expect(() => build({ encryptionKeyAlias })).not.toThrow();
+    });
+
+    test.each([
+      ['acme-dumps', 'it does not start with alias/'],
+      ['alias/', 'nothing follows alias/'],
+      [`alias/${'a'.repeat(251)}`, 'it is 257 characters long'],
+      ['alias/acme.dumps', 'it contains a dot'],
+      ['alias/acme dumps', 'it contains a space'],
+      ['arn:aws:kms:us-east-1:111111111111:alias/acme-dumps', 'it is an alias ARN, not a name'],
+    ])('fails when encryptionKeyAlias is %p (%s)', (encryptionKeyAlias) => {
+      expect(() => build({ encryptionKeyAlias })).toThrow(
+        `S/Dumps: encryptionKeyAlias '${encryptionKeyAlias}' is invalid: KMS aliases are 'alias/' followed by 1-250 letters, ` +
+          "digits, '/', '_' and '-' (e.g. 'alias/acme-dumps')",
+      );
+    });
+
+    test.each(['alias/aws/s3', 'alias/aws/acme-dumps'])('fails when encryptionKeyAlias starts with alias/aws/: %p', (encryptionKeyAlias) => {
+      expect(() => build({ encryptionKeyAlias })).toThrow(
+        `S/Dumps: encryptionKeyAlias '${encryptionKeyAlias}' starts with 'alias/aws/', which KMS reserves for AWS managed keys`,
+      );
+    });
+
+    test('fails when encryptionKeyAlias is set together with a given encryptionKey', () => {
+      const stack = newStack();
+      const key = new kms.Key(stack, 'OwnKey', { enableKeyRotation: true });
+      expect(() => new CrossAccountBucket(stack, 'Dumps', { bucketName: 'acme-dumps', encryptionKey: key, encryptionKeyAlias: 'alias/acme-dumps' }))
+        .toThrow("S/Dumps: encryptionKeyAlias 'alias/acme-dumps' is set but encryptionKey is given; the alias is created only for a key created here");
+    });
+
+    test('the cdk-nag packs have nothing to say about the alias', () => {
+      const { stack } = build({ encryptionKeyAlias: 'alias/backup/acme-dumps' });
+      expect(formatFindings(nagFindings(stack))).toBe('');
+    });
+  });
+
   describe('bucket policy', () => {
     test('denies requests without TLS and with TLS older than 1.2', () => {
       const { template } = build();
@@ -620,6 +716,30 @@ describe('CrossAccountBucket', () => {
       });
     });
 
+    test('current versions can be kept forever, for a bucket of live files', () => {
+      const { template } = build({ transitionToInfrequentAccess: false, transitionToGlacier: false, expireCurrentVersions: false });
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        ObjectLockEnabled: true,
+        LifecycleConfiguration: {
+          Rules: [
+            {
+              Id: 'TierAndExpireDumps',
+              Status: 'Enabled',
+              NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            },
+            { Id: 'RemoveExpiredDeleteMarkers', Status: 'Enabled', ExpiredObjectDeleteMarker: true },
+          ],
+        },
+      });
+    });
+
+    test('fails when expireAfter is set while current versions never expire', () => {
+      expect(() => build({ expireCurrentVersions: false, expireAfter: Duration.days(30) })).toThrow(
+        'S/Dumps: expireAfter is set but expireCurrentVersions is false; remove expireAfter or set expireCurrentVersions: true',
+      );
+    });
+
     test('every duration can be overridden', () => {
       const { template } = build({
         infrequentAccessAfter: Duration.days(45),
@@ -944,6 +1064,9 @@ describe('CrossAccountBucket', () => {
 
       const template = Template.fromStack(stack);
       template.hasResourceProperties('AWS::S3::Bucket', { BucketName: { Ref: 'BucketName' } });
+      template.hasResourceProperties('AWS::KMS::Alias', {
+        AliasName: { 'Fn::Join': ['', ['alias/', { 'Fn::Join': ['_', { 'Fn::Split': ['.', { Ref: 'BucketName' }] }] }]] },
+      });
       template.hasResourceProperties('AWS::S3::BucketPolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([Match.objectLike({
@@ -1084,6 +1207,16 @@ describe('CrossAccountBucket.acceptReplicationFrom', () => {
     });
   }
 
+  /** A rule to the dump bucket whose replica key is named by an alias ARN, as a workload app of another account would. */
+  function ruleByAlias(t: TwoAccounts, encryptionKeyArn: string, props: Partial<ReplicationRuleProps> = {}): ReplicationRule {
+    return ruleTo(t, {
+      destination: ReplicationDestination.fromAttributes({
+        bucketArn: 'arn:aws:s3:::acme-dumps', region: 'us-west-2', account: '222222222222', encryptionKeyArn, objectLockEnabled: true,
+      }),
+      ...props,
+    });
+  }
+
   function roleArnOf(t: TwoAccounts) {
     const roles = Object.values(Template.fromStack(t.workload).findResources('AWS::IAM::Role'));
     expect(roles).toHaveLength(1);
@@ -1182,6 +1315,71 @@ describe('CrossAccountBucket.acceptReplicationFrom', () => {
       '/Backup/Dumps',
       Match.stringLikeRegexp("add rule 'Workload/ToBackup's destinationPolicy\\(\\).keyPolicyStatements to it"),
     );
+  });
+
+  describe('a replica key named by the alias of the dump bucket', () => {
+    const aliasArnOfDumps = join('arn:', { Ref: 'AWS::Partition' }, ':kms:us-west-2:222222222222:alias/acme-dumps');
+
+    test.each<[string, (t: TwoAccounts) => string]>([
+      ['encryptionKeyAliasArn', (t) => t.dumps.encryptionKeyAliasArn!],
+      ['the same alias ARN written literally', () => 'arn:aws:kms:us-west-2:222222222222:alias/acme-dumps'],
+    ])('is accepted as this bucket\'s key: %s', (_name, aliasArn) => {
+      const t = twoAccounts();
+      const rule = ruleByAlias(t, aliasArn(t));
+      t.dumps.acceptReplicationFrom(rule);
+
+      expect(keyPolicyStatements(Template.fromStack(t.backup))).toEqual(expect.arrayContaining([
+        expect.objectContaining({ Sid: expect.stringMatching(/^ReplicateWorkloadToBackup[0-9A-F]{8}Encrypt$/), Resource: '*' }),
+      ]));
+      expect(formatFindings(nagFindings(t.backup))).toBe('');
+      expect(() => t.app.synth()).not.toThrow();
+    });
+
+    test('the workload rule writes the alias ARN as ReplicaKmsKeyID and lets the role use the keys with that alias', () => {
+      const t = twoAccounts();
+      const rule = ruleByAlias(t, t.dumps.encryptionKeyAliasArn!);
+      t.dumps.acceptReplicationFrom(rule);
+      const workload = Template.fromStack(t.workload);
+      const buckets = workload.findResources('AWS::S3::Bucket');
+      const [rendered] = (Object.values(buckets)[0] as { Properties: { ReplicationConfiguration: { Rules: Statement[] } } })
+        .Properties.ReplicationConfiguration.Rules;
+      const policy = Object.values(workload.findResources('AWS::IAM::ManagedPolicy'))[0] as
+        { Properties: { PolicyDocument: { Statement: Statement[] } } };
+
+      expect((rendered.Destination as Statement).EncryptionConfiguration).toEqual({ ReplicaKmsKeyID: aliasArnOfDumps });
+      expect(policy.Properties.PolicyDocument.Statement.find((s) => s.Sid === 'EncryptReplicas')).toEqual({
+        Sid: 'EncryptReplicas',
+        Effect: 'Allow',
+        Action: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: join('arn:', { Ref: 'AWS::Partition' }, ':kms:us-west-2:222222222222:key/*'),
+        Condition: {
+          'StringEquals': { 'kms:ViaService': 's3.us-west-2.amazonaws.com' },
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/acme-dumps' },
+          'StringLike': { 'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::acme-dumps', 'arn:aws:s3:::acme-dumps/pg-dump/*'] },
+        },
+      });
+      expect(formatFindings(nagFindings(t.workload).filter((f) => f.path.startsWith('Workload/Source/Replication/')))).toBe('');
+    });
+
+    test.each([
+      ['another alias of the account', 'arn:aws:kms:us-west-2:222222222222:alias/other-key'],
+      ['the same alias name in another account', 'arn:aws:kms:us-west-2:333333333333:alias/acme-dumps'],
+    ])('fails when the rule names %s', (_name, aliasArn) => {
+      const t = twoAccounts();
+      expect(() => t.dumps.acceptReplicationFrom(ruleByAlias(t, aliasArn))).toThrow(
+        `Backup/Dumps: acceptReplicationFrom: rule 'Workload/ToBackup' encrypts replicas with the alias '${aliasArn}', not with ` +
+          "this bucket's key alias 'alias/acme-dumps' in 222222222222/us-west-2; use this bucket's encryptionKeyAliasArn",
+      );
+    });
+
+    test('fails when the rule names an alias but the bucket\'s key was given, so the alias cannot be checked', () => {
+      const t = twoAccounts({ dumps: (backup) => ({ encryptionKey: kms.Key.fromKeyArn(backup, 'Imported', REPLICA_KEY_ARN) }) });
+      const aliasArn = 'arn:aws:kms:us-west-2:222222222222:alias/acme-dumps';
+      expect(() => t.dumps.acceptReplicationFrom(ruleByAlias(t, aliasArn))).toThrow(
+        `acceptReplicationFrom: rule 'Workload/ToBackup' encrypts replicas with the alias '${aliasArn}', but this bucket's ` +
+          'key was given (encryptionKey) and has no alias created here',
+      );
+    });
   });
 
   test('fails when the rule replicates to another bucket', () => {

@@ -18,6 +18,8 @@ const SOURCE_ACCOUNT = '111111111111';
 const DR_ACCOUNT = '222222222222';
 const DR_KEY_ARN = 'arn:aws:kms:us-west-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const OTHER_KEY_ARN = 'arn:aws:kms:us-west-2:111111111111:key/9999abcd-12ab-34cd-56ef-1234567890ab';
+/** The replica key of the DR account named by its alias: deterministic, unlike its key ARN. */
+const DR_ALIAS_ARN = 'arn:aws:kms:us-west-2:222222222222:alias/acme-dr-replica';
 
 type Json = Record<string, unknown>;
 
@@ -214,6 +216,15 @@ describe('ReplicationRule', () => {
       });
     });
 
+    test('a replica key named by its alias ARN is rendered as ReplicaKmsKeyID as it is', () => {
+      const f = fixture();
+      const r = rule(f, { destination: external({ encryptionKeyArn: DR_ALIAS_ARN }) });
+
+      expect(r.destination.encryptionKeyArn).toBe(DR_ALIAS_ARN);
+      expect(r.replicaKmsKeyArn).toBe(DR_ALIAS_ARN);
+      expect((rules(f.stack)[0].Destination as Json).EncryptionConfiguration).toEqual({ ReplicaKmsKeyID: DR_ALIAS_ARN });
+    });
+
     test('cross-account with ownerOverride: false keeps the source owner (no AccessControlTranslation, no Account)', () => {
       const f = fixture();
       rule(f, { ownerOverride: false });
@@ -395,6 +406,84 @@ describe('ReplicationRule', () => {
           },
         },
       ]);
+    });
+
+    test('a replica key named by its alias ARN: every key of the alias account and region, narrowed to the alias', () => {
+      const f = fixture();
+      rule(f, { prefix: 'pg-dump/', destination: external({ encryptionKeyArn: DR_ALIAS_ARN }) });
+      const source = arnOf(logicalId(f, f.source));
+      const sourceObjects = join(source, '/pg-dump/*');
+
+      expect(policyStatements(f.stack)).toEqual([
+        {
+          Sid: 'ReadSourceReplicationConfiguration',
+          Effect: 'Allow',
+          Action: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+          Resource: source,
+        },
+        {
+          Sid: 'ReadSourceObjectVersions',
+          Effect: 'Allow',
+          Action: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
+          Resource: sourceObjects,
+        },
+        {
+          Sid: 'WriteReplicas',
+          Effect: 'Allow',
+          Action: ['s3:ReplicateObject', 's3:ReplicateTags', 's3:ObjectOwnerOverrideToBucketOwner'],
+          Resource: 'arn:aws:s3:::acme-dr-replica/pg-dump/*',
+        },
+        {
+          Sid: 'DecryptSourceObjects',
+          Effect: 'Allow',
+          Action: 'kms:Decrypt',
+          Resource: arnOf(logicalId(f, f.sourceKey!)),
+          Condition: {
+            StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+            StringLike: { 'kms:EncryptionContext:aws:s3:arn': [source, sourceObjects] },
+          },
+        },
+        {
+          Sid: 'EncryptReplicas',
+          Effect: 'Allow',
+          Action: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: 'arn:aws:kms:us-west-2:222222222222:key/*',
+          Condition: {
+            'StringEquals': { 'kms:ViaService': 's3.us-west-2.amazonaws.com' },
+            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/acme-dr-replica' },
+            'StringLike': {
+              'kms:EncryptionContext:aws:s3:arn': ['arn:aws:s3:::acme-dr-replica', 'arn:aws:s3:::acme-dr-replica/pg-dump/*'],
+            },
+          },
+        },
+      ]);
+    });
+
+    test('an alias ARN with a token partition keeps the partition token in the key resource', () => {
+      const f = fixture();
+      const aliasArn = `arn:${f.stack.partition}:kms:us-west-2:222222222222:alias/acme-dr-replica`;
+      const r = rule(f, { destination: external({ encryptionKeyArn: aliasArn }) });
+
+      expect(r.replicaKmsKeyArn).toBe(aliasArn);
+      const encrypt = policyStatements(f.stack).find((s) => s.Sid === 'EncryptReplicas')!;
+      expect(encrypt.Resource).toEqual(join('arn:', { Ref: 'AWS::Partition' }, ':kms:us-west-2:222222222222:key/*'));
+      expect((encrypt.Condition as Json)['ForAnyValue:StringEquals']).toEqual({ 'kms:ResourceAliases': 'alias/acme-dr-replica' });
+    });
+
+    test('rules with the same replica alias share one key statement', () => {
+      const f = fixture();
+      const destination = external({ encryptionKeyArn: DR_ALIAS_ARN });
+      rule(f, { destination, prefix: 'a/' }, 'A');
+      rule(f, { destination, prefix: 'b/' }, 'B');
+
+      const encrypt = policyStatements(f.stack).filter((s) => String(s.Sid).startsWith('EncryptReplicas'));
+      expect(encrypt).toHaveLength(1);
+      expect(encrypt[0].Resource).toBe('arn:aws:kms:us-west-2:222222222222:key/*');
+      expect((encrypt[0].Condition as Json).StringLike).toEqual({
+        'kms:EncryptionContext:aws:s3:arn': [
+          'arn:aws:s3:::acme-dr-replica', 'arn:aws:s3:::acme-dr-replica/a/*', 'arn:aws:s3:::acme-dr-replica/b/*',
+        ],
+      });
     });
 
     test('whole bucket, SSE-S3, same account, delete markers: ReplicateDelete, no owner override, no KMS', () => {
@@ -672,13 +761,36 @@ describe('ReplicationRule', () => {
         "destination bucketArn 'arn:aws:s3:::acme/objects' is invalid: expected the ARN of an S3 bucket"],
       ['the destination region is not a region', { region: 'west' },
         "destination region 'west' is invalid: expected an AWS region name"],
-      ['the replica key is an alias', { encryptionKeyArn: 'arn:aws:kms:us-west-2:222222222222:alias/dr' },
-        "destination encryptionKeyArn 'arn:aws:kms:us-west-2:222222222222:alias/dr' is invalid: expected the ARN of a KMS key"],
+      ['the replica key is an alias name, not an alias ARN', { encryptionKeyArn: 'alias/dr' },
+        "destination encryptionKeyArn 'alias/dr' is invalid: expected the ARN of a KMS key or of a KMS alias " +
+          '(an alias name or a key id would be resolved in the source account)'],
+      ['the replica key is a key id, not a key ARN', { encryptionKeyArn: '1234abcd-12ab-34cd-56ef-1234567890ab' },
+        "destination encryptionKeyArn '1234abcd-12ab-34cd-56ef-1234567890ab' is invalid: expected the ARN of a KMS key or of a KMS alias"],
+      ['the replica alias ARN has a character KMS aliases do not allow', { encryptionKeyArn: 'arn:aws:kms:us-west-2:222222222222:alias/dr.replica' },
+        "destination encryptionKeyArn 'arn:aws:kms:us-west-2:222222222222:alias/dr.replica' is invalid: expected the ARN of a KMS key or of a KMS alias"],
+      ['the replica alias ARN has no account', { encryptionKeyArn: 'arn:aws:kms:us-west-2::alias/dr' },
+        "destination encryptionKeyArn 'arn:aws:kms:us-west-2::alias/dr' is invalid: expected the ARN of a KMS key or of a KMS alias"],
+      ['the replica alias is the alias of an AWS managed key', { encryptionKeyArn: 'arn:aws:kms:us-west-2:222222222222:alias/aws/s3' },
+        "destination encryptionKeyArn 'arn:aws:kms:us-west-2:222222222222:alias/aws/s3' is the alias of an AWS managed key"],
       ['the replica key is in another region than the destination', { encryptionKeyArn: DR_KEY_ARN.replace('us-west-2', 'eu-west-1') },
         'is a key in eu-west-1, but the destination bucket is in us-west-2'],
+      ['the replica alias is in another region than the destination', { encryptionKeyArn: DR_ALIAS_ARN.replace('us-west-2', 'eu-west-1') },
+        "destination encryptionKeyArn 'arn:aws:kms:eu-west-1:222222222222:alias/acme-dr-replica' is an alias in eu-west-1, " +
+          'but the destination bucket is in us-west-2'],
     ])('fails when %s', (_name, attrs, message) => {
       expect(() => external(attrs)).toThrow(message);
     });
+
+    test('fails when an alias ARN with a token partition is in another region than the destination', () => {
+      const stack = new Stack();
+      expect(() => external({ encryptionKeyArn: `arn:${stack.partition}:kms:eu-west-1:222222222222:alias/acme-dr-replica` }))
+        .toThrow('is an alias in eu-west-1, but the destination bucket is in us-west-2');
+    });
+
+    test.each([DR_KEY_ARN, DR_ALIAS_ARN, 'arn:aws-us-gov:kms:us-west-2:222222222222:alias/team/acme_dr-replica'])(
+      'accepts the replica key %s', (encryptionKeyArn) => {
+        expect(external({ encryptionKeyArn }).encryptionKeyArn).toBe(encryptionKeyArn);
+      });
 
     test('fails when the source bucket uses SSE-KMS with a key the rule cannot know', () => {
       const f = fixture({ encryption: 'aws-managed' });
@@ -830,6 +942,13 @@ describe('ReplicationRule', () => {
 
     test.each<[string, FixtureOptions, (f: Fixture) => Partial<ReplicationRuleProps>]>([
       ['seed 000: SSE-KMS, cross-account, RTC, prefix', {}, () => ({ prefix: 'pg-dump/', replicationTime: true })],
+      ['replica key named by its alias ARN, two prefixes', {},
+        (f) => {
+          rule(f, { destination: external({ encryptionKeyArn: DR_ALIAS_ARN }), prefix: 'a/' }, 'Other');
+          return { destination: external({ encryptionKeyArn: DR_ALIAS_ARN }), prefix: 'b/' };
+        }],
+      ['replica key named by an alias ARN with a token partition', {},
+        (f) => ({ destination: external({ encryptionKeyArn: `arn:${f.stack.partition}:kms:us-west-2:222222222222:alias/acme-dr-replica` }) })],
       ['seed 001: SSE-S3, same account, delete markers, whole bucket', { encryption: 's3' },
         () => ({ destination: external({ account: undefined, encryptionKeyArn: undefined }), deleteMarkerReplication: true })],
       ['Object Lock source with a given role', { objectLock: true },
@@ -878,6 +997,23 @@ describe('ReplicationRule', () => {
       const raw = nagRules.iam.IAMNoWildcardPermissions(cfnPolicy) as string[];
       expect(raw.map((finding) => `AwsSolutions-IAM5[${finding}]`).sort()).toEqual(acknowledgedIds(r.policy));
       expect(raw).toHaveLength(2);
+    });
+
+    test.each<[string, (f: Fixture) => string, string]>([
+      ['a literal alias ARN', () => DR_ALIAS_ARN, 'AwsSolutions-IAM5[Resource::arn:aws:kms:us-west-2:222222222222:key/*]'],
+      ['an alias ARN with a token partition', (f) => `arn:${f.stack.partition}:kms:us-west-2:222222222222:alias/acme-dr-replica`,
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:us-west-2:222222222222:key/*]'],
+    ])('with %s, the acknowledged ids are exactly the findings cdk-nag computes, key/* included', (_name, aliasArn, keyFinding) => {
+      const f = fixture();
+      const r = rule(f, { prefix: 'pg-dump/', destination: external({ encryptionKeyArn: aliasArn(f) }) });
+      const cfnPolicy = r.policy.node.defaultChild as iam.CfnManagedPolicy;
+
+      const raw = nagRules.iam.IAMNoWildcardPermissions(cfnPolicy) as string[];
+      expect(raw.map((finding) => `AwsSolutions-IAM5[${finding}]`).sort()).toEqual(acknowledgedIds(r.policy));
+      expect(raw).toHaveLength(3);
+      expect(acknowledgedIds(r.policy)).toContain(keyFinding);
+      expect(acknowledgedIds(r.role)).toEqual([]);
+      expect(acknowledgedIds(f.stack)).toEqual([]);
     });
 
     test('a destination of this app in another region is acknowledged with the ARN cdk-nag reports', () => {

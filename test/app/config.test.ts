@@ -41,6 +41,20 @@ describe('reference app config', () => {
     });
   });
 
+  test('alarm thresholds default to the seeds when the alarms block is left out', () => {
+    const config = parseConfig(withChange((c) => { delete c.alarms; delete c.appBuckets; }));
+    expect(config.alarms).toEqual({
+      email: undefined,
+      dumpMissingHours: 25,
+      dumpSizeChangePercent: 20,
+      dumpDurationMinutes: 12,
+      verificationStaleDays: 8,
+      freeStorageGiB: 10,
+      replicationLatencyMinutes: 15,
+    });
+    expect(config.appBuckets).toEqual([]);
+  });
+
   test('fails when the block is missing, with an example', () => {
     expect(() => parseConfig(undefined)).toThrow(/cdk.json context "backup-dr" has \d+ problem\(s\):\n {2}- backup-dr is missing; expected an object/);
   });
@@ -55,7 +69,12 @@ describe('reference app config', () => {
     ['vaultLock.mode', (c: any) => { c.vaultLock.mode = 'strict'; }, 'backup-dr.vaultLock.mode is "strict"; expected one of "compliance", "governance"'],
     ['databases[0].arn', (c: any) => { c.databases[0].arn = 'app-prod'; }, 'backup-dr.databases[0].arn is "app-prod"; expected e.g. "arn:aws:rds:us-east-1:111111111111:db:app-prod"'],
     ['databases', (c: any) => { c.databases = 'app'; }, 'backup-dr.databases is "app"; expected a list, e.g. [{ "name": "app", "arn": "arn:aws:rds:us-east-1:111111111111:db:app-prod" }]'],
-    ['alarmEmail', (c: any) => { c.alarmEmail = 'nobody'; }, 'backup-dr.alarmEmail is "nobody"; expected e.g. "oncall@example.com"'],
+    ['alarms.email', (c: any) => { c.alarms.email = 'nobody'; }, 'backup-dr.alarms.email is "nobody"; expected e.g. "oncall@example.com"'],
+    ['alarms.dumpMissingHours', (c: any) => { c.alarms.dumpMissingHours = 200; }, 'backup-dr.alarms.dumpMissingHours is 200; expected a whole number from 1 to 168, e.g. 25'],
+    ['alarms.dumpSizeChangePercent', (c: any) => { c.alarms.dumpSizeChangePercent = 0.2; }, 'backup-dr.alarms.dumpSizeChangePercent is 0.2; expected a whole number from 1 to 1000, e.g. 20'],
+    ['alarms', (c: any) => { c.alarms = 'loud'; }, 'backup-dr.alarms is "loud"; expected an object, e.g. { "email": "oncall@example.com" }'],
+    ['appBuckets[0].name', (c: any) => { c.appBuckets[0].name = 'Uploads_Bucket'; }, 'backup-dr.appBuckets[0].name is "Uploads_Bucket"; expected e.g. "acme-uploads"'],
+    ['appBuckets', (c: any) => { c.appBuckets = 'uploads'; }, 'backup-dr.appBuckets is "uploads"; expected a list, e.g. [{ "name": "acme-uploads" }]'],
   ])('fails when %s is malformed', (_key, change, message) => {
     expect(problemsOf(withChange(change))).toEqual([message]);
   });

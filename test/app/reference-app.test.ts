@@ -138,3 +138,97 @@ describe('reference app templates', () => {
     });
   });
 });
+
+describe('reference app workload monitoring and replication', () => {
+  const app = referenceApp();
+  const workload = () => Template.fromStack(stack(app, 'BackupDr-Workload'));
+
+  test.each(['NumberOfBackupJobsFailed', 'NumberOfCopyJobsFailed', 'NumberOfRestoreJobsFailed'])(
+    'alarms on the AWS/Backup metric %s of the local vault', (metricName) => {
+      workload().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Backup',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'BackupVaultName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Vault'), 'BackupVaultName'] } }],
+        Statistic: 'Sum',
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
+      });
+    });
+
+  test('alarms when no pg_dump of a configured database succeeded in 25 hours, treating missing data as breaching', () => {
+    workload().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'CdkBackupDr',
+      MetricName: 'BackupSuccess',
+      Dimensions: [{ Name: 'Database', Value: 'app' }],
+      Period: 3600,
+      EvaluationPeriods: 25,
+      DatapointsToAlarm: 25,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  test('alarms on the configured database free storage below 10 GiB', () => {
+    workload().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/RDS',
+      MetricName: 'FreeStorageSpace',
+      Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'app-prod' }],
+      Threshold: 10 * 1024 * 1024 * 1024,
+      ComparisonOperator: 'LessThanThreshold',
+    });
+  });
+
+  test('the app bucket replicates to the backup account DR region with replication time control', () => {
+    workload().hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: 'backup-dr-app-uploads-111111111111',
+      VersioningConfiguration: { Status: 'Enabled' },
+      ReplicationConfiguration: {
+        Role: Match.anyValue(),
+        Rules: [Match.objectLike({
+          Status: 'Enabled',
+          Destination: Match.objectLike({
+            Bucket: 'arn:aws:s3:::backup-dr-app-uploads-111111111111-dr',
+            Account: '222222222222',
+            StorageClass: 'STANDARD_IA',
+            AccessControlTranslation: { Owner: 'Destination' },
+            EncryptionConfiguration: {
+              ReplicaKmsKeyID: 'arn:aws:kms:us-west-2:222222222222:alias/backup-dr-app-uploads-111111111111-dr',
+            },
+            ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } },
+            Metrics: { Status: 'Enabled', EventThreshold: { Minutes: 15 } },
+          }),
+          SourceSelectionCriteria: Match.objectLike({ SseKmsEncryptedObjects: { Status: 'Enabled' } }),
+        })],
+      },
+    });
+  });
+
+  test('replication failures and latency are alarmed', () => {
+    for (const metricName of ['OperationsFailedReplication', 'ReplicationLatency']) {
+      workload().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/S3',
+        MetricName: metricName,
+        Dimensions: Match.arrayWith([{ Name: 'SourceBucket', Value: { Ref: Match.stringLikeRegexp('^AppBucketbackupdrappuploads') } }]),
+      });
+    }
+  });
+
+  test('the DR-region stack holds the replica bucket, which accepts the workload replication role', () => {
+    const dr = Template.fromStack(stack(app, 'BackupDr-BackupDrRegion'));
+    dr.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: 'backup-dr-app-uploads-111111111111-dr',
+      ObjectLockEnabled: true,
+    });
+    dr.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/backup-dr-app-uploads-111111111111-dr' });
+    dr.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Allow',
+          Action: Match.arrayWith(['s3:ReplicateObject']),
+        })]),
+      },
+    });
+  });
+});
