@@ -1,4 +1,4 @@
-import { Annotations, Duration, Size, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { BackupVault } from './backup-vault';
 import { JobMetrics } from './job-metrics';
+import { createEncryptedTopic, subscribeEmail } from './private/notification-topic';
 import { checkPattern, checkRange, isUnresolved, ValidationError } from './private/validation';
 
 /**
@@ -381,17 +382,7 @@ export class BackupAlarms extends Construct {
     this.alarmAction = new cloudwatchActions.SnsAction(this.topic);
 
     if (props.email) {
-      const subscription = new sns.Subscription(this, 'EmailSubscription', {
-        topic: this.topic,
-        protocol: sns.SubscriptionProtocol.EMAIL,
-        endpoint: props.email,
-      });
-      Validations.of(subscription).acknowledge({
-        id: 'Serverless-SNSRedrivePolicy',
-        reason: 'Email subscription: SNS retries delivery to the mail server; a dead-letter queue for an email '
-          + "endpoint would hold alarm notices no one reads. Failed deliveries show in the topic's "
-          + 'NumberOfNotificationsFailed metric, and every alarm stays visible on the dashboard.',
-      });
+      subscribeEmail(this, 'EmailSubscription', this.topic, props.email);
     }
 
     for (const vault of vaults) {
@@ -447,27 +438,17 @@ export class BackupAlarms extends Construct {
   }
 
   private createTopic(): { topic: sns.Topic; key: kms.Key } {
-    const key = new kms.Key(this, 'Key', {
-      description: `Encrypts the backup and DR alarm notifications of ${this.node.path}`,
-      enableKeyRotation: true,
-    });
     // CloudWatch alarms publish to the encrypted topic as cloudwatch.amazonaws.com, which needs the key;
-    // without this statement every alarm action fails with a KMS AccessDenied in the alarm history.
-    // No source condition here: whether SNS passes one on to KMS is not documented, and a silent alarm
-    // channel is the worst failure. The topic policy, which does carry aws:SourceArn and
-    // aws:SourceAccount, is the gate: no other account's alarm can publish, so none can use the key.
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToPublishEncrypted',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-    }));
-    const topic = new sns.Topic(this, 'Topic', {
+    // without it every alarm action fails with a KMS AccessDenied in the alarm history. The topic policy,
+    // which carries aws:SourceArn and aws:SourceAccount, keeps other accounts' alarms out.
+    return createEncryptedTopic(this, {
+      keyId: 'Key',
+      topicId: 'Topic',
+      keyDescription: `Encrypts the backup and DR alarm notifications of ${this.node.path}`,
       displayName: 'Backup and DR alarms',
-      masterKey: key,
-      enforceSSL: true,
+      publisher: 'cloudwatch.amazonaws.com',
+      keyStatementSid: 'AllowCloudWatchAlarmsToPublishEncrypted',
     });
-    return { topic, key };
   }
 
   private allowCloudWatchToPublish(topic: sns.ITopic): void {

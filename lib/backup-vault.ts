@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,6 +11,7 @@ import {
   ORGANIZATION_ID_PATTERN,
   ValidationError,
 } from './private/validation';
+import { createEncryptedTopic, subscribeEmail } from './private/notification-topic';
 import { VaultLock } from './vault-lock';
 
 /**
@@ -359,18 +360,7 @@ export class BackupVault extends BackupVaultBase {
         this,
       );
     }
-    const subscription = new sns.Subscription(this, id, {
-      topic: this.notificationTopic,
-      protocol: sns.SubscriptionProtocol.EMAIL,
-      endpoint: emailAddress,
-      filterPolicy: BackupVault.failureFilterPolicy(),
-    });
-    Validations.of(subscription).acknowledge({
-      id: 'Serverless-SNSRedrivePolicy',
-      reason: 'Email subscription: SNS retries delivery to the mail server; a dead-letter queue for an email '
-        + "endpoint would hold notices no one reads. Failed deliveries show in the topic's NumberOfNotificationsFailed metric.",
-    });
-    return subscription;
+    return subscribeEmail(this, id, this.notificationTopic, emailAddress, BackupVault.failureFilterPolicy());
   }
 
   /**
@@ -403,26 +393,17 @@ export class BackupVault extends BackupVaultBase {
   }
 
   private createNotificationTopic(removalPolicy: RemovalPolicy): sns.Topic {
-    const key = new kms.Key(this, 'NotificationKey', {
-      description: `Encrypts failure notifications of backup vault ${this.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
-    // AWS Backup publishes to the encrypted topic, so it must be able to use the key. No source condition
-    // here: whether SNS passes one on to KMS is not documented, and a silent failure channel is the worst
-    // outcome. The topic policy, which names this account, is the gate.
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowBackupToPublishEncrypted',
-      principals: [new iam.ServicePrincipal('backup.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-    }));
-    const topic = new sns.Topic(this, 'NotificationTopic', {
+    // AWS Backup publishes to the encrypted topic, so it must be able to use the key; the topic policy
+    // (see the constructor) names this account.
+    return createEncryptedTopic(this, {
+      keyId: 'NotificationKey',
+      topicId: 'NotificationTopic',
+      keyDescription: `Encrypts failure notifications of backup vault ${this.node.path}`,
       displayName: 'AWS Backup failed jobs',
-      masterKey: key,
-      enforceSSL: true,
-    });
-    return topic;
+      publisher: 'backup.amazonaws.com',
+      keyStatementSid: 'AllowBackupToPublishEncrypted',
+      removalPolicy,
+    }).topic;
   }
 
   /**
