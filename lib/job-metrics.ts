@@ -1,5 +1,10 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  JOB_METRIC_UNITS as CONTRACT_UNITS,
+  JOB_METRICS_DATABASE_DIMENSION as CONTRACT_DIMENSION,
+  JOB_METRICS_NAMESPACE as CONTRACT_NAMESPACE,
+} from './private/job-contract';
 import { ValidationError } from './private/validation';
 
 // The metric contract between the constructs (alarms, dashboards) and the job handlers
@@ -9,10 +14,10 @@ import { ValidationError } from './private/validation';
 // as they are; other jsii languages read the same values from `JobMetrics` and `JobMetricName`.
 
 /** CloudWatch namespace of every metric the dump and verify jobs emit. */
-export const JOB_METRICS_NAMESPACE = 'CdkBackupDr';
+export const JOB_METRICS_NAMESPACE = CONTRACT_NAMESPACE;
 
 /** The one dimension of every job metric: the name of the PostgreSQL database that was dumped or verified. */
-export const JOB_METRICS_DATABASE_DIMENSION = 'Database';
+export const JOB_METRICS_DATABASE_DIMENSION = CONTRACT_DIMENSION;
 
 /**
  * Names of the job metrics. Each is emitted with the single dimension `Database` (never with more:
@@ -55,14 +60,7 @@ export enum JobMetricName {
  * with exactly that unit, so a mismatch between emitter and reader would silently hide every datapoint
  * from the alarms. The unit is part of the contract for what the dashboards show, not a filter.
  */
-export const JOB_METRIC_UNITS: { readonly [metricName: string]: string } = {
-  BackupSuccess: 'Count',
-  BackupSizeBytes: 'Bytes',
-  BackupDurationSeconds: 'Seconds',
-  VerificationSuccess: 'Count',
-  VerifiedBackupAgeSeconds: 'Seconds',
-  RestoreDurationSeconds: 'Seconds',
-};
+export const JOB_METRIC_UNITS: { readonly [metricName: string]: string } = CONTRACT_UNITS;
 
 /**
  * Factories for the metrics that `PgDumpJob` (`lambda/pg-dump`) and `DumpVerifyJob`

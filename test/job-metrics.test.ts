@@ -117,3 +117,12 @@ describe('JobMetrics factories', () => {
       .toThrow(new RegExp(`dimensionsMap is set for job metric ${metricName}; job metrics have exactly one dimension, Database`));
   });
 });
+
+test('the public metric names are the ones the handlers emit (lib/private/job-contract)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const contract = require('../lib/private/job-contract');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { JobMetricName } = require('../lib');
+  expect(Object.values(contract.JOB_METRIC).sort()).toEqual(Object.values(JobMetricName).sort());
+  expect(Object.keys(contract.JOB_METRIC_UNITS).sort()).toEqual(Object.values(JobMetricName).sort());
+});

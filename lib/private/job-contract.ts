@@ -1,0 +1,110 @@
+// The contract between the job constructs (PgDumpJob, DumpVerifyJob, BackupAlarms) and the job handlers
+// (lambda/pg-dump, lambda/verify-dump). Both sides import this file; it imports nothing, so the handler
+// bundles stay free of aws-cdk-lib.
+
+/** CloudWatch namespace of every metric the dump and verify jobs emit. */
+export const JOB_METRICS_NAMESPACE = 'CdkBackupDr';
+
+/** The one dimension of every job metric: the name of the PostgreSQL database that was dumped or verified. */
+export const JOB_METRICS_DATABASE_DIMENSION = 'Database';
+
+/** Names of the job metrics (the public `JobMetricName` enum holds the same values). */
+export const JOB_METRIC = {
+  BACKUP_SUCCESS: 'BackupSuccess',
+  BACKUP_SIZE_BYTES: 'BackupSizeBytes',
+  BACKUP_DURATION_SECONDS: 'BackupDurationSeconds',
+  VERIFICATION_SUCCESS: 'VerificationSuccess',
+  VERIFIED_BACKUP_AGE_SECONDS: 'VerifiedBackupAgeSeconds',
+  RESTORE_DURATION_SECONDS: 'RestoreDurationSeconds',
+} as const;
+
+/** The CloudWatch unit each job metric is emitted with (also Powertools `MetricUnit` values). */
+export const JOB_METRIC_UNITS: { readonly [metricName: string]: string } = {
+  BackupSuccess: 'Count',
+  BackupSizeBytes: 'Bytes',
+  BackupDurationSeconds: 'Seconds',
+  VerificationSuccess: 'Count',
+  VerifiedBackupAgeSeconds: 'Seconds',
+  RestoreDurationSeconds: 'Seconds',
+};
+
+/** Environment variables of the pg-dump handler, set by PgDumpJob. */
+export const DUMP_ENV = {
+  /** ARN of the Secrets Manager secret of the source database (RDS rotation format). */
+  SECRET_ARN: 'DUMP_SECRET_ARN',
+  /** Logical database name: the metric dimension and the key segment `<prefix>/<database>/`. */
+  DATABASE: 'DUMP_DATABASE',
+  /** Bucket that receives the dumps (in the backup account). */
+  BUCKET: 'DUMP_BUCKET',
+  /** Key prefix, ending in `/`. */
+  PREFIX: 'DUMP_PREFIX',
+  /** Account id that must own the bucket (`ExpectedBucketOwner`). */
+  BUCKET_OWNER: 'DUMP_BUCKET_OWNER',
+  /** KMS key (ARN or alias ARN) the objects are encrypted with (SSE-KMS). */
+  KMS_KEY: 'DUMP_KMS_KEY',
+  /** pg_dump compression: `gzip:<0-9>`, `lz4[:level]`, `zstd[:level]` or `none`. */
+  COMPRESSION: 'DUMP_COMPRESSION',
+  /** Multipart upload part size in MiB. */
+  PART_SIZE_MIB: 'DUMP_PART_SIZE_MIB',
+  /** TLS mode for the connection (`verify-full` in AWS). */
+  SSL_MODE: 'DUMP_SSL_MODE',
+  /** Path of the CA bundle used with verify-full. */
+  SSL_ROOT_CERT: 'DUMP_SSL_ROOT_CERT',
+} as const;
+
+/** Environment variables of the verify-dump handler, set by DumpVerifyJob. */
+export const VERIFY_ENV = {
+  /** ARN of the secret of the scratch server the dump is restored into. */
+  SECRET_ARN: 'VERIFY_SECRET_ARN',
+  /** Logical database name whose dumps are verified (key segment and metric dimension). */
+  DATABASE: 'VERIFY_DATABASE',
+  BUCKET: 'VERIFY_BUCKET',
+  PREFIX: 'VERIFY_PREFIX',
+  BUCKET_OWNER: 'VERIFY_BUCKET_OWNER',
+  /** `host:port/dbname` of the production database: the scratch target must never be it. */
+  PRODUCTION_TARGET: 'VERIFY_PRODUCTION_TARGET',
+  /** Allowed row-count difference from the manifest, in percent (seed 001: 1). */
+  ROW_COUNT_TOLERANCE_PERCENT: 'VERIFY_ROW_COUNT_TOLERANCE_PERCENT',
+  /** JSON: `[{ "table": "public.orders", "column": "created_at", "maxAgeSeconds": 90000 }]`. */
+  FRESHNESS_CHECKS: 'VERIFY_FRESHNESS_CHECKS',
+  /** JSON: `[{ "name": "users exist", "sql": "select count(*) > 0 from users" }]`; each must return true. */
+  SQL_CHECKS: 'VERIFY_SQL_CHECKS',
+  /** Parallel pg_restore jobs. */
+  RESTORE_JOBS: 'VERIFY_RESTORE_JOBS',
+  /** Restore only this table (`schema.table`), seed 002's single-table restore. */
+  SINGLE_TABLE: 'VERIFY_SINGLE_TABLE',
+  SSL_MODE: 'VERIFY_SSL_MODE',
+  SSL_ROOT_CERT: 'VERIFY_SSL_ROOT_CERT',
+} as const;
+
+/** One table of a dump manifest. */
+export interface ManifestTable {
+  /** `schema.table`. */
+  readonly name: string;
+  /** Exact row count when counted, else the planner estimate. */
+  readonly rows: number;
+  /** Whether `rows` is exact (`count(*)`) or an estimate (`pg_class.reltuples`). */
+  readonly exact: boolean;
+}
+
+/** `<key>.manifest.json`, written after the dump object completed. */
+export interface DumpManifest {
+  readonly formatVersion: 1;
+  /** The logical database name (metric dimension). */
+  readonly database: string;
+  /** Key of the dump object. */
+  readonly key: string;
+  readonly sizeBytes: number;
+  /** Hex SHA-256 of the dump object's bytes. */
+  readonly sha256: string;
+  /** ISO-8601 UTC start of the dump (also in the key). */
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  /** `server_version_num` of the source, e.g. 150004. */
+  readonly serverVersionNum: number;
+  /** `pg_dump --version` major, e.g. 16. */
+  readonly clientMajor: number;
+  /** The compression passed to pg_dump. */
+  readonly compression: string;
+  readonly tables: ManifestTable[];
+}
