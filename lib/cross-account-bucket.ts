@@ -584,9 +584,10 @@ export class CrossAccountBucket extends Construct {
 
   private acknowledgeNagFindings(bucket: s3.Bucket, accessLogs: s3.Bucket): void {
     const replication =
-      'The dump bucket is itself the off-account copy of the workload database: it lives in the separate ' +
-      'backup account, versioned and object-locked. A copy to a DR region is optional and is configured ' +
-      'separately (ReplicationRule), since its destination bucket does not exist when this bucket is created.';
+      'This bucket is itself the off-account copy of workload data (database dumps, or replicas of application ' +
+      'files): it lives in the separate backup account, versioned and object-locked. A further copy to another ' +
+      'region is optional and is configured separately (ReplicationRule), since its destination bucket does not ' +
+      'exist when this bucket is created.';
     acknowledge(bucket, replication, [
       'HIPAA.Security-S3BucketReplicationEnabled',
       'NIST.800.53.R5-S3BucketReplicationEnabled',
@@ -602,7 +603,7 @@ export class CrossAccountBucket extends Construct {
       'PCI.DSS.321-S3DefaultEncryptionKMS',
     ]);
     const logsReplication =
-      'Server access logs are the audit trail of the dump bucket, not backup data; they are versioned and ' +
+      'Server access logs are the audit trail of this bucket, not backup data; they are versioned and ' +
       'kept for accessLogsExpireAfter in the backup account, and recovery does not depend on them.';
     acknowledge(accessLogs, logsReplication, [
       'HIPAA.Security-S3BucketReplicationEnabled',
