@@ -22,9 +22,41 @@ export interface VaultLockConfig {
   readonly changeableForDays: number;
 }
 
+/** A subnet of the workload VPC, with its availability zone (no lookup: synth stays offline). */
+export interface SubnetConfig {
+  readonly id: string;
+  readonly availabilityZone: string;
+}
+
+/** The nightly pg_dump of a database to the backup account's dump bucket (PgDumpJob). */
+export interface DumpConfig {
+  /** Complete ARN of the database's secret (RDS rotation format), in the workload account and region. */
+  readonly secretArn: string;
+  /** The VPC of the database. */
+  readonly vpcId: string;
+  /** Subnets the job runs in: they need a route to S3, Secrets Manager, KMS and CloudWatch Logs. */
+  readonly subnets: SubnetConfig[];
+  /** Security group of the database; the job is allowed in on `port`. */
+  readonly securityGroupId: string;
+  /** The database port. */
+  readonly port: number;
+}
+
+/** The restore verification of a database's dumps on a scratch server (DumpVerifyJob). */
+export interface VerifyConfig {
+  /** Complete ARN of the scratch server's secret; never the database's own secret. */
+  readonly secretArn: string;
+  /** Security group of the scratch server (in the dump's VPC); the job is allowed in on `port`. */
+  readonly securityGroupId: string;
+  /** The scratch server's port. */
+  readonly port: number;
+  /** `host:port/dbname` of the production database, which the handler refuses as a restore target. */
+  readonly productionTarget: string;
+}
+
 /** A database of the workload account protected by AWS Backup. */
 export interface DatabaseConfig {
-  /** Short name, used in construct ids and dump keys. */
+  /** Short name, used in construct ids, dump keys, metric dimensions and job role names. */
   readonly name: string;
   /** ARN of the RDS DB instance or Aurora/DocumentDB cluster, in the workload account and region. */
   readonly arn: string;
@@ -33,6 +65,10 @@ export interface DatabaseConfig {
    * snapshots need one, and its key policy must allow the backup account.
    */
   readonly kmsKeyArn?: string;
+  /** The pg_dump job of the database; without it the database is backed up by AWS Backup only. */
+  readonly dump?: DumpConfig;
+  /** The restore verification of the dumps; needs `dump`. */
+  readonly verify?: VerifyConfig;
 }
 
 /** Alarm destinations and thresholds (defaults from the seed documents). */
@@ -85,9 +121,18 @@ const ACCOUNT = /^\d{12}$/;
 const NAME_PREFIX = /^[a-z0-9][a-z0-9-]{1,20}[a-z0-9]$/;
 const DB_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const DB_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:(db|cluster):[a-zA-Z][a-zA-Z0-9-]{0,62}$/;
-const BUCKET_NAME = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,56}[a-z0-9]$/;
+// No dots: the replica's key alias is named after the bucket, and KMS aliases cannot hold dots.
+const BUCKET_NAME = /^(?!xn--)[a-z0-9][a-z0-9-]{1,56}[a-z0-9]$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-f0-9-]{36}$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/;
+const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SG_ID = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const AZ = /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/;
+const TARGET = /^[A-Za-z0-9.-]{1,253}:\d{1,5}\/[^\s/]{1,63}$/;
+/** IAM role names are at most 64 characters. */
+const MAX_ROLE_NAME = 64;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** Thrown when the `backup-dr` context block is missing or malformed. */
@@ -136,6 +181,10 @@ class Reader {
       return example;
     }
     return value;
+  }
+
+  public optionalInteger(obj: Json, parent: string, name: string, min: number, max: number, fallback: number): number {
+    return obj[name] === undefined ? fallback : this.integer(obj, parent, name, min, max, fallback);
   }
 
   public oneOf(obj: Json, parent: string, name: string, allowed: string[]): string {
@@ -213,8 +262,20 @@ export function parseConfig(raw: unknown): BackupDrConfig {
         arn: r.string(db, key, 'arn', DB_ARN, 'arn:aws:rds:us-east-1:111111111111:db:app-prod'),
         kmsKeyArn: r.optionalString(db, key, 'kmsKeyArn', KMS_KEY_ARN,
           'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+        dump: db.dump === undefined ? undefined : parseDump(r, db.dump, `${key}.dump`, workload),
+        verify: db.verify === undefined ? undefined : parseVerify(r, db.verify, `${key}.verify`, workload),
       };
+      const malformedDump = db.dump !== undefined && parsed.dump === undefined;
       databases.push(parsed);
+      if (parsed.verify && !parsed.dump && !malformedDump) {
+        r.problems.push(`${key}.verify is set but ${key}.dump is not; the verification restores the dumps of the ` +
+          'dump job: add a dump block, or remove verify');
+      }
+      if (parsed.verify && parsed.dump && parsed.verify.secretArn === parsed.dump.secretArn) {
+        r.problems.push(`${key}.verify.secretArn is the database's own secret (${key}.dump.secretArn); the verification ` +
+          'creates and drops databases on that server, which must be a separate scratch server, e.g. ' +
+          `"arn:aws:secretsmanager:${workload.region}:${workload.account}:secret:app-scratch-AbCdEf"`);
+      }
       // AWS Backup selects resources of the plan's own account and region only: anything else is silently skipped.
       const [, , , region, account] = parsed.arn.split(':');
       if (DB_ARN.test(parsed.arn) && (account !== workload.account || region !== workload.region)) {
@@ -225,6 +286,14 @@ export function parseConfig(raw: unknown): BackupDrConfig {
     });
     const names = databases.map((d) => d.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    databases.forEach((db, i) => {
+      const roles = jobRoleNames(typeof root.namePrefix === 'string' ? root.namePrefix : 'backup-dr', db.name);
+      const longest = db.verify ? roles.verify : roles.dump;
+      if (db.dump && longest.length > MAX_ROLE_NAME) {
+        r.problems.push(`${k}.databases[${i}].name "${db.name}" makes the job role name "${longest}" ` +
+          `${longest.length} characters long; IAM allows ${MAX_ROLE_NAME}: shorten the name or namePrefix`);
+      }
+    });
     if (duplicate) {
       r.problems.push(`${k}.databases has two entries named ${JSON.stringify(duplicate)}; names must be unique`);
     }
@@ -282,9 +351,87 @@ export function parseConfig(raw: unknown): BackupDrConfig {
 
 /** Physical names shared by the two accounts (no CloudFormation exports cross accounts). */
 export function sharedNames(config: BackupDrConfig) {
+  const dumpBucket = `${config.namePrefix}-dumps-${config.backup.account}-${config.backup.region}`;
   return {
     centralVault: `${config.namePrefix}-central`,
     drVault: `${config.namePrefix}-dr`,
-    dumpBucket: `${config.namePrefix}-dumps-${config.backup.account}-${config.backup.region}`,
+    dumpBucket,
+    /** The alias of the dump bucket's key: its ARN names the key in the workload account before it exists. */
+    dumpKeyAlias: `alias/${dumpBucket}`,
+  };
+}
+
+/**
+ * Physical names of the execution roles of a database's jobs in the workload account. The dump bucket's policy in
+ * the backup account names them in `aws:PrincipalArn` conditions, which need no role to exist yet.
+ */
+export function jobRoleNames(namePrefix: string, database: string): { dump: string; verify: string } {
+  return { dump: `${namePrefix}-dump-${database}`, verify: `${namePrefix}-verify-${database}` };
+}
+
+function parseSecretArn(r: Reader, obj: Json, key: string, workload: AccountConfig, example: string): string {
+  const arn = r.string(obj, key, 'secretArn', SECRET_ARN, example);
+  const [, , , region, account] = arn.split(':');
+  if (SECRET_ARN.test(arn) && (account !== workload.account || region !== workload.region)) {
+    r.problems.push(`${key}.secretArn ${JSON.stringify(arn)} is in ${account}/${region}, not the workload account and ` +
+      `region (${workload.account}/${workload.region}); the job reads it there, e.g. ${JSON.stringify(example)}`);
+  }
+  return arn;
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseDump(r: Reader, raw: unknown, key: string, workload: AccountConfig): DumpConfig | undefined {
+  const example = `{ "secretArn": "arn:aws:secretsmanager:${workload.region}:${workload.account}:secret:app-prod-AbCdEf", ` +
+    '"vpcId": "vpc-0123456789abcdef0", "subnets": [{ "id": "subnet-0123456789abcdef0", "availabilityZone": ' +
+    `"${workload.region}a" }], "securityGroupId": "sg-0123456789abcdef0" }`;
+  if (!isObject(raw)) {
+    r.object(raw, key, example);
+    return undefined;
+  }
+  const dump = raw;
+  const subnets: SubnetConfig[] = [];
+  if (!Array.isArray(dump.subnets) || dump.subnets.length === 0) {
+    r.problems.push(`${key}.subnets is ${describe(dump.subnets)}; expected a non-empty list, e.g. ` +
+      `[{ "id": "subnet-0123456789abcdef0", "availabilityZone": "${workload.region}a" }]`);
+  } else {
+    dump.subnets.forEach((entry, i) => {
+      const subnetKey = `${key}.subnets[${i}]`;
+      const subnet = r.object(entry, subnetKey, `{ "id": "subnet-0123456789abcdef0", "availabilityZone": "${workload.region}a" }`);
+      const parsed = {
+        id: r.string(subnet, subnetKey, 'id', SUBNET_ID, 'subnet-0123456789abcdef0'),
+        availabilityZone: r.string(subnet, subnetKey, 'availabilityZone', AZ, `${workload.region}a`),
+      };
+      if (AZ.test(parsed.availabilityZone) && !parsed.availabilityZone.startsWith(workload.region)) {
+        r.problems.push(`${subnetKey}.availabilityZone "${parsed.availabilityZone}" is not in the workload region ` +
+          `(${workload.region}), e.g. "${workload.region}a"`);
+      }
+      subnets.push(parsed);
+    });
+  }
+  return {
+    secretArn: parseSecretArn(r, dump, key, workload, `arn:aws:secretsmanager:${workload.region}:${workload.account}:secret:app-prod-AbCdEf`),
+    vpcId: r.string(dump, key, 'vpcId', VPC_ID, 'vpc-0123456789abcdef0'),
+    subnets,
+    securityGroupId: r.string(dump, key, 'securityGroupId', SG_ID, 'sg-0123456789abcdef0'),
+    port: r.optionalInteger(dump, key, 'port', 1, 65535, 5432),
+  };
+}
+
+function parseVerify(r: Reader, raw: unknown, key: string, workload: AccountConfig): VerifyConfig | undefined {
+  const example = `arn:aws:secretsmanager:${workload.region}:${workload.account}:secret:app-scratch-AbCdEf`;
+  if (!isObject(raw)) {
+    r.object(raw, key, `{ "secretArn": "${example}", "securityGroupId": "sg-0fedcba9876543210" }`);
+    return undefined;
+  }
+  const verify = raw;
+  return {
+    secretArn: parseSecretArn(r, verify, key, workload, example),
+    securityGroupId: r.string(verify, key, 'securityGroupId', SG_ID, 'sg-0fedcba9876543210'),
+    port: r.optionalInteger(verify, key, 'port', 1, 65535, 5432),
+    productionTarget: r.string(verify, key, 'productionTarget', TARGET,
+      `app-prod.abcdefghijkl.${workload.region}.rds.amazonaws.com:5432/app`),
   };
 }

@@ -1,14 +1,20 @@
-import { Annotations, App, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Duration, RemovalPolicy, Stack, StackProps, TimeZone, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
-  BackupAlarms, BackupVault, CrossAccountBucket, DatabaseWatch, RecoveryPlan, RecoveryTier, ReplicationDestination,
-  ReplicationRule, VaultLock,
+  BackupAlarms, BackupVault, CrossAccountBucket, DatabaseWatch, DumpVerifyJob, PgDumpJob, RecoveryPlan, RecoveryTier,
+  ReplicationDestination, ReplicationRule, VaultLock,
 } from '../lib';
-import { AppBucketConfig, BackupDrConfig, CONTEXT_KEY, DatabaseConfig, parseConfig, sharedNames } from './config';
+import {
+  AppBucketConfig, BackupDrConfig, CONTEXT_KEY, DatabaseConfig, DumpConfig, jobRoleNames, parseConfig, sharedNames,
+} from './config';
 
 function vaultLock(config: BackupDrConfig): VaultLock {
   const options = {
@@ -60,14 +66,50 @@ export class BackupAccountStack extends Stack {
       }
     }
     if (!props.drRegion) {
-      // The workload account writes dumps and reads them back to verify them. Its account id, not a
-      // role ARN, is named here: a bucket policy may not name a role that does not exist yet.
-      this.dumpBucket = new CrossAccountBucket(this, 'DumpBucket', {
-        bucketName: names.dumpBucket,
-        writerPrincipals: [config.workload.account],
-        readerPrincipals: [config.workload.account],
-      });
+      this.dumpBucket = this.createDumpBucket(config);
     }
+  }
+
+  /**
+   * The pg_dump bucket. The workload account is named by its account id, not by role ARNs: a bucket or key policy
+   * may not name a role that does not exist yet (the workload stack deploys after this one), and a named role that
+   * is later replaced would leave a stale principal id behind. Deny statements then narrow the workload account to
+   * the job roles by name, in `aws:PrincipalArn` conditions, which need no role to exist: only the dump jobs write,
+   * only the verify jobs read, and only the jobs list.
+   */
+  private createDumpBucket(config: BackupDrConfig): CrossAccountBucket {
+    const names = sharedNames(config);
+    const withDump = config.databases.filter((db) => db.dump);
+    const workload = config.workload.account;
+    const bucket = new CrossAccountBucket(this, 'DumpBucket', {
+      bucketName: names.dumpBucket,
+      encryptionKeyAlias: names.dumpKeyAlias,
+      writerPrincipals: withDump.length > 0 ? [workload] : undefined,
+      readerPrincipals: withDump.length > 0 ? [workload] : undefined,
+    });
+    if (withDump.length === 0) {
+      return bucket;
+    }
+    const roleArn = (roleName: string) => `arn:${this.partition}:iam::${workload}:role/${roleName}`;
+    const dumpRoles = withDump.map((db) => roleArn(jobRoleNames(config.namePrefix, db.name).dump));
+    const verifyRoles = withDump.filter((db) => db.verify).map((db) => roleArn(jobRoleNames(config.namePrefix, db.name).verify));
+    const denyWorkloadExcept = (sid: string, actions: string[], resource: string, roles: string[]) =>
+      bucket.addToResourcePolicy(new iam.PolicyStatement({
+        sid,
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions,
+        resources: [resource],
+        conditions: {
+          StringEquals: { 'aws:PrincipalAccount': workload },
+          ...(roles.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': roles } } : {}),
+        },
+      }));
+    const objects = bucket.bucket.arnForObjects(`${bucket.prefix}*`);
+    denyWorkloadExcept('DenyWorkloadWritesExceptDumpJobs', ['s3:PutObject', 's3:AbortMultipartUpload'], objects, dumpRoles);
+    denyWorkloadExcept('DenyWorkloadReadsExceptVerifyJobs', ['s3:GetObject', 's3:GetObjectVersion'], objects, verifyRoles);
+    denyWorkloadExcept('DenyWorkloadListingExceptJobs', ['s3:ListBucket'], bucket.bucket.bucketArn, [...dumpRoles, ...verifyRoles]);
+    return bucket;
   }
 }
 
@@ -83,6 +125,10 @@ export class WorkloadStack extends Stack {
   public readonly vault: BackupVault;
   public readonly plan: RecoveryPlan;
   public readonly replications: ReplicationRule[];
+  /** The pg_dump job of each database with a `dump` block. */
+  public readonly dumpJobs: PgDumpJob[] = [];
+  /** The restore verification of each database with a `verify` block. */
+  public readonly verifyJobs: DumpVerifyJob[] = [];
   public readonly alarms: BackupAlarms;
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
@@ -119,6 +165,7 @@ export class WorkloadStack extends Stack {
     }
 
     this.replications = this.createAppBuckets(config);
+    this.createJobs(config);
     const gib = 1024 * 1024 * 1024;
     const { alarms } = config;
     this.alarms = new BackupAlarms(this, 'Alarms', {
@@ -131,6 +178,7 @@ export class WorkloadStack extends Stack {
         latency: rule.metricReplicationLatency(),
       })),
       dumpMissing: { evaluationPeriods: alarms.dumpMissingHours, datapointsToAlarm: alarms.dumpMissingHours },
+      verificationMissing: { evaluationPeriods: 25, datapointsToAlarm: 25 },
       dumpSizeChange: { threshold: alarms.dumpSizeChangePercent },
       dumpDuration: { threshold: alarms.dumpDurationMinutes * 60 },
       verificationStale: { threshold: alarms.verificationStaleDays * 86400 },
@@ -191,17 +239,93 @@ export class WorkloadStack extends Stack {
     });
   }
 
+  /**
+   * A PgDumpJob per database with a `dump` block, writing to the backup account's dump bucket (named by its
+   * deterministic name and key alias ARN), and a DumpVerifyJob per `verify` block reading it back into the scratch
+   * server. The VPC, subnets and security groups are imported by id from cdk.json: no lookup, synth stays offline.
+   */
+  private createJobs(config: BackupDrConfig): void {
+    const withDump = config.databases.filter((db): db is DatabaseConfig & { dump: DumpConfig } => db.dump !== undefined);
+    if (withDump.length === 0) {
+      return;
+    }
+    const names = sharedNames(config);
+    const { backup } = config;
+    const bucket = {
+      bucketName: names.dumpBucket,
+      bucketOwnerAccount: backup.account,
+      bucketKeyArn: `arn:${this.partition}:kms:${backup.region}:${backup.account}:${names.dumpKeyAlias}`,
+    };
+    const logKey = new kms.Key(this, 'JobLogsKey', {
+      description: 'Encrypts the log groups of the pg_dump and verify jobs',
+      enableKeyRotation: true,
+    });
+    for (const db of withDump) {
+      const { dump, verify } = db;
+      const vpc = ec2.Vpc.fromVpcAttributes(this, `JobVpc-${db.name}`, {
+        vpcId: dump.vpcId,
+        availabilityZones: dump.subnets.map((subnet) => subnet.availabilityZone),
+        privateSubnetIds: dump.subnets.map((subnet) => subnet.id),
+      });
+      for (const subnet of vpc.privateSubnets) {
+        Annotations.of(subnet).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',
+          'The jobs only place their network interfaces in these subnets; nothing here reads or adds routes');
+      }
+      const vpcSubnets = { subnets: vpc.privateSubnets };
+      const roles = jobRoleNames(config.namePrefix, db.name);
+      const secret = secretsmanager.Secret.fromSecretCompleteArn(this, `DbSecret-${db.name}`, dump.secretArn);
+      const server = new ec2.Connections({
+        securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, `DbSecurityGroup-${db.name}`, dump.securityGroupId)],
+        defaultPort: ec2.Port.tcp(dump.port),
+      });
+      this.dumpJobs.push(new PgDumpJob(this, `Dump-${db.name}`, {
+        databaseName: db.name,
+        vpc,
+        vpcSubnets,
+        databaseSecret: secret,
+        databaseServer: server,
+        ...bucket,
+        roleName: roles.dump,
+        logEncryptionKey: logKey,
+      }));
+      if (verify) {
+        this.verifyJobs.push(new DumpVerifyJob(this, `Verify-${db.name}`, {
+          databaseName: db.name,
+          vpc,
+          vpcSubnets,
+          scratchSecret: secretsmanager.Secret.fromSecretCompleteArn(this, `ScratchSecret-${db.name}`, verify.secretArn),
+          scratchServer: new ec2.Connections({
+            securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, `ScratchSecurityGroup-${db.name}`, verify.securityGroupId)],
+            defaultPort: ec2.Port.tcp(verify.port),
+          }),
+          productionSecret: secret,
+          productionServer: server,
+          productionTarget: verify.productionTarget,
+          // Daily, an hour after the dump (seed 001 verifies daily), so a run that never happens is alarmed
+          // within 25 hours; CloudWatch cannot watch for a weekly run's absence (7-day evaluation limit).
+          schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '4', timeZone: TimeZone.ETC_UTC }),
+          ...bucket,
+          roleName: roles.verify,
+          logEncryptionKey: logKey,
+        }));
+      }
+    }
+  }
+
   /** Metrics of a database known only by ARN: enough for alarms, nothing else is read. */
   private watchDatabase(db: DatabaseConfig): DatabaseWatch {
     const [, , , , , kind, identifier] = db.arn.split(':');
+    const jobs = { hasDumpJob: db.dump !== undefined, hasVerifyJob: db.verify !== undefined };
     if (kind === 'cluster') {
       return {
         name: db.name,
+        ...jobs,
         cluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(this, `Db-${db.name}`, { clusterIdentifier: identifier }),
       };
     }
     return {
       name: db.name,
+      ...jobs,
       instance: rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, `Db-${db.name}`, {
         instanceIdentifier: identifier,
         instanceEndpointAddress: `${identifier}.unknown`,
@@ -243,7 +367,7 @@ function tierByName(name: string): RecoveryTier {
 /** Builds the reference app's stacks from the `backup-dr` context and registers the cdk-nag packs. */
 export function buildReferenceApp(app: App): void {
   const config = parseConfig(app.node.tryGetContext(CONTEXT_KEY));
-  new BackupAccountStack(app, 'BackupDr-Backup', {
+  const backup = new BackupAccountStack(app, 'BackupDr-Backup', {
     config,
     drRegion: false,
     env: { account: config.backup.account, region: config.backup.region },
@@ -258,11 +382,15 @@ export function buildReferenceApp(app: App): void {
   const workload = new WorkloadStack(app, 'BackupDr-Workload', {
     config,
     env: { account: config.workload.account, region: config.workload.region },
-    description: 'cdk-backup-dr workload account: local vault and recovery plan copying to the backup account',
+    description: 'cdk-backup-dr workload account: local vault, recovery plan copying to the backup account, dump and verify jobs',
   });
   workload.replications.forEach((rule, i) => {
     drRegion.appReplicas.get(config.appBuckets[i].name)!.acceptReplicationFrom(rule);
   });
+  // Deploy order: S3 checks a replication destination when the configuration is written, and the plan's
+  // copies and the jobs' dumps need the backup account's vault and bucket. `cdk deploy --all` follows it.
+  workload.addStackDependency(drRegion, 'the replication destination buckets and their key policies must exist');
+  workload.addStackDependency(backup, 'the central vault and the dump bucket must exist');
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),
     new HIPAASecurityChecks(app),

@@ -6,10 +6,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { BackupVault } from './backup-vault';
+import { IBackupVault } from './backup-vault';
 import { JobMetrics } from './job-metrics';
 import { createEncryptedTopic, subscribeEmail } from './private/notification-topic';
-import { checkPattern, checkRange, isUnresolved, ValidationError } from './private/validation';
+import { checkPattern, checkRange, differs, isUnresolved, ValidationError } from './private/validation';
 
 /**
  * Tuning of one alarm family of `BackupAlarms`. Every field is optional; what `threshold` measures and
@@ -32,7 +32,9 @@ export interface AlarmTuning {
   readonly threshold?: number;
 
   /**
-   * Length of one evaluated datapoint: 10 or 30 seconds, or a multiple of 60 seconds.
+   * Length of one evaluated datapoint: 10 or 30 seconds (high-resolution metrics only), or a multiple of
+   * 60 seconds. CloudWatch alarms also take 20 seconds, but aws-cdk-lib's `Metric`, which builds the metric of
+   * every family, does not; `addAlarm` and the metrics of a `ReplicationWatch` may have a 20-second period.
    *
    * @default - the family's default
    */
@@ -173,11 +175,15 @@ export interface BackupAlarmsProps {
 
   /**
    * Vaults whose AWS Backup jobs are watched (`NumberOfBackupJobsFailed`, `NumberOfCopyJobsFailed`,
-   * `NumberOfRestoreJobsFailed`, from the vault's `metricXxx()` methods).
+   * `NumberOfRestoreJobsFailed`, from the vault's `metricXxx()` methods): vaults of this app or referenced with
+   * `BackupVault.fromBackupVaultArn` / `fromBackupVaultAttributes`. Each vault once (by name, or by ARN when the
+   * name is a token). A vault of another region cannot be watched from here (alarms read metrics of their own
+   * region): watch it from a `BackupAlarms` in that region. The alarms and lines of a vault are named after its
+   * name when it is known at synth time, else after its construct id.
    *
    * @default - no vault alarms
    */
-  readonly vaults?: BackupVault[];
+  readonly vaults?: IBackupVault[];
 
   /**
    * Databases whose dumps, verifications and RDS resources are watched.
@@ -244,9 +250,12 @@ export interface BackupAlarmsProps {
 
   /**
    * A pg_dump took longer than `threshold` seconds: `BackupDurationSeconds` Maximum. Missing data is ignored.
-   * Note that a job running in Lambda is stopped at 15 minutes; lower the threshold to warn before that.
+   * The default warns before the limit of the `PgDumpJob`, which runs in Lambda and is stopped at 15 minutes
+   * (900 seconds): 720 seconds leaves 3 minutes of headroom. Seed 003's "duration > 1 h" is
+   * `{ threshold: 3600 }`, which only makes sense for a dump that runs outside Lambda.
    *
-   * @default - threshold 3600 (seconds), period 5 minutes, 1 evaluation period (seed 003: duration > 1 h)
+   * @default - threshold 720 (seconds: 12 minutes, before Lambda's 15-minute limit), period 5 minutes,
+   * 1 evaluation period
    */
   readonly dumpDuration?: AlarmTuning;
 
@@ -259,11 +268,22 @@ export interface BackupAlarmsProps {
   readonly verificationFailed?: AlarmTuning;
 
   /**
+   * No passing restore verification in `period` × `evaluationPeriods`: hourly `VerificationSuccess` Maximum < 1
+   * in every evaluated period, missing data breaching, so a verify job that stopped running (schedule disabled,
+   * invocations failing before they report) alarms too. Only for databases with a verify job. The threshold is
+   * fixed and `datapointsToAlarm` must equal `evaluationPeriods`. CloudWatch evaluates at most 7 days, so the
+   * default is exactly one interval of the weekly `DumpVerifyJob` schedule: a run that reports in a later clock
+   * hour than the previous one leaves the window without a success for up to that difference, and the alarm
+   * fires until the run reports. For a daily verification use `{ evaluationPeriods: 25 }`.
+   *
+   * @default - period 1 hour, 168 evaluation periods (7 days, the most CloudWatch evaluates), 168 datapoints to alarm
+   */
+  readonly verificationMissing?: AlarmTuning;
+
+  /**
    * The last successful verification restored a dump older than `threshold` seconds:
-   * `VerifiedBackupAgeSeconds` Maximum. Missing data is ignored. A verify job that stops running
-   * altogether is not seen by this alarm: a missing-data alarm can span at most 7 days in CloudWatch,
-   * too short for a weekly schedule. For a daily verification, add one with `addAlarm` on
-   * `JobMetrics.verificationSuccess()` (Maximum < 1 over 25 hourly periods, missing data breaching).
+   * `VerifiedBackupAgeSeconds` Maximum. Missing data is ignored, so this alarm keeps its state while no
+   * verification reports; `verificationMissing` covers a verify job that stopped running.
    *
    * @default - threshold 691200 (8 days, seed 000's weekly verification plus a day), period 5 minutes,
    * 1 evaluation period
@@ -308,8 +328,8 @@ export interface BackupAlarmsProps {
  *
  * - AWS Backup backup, copy and restore jobs failed (per vault);
  * - pg_dump failed, no successful pg_dump in 25 hours, dump size changed by more than 20 %, dump took
- *   longer than 1 hour; restore verification failed or stale (per database, from the `JobMetrics`
- *   that `PgDumpJob` and `DumpVerifyJob` emit);
+ *   longer than 12 minutes; restore verification failed, missing for 7 days or stale (per database, from the
+ *   `JobMetrics` that `PgDumpJob` and `DumpVerifyJob` emit);
  * - RDS free storage below 10 GiB, read replica lag above 5 minutes, Aurora backup storage above a size;
  * - S3 replication failed operations and latency above 15 minutes.
  *
@@ -348,7 +368,7 @@ export class BackupAlarms extends Construct {
     const vaults = props.vaults ?? [];
     checkUnique('databases', databases.map((db) => db.name), this);
     checkUnique('replications', replications.map((r) => r.name), this);
-    checkUnique('vaults', vaults.map((v) => v.node.id), this);
+    checkVaults(vaults, this);
     databases.forEach((db) => checkDatabaseWatch(db, this));
     replications.forEach((r) => checkPattern(`replications '${r.name}' name`, r.name, NAME_PATTERN,
       'use 1-64 letters, digits, underscores, hyphens or dots', 'dumps-to-dr', this));
@@ -362,6 +382,7 @@ export class BackupAlarms extends Construct {
       dumpSizeChange: resolveTuning('dumpSizeChange', props.dumpSizeChange, this),
       dumpDuration: resolveTuning('dumpDuration', props.dumpDuration, this),
       verificationFailed: resolveTuning('verificationFailed', props.verificationFailed, this),
+      verificationMissing: resolveTuning('verificationMissing', props.verificationMissing, this),
       verificationStale: resolveTuning('verificationStale', props.verificationStale, this),
       freeStorage: resolveTuning('freeStorage', props.freeStorage, this),
       replicaLag: resolveTuning('replicaLag', props.replicaLag, this),
@@ -385,9 +406,8 @@ export class BackupAlarms extends Construct {
       subscribeEmail(this, 'EmailSubscription', this.topic, props.email);
     }
 
-    for (const vault of vaults) {
-      this.watchVault(vault, tuning);
-    }
+    const vaultLabels = labelVaults(vaults);
+    vaults.forEach((vault, i) => this.watchVault(vault, vaultLabels[i], tuning));
     for (const db of databases) {
       this.watchDatabase(db, tuning);
     }
@@ -398,7 +418,7 @@ export class BackupAlarms extends Construct {
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
       defaultInterval: Duration.days(14),
-      widgets: this.dashboardRows(vaults, databases, replications, tuning),
+      widgets: this.dashboardRows(vaults, vaultLabels, databases, replications, tuning),
     });
   }
 
@@ -465,9 +485,8 @@ export class BackupAlarms extends Construct {
     }));
   }
 
-  private watchVault(vault: BackupVault, tuning: Tunings): void {
-    const scope = new Construct(this, `Vault-${vault.node.id}`);
-    const subject = vault.node.id;
+  private watchVault(vault: IBackupVault, subject: string, tuning: Tunings): void {
+    const scope = new Construct(this, `Vault-${subject}`);
     const vaultName = vault.backupVaultName;
     const jobs: Array<[Family, string, string, (o: cloudwatch.MetricOptions) => cloudwatch.Metric, string]> = [
       ['backupJobsFailed', 'BackupJobsFailed', 'backup', (o) => vault.metricBackupJobsFailed(o),
@@ -520,11 +539,11 @@ export class BackupAlarms extends Construct {
 
     t = tuning.dumpMissing;
     if (hasDumpJob && t) {
-      // An alarm period may not exceed 1 day, so "no success in 25 h" is 25 hourly periods that must all
-      // breach: an hour with a success has Maximum = 1, an hour without a run is missing and counts as
-      // breaching. One success anywhere in the window keeps the alarm OK. With hourly periods the alarm fires
-      // 25-26 h after the last success; CloudWatch may also count a real datapoint from a few periods before the
-      // window (its "evaluation range"), which can delay the alarm by that much, never bring it forward.
+      // "No success in 25 h" is 25 hourly periods that must all breach: an hour with a success has Maximum = 1,
+      // an hour without a run is missing and counts as breaching. One success anywhere in the window keeps the
+      // alarm OK. With hourly periods the alarm fires 25-26 h after the last success; CloudWatch may also count a
+      // real datapoint from a few periods before the window (its "evaluation range"), which can delay the alarm by
+      // that much, never bring it forward.
       const window = humanWindow(t.period, t.evaluationPeriods);
       this.createAlarm(scope, 'DumpMissing', name, {
         metric: JobMetrics.backupSuccess(name, { statistic: cloudwatch.Stats.MAXIMUM, period: t.period }),
@@ -583,6 +602,22 @@ export class BackupAlarms extends Construct {
         description: `The latest restore verification of database '${name}' failed (VerificationSuccess = 0). `
           + 'First read the verify-dump log: no dump found, checksum mismatch, pg_restore error or row counts '
           + 'outside the tolerance. Until a verification passes, treat the newest dump as not restorable.',
+      });
+    }
+
+    t = tuning.verificationMissing;
+    if (hasVerifyJob && t) {
+      // Like DumpMissing: every evaluated hour without VerificationSuccess = 1 breaches, missing hours included.
+      const window = humanWindow(t.period, t.evaluationPeriods);
+      this.createAlarm(scope, 'VerificationMissing', name, {
+        metric: JobMetrics.verificationSuccess(name, { statistic: cloudwatch.Stats.MAXIMUM, period: t.period }),
+        tuning: t,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        description: `No passing restore verification of database '${name}' in ${window} (no VerificationSuccess = 1; `
+          + 'missing data counts as breaching): the verify job stopped running, or every run failed. First check that '
+          + 'the verify schedule is enabled and its dead-letter queue is empty, then read the verify-dump log and run '
+          + 'the job by hand. Until a verification passes, the dumps are not proven restorable.',
       });
     }
 
@@ -721,7 +756,8 @@ export class BackupAlarms extends Construct {
   }
 
   private dashboardRows(
-    vaults: BackupVault[],
+    vaults: IBackupVault[],
+    vaultLabels: string[],
     databases: DatabaseWatch[],
     replications: ReplicationWatch[],
     tuning: Tunings,
@@ -758,12 +794,12 @@ export class BackupAlarms extends Construct {
 
     if (vaults.length > 0) {
       rows.push([
-        graph('AWS Backup jobs failed', vaults.map((v) => v.metricBackupJobsFailed({ label: `${v.node.id} backup` })),
-          'backupJobsFailed', 'jobs'),
-        graph('AWS Backup copy jobs failed', vaults.map((v) => v.metricCopyJobsFailed({ label: `${v.node.id} copy` })),
-          'copyJobsFailed', 'jobs'),
+        graph('AWS Backup jobs failed',
+          vaults.map((v, i) => v.metricBackupJobsFailed({ label: `${vaultLabels[i]} backup` })), 'backupJobsFailed', 'jobs'),
+        graph('AWS Backup copy jobs failed',
+          vaults.map((v, i) => v.metricCopyJobsFailed({ label: `${vaultLabels[i]} copy` })), 'copyJobsFailed', 'jobs'),
         graph('AWS Backup restore jobs failed',
-          vaults.map((v) => v.metricRestoreJobsFailed({ label: `${v.node.id} restore` })), 'restoreJobsFailed', 'jobs'),
+          vaults.map((v, i) => v.metricRestoreJobsFailed({ label: `${vaultLabels[i]} restore` })), 'restoreJobsFailed', 'jobs'),
       ]);
     }
 
@@ -835,7 +871,7 @@ export class BackupAlarms extends Construct {
 type Family =
   | 'backupJobsFailed' | 'copyJobsFailed' | 'restoreJobsFailed'
   | 'dumpFailed' | 'dumpMissing' | 'dumpSizeChange' | 'dumpDuration'
-  | 'verificationFailed' | 'verificationStale'
+  | 'verificationFailed' | 'verificationMissing' | 'verificationStale'
   | 'freeStorage' | 'replicaLag'
   | 'replicationFailed' | 'replicationLatency';
 
@@ -872,8 +908,11 @@ const FAMILY_DEFAULTS: { [F in Family]: FamilyDefaults } = {
     threshold: 20, unit: 'percent', min: 1, max: 1000, period: Duration.days(1), evaluationPeriods: 2,
     datapointsToAlarm: 1, minEvaluationPeriods: 2,
   },
-  dumpDuration: { threshold: 3600, unit: 'seconds', period: Duration.minutes(5), evaluationPeriods: 1 },
+  dumpDuration: { threshold: 720, unit: 'seconds', period: Duration.minutes(5), evaluationPeriods: 1 },
   verificationFailed: { fixedThreshold: 1, unit: '', period: Duration.minutes(5), evaluationPeriods: 1 },
+  verificationMissing: {
+    fixedThreshold: 1, unit: '', period: Duration.hours(1), evaluationPeriods: 168, allPeriodsMustBreach: true,
+  },
   verificationStale: { threshold: 8 * 86400, unit: 'seconds', period: Duration.minutes(5), evaluationPeriods: 1 },
   freeStorage: { threshold: Size.gibibytes(10).toBytes(), unit: 'bytes', period: Duration.minutes(5), evaluationPeriods: 2 },
   replicaLag: { threshold: 300, unit: 'seconds', period: Duration.minutes(1), evaluationPeriods: 5 },
@@ -974,6 +1013,14 @@ function resolveTuning(
   const periodOverride = t.period;
   if (periodOverride) {
     checkPeriod(`${family}.period`, periodOverride, scope);
+    if (!isUnresolved(periodOverride) && periodOverride.toSeconds({ integral: false }) === 20) {
+      // aws-cdk-lib's Metric, which builds (or re-periods) the metric of every family, refuses 20 seconds.
+      throw new ValidationError(
+        `${family}.period is 20 seconds; CloudWatch alarms take it, but aws-cdk-lib's Metric, which builds this `
+          + 'alarm\'s metric, does not: use 10 or 30 seconds or a multiple of 60 seconds (e.g. Duration.seconds(30))',
+        scope,
+      );
+    }
   } else if (givenMetricPeriod) {
     checkPeriod(`${family}: the given metric's period`, givenMetricPeriod, scope);
   }
@@ -1010,16 +1057,21 @@ function checkEvaluation(
   checkRange(`${prop}.datapointsToAlarm`, datapointsToAlarm, 1, evaluationPeriods, 'datapoints', scope);
 }
 
-/** CloudWatch alarm periods: 10 or 30 seconds (high-resolution metrics) or a multiple of 60 seconds. */
+/**
+ * CloudWatch alarm periods (PutMetricAlarm `Period`): 10, 20 or 30 seconds (high-resolution metrics) or a multiple of
+ * 60 seconds. There is no separate maximum: the window check (period × evaluation periods <= 7 days) bounds it.
+ */
+const HIGH_RESOLUTION_PERIODS = [10, 20, 30];
+
 function checkPeriod(prop: string, period: Duration, scope: Construct): void {
   if (isUnresolved(period)) {
     return;
   }
   const seconds = period.toSeconds({ integral: false });
-  if (!(seconds === 10 || seconds === 30 || (Number.isInteger(seconds) && seconds > 0 && seconds % 60 === 0))) {
+  if (!(HIGH_RESOLUTION_PERIODS.includes(seconds) || (Number.isInteger(seconds) && seconds > 0 && seconds % 60 === 0))) {
     const fix = Math.max(60, Math.round(seconds / 60) * 60);
     throw new ValidationError(
-      `${prop} is ${period.toHumanString()}; CloudWatch alarms take 10 or 30 seconds or a multiple of 60 seconds `
+      `${prop} is ${period.toHumanString()}; CloudWatch alarms take 10, 20 or 30 seconds or a multiple of 60 seconds `
         + `(e.g. Duration.seconds(${fix}))`,
       scope,
     );
@@ -1060,6 +1112,54 @@ function checkUnique(prop: string, names: string[], scope: Construct): void {
     }
     seen.add(name);
   }
+}
+
+/**
+ * Each vault once, keyed by its name, or by its ARN when the name is a token (the same vault object, or the same
+ * imported ARN token, gives the same key); and in this stack's region, whose metrics the alarms read.
+ */
+function checkVaults(vaults: IBackupVault[], scope: Construct): void {
+  const seen = new Map<string, IBackupVault>();
+  for (const vault of vaults) {
+    const byName = !Token.isUnresolved(vault.backupVaultName);
+    const key = byName ? `name:${vault.backupVaultName}` : `arn:${vault.backupVaultArn}`;
+    const first = seen.get(key);
+    if (first) {
+      const which = byName ? `the backup vault '${vault.backupVaultName}'` : 'the same backup vault';
+      throw new ValidationError(
+        `vaults lists ${which} twice (${first.node.path} and ${vault.node.path}); list each vault once`,
+        scope,
+      );
+    }
+    seen.set(key, vault);
+    const { account, region } = Stack.of(scope);
+    if (differs(vault.env.region, region)) {
+      throw new ValidationError(
+        `vaults: backup vault ${vault.node.path} is in ${vault.env.region}, but this stack is in ${region} and a `
+          + `CloudWatch alarm reads metrics of its own region only; watch it from a BackupAlarms in a stack of ${vault.env.region}`,
+        scope,
+      );
+    }
+    if (differs(vault.env.account, account)) {
+      Annotations.of(scope).addWarningV2('cdk-backup-dr:BackupAlarms.crossAccountVault',
+        `vaults: backup vault ${vault.node.path} belongs to account ${vault.env.account}; its alarms read that account's `
+          + `metrics, which works only when account ${account} is a CloudWatch cross-account observability monitoring `
+          + `account linked to ${vault.env.account}. Otherwise watch the vault from a BackupAlarms in ${vault.env.account}.`);
+    }
+  }
+}
+
+/**
+ * The names of the vaults in construct ids, alarm names and graph labels: the vault name when it is known at synth
+ * time, else the construct id; the construct path (with '/' as '-') for a construct id that another vault's label
+ * already uses.
+ */
+function labelVaults(vaults: IBackupVault[]): string[] {
+  const preferred = vaults.map((v) => (Token.isUnresolved(v.backupVaultName) ? v.node.id : v.backupVaultName));
+  return preferred.map((label, i) => {
+    const shared = preferred.some((other, j) => j !== i && other === label);
+    return shared && Token.isUnresolved(vaults[i].backupVaultName) ? vaults[i].node.path.replace(/\//g, '-') : label;
+  });
 }
 
 function checkDatabaseWatch(db: DatabaseWatch, scope: Construct): void {

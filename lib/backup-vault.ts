@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import {
   checkAccountId,
   checkPattern,
+  differs,
   ORGANIZATION_ID_PATTERN,
   ValidationError,
 } from './private/validation';
@@ -25,6 +26,21 @@ export interface IBackupVault extends backup.IBackupVault {
    * @default - unknown: retention is not checked against a lock
    */
   readonly vaultLock?: VaultLock;
+
+  /**
+   * An AWS/Backup metric of this vault (dimension `BackupVaultName`), summed over 1 hour unless `props` say
+   * otherwise. For a vault of another account or region the metric names that account and region.
+   */
+  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Number of backup jobs into this vault that failed (`NumberOfBackupJobsFailed`). */
+  metricBackupJobsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Number of copy jobs of this vault that failed (`NumberOfCopyJobsFailed`). */
+  metricCopyJobsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /** Number of restore jobs from this vault that failed (`NumberOfRestoreJobsFailed`). */
+  metricRestoreJobsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
 
 /** Attributes of a vault defined elsewhere (for example the backup account's vault). */
@@ -147,6 +163,41 @@ abstract class BackupVaultBase extends Resource implements IBackupVault {
 
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.backupVaultArn] });
+  }
+
+  /**
+   * An AWS/Backup metric of this vault (dimension `BackupVaultName`), summed over 1 hour unless `props` say
+   * otherwise. When the vault is known to be in another account or region than its stack (a reference to another
+   * account's vault), that account and region go on the metric, so that an alarm or graph reads the vault's metric
+   * rather than a metric of the same name in its own account and region.
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const stack = Stack.of(this);
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Backup',
+      metricName,
+      dimensionsMap: { BackupVaultName: this.backupVaultName },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.hours(1),
+      account: differs(this.env.account, stack.account) ? this.env.account : undefined,
+      region: differs(this.env.region, stack.region) ? this.env.region : undefined,
+      ...props,
+    });
+  }
+
+  /** Number of backup jobs into this vault that failed (`NumberOfBackupJobsFailed`). */
+  public metricBackupJobsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('NumberOfBackupJobsFailed', props);
+  }
+
+  /** Number of copy jobs of this vault that failed (`NumberOfCopyJobsFailed`). */
+  public metricCopyJobsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('NumberOfCopyJobsFailed', props);
+  }
+
+  /** Number of restore jobs from this vault that failed (`NumberOfRestoreJobsFailed`). */
+  public metricRestoreJobsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('NumberOfRestoreJobsFailed', props);
   }
 }
 
@@ -361,35 +412,6 @@ export class BackupVault extends BackupVaultBase {
       );
     }
     return subscribeEmail(this, id, this.notificationTopic, emailAddress, BackupVault.failureFilterPolicy());
-  }
-
-  /**
-   * An AWS/Backup metric of this vault (dimension `BackupVaultName`).
-   */
-  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/Backup',
-      metricName,
-      dimensionsMap: { BackupVaultName: this.backupVaultName },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.hours(1),
-      ...props,
-    });
-  }
-
-  /** Number of backup jobs into this vault that failed. */
-  public metricBackupJobsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('NumberOfBackupJobsFailed', props);
-  }
-
-  /** Number of copy jobs of this vault that failed. */
-  public metricCopyJobsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('NumberOfCopyJobsFailed', props);
-  }
-
-  /** Number of restore jobs from this vault that failed. */
-  public metricRestoreJobsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('NumberOfRestoreJobsFailed', props);
   }
 
   private createNotificationTopic(removalPolicy: RemovalPolicy): sns.Topic {

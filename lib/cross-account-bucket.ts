@@ -5,8 +5,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import {
   ACCOUNT_ID_PATTERN,
+  checkFolderPrefix,
   checkRange,
+  differs,
   isUnresolved,
+  KMS_ALIAS_NAME_PATTERN,
   ROLE_ARN_PATTERN,
   ValidationError,
   MAX_RETENTION_DAYS,
@@ -183,9 +186,6 @@ const IA_MINIMUM_DAYS = 30;
 /** Glacier Flexible Retrieval bills a minimum storage duration of 90 days. */
 const GLACIER_MINIMUM_DAYS = 90;
 
-/** KMS alias names: `alias/` and 1-250 letters, digits, `/`, `_`, `-` (256 characters at most in all). */
-const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
-
 const PRINCIPAL_PATTERN = new RegExp(`${ACCOUNT_ID_PATTERN.source}|${ROLE_ARN_PATTERN.source}`);
 
 /**
@@ -272,7 +272,7 @@ export class CrossAccountBucket extends Construct {
 
     const bucketName = props.bucketName ?? defaultBucketName(this);
     checkBucketName(bucketName, this);
-    checkPrefix(prefix, this);
+    checkFolderPrefix(prefix, this);
     writers.forEach((p, i) => checkPrincipal(`writerPrincipals[${i}]`, p, this));
     readers.forEach((p, i) => checkPrincipal(`readerPrincipals[${i}]`, p, this));
 
@@ -503,7 +503,13 @@ export class CrossAccountBucket extends Construct {
       principals: [new iam.AnyPrincipal()],
       actions: ['s3:PutObject'],
       resources: [objects],
-      conditions: { StringNotEquals: { [keyId]: this.encryptionKey.keyArn }, Null: { [keyId]: 'false' } },
+      // The key may be named by its ARN or, from another account that cannot know the ARN, by its alias ARN.
+      conditions: {
+        StringNotEquals: {
+          [keyId]: this.encryptionKeyAliasArn ? [this.encryptionKey.keyArn, this.encryptionKeyAliasArn] : this.encryptionKey.keyArn,
+        },
+        Null: { [keyId]: 'false' },
+      },
     }));
     // `aws:kms` without a key id would fall back to the AWS managed key aws/s3.
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({
@@ -806,7 +812,6 @@ export class CrossAccountBucket extends Construct {
       );
     }
     const stack = Stack.of(this);
-    const differs = (a: string, b: string) => !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
     if (differs(alias.aliasName, this.aliasName) || differs(alias.region, stack.region) || differs(alias.account, stack.account)) {
       throw new ValidationError(
         `acceptReplicationFrom: rule '${rule.node.path}' encrypts replicas with the alias '${replicaKey}', not with ` +
@@ -847,28 +852,6 @@ function checkPrincipal(prop: string, value: string, scope: IConstruct): void {
       "(e.g. '123456789012' or 'arn:aws:iam::123456789012:role/pg-dump')",
     scope,
   );
-}
-
-function checkPrefix(prefix: string, scope: IConstruct): void {
-  if (Token.isUnresolved(prefix)) {
-    return;
-  }
-  const problems: string[] = [];
-  if (prefix.startsWith('/')) {
-    problems.push('it must not start with a slash');
-  }
-  if (!prefix.endsWith('/')) {
-    problems.push("it must end with '/'");
-  }
-  if (/[*?]/.test(prefix)) {
-    problems.push("it must not contain '*' or '?', which would widen the grants");
-  }
-  if (prefix.includes('//')) {
-    problems.push("it must not contain '//'");
-  }
-  if (problems.length > 0) {
-    throw new ValidationError(`prefix '${prefix}' is invalid: ${problems.join('; ')} (e.g. 'pg-dump/')`, scope);
-  }
 }
 
 /**
@@ -931,7 +914,7 @@ function checkAliasName(aliasName: string, scope: IConstruct): void {
   if (Token.isUnresolved(aliasName)) {
     return;
   }
-  if (!ALIAS_PATTERN.test(aliasName)) {
+  if (!KMS_ALIAS_NAME_PATTERN.test(aliasName)) {
     throw new ValidationError(
       `encryptionKeyAlias '${aliasName}' is invalid: KMS aliases are 'alias/' followed by 1-250 letters, digits, ` +
         "'/', '_' and '-' (e.g. 'alias/acme-dumps')",

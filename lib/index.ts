@@ -7,3 +7,5 @@ export * from './rds-pitr-policy';
 export * from './job-metrics';
 export * from './backup-alarms';
 export * from './replication-rule';
+export * from './pg-dump-job';
+export * from './dump-verify-job';

@@ -14,7 +14,7 @@ import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct, IConstruct } from 'constructs';
-import { checkPattern, isUnresolved, ValidationError, wholeDays } from './private/validation';
+import { checkPattern, isUnresolved, REGION_PATTERN, ValidationError, wholeDays } from './private/validation';
 
 /** What `RdsPitrPolicy.enforce()` does with the databases it finds. */
 export enum EnforcementMode {
@@ -86,8 +86,13 @@ export interface PitrSettings {
 
   /**
    * Log types that must be exported to CloudWatch Logs; exports the database already has are kept.
-   * An explicit list applies to every database the policy reaches, whatever its engine;
-   * an empty list requires nothing.
+   * An explicit list applies to every database the policy reaches and is checked against the log types of each
+   * database's engine: RDS for PostgreSQL instances and Multi-AZ PostgreSQL clusters `postgresql`, `upgrade`,
+   * `iam-db-auth-error`; Aurora PostgreSQL clusters `postgresql`, `instance`, `iam-db-auth-error`; DocumentDB clusters
+   * `audit`, `profiler`. A type the engine does not export is an error naming the database and the allowed types;
+   * on other engines (or an engine given as a token) the list is applied unchecked. An empty list requires nothing.
+   * DocumentDB writes audit and profiler logs only when the cluster parameter group enables them (`audit_logs`,
+   * `profiler`), which the policy cannot see: a warning (`cdk-backup-dr:RdsPitrPolicy.docdbLogs`) says so.
    *
    * @default - by engine: RDS for PostgreSQL instances `['postgresql', 'upgrade']`, Aurora PostgreSQL and
    * Multi-AZ PostgreSQL clusters `['postgresql']`, DocumentDB clusters `['audit', 'profiler']`;
@@ -176,7 +181,11 @@ export interface PitrEnforcementProps extends PitrSettings {
  *
  * Checked at synth time (tokens skipped): retention 1-35 days; windows' format, backup window >= 30 minutes,
  * no overlap with the maintenance window (windows crossing midnight and Sunday-Monday included); replication for
- * instances only, in another region than the stack's, with a KMS key of the destination region; encrypted storage.
+ * instances only, in another region than the stack's, with a KMS key of the destination region; encrypted storage;
+ * explicit log exports against the engine's log types.
+ *
+ * Databases are recognised by their CloudFormation type (`AWS::RDS::DBInstance`, `AWS::RDS::DBCluster`,
+ * `AWS::DocDB::DBCluster`), not by class, so databases defined with another copy of aws-cdk-lib are found too.
  *
  * Log exports are set on the resource only: no log groups are created, so RDS creates them with unlimited
  * retention. Use the database's `cloudwatchLogsRetention` prop to create them with a retention.
@@ -221,6 +230,10 @@ export class RdsPitrPolicy extends Construct {
       throw new ValidationError(problems.join('; also: '), this);
     }
     applyPolicy(db, policy);
+    const docdbLogs = docdbLogsWarning(db, policy);
+    if (docdbLogs) {
+      Annotations.of(this).addWarningV2(WARN_DOCDB_LOGS, docdbLogs);
+    }
     this.databaseResource = db.resource;
   }
 }
@@ -240,8 +253,8 @@ const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Satu
 const BACKUP_WINDOW_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
 const MAINTENANCE_WINDOW_PATTERN =
   /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)$/i;
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const WARN_REPLICATION_CLUSTER = 'cdk-backup-dr:RdsPitrPolicy.replicationForInstancesOnly';
+const WARN_DOCDB_LOGS = 'cdk-backup-dr:RdsPitrPolicy.docdbLogs';
 
 /** The properties the three L1 database classes share (structurally). */
 interface PitrResource extends CfnResource {
@@ -517,10 +530,15 @@ function lowerEngine(engine: string | undefined): string | undefined {
   return engine === undefined || Token.isUnresolved(engine) ? undefined : engine.toLowerCase();
 }
 
-/** The database behind an L1, or undefined for other resources and for instances that belong to a cluster. */
-function dbOf(resource: CfnResource): Db | undefined {
+/**
+ * The database behind an L1, or undefined for other resources and for instances that belong to a cluster.
+ * Identified by its CloudFormation type through the L1 classes' `isCfn...` guards, which compare `cfnResourceType`
+ * rather than the class: an app may load its own copy of aws-cdk-lib next to ours, and `instanceof` would then skip
+ * every database it defines.
+ */
+function dbOf(resource: IConstruct): Db | undefined {
   const path = resource.node.path;
-  if (resource instanceof rds.CfnDBInstance) {
+  if (rds.CfnDBInstance.isCfnDBInstance(resource)) {
     if (resource.dbClusterIdentifier !== undefined) {
       return undefined;
     }
@@ -538,7 +556,7 @@ function dbOf(resource: CfnResource): Db | undefined {
         || resource.sourceDbiResourceId !== undefined,
     };
   }
-  if (resource instanceof rds.CfnDBCluster) {
+  if (rds.CfnDBCluster.isCfnDBCluster(resource)) {
     return {
       kind: 'cluster',
       resource,
@@ -551,7 +569,7 @@ function dbOf(resource: CfnResource): Db | undefined {
         || resource.globalClusterIdentifier !== undefined,
     };
   }
-  if (resource instanceof docdb.CfnDBCluster) {
+  if (docdb.CfnDBCluster.isCfnDBCluster(resource)) {
     return {
       kind: 'docdb',
       resource,
@@ -622,13 +640,77 @@ function requiredLogExports(db: Db, policy: Policy): string[] | undefined {
   }
 }
 
+/**
+ * The log types a database's engine exports to CloudWatch Logs, or undefined when the engine is not one this
+ * policy knows (another engine, or a token): an explicit `cloudwatchLogsExports` is then applied unchecked.
+ */
+function logTypesOf(db: Db): { readonly engine: string; readonly allowed: string[] } | undefined {
+  const engine = db.engine;
+  switch (db.kind) {
+    case 'docdb':
+      return { engine: 'DocumentDB', allowed: ['audit', 'profiler'] };
+    case 'instance':
+      return engine && engine.includes('postgres') && !engine.includes('aurora')
+        ? { engine: 'RDS for PostgreSQL', allowed: ['postgresql', 'upgrade', 'iam-db-auth-error'] }
+        : undefined;
+    case 'cluster':
+      if (engine === 'aurora-postgresql') {
+        return { engine: 'Aurora PostgreSQL', allowed: ['postgresql', 'instance', 'iam-db-auth-error'] };
+      }
+      return engine === 'postgres'
+        ? { engine: 'Multi-AZ PostgreSQL', allowed: ['postgresql', 'upgrade', 'iam-db-auth-error'] }
+        : undefined;
+  }
+}
+
+/** The problem with an explicit `cloudwatchLogsExports` list on this database's engine, if any. */
+function logExportsProblem(db: Db, policy: Policy): string | undefined {
+  const given = policy.logExports;
+  const types = logTypesOf(db);
+  if (!given || !types || Token.isUnresolved(given)) {
+    return undefined;
+  }
+  const unknown = given.filter((log) => !Token.isUnresolved(log) && !types.allowed.includes(log));
+  if (unknown.length === 0) {
+    return undefined;
+  }
+  const list = (logs: string[]) => logs.map((log) => `'${log}'`).join(', ');
+  return `cloudwatchLogsExports ${list(unknown)} ${unknown.length === 1 ? 'is not a log type' : 'are not log types'} of ` +
+    `${kindLabel(db.kind)} ${db.path} (${types.engine}), which exports ${list(types.allowed)}; remove ` +
+    `${unknown.length === 1 ? 'it' : 'them'} from the list, or leave cloudwatchLogsExports unset to export each engine's ` +
+    'defaults (an explicit list applies to every database the policy reaches)';
+}
+
+/**
+ * The warning for a DocumentDB cluster that must export audit or profiler logs: DocumentDB writes them only when
+ * the cluster parameter group turns them on, which this policy cannot see or change.
+ */
+function docdbLogsWarning(db: Db, policy: Policy): string | undefined {
+  if (db.kind !== 'docdb') {
+    return undefined;
+  }
+  const required = requiredLogExports(db, policy) ?? [];
+  const parameters: Array<[string, string]> = [['audit', 'audit_logs'], ['profiler', 'profiler']];
+  const needed = parameters.filter(([log]) => required.includes(log));
+  if (needed.length === 0) {
+    return undefined;
+  }
+  const logs = needed.map(([log]) => `'${log}'`).join(' and ');
+  const settings = needed.map(([, parameter]) => `${parameter}: enabled`).join(', ');
+  const threshold = needed.some(([log]) => log === 'profiler') ? ', with profiler_threshold_ms' : '';
+  return `${db.path}: EnableCloudwatchLogsExports includes ${logs}, but DocumentDB writes those logs only when the ` +
+    `cluster parameter group enables them (${settings}${threshold}); otherwise the log groups stay empty. Set them in ` +
+    'the cluster\'s DBClusterParameterGroup, then acknowledge this warning';
+}
+
 function resolvedString(value: string | undefined): string | undefined {
   return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }
 
 /**
  * Problems that make the policy impossible for this database: unencrypted storage, windows that are invalid
- * or overlap once the policy is applied, replication to the database's own region.
+ * or overlap once the policy is applied, log types its engine does not export, replication to the database's
+ * own region.
  */
 function problemsOf(db: Db, policy: Policy): string[] {
   const problems: string[] = [];
@@ -673,6 +755,11 @@ function problemsOf(db: Db, policy: Policy): string[] {
     if (overlap) {
       problems.push(overlap);
     }
+  }
+
+  const logProblem = logExportsProblem(db, policy);
+  if (logProblem) {
+    problems.push(logProblem);
   }
 
   if (db.kind === 'instance' && policy.replicationRegion !== undefined) {
@@ -808,9 +895,6 @@ class PitrAspect implements IAspect {
   constructor(private readonly policy: Policy, private readonly mode: EnforcementMode) {}
 
   public visit(node: IConstruct): void {
-    if (!CfnResource.isCfnResource(node)) {
-      return;
-    }
     const db = dbOf(node);
     if (!db || db.replica) {
       return;
@@ -822,6 +906,10 @@ class PitrAspect implements IAspect {
           'automated-backup replication exists for DB instances only. Copy its recovery points to another region with a ' +
           'RecoveryPlan copy (copyTo)',
       );
+    }
+    const docdbLogs = docdbLogsWarning(db, this.policy);
+    if (docdbLogs) {
+      Annotations.of(node).addWarningV2(WARN_DOCDB_LOGS, docdbLogs);
     }
     const problems = problemsOf(db, this.policy);
     for (const problem of problems) {

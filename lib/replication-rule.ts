@@ -4,7 +4,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
-import { checkAccountId, checkPattern, ValidationError } from './private/validation';
+import {
+  checkAccountId,
+  checkFilterPrefix,
+  checkPattern,
+  KMS_ALIAS_NAME_PATTERN,
+  REGION_PATTERN,
+  sameEnvironment,
+  ValidationError,
+} from './private/validation';
 
 /** Attributes of a destination bucket defined outside this app (typically in the backup account). */
 export interface ReplicationDestinationAttributes {
@@ -332,7 +340,6 @@ const MAX_RULES_PER_BUCKET = 1000;
 /** S3 Replication Time Control and its metrics event threshold accept exactly 15 minutes. */
 const RTC_MINUTES = 15;
 const MAX_RULE_ID_LENGTH = 255;
-const MAX_PREFIX_LENGTH = 1024;
 /** Storage classes S3 accepts for replicas (OUTPOSTS aside). */
 const REPLICA_STORAGE_CLASSES = [
   'STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR',
@@ -342,9 +349,6 @@ const BUCKET_ARN_PATTERN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9
 const KMS_ARN_PATTERN = /^arn:([^:]+):kms:([^:]*):([^:]*):(key|alias)\/(.*)$/;
 const PARTITION_PATTERN = /^aws[a-z-]*$/;
 const KEY_ID_PATTERN = /^[a-zA-Z0-9-]+$/;
-/** The name after `alias/`: KMS allows 1-256 characters for the whole `alias/...` name. */
-const ALIAS_NAME_PATTERN = /^[a-zA-Z0-9/_-]{1,250}$/;
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /**
  * One S3 replication rule from a bucket of this app to a bucket in another region and/or account: the
@@ -424,7 +428,7 @@ export class ReplicationRule extends Construct {
     const storageClass = props.storageClass ?? s3.StorageClass.INFREQUENT_ACCESS;
     const sourceKey = props.sourceKey ?? props.sourceBucket.encryptionKey;
 
-    checkPrefix(prefix, this);
+    checkFilterPrefix(prefix, this);
     checkTags(tags, this);
     checkStorageClass(storageClass, this);
     if (Object.keys(tags).length > 0 && deleteMarkers) {
@@ -775,6 +779,10 @@ class BucketReplication extends Construct {
     } else {
       // A fixed name: the destination account's policies can name the role before it exists and without a reference.
       const roleName = Names.uniqueResourceName(this, { maxLength: 64 });
+      // No aws:SourceAccount / aws:SourceArn condition on the trust: the S3 replication documentation shows the
+      // trust without them and does not say that S3 sets them when it assumes a replication role. A condition on a
+      // key the request lacks denies, which would stop replication. The role is usable only by the replication
+      // configurations that name it, and passing it needs iam:PassRole in this account.
       this.role = new iam.Role(this, 'Role', {
         assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
         roleName,
@@ -980,12 +988,6 @@ function describeDestination(destination: ReplicationDestination): string {
   return destination.bucket ? `'${destination.bucket.node.path}'` : `'${destination.bucketArn}'`;
 }
 
-/** Same account and region, or not decidable at synth time. */
-function sameEnvironment(a: Stack, b: Stack): boolean {
-  const differs = (x: string, y: string) => !Token.isUnresolved(x) && !Token.isUnresolved(y) && x !== y;
-  return !differs(a.account, b.account) && !differs(a.region, b.region);
-}
-
 /** Object Lock of a bucket of this app (undefined when imported or set by a token). */
 function readObjectLock(bucket: s3.IBucket): boolean | undefined {
   const cfn = cfnBucketOf(bucket);
@@ -1051,23 +1053,6 @@ function checkNotSameRegionAndAccount(
         'the loss of either: choose another region (e.g. us-west-2 for us-east-1) or a destination in another account',
       scope,
     );
-  }
-}
-
-function checkPrefix(prefix: string, scope: IConstruct): void {
-  if (Token.isUnresolved(prefix)) {
-    return;
-  }
-  if (/[*?]/.test(prefix)) {
-    throw new ValidationError(
-      `prefix '${prefix}' contains '*' or '?'; S3 matches the prefix literally but the role's grants on ` +
-        `'<bucket>/${prefix}*' would treat them as wildcards: use a literal prefix (e.g. 'resumes/')`,
-      scope,
-    );
-  }
-  if (prefix.length > MAX_PREFIX_LENGTH) {
-    throw new ValidationError(
-      `prefix is ${prefix.length} characters long; S3 keys (and prefixes) have at most ${MAX_PREFIX_LENGTH}`, scope);
   }
 }
 
@@ -1147,7 +1132,9 @@ function checkReplicaKeyArn(arn: string, destinationRegion: string): void {
   const valid = parts !== undefined &&
     (Token.isUnresolved(parts.partition) || PARTITION_PATTERN.test(parts.partition)) &&
     REGION_PATTERN.test(parts.region) && /^\d{12}$/.test(parts.account) &&
-    (parts.resourceType === 'key' ? KEY_ID_PATTERN : ALIAS_NAME_PATTERN).test(parts.resourceName);
+    (parts.resourceType === 'key'
+      ? KEY_ID_PATTERN.test(parts.resourceName)
+      : KMS_ALIAS_NAME_PATTERN.test(`alias/${parts.resourceName}`));
   if (!parts || !valid) {
     throw new ValidationError(
       `destination encryptionKeyArn '${arn}' is invalid: expected the ARN of a KMS key or of a KMS alias ` +

@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AlarmTuning, BackupAlarms, BackupAlarmsProps, ReplicationWatch } from '../lib';
 import { BackupVault } from '../lib/backup-vault';
 import { formatFindings, nagFindings } from './nag';
@@ -123,6 +123,7 @@ const ALL_DEFAULT_ALARMS = [
   'Database-orders/Replica-OrdersReplica/FreeStorage',
   'Database-orders/Replica-OrdersReplica/ReplicaLag',
   'Database-orders/VerificationFailed',
+  'Database-orders/VerificationMissing',
   'Database-orders/VerificationStale',
   'Replication-files-to-dr/FailedOperations',
   'Replication-files-to-dr/Latency',
@@ -348,9 +349,10 @@ describe('BackupAlarms default alarms', () => {
     });
   });
 
-  test('dump duration: BackupDurationSeconds Maximum > 3600 s, missing data ignored', () => {
+  test('dump duration: BackupDurationSeconds Maximum > 720 s (before Lambda stops the job at 900 s), missing data ignored', () => {
     const f = build();
-    expect(alarmProps(f, 'Database-orders/DumpDuration')).toMatchObject({
+    const props = alarmProps(f, 'Database-orders/DumpDuration');
+    expect(props).toMatchObject({
       Namespace: 'CdkBackupDr',
       MetricName: 'BackupDurationSeconds',
       Dimensions: [{ Name: 'Database', Value: 'orders' }],
@@ -358,11 +360,41 @@ describe('BackupAlarms default alarms', () => {
       Period: 300,
       EvaluationPeriods: 1,
       DatapointsToAlarm: 1,
-      Threshold: 3600,
+      Threshold: 720,
       ComparisonOperator: 'GreaterThanThreshold',
       TreatMissingData: 'ignore',
-      AlarmDescription: expect.stringMatching(/took longer than 1 hour/),
+      AlarmDescription: expect.stringMatching(/took longer than 12 minutes/),
     });
+    expect(props.Threshold).toBeLessThan(900);
+  });
+
+  test('verification missing: hourly VerificationSuccess Maximum < 1 in all of 168 periods (7 days), missing data BREACHING', () => {
+    const f = build();
+    expect(alarmProps(f, 'Database-orders/VerificationMissing')).toEqual({
+      Namespace: 'CdkBackupDr',
+      MetricName: 'VerificationSuccess',
+      Dimensions: [{ Name: 'Database', Value: 'orders' }],
+      Statistic: 'Maximum',
+      Period: 3600,
+      EvaluationPeriods: 168,
+      DatapointsToAlarm: 168,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmDescription: expect.stringMatching(
+        /^No passing restore verification of database 'orders' in 168 hours .*First check that the verify schedule is enabled/),
+      AlarmActions: [topicRef(f)],
+      OKActions: [topicRef(f)],
+    });
+  });
+
+  test('verification alarms follow hasVerifyJob, not hasDumpJob: a verify-only database gets all three', () => {
+    const f = build({ databases: [{ name: 'orders', hasDumpJob: false, hasVerifyJob: true }], vaults: [], replications: [] });
+    expect(alarmPaths(f)).toEqual([
+      'Database-orders/VerificationFailed',
+      'Database-orders/VerificationMissing',
+      'Database-orders/VerificationStale',
+    ]);
   });
 
   test('verification failed: VerificationSuccess Minimum < 1, missing data ignored', () => {
@@ -528,6 +560,76 @@ describe('BackupAlarms default alarms', () => {
   });
 });
 
+describe('BackupAlarms vaults', () => {
+  const CENTRAL = 'arn:aws:backup:us-east-1:111111111111:backup-vault:central';
+
+  test('an imported vault (IBackupVault) is watched through its metric methods, named after the vault', () => {
+    const stack = newStack();
+    const vault = BackupVault.fromBackupVaultArn(stack, 'Central', CENTRAL);
+    const alarms = new BackupAlarms(stack, 'Alarms', { vaults: [vault], alarmNamePrefix: 'prod' });
+    const f: Fixture = { stack, alarms, template: Template.fromStack(stack) };
+    expect(alarmPaths(f)).toEqual([
+      'Vault-central/BackupJobsFailed',
+      'Vault-central/CopyJobsFailed',
+      'Vault-central/RestoreJobsFailed',
+    ]);
+    expect(alarmProps(f, 'Vault-central/BackupJobsFailed')).toMatchObject({
+      Namespace: 'AWS/Backup',
+      MetricName: 'NumberOfBackupJobsFailed',
+      Dimensions: [{ Name: 'BackupVaultName', Value: 'central' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      AlarmName: 'prod-central-BackupJobsFailed',
+      AlarmDescription: expect.stringMatching(/backup job\(s\) of vault central failed/),
+    });
+    const widgets = dashboardBody(f).widgets;
+    const backupJobs = widgets.find((w) => w.properties.title === 'AWS Backup jobs failed')!.properties;
+    expect(backupJobs.metrics).toEqual([
+      ['AWS/Backup', 'NumberOfBackupJobsFailed', 'BackupVaultName', 'central', { label: 'central backup', period: 3600, stat: 'Sum' }],
+    ]);
+    expect(vault.metricBackupJobsFailed().account).toBeUndefined(); // same account and region as the stack
+  });
+
+  test('two vaults with the same construct id in different scopes are both watched, each under its own path', () => {
+    const stack = newStack();
+    const a = new BackupVault(new Construct(stack, 'A'), 'Vault');
+    const b = new BackupVault(new Construct(stack, 'B'), 'Vault');
+    const alarms = new BackupAlarms(stack, 'Alarms', { vaults: [a, b] });
+    const f: Fixture = { stack, alarms, template: Template.fromStack(stack) };
+    expect(alarmPaths(f)).toEqual([
+      'Vault-Stack-A-Vault/BackupJobsFailed',
+      'Vault-Stack-A-Vault/CopyJobsFailed',
+      'Vault-Stack-A-Vault/RestoreJobsFailed',
+      'Vault-Stack-B-Vault/BackupJobsFailed',
+      'Vault-Stack-B-Vault/CopyJobsFailed',
+      'Vault-Stack-B-Vault/RestoreJobsFailed',
+    ]);
+    expect(alarmProps(f, 'Vault-Stack-A-Vault/BackupJobsFailed').Dimensions)
+      .toEqual([{ Name: 'BackupVaultName', Value: f.stack.resolve(a.backupVaultName) }]);
+    expect(alarmProps(f, 'Vault-Stack-B-Vault/BackupJobsFailed').Dimensions)
+      .toEqual([{ Name: 'BackupVaultName', Value: f.stack.resolve(b.backupVaultName) }]);
+  });
+
+  test('a vault of another account: the alarm reads that account\'s metric, with a warning about cross-account observability', () => {
+    const stack = newStack();
+    const vault = BackupVault.fromBackupVaultArn(stack, 'Central', 'arn:aws:backup:us-east-1:222222222222:backup-vault:central');
+    const alarms = new BackupAlarms(stack, 'Alarms', { vaults: [vault] });
+    const f: Fixture = { stack, alarms, template: Template.fromStack(stack) };
+    expect(alarmProps(f, 'Vault-central/BackupJobsFailed').Metrics).toEqual([{
+      Id: 'm1',
+      AccountId: '222222222222',
+      MetricStat: {
+        Metric: { Namespace: 'AWS/Backup', MetricName: 'NumberOfBackupJobsFailed', Dimensions: [{ Name: 'BackupVaultName', Value: 'central' }] },
+        Period: 3600,
+        Stat: 'Sum',
+      },
+      ReturnData: true,
+    }]);
+    Annotations.fromStack(stack).hasWarning('/Stack/Alarms', Match.stringLikeRegexp(
+      'backup vault Stack/Central belongs to account 222222222222.*cross-account observability monitoring account'));
+  });
+});
+
 describe('BackupAlarms tuning', () => {
   const FAMILIES: Array<[keyof BackupAlarmsProps, string[]]> = [
     ['backupJobsFailed', ['Vault-Vault/BackupJobsFailed']],
@@ -538,6 +640,7 @@ describe('BackupAlarms tuning', () => {
     ['dumpSizeChange', ['Database-orders/DumpSizeChange']],
     ['dumpDuration', ['Database-orders/DumpDuration']],
     ['verificationFailed', ['Database-orders/VerificationFailed']],
+    ['verificationMissing', ['Database-orders/VerificationMissing']],
     ['verificationStale', ['Database-orders/VerificationStale']],
     ['freeStorage', ['Database-orders/FreeStorage', 'Database-orders/Replica-OrdersReplica/FreeStorage']],
     ['replicaLag', ['Database-orders/Replica-OrdersReplica/ReplicaLag']],
@@ -561,8 +664,15 @@ describe('BackupAlarms tuning', () => {
     // seed 000: BackupSuccess Sum < 1 over 86400 s
     ['dumpMissing', 'Database-orders/DumpMissing', { period: Duration.days(1), evaluationPeriods: 1 },
       { Threshold: 1, Period: 86400, EvaluationPeriods: 1, DatapointsToAlarm: 1 }],
-    ['dumpDuration', 'Database-orders/DumpDuration', { threshold: 720 },
-      { Threshold: 720, Period: 300, EvaluationPeriods: 1 }],
+    ['dumpDuration', 'Database-orders/DumpDuration', { threshold: 600 },
+      { Threshold: 600, Period: 300, EvaluationPeriods: 1 }],
+    // seed 003: dump duration > 1 h, for a dump that runs outside Lambda
+    ['dumpDuration', 'Database-orders/DumpDuration', { threshold: 3600 },
+      { Threshold: 3600, Period: 300, EvaluationPeriods: 1, AlarmDescription: expect.stringMatching(/took longer than 1 hour/) }],
+    // a daily verification
+    ['verificationMissing', 'Database-orders/VerificationMissing', { evaluationPeriods: 25 },
+      { Threshold: 1, Period: 3600, EvaluationPeriods: 25, DatapointsToAlarm: 25, TreatMissingData: 'breaching',
+        AlarmDescription: expect.stringMatching(/in 25 hours/) }],
     ['verificationStale', 'Database-orders/VerificationStale', { threshold: 90000, period: Duration.hours(1) },
       { Threshold: 90000, Period: 3600 }],
     ['freeStorage', 'Database-orders/FreeStorage', { threshold: 5 * 1024 ** 3, evaluationPeriods: 3 },
@@ -705,7 +815,7 @@ describe('BackupAlarms dashboard', () => {
       ['CdkBackupDr', 'BackupSizeBytes', 'Database', 'orders', { label: 'orders', stat: 'Maximum', period: 3600 }],
     ]);
     expect(byTitle('pg_dump duration').annotations).toEqual({
-      horizontal: [{ value: 3600, label: 'dumpDuration threshold', color: '#d62728', yAxis: 'left' }],
+      horizontal: [{ value: 720, label: 'dumpDuration threshold', color: '#d62728', yAxis: 'left' }],
     });
     expect(byTitle('Read replica lag').metrics).toEqual([
       ['AWS/RDS', 'ReplicaLag', 'DBInstanceIdentifier', 'orders-replica', { label: 'orders OrdersReplica', stat: 'Maximum' }],
@@ -738,13 +848,13 @@ describe('BackupAlarms dashboard', () => {
 
   test('more than 100 alarms are split over several status widgets (a widget shows at most 100)', () => {
     const stack = newStack();
-    const databases = Array.from({ length: 17 }, (_, i) => ({ name: `db${i}` })); // 17 × 6 = 102 alarms
+    const databases = Array.from({ length: 17 }, (_, i) => ({ name: `db${i}` })); // 17 × 7 = 119 alarms
     const alarms = new BackupAlarms(stack, 'Alarms', { databases });
     const f: Fixture = { stack, alarms, template: Template.fromStack(stack) };
     const status = dashboardBody(f).widgets.filter((w) => w.type === 'alarm');
     expect(status.map((w) => [w.properties.title, w.properties.alarms.length])).toEqual([
       ['Alarms 1-100', 100],
-      ['Alarms 101-102', 2],
+      ['Alarms 101-119', 19],
     ]);
   });
 });
@@ -777,7 +887,7 @@ describe('BackupAlarms validation', () => {
     ['backupJobsFailed', 0, 'failed jobs', 1],
     ['copyJobsFailed', -1, 'failed jobs', 1],
     ['restoreJobsFailed', 0, 'failed jobs', 1],
-    ['dumpDuration', 0, 'seconds', 3600],
+    ['dumpDuration', 0, 'seconds', 720],
     ['verificationStale', -5, 'seconds', 691200],
     ['freeStorage', 0, 'bytes', 10737418240],
     ['replicaLag', 0, 'seconds', 300],
@@ -797,7 +907,7 @@ describe('BackupAlarms validation', () => {
     expect(newAlarms({ dumpSizeChange: { threshold } })).not.toThrow();
   });
 
-  test.each(['dumpFailed', 'dumpMissing', 'verificationFailed'])('fails when %s.threshold is set (fixed at 1)', (family) => {
+  test.each(['dumpFailed', 'dumpMissing', 'verificationFailed', 'verificationMissing'])('fails when %s.threshold is set (fixed at 1)', (family) => {
     expect(newAlarms({ [family]: { threshold: 2 } })).toThrow(
       `${family}.threshold is 2, but this alarm's threshold is fixed (a success flag below 1); remove threshold`);
   });
@@ -823,6 +933,18 @@ describe('BackupAlarms validation', () => {
       .toThrow('dumpFailed.datapointsToAlarm is 2 datapoints; allowed range is 1-1 datapoints');
   });
 
+  test('fails when verificationMissing.datapointsToAlarm differs from evaluationPeriods', () => {
+    expect(newAlarms({ verificationMissing: { datapointsToAlarm: 100 } })).toThrow(
+      'verificationMissing.datapointsToAlarm is 100 but evaluationPeriods is 168; this alarm means "no success in any '
+      + 'evaluated period", so every period must breach: remove datapointsToAlarm or set it to 168');
+  });
+
+  test('fails when verificationMissing spans more than the 7 days CloudWatch evaluates', () => {
+    expect(newAlarms({ verificationMissing: { evaluationPeriods: 169 } })).toThrow(
+      'verificationMissing: period 1 hour × evaluationPeriods 169 is 7 days 1 hour; CloudWatch allows at most 7 days '
+      + '(e.g. evaluationPeriods 168)');
+  });
+
   test('fails when dumpMissing.datapointsToAlarm differs from evaluationPeriods ("M of N" would fire between daily dumps)', () => {
     expect(newAlarms({ dumpMissing: { datapointsToAlarm: 20 } })).toThrow(
       'dumpMissing.datapointsToAlarm is 20 but evaluationPeriods is 25; this alarm means "no success in any evaluated '
@@ -832,15 +954,47 @@ describe('BackupAlarms validation', () => {
   test.each([
     [Duration.seconds(45), 60],
     [Duration.seconds(90), 120],
-    [Duration.seconds(20), 60],
+    [Duration.seconds(15), 60],
+    [Duration.seconds(40), 60],
     [Duration.millis(500), 60],
   ])('fails when period is %s', (period, fix) => {
     expect(newAlarms({ dumpFailed: { period } })).toThrow(new RegExp(
-      `dumpFailed.period is .*; CloudWatch alarms take 10 or 30 seconds or a multiple of 60 seconds \\(e.g. Duration.seconds\\(${fix}\\)\\)`));
+      `dumpFailed.period is .*; CloudWatch alarms take 10, 20 or 30 seconds or a multiple of 60 seconds \\(e.g. Duration.seconds\\(${fix}\\)\\)`));
   });
 
   test.each([Duration.seconds(10), Duration.seconds(30), Duration.minutes(2)])('period %s is accepted', (period) => {
-    expect(newAlarms({ dumpFailed: { period } })).not.toThrow();
+    expect(() => build({ dumpFailed: { period } })).not.toThrow();
+  });
+
+  test('fails when a tuning period is 20 seconds (CloudWatch takes it, aws-cdk-lib\'s Metric does not)', () => {
+    expect(newAlarms({ dumpFailed: { period: Duration.seconds(20) } })).toThrow(
+      "dumpFailed.period is 20 seconds; CloudWatch alarms take it, but aws-cdk-lib's Metric, which builds this alarm's "
+      + 'metric, does not: use 10 or 30 seconds or a multiple of 60 seconds (e.g. Duration.seconds(30))');
+  });
+
+  test('addAlarm takes a metric with a 20-second period (high resolution, as PutMetricAlarm allows)', () => {
+    const stack = newStack();
+    const alarms = new BackupAlarms(stack, 'Alarms');
+    const base = new cloudwatch.Metric({ namespace: 'N', metricName: 'M', period: Duration.seconds(10) });
+    const twentySeconds: cloudwatch.IMetric = {
+      toMetricConfig: () => {
+        const config = base.toMetricConfig();
+        return { ...config, metricStat: { ...config.metricStat!, period: Duration.seconds(20) } };
+      },
+    };
+    alarms.addAlarm('Fast', {
+      metric: twentySeconds,
+      threshold: 1,
+      evaluationPeriods: 3,
+      alarmDescription: 'Mine. First check mine.',
+    });
+    const f: Fixture = { stack, alarms, template: Template.fromStack(stack) };
+    expect(alarmProps(f, 'Fast').Period).toBe(20);
+  });
+
+  test('a period longer than 1 day is accepted within the 7-day window (CloudWatch has no 1-day period maximum)', () => {
+    const f = build({ dumpSizeChange: { period: Duration.days(2), evaluationPeriods: 3 } });
+    expect(alarmProps(f, 'Database-orders/DumpSizeChange').Metrics[1].MetricStat.Period).toBe(172800);
   });
 
   test('fails when a period under 1 hour makes a window over 1 day', () => {
@@ -857,7 +1011,7 @@ describe('BackupAlarms validation', () => {
   test('fails when a given replication metric has a period CloudWatch alarms do not take', () => {
     const r = replication();
     expect(newAlarms({ replications: [{ ...r, latency: (r.latency as cloudwatch.Metric).with({ period: Duration.seconds(5) }) }] }))
-      .toThrow("replicationLatency: the given metric's period is 5 seconds; CloudWatch alarms take 10 or 30 seconds");
+      .toThrow("replicationLatency: the given metric's period is 5 seconds; CloudWatch alarms take 10, 20 or 30 seconds");
   });
 
   test('fails when a given replication metric\'s period makes a window over 1 day', () => {
@@ -909,11 +1063,37 @@ describe('BackupAlarms validation', () => {
     expect(newAlarms({ replications: [replication(name)] })).toThrow(`replications '${name}' name '${name}' is invalid`);
   });
 
-  test('fails when two vaults have the same construct id', () => {
+  test('fails when a vault is listed twice', () => {
     const stack = newStack();
-    const a = new BackupVault(stack, 'Vault');
-    const b = new BackupVault(new Stack(stack, 'Nested'), 'Vault');
-    expect(() => new BackupAlarms(stack, 'Alarms', { vaults: [a, b] })).toThrow("vaults lists 'Vault' twice");
+    const vault = new BackupVault(stack, 'Vault');
+    expect(() => new BackupAlarms(stack, 'Alarms', { vaults: [vault, vault] })).toThrow(
+      'Stack/Alarms: vaults lists the same backup vault twice (Stack/Vault and Stack/Vault); list each vault once');
+  });
+
+  test('fails when two references name the same vault', () => {
+    const stack = newStack();
+    const arn = 'arn:aws:backup:us-east-1:111111111111:backup-vault:central';
+    const a = BackupVault.fromBackupVaultArn(stack, 'A', arn);
+    const b = BackupVault.fromBackupVaultAttributes(stack, 'B', { backupVaultArn: arn });
+    expect(() => new BackupAlarms(stack, 'Alarms', { vaults: [a, b] })).toThrow(
+      "vaults lists the backup vault 'central' twice (Stack/A and Stack/B); list each vault once");
+  });
+
+  test('fails when two imports share a token ARN (the same vault)', () => {
+    const stack = newStack();
+    const arn = new CfnParameter(stack, 'VaultArn').valueAsString;
+    const a = BackupVault.fromBackupVaultArn(stack, 'A', arn);
+    const b = BackupVault.fromBackupVaultArn(stack, 'B', arn);
+    expect(() => new BackupAlarms(stack, 'Alarms', { vaults: [a, b] })).toThrow(
+      'vaults lists the same backup vault twice (Stack/A and Stack/B)');
+  });
+
+  test('fails when a vault is in another region (alarms read metrics of their own region only)', () => {
+    const stack = newStack();
+    const vault = BackupVault.fromBackupVaultArn(stack, 'West', 'arn:aws:backup:us-west-2:111111111111:backup-vault:central');
+    expect(() => new BackupAlarms(stack, 'Alarms', { vaults: [vault] })).toThrow(
+      'vaults: backup vault Stack/West is in us-west-2, but this stack is in us-east-1 and a CloudWatch alarm reads '
+      + 'metrics of its own region only; watch it from a BackupAlarms in a stack of us-west-2');
   });
 
   test('fails when a database sets both instance and cluster', () => {

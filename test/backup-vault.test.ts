@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { BackupVault, VaultLock, VaultLockMode } from '../lib';
+import { BackupVault, IBackupVault, VaultLock, VaultLockMode } from '../lib';
 import { formatFindings, nagFindings } from './nag';
 
 /** What the vault access policy denies to everyone but break-glass while the vault is retained. */
@@ -309,6 +309,31 @@ describe('BackupVault', () => {
       expect(stack.resolve(metric.dimensions)).toEqual({
         BackupVaultName: { 'Fn::GetAtt': [expect.stringMatching(/^Vault/), 'BackupVaultName'] },
       });
+    }
+  });
+
+  test('a referenced vault (IBackupVault) has the job-failure metrics too, in its own account and region', () => {
+    const stack = newStack();
+    const vault: IBackupVault = BackupVault.fromBackupVaultArn(stack, 'Central',
+      'arn:aws:backup:us-west-2:222222222222:backup-vault:central');
+    const metrics = [vault.metricBackupJobsFailed(), vault.metricCopyJobsFailed(), vault.metricRestoreJobsFailed()];
+    expect(metrics.map((m) => [m.namespace, m.metricName, m.statistic, m.period.toSeconds(), m.dimensions])).toEqual([
+      ['AWS/Backup', 'NumberOfBackupJobsFailed', 'Sum', 3600, { BackupVaultName: 'central' }],
+      ['AWS/Backup', 'NumberOfCopyJobsFailed', 'Sum', 3600, { BackupVaultName: 'central' }],
+      ['AWS/Backup', 'NumberOfRestoreJobsFailed', 'Sum', 3600, { BackupVaultName: 'central' }],
+    ]);
+    for (const metric of metrics) {
+      expect([metric.account, metric.region]).toEqual(['222222222222', 'us-west-2']);
+    }
+    expect(vault.metric('NumberOfBackupJobsCreated', { period: Duration.days(1) }).period.toDays()).toBe(1);
+  });
+
+  test('the metrics of a vault in its stack\'s account and region name no account or region', () => {
+    const stack = newStack();
+    const created = new BackupVault(stack, 'Vault');
+    const local = BackupVault.fromBackupVaultName(stack, 'Local', 'local-vault');
+    for (const metric of [created.metricBackupJobsFailed(), local.metricBackupJobsFailed()]) {
+      expect([metric.account, metric.region]).toEqual([undefined, undefined]);
     }
   });
 

@@ -382,7 +382,12 @@ describe('CrossAccountBucket', () => {
               Action: 's3:PutObject',
               Resource: dumpObjects('/*'),
               Condition: {
-                StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': keyArn },
+                StringNotEquals: {
+                  's3:x-amz-server-side-encryption-aws-kms-key-id': [
+                    keyArn,
+                    { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:us-east-1:111111111111:alias/acme-dumps']] },
+                  ],
+                },
                 Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
               },
             },

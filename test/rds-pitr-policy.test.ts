@@ -320,6 +320,28 @@ describe('RdsPitrPolicy on clusters', () => {
     });
   });
 
+  test('DocumentDB audit and profiler exports come with a warning about the cluster parameter group', () => {
+    const f = fixture();
+    new RdsPitrPolicy(f.stack, 'Pitr', { docdbCluster: docdbCluster(f) });
+    Annotations.fromStack(f.stack).hasWarning('/Stack/Pitr', Match.stringLikeRegexp(
+      "Stack/DocDb/Resource: EnableCloudwatchLogsExports includes 'audit' and 'profiler', but DocumentDB writes those logs " +
+        'only when the cluster parameter group enables them \\(audit_logs: enabled, profiler: enabled, with ' +
+        'profiler_threshold_ms\\); otherwise the log groups stay empty.*\\[ack: cdk-backup-dr:RdsPitrPolicy.docdbLogs\\]'));
+  });
+
+  test('no DocumentDB log warning when the policy requires no audit or profiler export', () => {
+    const f = fixture();
+    new RdsPitrPolicy(f.stack, 'Pitr', { docdbCluster: docdbCluster(f), cloudwatchLogsExports: [] });
+    Annotations.fromStack(f.stack).hasNoWarning('*', Match.stringLikeRegexp('docdbLogs'));
+  });
+
+  test('the DocumentDB log warning names only the required log type', () => {
+    const f = fixture();
+    new RdsPitrPolicy(f.stack, 'Pitr', { docdbCluster: docdbCluster(f), cloudwatchLogsExports: ['audit'] });
+    Annotations.fromStack(f.stack).hasWarning('/Stack/Pitr', Match.stringLikeRegexp(
+      "includes 'audit', but DocumentDB writes those logs only when the cluster parameter group enables them \\(audit_logs: enabled\\); "));
+  });
+
   test('the cluster\'s own maintenance window is kept and checked', () => {
     const f = fixture();
     const cluster = auroraCluster(f, { preferredMaintenanceWindow: 'sun:05:00-sun:05:30' });
@@ -560,6 +582,46 @@ describe('RdsPitrPolicy validation', () => {
     })).toThrow("backupReplicationRegion 'us-west-2' is the region of DB instance Stack/Db/Resource itself");
   });
 
+  test('fails when an explicit cloudwatchLogsExports names a log type the Aurora PostgreSQL cluster does not export', () => {
+    const f = fixture();
+    const cluster = auroraCluster(f);
+    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { cluster, cloudwatchLogsExports: ['postgresql', 'upgrade'] })).toThrow(
+      "Stack/Pitr: cloudwatchLogsExports 'upgrade' is not a log type of DB cluster Stack/Aurora/Resource (Aurora PostgreSQL), " +
+        "which exports 'postgresql', 'instance', 'iam-db-auth-error'; remove it from the list, or leave " +
+        "cloudwatchLogsExports unset to export each engine's defaults (an explicit list applies to every database the policy reaches)");
+  });
+
+  test('fails when an explicit cloudwatchLogsExports names PostgreSQL logs for a DocumentDB cluster', () => {
+    const f = fixture();
+    const cluster = docdbCluster(f);
+    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { docdbCluster: cluster, cloudwatchLogsExports: ['postgresql', 'audit', 'upgrade'] }))
+      .toThrow("cloudwatchLogsExports 'postgresql', 'upgrade' are not log types of DocumentDB cluster Stack/DocDb/Resource " +
+        "(DocumentDB), which exports 'audit', 'profiler'; remove them from the list");
+  });
+
+  test('fails when an explicit cloudwatchLogsExports names DocumentDB logs for a PostgreSQL instance', () => {
+    expect(() => onInstance({ cloudwatchLogsExports: ['audit'] })).toThrow(
+      "cloudwatchLogsExports 'audit' is not a log type of DB instance Stack/Db/Resource (RDS for PostgreSQL), which exports " +
+        "'postgresql', 'upgrade', 'iam-db-auth-error'");
+  });
+
+  test('an explicit list of the engine\'s own log types is accepted', () => {
+    const f = onInstance({ cloudwatchLogsExports: ['postgresql', 'upgrade', 'iam-db-auth-error'] });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::RDS::DBInstance', {
+      EnableCloudwatchLogsExports: ['postgresql', 'upgrade', 'iam-db-auth-error'],
+    });
+  });
+
+  test('an explicit list is applied unchecked to an engine the policy does not know (MySQL)', () => {
+    const f = fixture();
+    const instance = pgInstance(f, { engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_46 }) });
+    new RdsPitrPolicy(f.stack, 'Pitr', { instance, cloudwatchLogsExports: ['error', 'slowquery'] });
+    Template.fromStack(f.stack).hasResourceProperties('AWS::RDS::DBInstance', {
+      Engine: 'mysql',
+      EnableCloudwatchLogsExports: ['error', 'slowquery'],
+    });
+  });
+
   test('fails when the replication region is malformed', () => {
     expect(() => onInstance({ backupReplicationRegion: 'US-WEST-2' })).toThrow(
       "backupReplicationRegion 'US-WEST-2' is invalid: an AWS region code is lowercase letters and a number separated by hyphens (e.g. 'us-west-2')");
@@ -691,6 +753,32 @@ describe('RdsPitrPolicy.enforce', () => {
       DeletionProtection: true,
       EnableCloudwatchLogsExports: ['audit', 'profiler'],
     });
+  });
+
+  test('APPLY reports an explicit log list an engine does not export and leaves that database unchanged', () => {
+    const f = fixture();
+    pgInstance(f);
+    auroraCluster(f);
+    RdsPitrPolicy.enforce(f.stack, { cloudwatchLogsExports: ['postgresql', 'upgrade'] });
+    const template = Template.fromStack(f.stack);
+    template.hasResourceProperties('AWS::RDS::DBInstance', { Engine: 'postgres', EnableCloudwatchLogsExports: ['postgresql', 'upgrade'] });
+    template.hasResourceProperties('AWS::RDS::DBCluster', {
+      EnableCloudwatchLogsExports: Match.absent(),
+      BackupRetentionPeriod: Match.absent(),
+    });
+    const annotations = Annotations.fromStack(f.stack);
+    annotations.hasError('/Stack/Aurora/Resource', Match.stringLikeRegexp(
+      "cloudwatchLogsExports 'upgrade' is not a log type of DB cluster Stack/Aurora/Resource \\(Aurora PostgreSQL\\)"));
+    annotations.hasNoError('/Stack/Db/Resource', Match.anyValue());
+  });
+
+  test('APPLY and AUDIT warn about DocumentDB audit and profiler logs on the cluster\'s resource', () => {
+    const f = fixture();
+    docdbCluster(f);
+    RdsPitrPolicy.enforce(f.stack);
+    RdsPitrPolicy.enforce(f.stack, { mode: EnforcementMode.AUDIT });
+    const warnings = Annotations.fromStack(f.stack).findWarning('/Stack/DocDb/Resource', Match.stringLikeRegexp('docdbLogs'));
+    expect(warnings).toHaveLength(1);
   });
 
   test('APPLY is a mutating aspect, AUDIT a read-only one', () => {
@@ -857,6 +945,106 @@ describe('RdsPitrPolicy.enforce', () => {
     const f = fixture();
     expect(() => RdsPitrPolicy.enforce(f.stack, { mode: 'FIX' as EnforcementMode })).toThrow(
       "mode 'FIX' is invalid; use EnforcementMode.APPLY or EnforcementMode.AUDIT");
+  });
+});
+
+describe('RdsPitrPolicy with another copy of aws-cdk-lib', () => {
+  interface OtherCopy {
+    readonly cdk: typeof import('aws-cdk-lib');
+    readonly rds: typeof import('aws-cdk-lib/aws-rds');
+    readonly docdb: typeof import('aws-cdk-lib/aws-docdb');
+    readonly ec2: typeof import('aws-cdk-lib/aws-ec2');
+    readonly assertions: typeof import('aws-cdk-lib/assertions');
+  }
+
+  /**
+   * Runs `fn` with a second, separately loaded aws-cdk-lib, as an app that has its own copy next to this library's.
+   * Everything runs inside the isolated registry, because aws-cdk-lib loads its modules lazily.
+   */
+  function withOtherCopy(fn: (other: OtherCopy) => void): void {
+    // This library's classes are loaded before the isolation starts, so that they stay this copy's.
+    expect([rds.CfnDBInstance, rds.CfnDBCluster, docdb.CfnDBCluster].every((c) => typeof c === 'function')).toBe(true);
+    jest.isolateModules(() => {
+      // require() inside isolateModules loads fresh module instances; import() cannot run under ts-jest's CommonJS.
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const other: OtherCopy = {
+        cdk: require('aws-cdk-lib'),
+        rds: require('aws-cdk-lib/aws-rds'),
+        docdb: require('aws-cdk-lib/aws-docdb'),
+        ec2: require('aws-cdk-lib/aws-ec2'),
+        assertions: require('aws-cdk-lib/assertions'),
+      };
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      expect(other.rds.CfnDBInstance).not.toBe(rds.CfnDBInstance); // really another copy
+      expect(other.docdb.CfnDBCluster).not.toBe(docdb.CfnDBCluster);
+      fn(other);
+    });
+  }
+
+  test('enforce() finds the DB instances and clusters of the other copy by CloudFormation type', () => {
+    withOtherCopy((other) => {
+      const app = new other.cdk.App();
+      const stack = new other.cdk.Stack(app, 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });
+      const instance = new other.rds.CfnDBInstance(stack, 'Db', {
+        engine: 'postgres',
+        dbInstanceClass: 'db.t3.medium',
+        allocatedStorage: '20',
+        storageEncrypted: true,
+        masterUsername: 'postgres',
+        manageMasterUserPassword: true,
+      });
+      new other.rds.CfnDBCluster(stack, 'Aurora', {
+        engine: 'aurora-postgresql',
+        storageEncrypted: true,
+        masterUsername: 'postgres',
+        manageMasterUserPassword: true,
+      });
+      new other.docdb.CfnDBCluster(stack, 'DocDb', {
+        storageEncrypted: true,
+        masterUsername: 'docdbadmin',
+        masterUserPassword: 'not-a-real-password',
+      });
+      expect(instance).not.toBeInstanceOf(rds.CfnDBInstance);
+
+      RdsPitrPolicy.enforce(stack as unknown as IConstruct, { backupRetention: Duration.days(14) });
+      const template = other.assertions.Template.fromStack(stack);
+      template.hasResourceProperties('AWS::RDS::DBInstance', {
+        BackupRetentionPeriod: 14,
+        DeletionProtection: true,
+        CopyTagsToSnapshot: true,
+        EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
+      });
+      template.hasResourceProperties('AWS::RDS::DBCluster', { BackupRetentionPeriod: 14, EnableCloudwatchLogsExports: ['postgresql'] });
+      template.hasResourceProperties('AWS::DocDB::DBCluster', { BackupRetentionPeriod: 14, EnableCloudwatchLogsExports: ['audit', 'profiler'] });
+    });
+  });
+
+  test('the constructor takes an L2 instance of the other copy', () => {
+    withOtherCopy((other) => {
+      const app = new other.cdk.App();
+      const stack = new other.cdk.Stack(app, 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });
+      const vpc = new other.ec2.Vpc(stack, 'Vpc', {
+        maxAzs: 2,
+        natGateways: 0,
+        subnetConfiguration: [{ name: 'db', subnetType: other.ec2.SubnetType.PRIVATE_ISOLATED }],
+      });
+      const instance = new other.rds.DatabaseInstance(stack, 'Db', {
+        engine: other.rds.DatabaseInstanceEngine.postgres({ version: other.rds.PostgresEngineVersion.VER_15 }),
+        vpc,
+        vpcSubnets: { subnetType: other.ec2.SubnetType.PRIVATE_ISOLATED },
+        storageEncrypted: true,
+      });
+      expect(instance.node.defaultChild).not.toBeInstanceOf(rds.CfnDBInstance);
+      const policy = new RdsPitrPolicy(stack as unknown as Stack, 'Pitr', {
+        instance: instance as unknown as rds.IDatabaseInstance,
+        backupRetention: Duration.days(30),
+      });
+      expect(policy.databaseResource).toBe(instance.node.defaultChild);
+      other.assertions.Template.fromStack(stack).hasResourceProperties('AWS::RDS::DBInstance', {
+        BackupRetentionPeriod: 30,
+        EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
+      });
+    });
   });
 });
 

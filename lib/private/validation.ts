@@ -114,3 +114,79 @@ export function wholeMinutes(prop: string, value: Duration, scope?: IConstruct):
   }
   return minutes;
 }
+
+/** An AWS region name, e.g. `us-west-2`. */
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** KMS alias names: `alias/` and 1-250 letters, digits, `/`, `_`, `-` (256 characters at most in all). */
+export const KMS_ALIAS_NAME_PATTERN = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
+
+/** True when both values are known at synth time and differ; false when they are equal or either is a token. */
+export function differs(a: string, b: string): boolean {
+  return !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
+}
+
+/** Same account and region (of two stacks or resource environments), or not decidable at synth time. */
+export function sameEnvironment(
+  a: { readonly account: string; readonly region: string },
+  b: { readonly account: string; readonly region: string },
+): boolean {
+  return !differs(a.account, b.account) && !differs(a.region, b.region);
+}
+
+/** S3 keys, and so key prefixes, have at most 1,024 characters. */
+const MAX_S3_KEY_LENGTH = 1024;
+
+/*
+ * Two prefix checks with different rules, on purpose: a folder prefix scopes grants and lifecycle rules to
+ * `<prefix>*` and must name a folder (`pg-dump/`); a replication filter prefix is matched by S3 literally and may
+ * end anywhere (`resumes` matches `resumes-2024/...`). Both refuse `*` and `?`, which the grants on `<prefix>*`
+ * would read as wildcards.
+ */
+
+/**
+ * A folder prefix that scopes grants (`<bucket>/<prefix>*`): ends with `/`, does not start with one, no `//`, no
+ * `*` or `?`. Unresolved tokens are skipped.
+ */
+export function checkFolderPrefix(prefix: string, scope: IConstruct): void {
+  if (Token.isUnresolved(prefix)) {
+    return;
+  }
+  const problems: string[] = [];
+  if (prefix.startsWith('/')) {
+    problems.push('it must not start with a slash');
+  }
+  if (!prefix.endsWith('/')) {
+    problems.push("it must end with '/'");
+  }
+  if (/[*?]/.test(prefix)) {
+    problems.push("it must not contain '*' or '?', which would widen the grants");
+  }
+  if (prefix.includes('//')) {
+    problems.push("it must not contain '//'");
+  }
+  if (problems.length > 0) {
+    throw new ValidationError(`prefix '${prefix}' is invalid: ${problems.join('; ')} (e.g. 'pg-dump/')`, scope);
+  }
+}
+
+/**
+ * A replication filter prefix: literal (no `*` or `?`) and at most as long as an S3 key. Unresolved tokens are
+ * skipped.
+ */
+export function checkFilterPrefix(prefix: string, scope: IConstruct): void {
+  if (Token.isUnresolved(prefix)) {
+    return;
+  }
+  if (/[*?]/.test(prefix)) {
+    throw new ValidationError(
+      `prefix '${prefix}' contains '*' or '?'; S3 matches the prefix literally but the role's grants on ` +
+        `'<bucket>/${prefix}*' would treat them as wildcards: use a literal prefix (e.g. 'resumes/')`,
+      scope,
+    );
+  }
+  if (prefix.length > MAX_S3_KEY_LENGTH) {
+    throw new ValidationError(
+      `prefix is ${prefix.length} characters long; S3 keys (and prefixes) have at most ${MAX_S3_KEY_LENGTH}`, scope);
+  }
+}

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONTEXT_KEY, ConfigError, parseConfig, sharedNames } from '../../bin/config';
+import { CONTEXT_KEY, ConfigError, jobRoleNames, parseConfig, sharedNames } from '../../bin/config';
 
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
 const valid = cdkJson.context[CONTEXT_KEY];
@@ -33,11 +33,52 @@ describe('reference app config', () => {
       name: 'app',
       arn: 'arn:aws:rds:us-east-1:111111111111:db:app-prod',
       kmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      dump: {
+        secretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:app-prod-dump-AbCdEf',
+        vpcId: 'vpc-0123456789abcdef0',
+        subnets: [
+          { id: 'subnet-0123456789abcdef0', availabilityZone: 'us-east-1a' },
+          { id: 'subnet-0fedcba9876543210', availabilityZone: 'us-east-1b' },
+        ],
+        securityGroupId: 'sg-0123456789abcdef0',
+        port: 5432,
+      },
+      verify: {
+        secretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:app-scratch-GhIjKl',
+        securityGroupId: 'sg-0fedcba9876543210',
+        port: 5432,
+        productionTarget: 'app-prod.abcdefghijkl.us-east-1.rds.amazonaws.com:5432/app',
+      },
     }]);
     expect(sharedNames(config)).toEqual({
       centralVault: 'backup-dr-central',
       drVault: 'backup-dr-dr',
       dumpBucket: 'backup-dr-dumps-222222222222-us-east-1',
+      dumpKeyAlias: 'alias/backup-dr-dumps-222222222222-us-east-1',
+    });
+    expect(jobRoleNames(config.namePrefix, 'app')).toEqual({ dump: 'backup-dr-dump-app', verify: 'backup-dr-verify-app' });
+  });
+
+  test('fails when a verification does not name the production target it must never restore into', () => {
+    expect(problemsOf(withChange((c) => { delete c.databases[0].verify.productionTarget; })))
+      .toEqual(['backup-dr.databases[0].verify.productionTarget is missing; expected e.g. "app-prod.abcdefghijkl.us-east-1.rds.amazonaws.com:5432/app"']);
+  });
+
+  test('ports default to 5432, and dump and verify are optional', () => {
+    const config = parseConfig(withChange((c) => {
+      delete c.databases[0].dump.port;
+      delete c.databases[0].verify.port;
+      c.databases.push({ name: 'reports', arn: 'arn:aws:rds:us-east-1:111111111111:cluster:reports' });
+    }));
+    expect(config.databases[0].dump?.port).toBe(5432);
+    expect(config.databases[0].verify).toEqual({
+      secretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:app-scratch-GhIjKl',
+      securityGroupId: 'sg-0fedcba9876543210',
+      port: 5432,
+      productionTarget: 'app-prod.abcdefghijkl.us-east-1.rds.amazonaws.com:5432/app',
+    });
+    expect(config.databases[1]).toEqual({
+      name: 'reports', arn: 'arn:aws:rds:us-east-1:111111111111:cluster:reports', kmsKeyArn: undefined, dump: undefined, verify: undefined,
     });
   });
 
@@ -74,7 +115,28 @@ describe('reference app config', () => {
     ['alarms.dumpSizeChangePercent', (c: any) => { c.alarms.dumpSizeChangePercent = 0.2; }, 'backup-dr.alarms.dumpSizeChangePercent is 0.2; expected a whole number from 1 to 1000, e.g. 20'],
     ['alarms', (c: any) => { c.alarms = 'loud'; }, 'backup-dr.alarms is "loud"; expected an object, e.g. { "email": "oncall@example.com" }'],
     ['appBuckets[0].name', (c: any) => { c.appBuckets[0].name = 'Uploads_Bucket'; }, 'backup-dr.appBuckets[0].name is "Uploads_Bucket"; expected e.g. "acme-uploads"'],
+    ['appBuckets[0].name with a dot', (c: any) => { c.appBuckets[0].name = 'acme.uploads'; }, 'backup-dr.appBuckets[0].name is "acme.uploads"; expected e.g. "acme-uploads"'],
     ['appBuckets', (c: any) => { c.appBuckets = 'uploads'; }, 'backup-dr.appBuckets is "uploads"; expected a list, e.g. [{ "name": "acme-uploads" }]'],
+    ['databases[0].dump.secretArn', (c: any) => { c.databases[0].dump.secretArn = 'app-prod'; },
+      'backup-dr.databases[0].dump.secretArn is "app-prod"; expected e.g. "arn:aws:secretsmanager:us-east-1:111111111111:secret:app-prod-AbCdEf"'],
+    ['databases[0].dump.vpcId', (c: any) => { c.databases[0].dump.vpcId = 'vpc-1'; },
+      'backup-dr.databases[0].dump.vpcId is "vpc-1"; expected e.g. "vpc-0123456789abcdef0"'],
+    ['databases[0].dump.subnets', (c: any) => { c.databases[0].dump.subnets = []; },
+      'backup-dr.databases[0].dump.subnets is []; expected a non-empty list, e.g. [{ "id": "subnet-0123456789abcdef0", "availabilityZone": "us-east-1a" }]'],
+    ['databases[0].dump.subnets[1].id', (c: any) => { c.databases[0].dump.subnets[1].id = 'subnet-x'; },
+      'backup-dr.databases[0].dump.subnets[1].id is "subnet-x"; expected e.g. "subnet-0123456789abcdef0"'],
+    ['databases[0].dump.subnets[0].availabilityZone', (c: any) => { c.databases[0].dump.subnets[0].availabilityZone = 'a'; },
+      'backup-dr.databases[0].dump.subnets[0].availabilityZone is "a"; expected e.g. "us-east-1a"'],
+    ['databases[0].dump.securityGroupId', (c: any) => { delete c.databases[0].dump.securityGroupId; },
+      'backup-dr.databases[0].dump.securityGroupId is missing; expected e.g. "sg-0123456789abcdef0"'],
+    ['databases[0].dump.port', (c: any) => { c.databases[0].dump.port = 0; },
+      'backup-dr.databases[0].dump.port is 0; expected a whole number from 1 to 65535, e.g. 5432'],
+    ['databases[0].dump', (c: any) => { c.databases[0].dump = true; },
+      'backup-dr.databases[0].dump is true; expected an object, e.g. { "secretArn": "arn:aws:secretsmanager:us-east-1:111111111111:secret:app-prod-AbCdEf", "vpcId": "vpc-0123456789abcdef0", "subnets": [{ "id": "subnet-0123456789abcdef0", "availabilityZone": "us-east-1a" }], "securityGroupId": "sg-0123456789abcdef0" }'],
+    ['databases[0].verify.securityGroupId', (c: any) => { c.databases[0].verify.securityGroupId = 'sg'; },
+      'backup-dr.databases[0].verify.securityGroupId is "sg"; expected e.g. "sg-0fedcba9876543210"'],
+    ['databases[0].verify.productionTarget', (c: any) => { c.databases[0].verify.productionTarget = 'app-prod'; },
+      'backup-dr.databases[0].verify.productionTarget is "app-prod"; expected e.g. "app-prod.abcdefghijkl.us-east-1.rds.amazonaws.com:5432/app"'],
   ])('fails when %s is malformed', (_key, change, message) => {
     expect(problemsOf(withChange(change))).toEqual([message]);
   });
@@ -120,6 +182,33 @@ describe('reference app config', () => {
   test('fails when two databases share a name', () => {
     expect(problemsOf(withChange((c) => { c.databases.push({ ...c.databases[0] }); })))
       .toEqual(['backup-dr.databases has two entries named "app"; names must be unique']);
+  });
+
+  test('fails when a subnet is in another region', () => {
+    expect(problemsOf(withChange((c) => { c.databases[0].dump.subnets[0].availabilityZone = 'us-west-2a'; })))
+      .toEqual(['backup-dr.databases[0].dump.subnets[0].availabilityZone "us-west-2a" is not in the workload region (us-east-1), e.g. "us-east-1a"']);
+  });
+
+  test('fails when a job secret is in another account', () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:999999999999:secret:app-prod-AbCdEf';
+    expect(problemsOf(withChange((c) => { c.databases[0].dump.secretArn = arn; })))
+      .toEqual([`backup-dr.databases[0].dump.secretArn "${arn}" is in 999999999999/us-east-1, not the workload account and region (111111111111/us-east-1); the job reads it there, e.g. "arn:aws:secretsmanager:us-east-1:111111111111:secret:app-prod-AbCdEf"`]);
+  });
+
+  test('fails when verify has no dump to verify', () => {
+    expect(problemsOf(withChange((c) => { delete c.databases[0].dump; })))
+      .toEqual(['backup-dr.databases[0].verify is set but backup-dr.databases[0].dump is not; the verification restores the dumps of the dump job: add a dump block, or remove verify']);
+  });
+
+  test('fails when the scratch server is the production database (same secret)', () => {
+    expect(problemsOf(withChange((c) => { c.databases[0].verify.secretArn = c.databases[0].dump.secretArn; })))
+      .toEqual(['backup-dr.databases[0].verify.secretArn is the database\'s own secret (backup-dr.databases[0].dump.secretArn); the verification creates and drops databases on that server, which must be a separate scratch server, e.g. "arn:aws:secretsmanager:us-east-1:111111111111:secret:app-scratch-AbCdEf"']);
+  });
+
+  test('fails when a job role name would exceed 64 characters', () => {
+    const name = 'a'.repeat(50);
+    expect(problemsOf(withChange((c) => { c.databases[0].name = name; })))
+      .toEqual([`backup-dr.databases[0].name "${name}" makes the job role name "backup-dr-verify-${name}" 67 characters long; IAM allows 64: shorten the name or namePrefix`]);
   });
 
   test('reports every problem at once', () => {

@@ -2,14 +2,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AssetManifestArtifact } from 'aws-cdk-lib/cx-api';
 import { buildReferenceApp } from '../../bin/reference-app';
 import { formatFindings, nagFindings } from '../nag';
 
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
 
 /** The reference app exactly as `cdk synth` builds it: the cdk.json context, feature flags included. */
-function referenceApp(): App {
-  const app = new App({ context: cdkJson.context });
+function referenceApp(change?: (config: any) => void): App {
+  const context = JSON.parse(JSON.stringify(cdkJson.context));
+  change?.(context['backup-dr']);
+  const app = new App({ context });
   buildReferenceApp(app);
   return app;
 }
@@ -29,6 +32,11 @@ describe('reference app', () => {
       ['BackupDr-BackupDrRegion', '222222222222', 'us-west-2'],
       ['BackupDr-Workload', '111111111111', 'us-east-1'],
     ]);
+  });
+
+  test('the workload stack deploys after both backup-account stacks', () => {
+    expect(stack(app, 'BackupDr-Workload').dependencies.map((s) => s.stackName).sort())
+      .toEqual(['BackupDr-Backup', 'BackupDr-BackupDrRegion']);
   });
 
   test.each(STACKS)('%s has no unacknowledged cdk-nag findings in the five packs', (id) => {
@@ -230,5 +238,209 @@ describe('reference app workload monitoring and replication', () => {
         })]),
       },
     });
+  });
+});
+
+describe('reference app jobs', () => {
+  const app = referenceApp();
+  const workload = () => Template.fromStack(stack(app, 'BackupDr-Workload'));
+  const bucket = 'backup-dr-dumps-222222222222-us-east-1';
+  const keyCondition = {
+    'StringEquals': { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
+    'StringLike': { 'kms:EncryptionContext:aws:s3:arn': [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/pg-dump/app/*`] },
+    'ForAnyValue:StringEquals': { 'kms:ResourceAliases': `alias/${bucket}` },
+  };
+
+  function servicePolicy(job: string): unknown[] {
+    const policies = Object.entries(workload().findResources('AWS::IAM::ManagedPolicy'))
+      .filter(([id]) => new RegExp(`^${job}ServicePolicy[0-9A-F]{8}$`).test(id));
+    expect(policies).toHaveLength(1);
+    return (policies[0][1] as any).Properties.PolicyDocument.Statement.slice(1); // after the dead-letter queue
+  }
+
+  test('a pg_dump job and a verify job for the configured database, running the two handlers of the job image', () => {
+    const template = workload();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      PackageType: 'Image',
+      ImageConfig: { Command: ['pg-dump/index.handler'] },
+      VpcConfig: Match.objectLike({ SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'] }),
+      Environment: {
+        Variables: Match.objectLike({
+          DUMP_DATABASE: 'app',
+          DUMP_BUCKET: bucket,
+          DUMP_BUCKET_OWNER: '222222222222',
+          DUMP_KMS_KEY: `arn:aws:kms:us-east-1:222222222222:alias/${bucket}`,
+          DUMP_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:app-prod-dump-AbCdEf',
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      PackageType: 'Image',
+      ImageConfig: { Command: ['verify-dump/index.handler'] },
+      Environment: {
+        Variables: Match.objectLike({
+          VERIFY_DATABASE: 'app',
+          VERIFY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:app-scratch-GhIjKl',
+          VERIFY_PRODUCTION_TARGET: 'app-prod.abcdefghijkl.us-east-1.rds.amazonaws.com:5432/app',
+        }),
+      },
+    });
+    template.resourceCountIs('AWS::Lambda::Function', 2);
+  });
+
+  test('both jobs share one image asset: lambda/image, PostgreSQL 17, built for x86_64', () => {
+    const assembly = referenceApp().synth();
+    const workloadArtifact = assembly.getStackByName('BackupDr-Workload');
+    const manifest = workloadArtifact.dependencies.find((a) => a instanceof AssetManifestArtifact) as AssetManifestArtifact;
+    const images = Object.values(JSON.parse(fs.readFileSync(manifest.file, 'utf8')).dockerImages) as any[];
+    expect(images).toHaveLength(1);
+    expect(images[0].source.dockerBuildArgs).toEqual({ PG_MAJOR: '17' });
+    expect(images[0].source.platform).toBe('linux/amd64');
+    expect(fs.readFileSync(path.join(assembly.directory, images[0].source.directory, 'Dockerfile'), 'utf8'))
+      .toBe(fs.readFileSync(path.join(__dirname, '..', '..', 'lambda', 'image', 'Dockerfile'), 'utf8'));
+  });
+
+  test.each([
+    ['Dumpapp', 'cron(0 3 * * ? *)'],
+    ['Verifyapp', 'cron(0 4 * * ? *)'],
+  ])('%s runs on %s UTC with retries and a dead-letter queue', (job, expression) => {
+    workload().hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: expression,
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      Target: {
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${job}[0-9A-F]{8}$`), 'Arn'] },
+        RoleArn: Match.anyValue(),
+        RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${job}DeadLetterQueue`), 'Arn'] } },
+      },
+    });
+  });
+
+  test('the dump job may only write under pg-dump/app/ of the backup bucket, with its key through S3', () => {
+    expect(servicePolicy('Dumpapp')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Resource: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:app-prod-dump-AbCdEf',
+      },
+      { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Resource: `arn:aws:s3:::${bucket}/pg-dump/app/*` },
+      {
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: `arn:aws:s3:::${bucket}`,
+        Condition: { StringLike: { 's3:prefix': ['pg-dump/app/*'] } },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: 'arn:aws:kms:us-east-1:222222222222:key/*',
+        Condition: keyCondition,
+      },
+    ]);
+  });
+
+  test('the verify job may only read under pg-dump/app/ and decrypt through S3, and read the scratch secret', () => {
+    expect(servicePolicy('Verifyapp')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Resource: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:app-scratch-GhIjKl',
+      },
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/pg-dump/app/*` },
+      {
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: `arn:aws:s3:::${bucket}`,
+        Condition: { StringLike: { 's3:prefix': ['pg-dump/app/*'] } },
+      },
+      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:222222222222:key/*', Condition: keyCondition },
+    ]);
+    workload().resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('the job roles have the deterministic names the dump bucket policy expects', () => {
+    for (const roleName of ['backup-dr-dump-app', 'backup-dr-verify-app']) {
+      workload().hasResourceProperties('AWS::IAM::Role', { RoleName: roleName });
+    }
+  });
+
+  test('the jobs may reach the database and the scratch server on their configured security groups', () => {
+    for (const [groupId, job] of [['sg-0123456789abcdef0', 'Dumpapp'], ['sg-0fedcba9876543210', 'Verifyapp']]) {
+      workload().hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        GroupId: groupId,
+        IpProtocol: 'tcp',
+        FromPort: 5432,
+        ToPort: 5432,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${job}SecurityGroup`), 'GroupId'] },
+      });
+    }
+  });
+
+  test('the dump bucket lets the workload account write and read, and narrows it to the job roles by name', () => {
+    const roles = (names: string[]) => names.map((n) => `arn:aws:iam::111111111111:role/${n}`);
+    const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^DumpBucket[0-9A-F]{8}$'), 'Arn'] }, '/pg-dump/*']] };
+    const deny = (sid: string, action: unknown, resource: unknown, names: string[]) => ({
+      Sid: sid,
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: action,
+      Resource: resource,
+      Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' }, ArnNotLike: { 'aws:PrincipalArn': roles(names) } },
+    });
+    Template.fromStack(stack(app, 'BackupDr-Backup')).hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'AllowExternalWriters', Principal: { AWS: 'arn:aws:iam::111111111111:root' } }),
+          Match.objectLike({ Sid: 'AllowExternalReaders', Principal: { AWS: 'arn:aws:iam::111111111111:root' } }),
+          deny('DenyWorkloadWritesExceptDumpJobs', ['s3:AbortMultipartUpload', 's3:PutObject'], objects, ['backup-dr-dump-app']),
+          deny('DenyWorkloadReadsExceptVerifyJobs', ['s3:GetObject', 's3:GetObjectVersion'], objects, ['backup-dr-verify-app']),
+          deny('DenyWorkloadListingExceptJobs', 's3:ListBucket',
+            { 'Fn::GetAtt': [Match.stringLikeRegexp('^DumpBucket[0-9A-F]{8}$'), 'Arn'] }, ['backup-dr-dump-app', 'backup-dr-verify-app']),
+        ]),
+      },
+    });
+  });
+
+  test('BackupAlarms watches the dumps and the verifications of the database', () => {
+    const alarms = Object.values(workload().findResources('AWS::CloudWatch::Alarm')).map((alarm) => JSON.stringify(alarm));
+    for (const metricName of ['BackupSuccess', 'BackupSizeBytes', 'BackupDurationSeconds', 'VerificationSuccess', 'VerifiedBackupAgeSeconds']) {
+      expect(alarms.filter((alarm) => alarm.includes(`"MetricName":"${metricName}"`) && alarm.includes('{"Name":"Database","Value":"app"}')))
+        .not.toHaveLength(0);
+    }
+  });
+
+  test('a database without dump and verify blocks gets no job, no dump alarm, and the bucket no workload principal', () => {
+    const plain = referenceApp((config) => { delete config.databases[0].dump; delete config.databases[0].verify; });
+    const template = Template.fromStack(stack(plain, 'BackupDr-Workload'));
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    const alarms = JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).not.toContain('"CdkBackupDr"');
+    const policy = JSON.stringify(Template.fromStack(stack(plain, 'BackupDr-Backup')).findResources('AWS::S3::BucketPolicy'));
+    expect(policy).not.toContain('111111111111');
+    expect(formatFindings(nagFindings(stack(plain, 'BackupDr-Workload')))).toBe('');
+    expect(formatFindings(nagFindings(stack(plain, 'BackupDr-Backup')))).toBe('');
+  });
+
+  test('a dump without verification: no verify job, no verification alarms, reads denied to the whole workload account', () => {
+    const dumpOnly = referenceApp((config) => { delete config.databases[0].verify; });
+    const template = Template.fromStack(stack(dumpOnly, 'BackupDr-Workload'));
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    const alarms = JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toContain('"BackupSuccess"');
+    expect(alarms).not.toContain('"VerificationSuccess"');
+    Template.fromStack(stack(dumpOnly, 'BackupDr-Backup')).hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Sid: 'DenyWorkloadReadsExceptVerifyJobs',
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: ['s3:GetObject', 's3:GetObjectVersion'],
+          Resource: Match.anyValue(),
+          Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' } },
+        }]),
+      },
+    });
+    expect(formatFindings(nagFindings(stack(dumpOnly, 'BackupDr-Workload')))).toBe('');
   });
 });

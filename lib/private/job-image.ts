@@ -1,0 +1,61 @@
+import * as path from 'path';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
+import { ValidationError } from './validation';
+
+// The one container image of the dump and verify jobs: `lambda/image/Dockerfile`, with the handler bundles that
+// `scripts/bundle-handlers.mjs` writes to `lambda/image/dist/<handler>/index.js`. The constructs only name the
+// directory: synth copies it into the cloud assembly and needs neither Docker nor esbuild; deploy builds the image.
+
+/**
+ * `lambda/image` of the package. This file is `lib/private/` in the sources and `dist/private/` once compiled by
+ * jsii: two levels below the package root either way.
+ */
+export const JOB_IMAGE_DIRECTORY = path.join(__dirname, '..', '..', 'lambda', 'image');
+
+/** Image `cmd` of the pg-dump handler: `dist/pg-dump/index.js` in the image's task root, export `handler`. */
+export const PG_DUMP_HANDLER = 'pg-dump/index.handler';
+
+/** Image `cmd` of the verify-dump handler: `dist/verify-dump/index.js` in the image's task root, export `handler`. */
+export const VERIFY_DUMP_HANDLER = 'verify-dump/index.handler';
+
+/** Where the Dockerfile puts the RDS CA bundle (all regions); the handlers get it in `*_SSL_ROOT_CERT`. */
+export const RDS_CA_BUNDLE_PATH = '/opt/rds-ca/global-bundle.pem';
+
+/** TLS mode of every connection the jobs open: the server certificate must chain to the RDS CA and name the host. */
+export const SSL_MODE = 'verify-full';
+
+/**
+ * PostgreSQL client majors that Amazon Linux 2023 (the Lambda Node.js 22 base image) packages as
+ * `postgresql<major>`. pg_dump and pg_restore read servers and archives of their own and older majors.
+ */
+export const SUPPORTED_PG_MAJORS = [15, 16, 17];
+
+/** The newest client major Amazon Linux 2023 packages: the default, since a newer client dumps older servers. */
+export const DEFAULT_PG_MAJOR = 17;
+
+/** Checks a PostgreSQL client major against what the image can install. */
+export function checkPgMajor(pgMajor: number, scope: IConstruct): void {
+  if (!SUPPORTED_PG_MAJORS.includes(pgMajor)) {
+    throw new ValidationError(
+      `pgMajor is ${pgMajor}; the job image installs the PostgreSQL client from Amazon Linux 2023, which packages ` +
+        `majors ${SUPPORTED_PG_MAJORS.join(', ')}. pg_dump must be at least the server's major and dumps older ` +
+        `servers too, so use the newest (e.g. ${DEFAULT_PG_MAJOR})`,
+      scope,
+    );
+  }
+}
+
+/**
+ * The job image with the given handler as its command. Every job of one client major shares one image asset
+ * (same directory, same build argument); only the function's `ImageConfig.Command` differs. The image is built
+ * for x86_64, the functions' architecture, whatever the machine that deploys.
+ */
+export function jobImageCode(handler: string, pgMajor: number): lambda.DockerImageCode {
+  return lambda.DockerImageCode.fromImageAsset(JOB_IMAGE_DIRECTORY, {
+    cmd: [handler],
+    buildArgs: { PG_MAJOR: String(pgMajor) },
+    platform: ecrAssets.Platform.LINUX_AMD64,
+  });
+}
