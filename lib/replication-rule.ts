@@ -13,6 +13,7 @@ import {
   sameEnvironment,
   ValidationError,
 } from './private/validation';
+import { flattenForNag } from './private/nag-ids';
 
 /** Attributes of a destination bucket defined outside this app (typically in the backup account). */
 export interface ReplicationDestinationAttributes {
@@ -928,7 +929,7 @@ class BucketReplication extends Construct {
    * id per resource, with the flattened form cdk-nag reports.
    */
   public acknowledgeObjectWildcard(objectsArn: string, side: 'source' | 'destination', prefix: string): void {
-    const id = `AwsSolutions-IAM5[Resource::${flattenReference(Stack.of(this.policy).resolve(objectsArn))}]`;
+    const id = `AwsSolutions-IAM5[Resource::${flattenForNag(this.policy, objectsArn)}]`;
     if (this.acknowledged.has(id)) {
       return;
     }
@@ -949,7 +950,7 @@ class BucketReplication extends Construct {
    * its alias. Acknowledged on the policy with the flattened form cdk-nag reports.
    */
   public acknowledgeKeyWildcard(keysArn: string, aliasName: string, region: string): void {
-    const id = `AwsSolutions-IAM5[Resource::${flattenReference(Stack.of(this.policy).resolve(keysArn))}]`;
+    const id = `AwsSolutions-IAM5[Resource::${flattenForNag(this.policy, keysArn)}]`;
     if (this.acknowledged.has(id)) {
       return;
     }
@@ -1167,34 +1168,3 @@ function bucketNameFromArn(bucketArn: string): string {
   return Arn.split(bucketArn, ArnFormat.NO_RESOURCE_NAME).resource;
 }
 
-/**
- * The string cdk-nag reports for a resolved CloudFormation value (the same flattening as its
- * `flattenCfnReference`): `Fn::GetAtt` → `<Logical.Attr>`, `Ref` → `<Name>`, `Fn::Join` joined, `${x}` → `<x>`.
- */
-function flattenReference(value: unknown): string {
-  if (value === undefined) {
-    return '';
-  }
-  if (typeof value === 'string') {
-    return value.replace(/\${/g, '<').replace(/}/g, '>');
-  }
-  const node = value as Record<string, unknown>;
-  if (node['Fn::Join']) {
-    const [delimiter, items] = node['Fn::Join'] as [string, unknown[]];
-    return items.map(flattenReference).join(delimiter);
-  }
-  if (node['Fn::Sub']) {
-    return flattenReference(node['Fn::Sub']);
-  }
-  if (node['Fn::GetAtt']) {
-    const [resource, attribute] = node['Fn::GetAtt'] as [unknown, unknown];
-    return `<${flattenReference(resource)}.${flattenReference(attribute)}>`;
-  }
-  if (node['Fn::ImportValue']) {
-    return flattenReference(node['Fn::ImportValue']);
-  }
-  if (node.Ref) {
-    return `<${flattenReference(node.Ref)}>`;
-  }
-  return JSON.stringify(value);
-}
