@@ -1,0 +1,128 @@
+// Running one measured step: a child process under GNU time (`/usr/bin/time -f '%e %M'`), its wall seconds taken
+// here from spawn to exit, its peak RSS from GNU time. Note that GNU time's %M is the largest peak RSS of the
+// process *and its waited-for descendants* (Linux wait4 semantics), not their sum; the Node children report
+// their own peak RSS (getrusage RUSAGE_SELF) besides, and pg_dump / pg_restore inside them run under a
+// wrapper (`timedWrapper`) so that their RSS is known separately.
+import { spawn } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+
+export const GNU_TIME = '/usr/bin/time';
+
+export interface StepOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** File that receives stdout ('/dev/null' for `> /dev/null`); default the log file. */
+  readonly stdoutFile?: string;
+  /** stderr (and stdout unless `stdoutFile`) go here. */
+  readonly logFile: string;
+  /** The step is killed after this long. */
+  readonly timeoutSeconds: number;
+}
+
+export interface StepResult {
+  readonly wallSeconds: number;
+  /** Peak RSS reported by GNU time (largest process of the tree), MiB. */
+  readonly peakRssMiB: number;
+}
+
+/** Child process groups still running, killed when the benchmark is interrupted. */
+const running = new Set<number>();
+
+export function killRunningSteps(): void {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone: nothing to kill
+    }
+  }
+  running.clear();
+}
+
+/** Checks that GNU time is installed (`apt-get install -y time` when it is not). */
+export function assertGnuTime(): void {
+  if (!existsSync(GNU_TIME)) {
+    throw new Error(`${GNU_TIME} (GNU time) is missing; it measures peak RSS. Install it: apt-get install -y time`);
+  }
+}
+
+/** The last `<seconds> <maxrss KiB>` line GNU time wrote to `file` (earlier lines: earlier runs, exit notes). */
+export function readTimeFile(file: string): { seconds: number; maxRssKiB: number }[] {
+  if (!existsSync(file)) {
+    return [];
+  }
+  return readFileSync(file, 'utf8').split('\n')
+    .map((line) => /^(\d+(?:\.\d+)?) (\d+)$/.exec(line.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ seconds: Number(m[1]), maxRssKiB: Number(m[2]) }));
+}
+
+export function kibToMiB(kib: number): number {
+  return Math.round((kib / 1024) * 10) / 10;
+}
+
+/**
+ * Runs `command args` under GNU time in its own process group; rejects on a non-zero exit (naming the log)
+ * or after `timeoutSeconds` (killing the group).
+ */
+export async function runStep(what: string, command: string, args: readonly string[], options: StepOptions): Promise<StepResult> {
+  const timeFile = `${options.logFile}.time`;
+  rmSync(timeFile, { force: true });
+  const logFd = openSync(options.logFile, 'a');
+  const outFd = options.stdoutFile ? openSync(options.stdoutFile, 'w') : logFd;
+  writeFileSync(logFd, `\n# ${new Date().toISOString()} ${what}: ${command} ${args.join(' ')}\n`);
+  const started = process.hrtime.bigint();
+  try {
+    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+      const child = spawn(GNU_TIME, ['-f', '%e %M', '-o', timeFile, command, ...args], {
+        env: options.env ?? process.env,
+        stdio: ['ignore', outFd, logFd],
+        detached: true,
+      });
+      const pid = child.pid;
+      if (pid !== undefined) {
+        running.add(pid);
+      }
+      const timer = setTimeout(() => {
+        if (pid !== undefined) {
+          process.kill(-pid, 'SIGKILL');
+        }
+      }, options.timeoutSeconds * 1000);
+      child.on('error', (error) => {
+        clearTimeout(timer);
+        reject(new Error(`${what}: cannot run ${command}: ${error.message}`));
+      });
+      child.on('exit', (exitCode, exitSignal) => {
+        clearTimeout(timer);
+        if (pid !== undefined) {
+          running.delete(pid);
+        }
+        resolve({ code: exitCode, signal: exitSignal });
+      });
+    });
+    const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (code !== 0) {
+      const how = signal ? `was killed by ${signal} (timeout ${options.timeoutSeconds} s?)` : `exited with ${code}`;
+      throw new Error(`${what} ${how}; see ${options.logFile}`);
+    }
+    const measured = readTimeFile(timeFile).pop();
+    if (!measured) {
+      throw new Error(`${what}: GNU time wrote no measurement to ${timeFile}`);
+    }
+    return { wallSeconds, peakRssMiB: kibToMiB(measured.maxRssKiB) };
+  } finally {
+    closeSync(logFd);
+    if (outFd !== logFd) {
+      closeSync(outFd);
+    }
+  }
+}
+
+/**
+ * A shell wrapper for a binary that a job spawns itself (pg_dump, pg_restore): it runs the binary under GNU time,
+ * appending `<seconds> <maxrss KiB>` to `$BENCH_TIME_FILE` (the jobs pass their environment on, minus PG*).
+ */
+export function timedWrapper(file: string, binary: string): string {
+  writeFileSync(file, `#!/bin/sh\nexec ${GNU_TIME} -a -o "$BENCH_TIME_FILE" -f '%e %M' ${binary} "$@"\n`);
+  chmodSync(file, 0o755);
+  return file;
+}
