@@ -344,7 +344,7 @@ async function runBareRestore(ctx: Context, database: string, key: string, run: 
     await ctx.pg.query(`CREATE DATABASE ${scratch} TEMPLATE template0`);
     const createDatabaseSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const r = await runStep('bare pg_restore', ctx.pg.bin('pg_restore'),
-      [`-j`, String(RESTORE_JOBS), '--no-owner', '--no-acl', '--exit-on-error', '-d', scratch, file], {
+      ['-j', String(RESTORE_JOBS), '--no-owner', '--no-acl', '--exit-on-error', '-d', scratch, file], {
         env: pgEnv(ctx, 'postgres'),
         logFile: path.join(ctx.logDir, `${database}-bare-${run}.log`),
         timeoutSeconds: ctx.settings.stepTimeoutSeconds,
@@ -536,6 +536,9 @@ async function main(): Promise<void> {
   const buildDir = path.join(settings.dataDir, 'build');
   const logDir = path.join(settings.dataDir, 'logs');
   const tmpDir = path.join(settings.dataDir, 'tmp');
+  // Logs and temp files are of this run only; the server data stays.
+  await fs.rm(logDir, { recursive: true, force: true });
+  await fs.rm(tmpDir, { recursive: true, force: true });
   for (const dir of [buildDir, logDir, tmpDir, path.dirname(settings.resultsFile)]) {
     await fs.mkdir(dir, { recursive: true });
   }
@@ -633,6 +636,7 @@ async function main(): Promise<void> {
         jobUpload: { partSizeMiB: JOB_PART_SIZE / 2 ** 20, queueSize: JOB_QUEUE_SIZE },
         seedsUpload: { partSizeMiB: CLI_PART_SIZE / 2 ** 20, queueSize: CLI_QUEUE_SIZE, note: 'aws s3 cp defaults, via @aws-sdk/lib-storage Upload of the file' },
         restoreJobs: RESTORE_JOBS,
+        verifyComparison: 'bare = CREATE DATABASE + pg_restore -j 2 of a local copy of the (c) dump (downloaded beforehand, DROP afterwards, both not timed); verify = the whole job: download + sha256, --list, CREATE, pg_restore -j 2, row-count checks, DROP',
         postgres: 'fsync, synchronous_commit and full_page_writes off, wal_level minimal, shared_buffers 512MB (bench/lib/postgres.ts)',
         cache: 'the database files are read once before each round; CHECKPOINT + sync between steps',
         rss: 'GNU time %M (largest process of a step); the Node children report their own getrusage maxRSS; pg_dump/pg_restore inside the jobs run under a GNU time wrapper',
