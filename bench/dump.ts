@@ -13,7 +13,7 @@
 // Environment:
 //   BENCH_SIZES=1,3           database sizes in GB on disk (e.g. 0.1 for a quick run)
 //   BENCH_REPEAT=1            runs of (a), (b), (c), bare and verify per size; the median is reported
-//   BENCH_GZIP_LEVEL=6        gzip level of (a) and (c) (6 = the job's default); (b) keeps the seed's default
+//   BENCH_GZIP_LEVEL=3        gzip level of (a) and (c) (3 = the job's default); (b) keeps the seed's default
 //   BENCH_DATA_DIR=bench/data server data directory (kept between runs), logs, bundles and temp files
 //   BENCH_STEP_TIMEOUT_SECONDS=3600
 //   BENCH_RESULTS=bench/results/dump.json
@@ -86,7 +86,7 @@ function readSettings(): Settings {
   return {
     sizesGb,
     repeat: numberSetting('BENCH_REPEAT', 1, 1, 9, true),
-    gzipLevel: numberSetting('BENCH_GZIP_LEVEL', 6, 1, 9, true),
+    gzipLevel: numberSetting('BENCH_GZIP_LEVEL', 3, 1, 9, true),
     dataDir: path.resolve(process.env.BENCH_DATA_DIR ?? path.join(ROOT, 'bench', 'data')),
     stepTimeoutSeconds: numberSetting('BENCH_STEP_TIMEOUT_SECONDS', 3600, 10, 86_400, true),
     resultsFile: path.resolve(process.env.BENCH_RESULTS ?? path.join(ROOT, 'bench', 'results', 'dump.json')),
@@ -104,6 +104,12 @@ function log(message: string): void {
 function round(value: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/** CPU seconds (user + system) this process used since `start` (a `process.cpuUsage()` reading). */
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return round((used.user + used.system) / 1e6);
 }
 
 function median(values: readonly number[]): number {
@@ -187,11 +193,18 @@ interface Context {
   readonly tmpDir: string;
 }
 
-interface LimitRun { readonly seconds: number; readonly peakRssMiB: number }
+interface LimitRun {
+  readonly seconds: number;
+  readonly peakRssMiB: number;
+  /** pg_dump's CPU seconds (user + system); the server backend's are not counted. */
+  readonly cpuSeconds: number;
+}
 interface SeedsRun {
   readonly seconds: number;
   readonly peakRssMiB: number;
-  readonly steps: { readonly [step: string]: { readonly seconds: number; readonly peakRssMiB: number } };
+  readonly steps: { readonly [step: string]: { readonly seconds: number; readonly peakRssMiB: number; readonly cpuSeconds: number } };
+  /** CPU seconds of s3rver (this process) during the upload step. */
+  readonly s3ServerCpuSeconds: number;
   readonly dumpBytes: number;
   readonly uploadedBytes: number;
 }
@@ -205,6 +218,14 @@ interface JobDumpRun {
   readonly pgDumpSeconds: number;
   /** Peaks of the Node process's memoryUsage() fields (sampled), MiB. */
   readonly nodeMemoryPeaksMiB: { readonly [field: string]: number };
+  /** CPU seconds (user + system) of the job's Node process alone, and of the pg_dump it spawned. */
+  readonly nodeCpuSeconds: number;
+  readonly pgDumpCpuSeconds: number;
+  /**
+   * CPU seconds of s3rver (this process) while the job ran: on this 2-core machine it competes with pg_dump, the
+   * server backend and the job; against real S3 this work happens elsewhere.
+   */
+  readonly s3ServerCpuSeconds: number;
   readonly dumpBytes: number;
   readonly key: string;
 }
@@ -237,7 +258,7 @@ async function runLimit(ctx: Context, database: string, run: number): Promise<Li
       logFile: path.join(ctx.logDir, `${database}-a-${run}.log`),
       timeoutSeconds: ctx.settings.stepTimeoutSeconds,
     });
-  return { seconds: round(r.wallSeconds), peakRssMiB: r.peakRssMiB };
+  return { seconds: round(r.wallSeconds), peakRssMiB: r.peakRssMiB, cpuSeconds: r.cpuSeconds };
 }
 
 /** (b) The seeds' pipeline (seed 000's backup_database.sh): pg_dump to a file, gzip -9, upload the file. */
@@ -266,17 +287,20 @@ async function runSeeds(ctx: Context, database: string, run: number): Promise<Se
     };
     const configFile = path.join(ctx.tmpDir, `${database}-b-upload.config.json`);
     await writeJson(configFile, config);
+    const s3Cpu = process.cpuUsage();
     const upload = await runStep('(b) upload', process.execPath, [ctx.children.upload, configFile], common);
+    const s3ServerCpuSeconds = cpuSecondsSince(s3Cpu);
     const uploaded = JSON.parse(readFileSync(resultFile, 'utf8')) as UploadChildResult;
     const steps = {
-      pgDump: { seconds: round(dump.wallSeconds), peakRssMiB: dump.peakRssMiB },
-      gzip9: { seconds: round(gzip.wallSeconds), peakRssMiB: gzip.peakRssMiB },
-      upload: { seconds: round(upload.wallSeconds), peakRssMiB: kibToMiB(uploaded.maxRssKiB) },
+      pgDump: { seconds: round(dump.wallSeconds), peakRssMiB: dump.peakRssMiB, cpuSeconds: dump.cpuSeconds },
+      gzip9: { seconds: round(gzip.wallSeconds), peakRssMiB: gzip.peakRssMiB, cpuSeconds: gzip.cpuSeconds },
+      upload: { seconds: round(upload.wallSeconds), peakRssMiB: kibToMiB(uploaded.maxRssKiB), cpuSeconds: upload.cpuSeconds },
     };
     return {
       seconds: round(dump.wallSeconds + gzip.wallSeconds + upload.wallSeconds),
       peakRssMiB: Math.max(...Object.values(steps).map((s) => s.peakRssMiB)),
       steps,
+      s3ServerCpuSeconds,
       dumpBytes,
       uploadedBytes: uploaded.sizeBytes,
     };
@@ -308,11 +332,13 @@ async function runJobDump(ctx: Context, database: string, run: number): Promise<
   await writeJson(configFile, config);
   // Keys have second precision and are never overwritten: start in a new second.
   await new Promise((resolve) => setTimeout(resolve, 1100));
+  const s3Cpu = process.cpuUsage();
   const r = await runStep('(c) runPgDump', process.execPath, [ctx.children.dump, configFile], {
     env: { ...process.env, BENCH_TIME_FILE: timeFile },
     logFile: path.join(ctx.logDir, `${database}-c-${run}.log`),
     timeoutSeconds: ctx.settings.stepTimeoutSeconds,
   });
+  const s3ServerCpuSeconds = cpuSecondsSince(s3Cpu);
   const result = JSON.parse(readFileSync(resultFile, 'utf8')) as DumpChildResult;
   const pgDump = readTimeFile(timeFile).pop();
   if (!pgDump) {
@@ -326,6 +352,9 @@ async function runJobDump(ctx: Context, database: string, run: number): Promise<
     runPgDumpSeconds: round(result.runSeconds),
     pgDumpSeconds: pgDump.seconds,
     nodeMemoryPeaksMiB: result.sampledPeakMiB,
+    nodeCpuSeconds: round(r.cpuSeconds - pgDump.cpuSeconds),
+    pgDumpCpuSeconds: pgDump.cpuSeconds,
+    s3ServerCpuSeconds,
     dumpBytes: result.sizeBytes,
     key: result.key,
   };
@@ -435,7 +464,7 @@ async function benchSize(ctx: Context, sizeGb: number): Promise<SizeResult> {
     log(`warm page cache: read ${(await warmCache(ctx.pg, database) / 1e9).toFixed(2)} GB of ${database}`);
     await settle(ctx.pg);
     a.push(await runLimit(ctx, database, run));
-    log(`(a) pg_dump > /dev/null: ${a[a.length - 1].seconds} s, ${a[a.length - 1].peakRssMiB} MiB`);
+    log(`(a) pg_dump > /dev/null: ${a[a.length - 1].seconds} s, ${a[a.length - 1].peakRssMiB} MiB, pg_dump CPU ${a[a.length - 1].cpuSeconds} s`);
     await settle(ctx.pg);
     b.push(await runSeeds(ctx, database, run));
     const lastB = b[b.length - 1];
@@ -443,7 +472,7 @@ async function benchSize(ctx: Context, sizeGb: number): Promise<SizeResult> {
     await settle(ctx.pg);
     c.push(await runJobDump(ctx, database, run));
     const lastC = c[c.length - 1];
-    log(`(c) runPgDump: ${lastC.seconds} s, node ${lastC.nodePeakRssMiB} MiB, pg_dump ${lastC.pgDumpPeakRssMiB} MiB, ${(lastC.dumpBytes / 1e6).toFixed(0)} MB`);
+    log(`(c) runPgDump: ${lastC.seconds} s, node ${lastC.nodePeakRssMiB} MiB, pg_dump ${lastC.pgDumpPeakRssMiB} MiB, ${(lastC.dumpBytes / 1e6).toFixed(0)} MB; CPU s: pg_dump ${lastC.pgDumpCpuSeconds}, node ${lastC.nodeCpuSeconds}, s3rver ${lastC.s3ServerCpuSeconds}`);
     await settle(ctx.pg);
     bare.push(await runBareRestore(ctx, database, lastC.key, run));
     log(`bare pg_restore -j ${RESTORE_JOBS}: ${bare[bare.length - 1].seconds} s`);
@@ -510,6 +539,15 @@ function printReport(results: SizeResult[]): void {
       `${r.sizeGb} GB`, n(r.dataset.databaseBytes / 1e9, 2), n(r.dump.c.runs[0].dumpBytes / 1e6, 0),
       n(r.dump.a.seconds), n(r.dump.b.seconds), n(r.dump.c.seconds), n(median(r.dump.c.runs.map((c) => c.pgDumpSeconds))), n(r.ratios.cOverA, 2), n(r.ratios.cOverB, 2),
       n(r.dump.a.peakRssMiB), n(r.dump.b.peakRssMiB), n(r.dump.c.nodePeakRssMiB), n(r.dump.c.pgDumpPeakRssMiB),
+    ]),
+  ));
+  console.log('\nDump CPU seconds (user + system; the server backend is not counted; s3rver shares the 2 cores)');
+  console.log(table(
+    ['size', '(a) pg_dump', '(c) pg_dump', '(c) node', '(c) s3rver', '(b) s3rver'],
+    results.map((r) => [
+      `${r.sizeGb} GB`, n(median(r.dump.a.runs.map((x) => x.cpuSeconds))), n(median(r.dump.c.runs.map((x) => x.pgDumpCpuSeconds))),
+      n(median(r.dump.c.runs.map((x) => x.nodeCpuSeconds))), n(median(r.dump.c.runs.map((x) => x.s3ServerCpuSeconds))),
+      n(median(r.dump.b.runs.map((x) => x.s3ServerCpuSeconds))),
     ]),
   ));
   console.log('\nVerify (wall seconds, peak RSS MiB; bare = CREATE DATABASE + pg_restore -j 2 of a local file)');
@@ -632,7 +670,7 @@ async function main(): Promise<void> {
         sizesGb: settings.sizesGb,
         repeat: settings.repeat,
         statistic: settings.repeat > 1 ? 'median of the runs (RSS: maximum)' : 'single run',
-        compression: `(a) pg_dump --compress=${settings.gzipLevel}; (c) compression 'gzip:${settings.gzipLevel}' (the job's default is gzip:6); (b) pg_dump -Fc with its default compression (zlib level 6), as in the seed, then gzip -9`,
+        compression: `(a) pg_dump --compress=${settings.gzipLevel}; (c) compression 'gzip:${settings.gzipLevel}' (the job's default is gzip:3); (b) pg_dump -Fc with its default compression (zlib level 6), as in the seed, then gzip -9`,
         jobUpload: { partSizeMiB: JOB_PART_SIZE / 2 ** 20, queueSize: JOB_QUEUE_SIZE },
         seedsUpload: { partSizeMiB: CLI_PART_SIZE / 2 ** 20, queueSize: CLI_QUEUE_SIZE, note: 'aws s3 cp defaults, via @aws-sdk/lib-storage Upload of the file' },
         restoreJobs: RESTORE_JOBS,

@@ -9,3 +9,5 @@ export * from './backup-alarms';
 export * from './replication-rule';
 export * from './pg-dump-job';
 export * from './dump-verify-job';
+export * from './restore-drill';
+export * from './scratch-database';

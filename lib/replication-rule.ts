@@ -14,6 +14,7 @@ import {
   ValidationError,
 } from './private/validation';
 import { flattenForNag } from './private/nag-ids';
+import type { CrossAccountBucket } from './cross-account-bucket';
 
 /** Attributes of a destination bucket defined outside this app (typically in the backup account). */
 export interface ReplicationDestinationAttributes {
@@ -104,6 +105,36 @@ export class ReplicationDestination {
       keyGivenExplicitly: options.encryptionKey !== undefined,
       objectLockEnabled: options.objectLockEnabled ?? readObjectLock(bucket) ?? false,
       bucket,
+    });
+  }
+
+  /**
+   * A `CrossAccountBucket` of this app in another region and/or account: named by its literal name, its replicas
+   * encrypted with its key named by the key's alias ARN (known before deployment, unlike the key ARN), Object Lock
+   * on. Pair with `bucket.acceptReplicationFrom(rule)`, which grants the rule's role on the bucket and its key.
+   */
+  public static fromCrossAccountBucket(bucket: CrossAccountBucket): ReplicationDestination {
+    if (bucket.encryptionKeyAliasArn === undefined) {
+      throw new ValidationError(
+        `ReplicationDestination.fromCrossAccountBucket: '${bucket.node.path}' was given its own encryptionKey, which has ` +
+          "no alias ARN this app can name; use ReplicationDestination.fromAttributes() with that key's ARN",
+      );
+    }
+    // The literal physical name: `bucket.bucketName` is a reference inside the bucket's own stack, where the key
+    // policy that acceptReplicationFrom() writes would then depend on the bucket that depends on the key.
+    const name = cfnBucketOf(bucket.bucket)?.bucketName;
+    if (name === undefined || Token.isUnresolved(name)) {
+      throw new ValidationError(
+        `ReplicationDestination.fromCrossAccountBucket: '${bucket.node.path}' has no literal bucketName; give it one`,
+      );
+    }
+    const stack = Stack.of(bucket);
+    return ReplicationDestination.fromAttributes({
+      bucketArn: `arn:${stack.partition}:s3:::${name}`,
+      account: stack.account,
+      region: stack.region,
+      encryptionKeyArn: bucket.encryptionKeyAliasArn,
+      objectLockEnabled: true,
     });
   }
 

@@ -7,6 +7,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AssetManifestArtifact } from 'aws-cdk-lib/cx-api';
@@ -129,7 +130,7 @@ describe('PgDumpJob', () => {
             DUMP_PREFIX: 'pg-dump/',
             DUMP_BUCKET_OWNER: '222222222222',
             DUMP_KMS_KEY: ALIAS_ARN,
-            DUMP_COMPRESSION: 'gzip:6',
+            DUMP_COMPRESSION: 'gzip:3',
             DUMP_PART_SIZE_MIB: '16',
             DUMP_SSL_MODE: 'verify-full',
             DUMP_SSL_ROOT_CERT: '/opt/rds-ca/global-bundle.pem',
@@ -222,6 +223,35 @@ describe('PgDumpJob', () => {
       for (const type of ['AWS::EC2::SecurityGroupEgress', 'AWS::EC2::SecurityGroupIngress']) {
         template.hasResourceProperties(type, { FromPort: port, ToPort: port });
       }
+    });
+
+    test.each([
+      ['a DatabaseInstance with its port', { port: 6543 }, 6543],
+      ['a DatabaseInstance with the engine default', {}, 5432],
+    ])('the rule carries the literal port of %s, not its endpoint token', (_what, props, port) => {
+      const f = fixture();
+      const db = new rds.DatabaseInstance(f.stack, 'Db', {
+        engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+        vpc: f.vpc,
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        ...props,
+      });
+      const { template } = build({ databaseServer: db }, f);
+      for (const type of ['AWS::EC2::SecurityGroupEgress', 'AWS::EC2::SecurityGroupIngress']) {
+        template.hasResourceProperties(type, { FromPort: port, ToPort: port });
+      }
+    });
+
+    test('an Aurora PostgreSQL cluster of the app without a port: the rule carries 5432, the engine default', () => {
+      const f = fixture();
+      const cluster = new rds.DatabaseCluster(f.stack, 'Aurora', {
+        engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+        vpc: f.vpc,
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        writer: rds.ClusterInstance.serverlessV2('Writer'),
+      });
+      const { template } = build({ databaseServer: cluster }, f);
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 5432, ToPort: 5432 });
     });
   });
 

@@ -11,6 +11,7 @@ import {
   ReplicationRule,
   ReplicationRuleProps,
 } from '../lib/replication-rule';
+import { CrossAccountBucket } from '../lib/cross-account-bucket';
 import { rules as nagRules } from 'cdk-nag';
 import { formatFindings, nagFindings } from './nag';
 
@@ -702,6 +703,47 @@ describe('ReplicationRule', () => {
       const replica = new s3.Bucket(dr, 'Replica', { bucketName: 'acme-replica', versioned: true, objectLockEnabled: true });
       const r = rule(f, { destination: ReplicationDestination.fromBucket(replica) });
       expect(r.destination.objectLockEnabled).toBe(true);
+    });
+
+    describe('fromCrossAccountBucket', () => {
+      function drBucket(f: Fixture, props: { bucketName?: string; encryptionKey?: kms.IKey } = {}): CrossAccountBucket {
+        const dr = new Stack(f.app, 'Dr', { env: { account: DR_ACCOUNT, region: 'us-west-2' } });
+        return new CrossAccountBucket(dr, 'Replica', { bucketName: 'acme-dr-files', ...props });
+      }
+
+      test('names the bucket by its literal name, the key by its alias ARN, Object Lock on, in its account and region', () => {
+        const f = fixture();
+        const replica = drBucket(f);
+        const destination = ReplicationDestination.fromCrossAccountBucket(replica);
+        const resolve = (value: string | undefined) => Stack.of(replica).resolve(value);
+        expect([resolve(destination.bucketArn), destination.bucketName, destination.account, destination.region,
+          resolve(destination.encryptionKeyArn), destination.objectLockEnabled]).toEqual([
+          join('arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-dr-files'), 'acme-dr-files', DR_ACCOUNT, 'us-west-2',
+          join('arn:', { Ref: 'AWS::Partition' }, ':kms:us-west-2:222222222222:alias/acme-dr-files'), true,
+        ]);
+      });
+
+      test('the destination bucket accepts the rule without a dependency cycle between its key and itself', () => {
+        const f = fixture();
+        const replica = drBucket(f);
+        replica.acceptReplicationFrom(rule(f, { destination: ReplicationDestination.fromCrossAccountBucket(replica) }));
+        const template = Template.fromStack(Stack.of(replica));
+        const keyPolicy = JSON.stringify(Object.values(template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy);
+        expect(keyPolicy).toContain(':s3:::acme-dr-files"');
+        expect(keyPolicy).not.toMatch(/"Ref":"Replica[0-9A-F]{8}"/);
+        expect(() => f.app.synth()).not.toThrow();
+      });
+
+      test('fails when the bucket was given its own key, which has no alias ARN', () => {
+        const f = fixture();
+        const replica = drBucket(f);
+        const other = new CrossAccountBucket(Stack.of(replica), 'Keyed', {
+          bucketName: 'acme-dr-keyed', encryptionKey: new kms.Key(Stack.of(replica), 'Own', { enableKeyRotation: true }),
+        });
+        expect(() => ReplicationDestination.fromCrossAccountBucket(other)).toThrow(
+          "'Dr/Keyed' was given its own encryptionKey, which has no alias ARN this app can name",
+        );
+      });
     });
 
     test('fails when two rules of a bucket have the same priority', () => {

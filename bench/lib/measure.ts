@@ -1,5 +1,6 @@
-// Running one measured step: a child process under GNU time (`/usr/bin/time -f '%e %M'`), its wall seconds taken
-// here from spawn to exit, its peak RSS from GNU time. Note that GNU time's %M is the largest peak RSS of the
+// Running one measured step: a child process under GNU time (`/usr/bin/time -f '%e %M %U %S'`), its wall seconds
+// taken here from spawn to exit, its peak RSS and CPU seconds (user + system, the process and its waited-for
+// descendants) from GNU time. Note that GNU time's %M is the largest peak RSS of the
 // process *and its waited-for descendants* (Linux wait4 semantics), not their sum; the Node children report
 // their own peak RSS (getrusage RUSAGE_SELF) besides, and pg_dump / pg_restore inside them run under a
 // wrapper (`timedWrapper`) so that their RSS is known separately.
@@ -22,7 +23,12 @@ export interface StepResult {
   readonly wallSeconds: number;
   /** Peak RSS reported by GNU time (largest process of the tree), MiB. */
   readonly peakRssMiB: number;
+  /** CPU seconds (user + system) of the process and its waited-for descendants, from GNU time. */
+  readonly cpuSeconds: number;
 }
+
+/** GNU time's output format: wall seconds, peak RSS KiB, user and system CPU seconds. */
+const TIME_FORMAT = '%e %M %U %S';
 
 /** Child process groups still running, killed when the benchmark is interrupted. */
 const running = new Set<number>();
@@ -45,15 +51,15 @@ export function assertGnuTime(): void {
   }
 }
 
-/** The last `<seconds> <maxrss KiB>` line GNU time wrote to `file` (earlier lines: earlier runs, exit notes). */
-export function readTimeFile(file: string): { seconds: number; maxRssKiB: number }[] {
+/** The `<seconds> <maxrss KiB> <user> <system>` lines GNU time wrote to `file` (other lines: exit notes). */
+export function readTimeFile(file: string): { seconds: number; maxRssKiB: number; cpuSeconds: number }[] {
   if (!existsSync(file)) {
     return [];
   }
   return readFileSync(file, 'utf8').split('\n')
-    .map((line) => /^(\d+(?:\.\d+)?) (\d+)$/.exec(line.trim()))
+    .map((line) => /^(\d+(?:\.\d+)?) (\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/.exec(line.trim()))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ seconds: Number(m[1]), maxRssKiB: Number(m[2]) }));
+    .map((m) => ({ seconds: Number(m[1]), maxRssKiB: Number(m[2]), cpuSeconds: Math.round((Number(m[3]) + Number(m[4])) * 100) / 100 }));
 }
 
 export function kibToMiB(kib: number): number {
@@ -73,7 +79,7 @@ export async function runStep(what: string, command: string, args: readonly stri
   const started = process.hrtime.bigint();
   try {
     const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-      const child = spawn(GNU_TIME, ['-f', '%e %M', '-o', timeFile, command, ...args], {
+      const child = spawn(GNU_TIME, ['-f', TIME_FORMAT, '-o', timeFile, command, ...args], {
         env: options.env ?? process.env,
         stdio: ['ignore', outFd, logFd],
         detached: true,
@@ -108,7 +114,7 @@ export async function runStep(what: string, command: string, args: readonly stri
     if (!measured) {
       throw new Error(`${what}: GNU time wrote no measurement to ${timeFile}`);
     }
-    return { wallSeconds, peakRssMiB: kibToMiB(measured.maxRssKiB) };
+    return { wallSeconds, peakRssMiB: kibToMiB(measured.maxRssKiB), cpuSeconds: measured.cpuSeconds };
   } finally {
     closeSync(logFd);
     if (outFd !== logFd) {
@@ -119,10 +125,10 @@ export async function runStep(what: string, command: string, args: readonly stri
 
 /**
  * A shell wrapper for a binary that a job spawns itself (pg_dump, pg_restore): it runs the binary under GNU time,
- * appending `<seconds> <maxrss KiB>` to `$BENCH_TIME_FILE` (the jobs pass their environment on, minus PG*).
+ * appending `<seconds> <maxrss KiB> <user> <system>` to `$BENCH_TIME_FILE` (the jobs pass their environment on, minus PG*).
  */
 export function timedWrapper(file: string, binary: string): string {
-  writeFileSync(file, `#!/bin/sh\nexec ${GNU_TIME} -a -o "$BENCH_TIME_FILE" -f '%e %M' ${binary} "$@"\n`);
+  writeFileSync(file, `#!/bin/sh\nexec ${GNU_TIME} -a -o "$BENCH_TIME_FILE" -f '${TIME_FORMAT}' ${binary} "$@"\n`);
   chmodSync(file, 0o755);
   return file;
 }

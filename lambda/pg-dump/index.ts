@@ -50,7 +50,8 @@ import {
 import { DatabaseSecret, errorMessage, getDatabaseSecret } from '../shared/secret';
 
 export const JOB_NAME = 'pg-dump';
-export const DEFAULT_COMPRESSION = 'gzip:6';
+/** The job's default (`PgDumpJob` sets it too): level 3, see `DumpCompression.gzip`. */
+export const DEFAULT_COMPRESSION = 'gzip:3';
 export const DEFAULT_PART_SIZE_MIB = 16;
 export const MIN_PART_SIZE_MIB = 5;
 export const MAX_PART_SIZE_MIB = 5120;
@@ -125,7 +126,7 @@ export interface PgDumpInput {
   readonly kmsKeyId?: string;
   /** `ExpectedBucketOwner` of every request; default none. */
   readonly expectedBucketOwner?: string;
-  /** Default 'gzip:6'; see `parseCompression`. */
+  /** Default 'gzip:3'; see `parseCompression`. */
   readonly compression?: string;
   /** Multipart part size; default 16 MiB, 5 MiB-5 GiB. Max dump size is 10,000 parts. */
   readonly partSizeBytes?: number;

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -311,13 +311,36 @@ export function checkPort(prop: string, port: number | undefined, scope: IConstr
  */
 export function allowJobTo(job: ec2.IConnectable, server: ec2.IConnectable, port: number | undefined, what: string): void {
   const description = `${what} from the job ${(job as unknown as IConstruct).node.path}`;
-  if (port !== undefined) {
-    job.connections.allowTo(server, ec2.Port.tcp(port), description);
+  const known = port ?? literalPortOf(server);
+  if (known !== undefined) {
+    job.connections.allowTo(server, ec2.Port.tcp(known), description);
   } else if (server.connections.defaultPort !== undefined) {
     job.connections.allowToDefaultPort(server, description);
   } else {
     job.connections.allowTo(server, ec2.Port.tcp(5432), description);
   }
+}
+
+/**
+ * The server's port when synth can know it: a literal default port of its connections, else the port of the RDS
+ * instance or cluster of this app it is (RDS constructs give their connections the endpoint port, a token; a rule
+ * with a literal port reads better and lets compliance checks evaluate it), PostgreSQL's 5432 when that resource
+ * leaves the port to the engine.
+ */
+function literalPortOf(server: ec2.IConnectable): number | undefined {
+  const rule = server.connections.defaultPort?.toRuleJson() as { fromPort?: number } | undefined;
+  if (rule?.fromPort !== undefined && !Token.isUnresolved(rule.fromPort)) {
+    return rule.fromPort;
+  }
+  const child = Construct.isConstruct(server) ? server.node.defaultChild : undefined;
+  if (!CfnResource.isCfnResource(child) || !['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster'].includes(child.cfnResourceType)) {
+    return undefined;
+  }
+  const resource = child as unknown as { readonly port?: string | number; readonly engine?: string };
+  if (resource.port !== undefined) {
+    return Token.isUnresolved(resource.port) ? undefined : Number(resource.port);
+  }
+  return resource.engine !== undefined && !Token.isUnresolved(resource.engine) && /postgres/.test(resource.engine) ? 5432 : undefined;
 }
 
 /**
