@@ -209,6 +209,19 @@ export class RdsPitrPolicy extends Construct {
     });
   }
 
+  /**
+   * Keeps `RdsPitrPolicy.enforce()` away from a database, or from every database under a construct: for a server
+   * that holds no data of its own, such as the `ScratchDatabase` a `DumpVerifyJob` restores into, where the policy
+   * would turn on deletion protection and backups. The reason is recorded in the construct's metadata
+   * (`cdk-backup-dr:pitr-excluded`, in the cloud assembly) for auditors.
+   */
+  public static exclude(scope: IConstruct, reason: string): void {
+    if (reason.trim() === '') {
+      throw validationError('exclude: reason is empty; say why the database needs no point-in-time recovery', scope);
+    }
+    scope.node.addMetadata(EXCLUDED_METADATA, reason);
+  }
+
   /** The CloudFormation resource the settings were written to (`AWS::RDS::DBInstance`, `AWS::RDS::DBCluster` or `AWS::DocDB::DBCluster`). */
   public readonly databaseResource: CfnResource;
 
@@ -890,13 +903,16 @@ function auditFindings(db: Db, policy: Policy): string[] {
   return findings;
 }
 
+/** Metadata type of `RdsPitrPolicy.exclude()`. */
+const EXCLUDED_METADATA = 'cdk-backup-dr:pitr-excluded';
+
 /** Applies or audits the policy on every database L1 it visits. */
 class PitrAspect implements IAspect {
   constructor(private readonly policy: Policy, private readonly mode: EnforcementMode) {}
 
   public visit(node: IConstruct): void {
     const db = dbOf(node);
-    if (!db || db.replica) {
+    if (!db || db.replica || node.node.scopes.some((scope) => scope.node.metadata.some((m) => m.type === EXCLUDED_METADATA))) {
       return;
     }
     if (db.kind !== 'instance' && this.policy.replicationRegion !== undefined) {

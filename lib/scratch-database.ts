@@ -14,6 +14,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { checkPattern, ValidationError } from './private/validation';
+import { RdsPitrPolicy } from './rds-pitr-policy';
 
 /** Props of `ScratchDatabase`. */
 export interface ScratchDatabaseProps {
@@ -155,8 +156,8 @@ const WARN_AUTOSCALING_HEADROOM = 'cdk-backup-dr:ScratchDatabase.maxAllocatedSto
  * peers you allow). Add rotation with
  * `scratch.secret.addRotationSchedule(...)` where the VPC has a Secrets Manager endpoint.
  *
- * Keep `RdsPitrPolicy.enforce()` off the scope of this construct: applied, it would turn deletion protection on
- * and automated backups up on the scratch server; in audit mode it reports them.
+ * `RdsPitrPolicy.enforce()` leaves this server alone (`RdsPitrPolicy.exclude()`): applied, it would turn deletion
+ * protection on and automated backups up on a server that holds no data of its own.
  *
  * @example
  * const scratch = new ScratchDatabase(this, 'Scratch', {
@@ -294,6 +295,7 @@ export class ScratchDatabase extends Construct implements ec2.IConnectable {
     }
 
     this.acknowledge(adminSecret, port);
+    RdsPitrPolicy.exclude(this, 'A scratch server for restore verification: it holds only transient restores of data that is backed up at its source');
   }
 
   /** Allocated storage and autoscaling ceiling in GiB, validated. */

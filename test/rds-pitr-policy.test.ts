@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { EnforcementMode, PitrSettings, RdsPitrPolicy } from '../lib/rds-pitr-policy';
+import { ScratchDatabase } from '../lib/scratch-database';
 import { formatFindings, nagFindings } from './nag';
 
 const WEST_KEY_ARN = 'arn:aws:kms:us-west-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -753,6 +754,33 @@ describe('RdsPitrPolicy.enforce', () => {
       DeletionProtection: true,
       EnableCloudwatchLogsExports: ['audit', 'profiler'],
     });
+  });
+
+  test.each([EnforcementMode.APPLY, EnforcementMode.AUDIT])('%s skips a database excluded with RdsPitrPolicy.exclude, and only it', (mode) => {
+    const f = mixedStack();
+    RdsPitrPolicy.exclude(f.long, 'holds transient restores only');
+    RdsPitrPolicy.enforce(f.stack, { backupRetention: Duration.days(14), mode });
+    const long = propertiesOf(f, f.long);
+    expect([long.BackupRetentionPeriod, long.DeletionProtection]).toEqual([35, undefined]);
+    if (mode === EnforcementMode.APPLY) {
+      expect(propertiesOf(f, f.db)).toMatchObject({ BackupRetentionPeriod: 14, DeletionProtection: true });
+    } else {
+      Annotations.fromStack(f.stack).hasError(`/${f.stack.stackName}/Db/Resource`, Match.anyValue());
+    }
+    Annotations.fromStack(f.stack).hasNoError(`/${f.stack.stackName}/Long/Resource`, Match.anyValue());
+    expect(f.long.node.metadata.map((m) => [m.type, m.data])).toContainEqual(['cdk-backup-dr:pitr-excluded', 'holds transient restores only']);
+  });
+
+  test('a ScratchDatabase under an enforced scope keeps no backups and no deletion protection', () => {
+    const f = fixture();
+    const scratch = new ScratchDatabase(f.stack, 'Scratch', { vpc: f.vpc, engineVersion: rds.PostgresEngineVersion.VER_16 });
+    RdsPitrPolicy.enforce(f.stack, { backupRetention: Duration.days(14) });
+    expect(propertiesOf(f, scratch.instance.node.defaultChild as CfnResource)).toMatchObject({ BackupRetentionPeriod: 0, DeletionProtection: false });
+  });
+
+  test('fails when exclude is given no reason', () => {
+    const f = fixture();
+    expect(() => RdsPitrPolicy.exclude(f.stack, ' ')).toThrow('exclude: reason is empty');
   });
 
   test('APPLY reports an explicit log list an engine does not export and leaves that database unchanged', () => {
