@@ -23,11 +23,10 @@ import { ValidationError } from './private/validation';
  */
 export class DumpCompression {
   /**
-   * gzip at `level` 1-9 (pg_dump's default method). Level 6 is zlib's default; the job's default is level 3, which
-   * on poorly compressible data made archives about 3 % larger than level 6 in two thirds of the time
-   * (bench/README.md).
+   * gzip at `level` 1-9 (pg_dump's default method). The default, level 3, is the job's: on poorly compressible data
+   * it made archives about 3 % larger than zlib's default level 6 in two thirds of the time (bench/README.md).
    */
-  public static gzip(level: number = 6): DumpCompression {
+  public static gzip(level: number = 3): DumpCompression {
     checkLevel('gzip', level, 1, 9);
     return new DumpCompression(`gzip:${level}`, 'gzip', 0);
   }

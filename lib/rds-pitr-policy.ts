@@ -7,6 +7,7 @@ import {
   IAspect,
   IResolvable,
   Stack,
+  Stage,
   Token,
   TokenComparison,
 } from 'aws-cdk-lib';
@@ -218,6 +219,13 @@ export class RdsPitrPolicy extends Construct {
   public static exclude(scope: IConstruct, reason: string): void {
     if (reason.trim() === '') {
       throw validationError('exclude: reason is empty; say why the database needs no point-in-time recovery', scope);
+    }
+    if (Stage.isStage(scope) || Stack.isStack(scope)) {
+      throw validationError(
+        `exclude: '${scope.node.path || '(app)'}' is ${Stack.isStack(scope) ? 'a stack' : 'an app or stage'}, which would ` +
+          'exempt every database in it; exclude the database, or the construct that holds it',
+        scope,
+      );
     }
     scope.node.addMetadata(EXCLUDED_METADATA, reason);
   }
@@ -912,7 +920,12 @@ class PitrAspect implements IAspect {
 
   public visit(node: IConstruct): void {
     const db = dbOf(node);
-    if (!db || db.replica || node.node.scopes.some((scope) => scope.node.metadata.some((m) => m.type === EXCLUDED_METADATA))) {
+    if (!db || db.replica) {
+      return;
+    }
+    const exclusion = node.node.scopes.flatMap((scope) => scope.node.metadata).find((m) => m.type === EXCLUDED_METADATA);
+    if (exclusion) {
+      Annotations.of(node).addInfo(`${db.path}: excluded from RdsPitrPolicy.enforce(): ${exclusion.data}`);
       return;
     }
     if (db.kind !== 'instance' && this.policy.replicationRegion !== undefined) {

@@ -125,10 +125,18 @@ export class ReplicationDestination {
     const name = cfnBucketOf(bucket.bucket)?.bucketName;
     if (name === undefined || Token.isUnresolved(name)) {
       throw new ValidationError(
-        `ReplicationDestination.fromCrossAccountBucket: '${bucket.node.path}' has no literal bucketName; give it one`,
+        `ReplicationDestination.fromCrossAccountBucket: '${bucket.node.path}' has a bucketName that is a token; the ` +
+          "rule must name the bucket before it exists: give it a literal bucketName (e.g. 'acme-dr-files')",
       );
     }
     const stack = Stack.of(bucket);
+    if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
+      // Unresolved, they would resolve to the source stack's own account and region in the rule.
+      throw new ValidationError(
+        `ReplicationDestination.fromCrossAccountBucket: the stack '${stack.stackName}' of '${bucket.node.path}' has no ` +
+          "explicit account and region; give it an env (e.g. { account: '222222222222', region: 'us-west-2' })",
+      );
+    }
     return ReplicationDestination.fromAttributes({
       bucketArn: `arn:${stack.partition}:s3:::${name}`,
       account: stack.account,

@@ -9,7 +9,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct, IConstruct } from 'constructs';
 import { IBackupVault } from './backup-vault';
 import { checkSchedule } from './private/schedule';
-import { checkPattern, isUnresolved, ValidationError, wholeDays } from './private/validation';
+import { checkPattern, differs, isUnresolved, ValidationError, wholeDays } from './private/validation';
 
 /*
  * AWS Backup restore testing limits used below. Sources:
@@ -49,7 +49,10 @@ const MIN_SELECTION_WINDOW_DAYS = 1;
 const MAX_SELECTION_WINDOW_DAYS = 365;
 const DEFAULT_SELECTION_WINDOW = Duration.days(30);
 
-/** S: ValidationWindowHours "1 to 168"; R: "input a value from 1 to 168 hours, inclusive". */
+/**
+ * S: ValidationWindowHours "1 to 168"; R: "input a value from 1 to 168 hours, inclusive". The update and list API
+ * references say 0-168, where 0 means no window: leave `validationWindow` out for that.
+ */
 const MIN_VALIDATION_WINDOW_HOURS = 1;
 const MAX_VALIDATION_WINDOW_HOURS = 168;
 
@@ -63,6 +66,7 @@ const SUBNET_GROUP_KEY = 'dbSubnetGroupName';
 const SECURITY_GROUPS_KEY = 'vpcSecurityGroupIds';
 
 const WARN_DEFAULT_VPC = 'cdk-backup-dr:RestoreDrill.defaultVpc';
+const WARN_EVERY_RESOURCE = 'cdk-backup-dr:RestoreDrill.everyResource';
 
 /** Which recovery points a restore drill may restore (`RecoveryPointTypes`). */
 export enum RestoreDrillRecoveryPointType {
@@ -318,6 +322,10 @@ interface SelectionInfo {
  * Seed 004 (Distro Nation) tests its Aurora PostgreSQL Serverless v2 cluster from the continuous backup (PITR) and
  * its DocumentDB cluster weekly; seed 002 (RoleFerry) restores the latest snapshot of its RDS PostgreSQL instance
  * monthly. Place the restores in your VPC with `subnetGroupName` and `securityGroups`, or they go to the default VPC.
+ *
+ * A drill proves that a recovery point restores into a running database; it does not look at the data (no
+ * validation function reports `PutRestoreValidationResult` yet). The data checks are `DumpVerifyJob`'s: row counts
+ * against the manifest, freshness, SQL checks, on the logical dumps.
  *
  * AWS Backup's limits are checked at synth time (tokens are skipped): plan and selection names, cron schedule,
  * start window 1-168 hours, selection window 1-365 days, validation window 1-168 hours, at most 30 vaults,
@@ -596,6 +604,16 @@ export class RestoreDrill extends Construct {
           this,
         );
       }
+      const resource = /^arn:[^:]+:rds:[^:]*:[^:]*:([a-z]+):/.exec(arn)?.[1];
+      const expectedResource = type === RestoreDrillResourceType.RDS ? 'db' : 'cluster';
+      if (service === 'rds' && resource !== undefined && resource !== expectedResource) {
+        throw new ValidationError(
+          `${prefix} resources contains '${arn}', an RDS '${resource}' ARN, but resourceType ${type} resources are ` +
+            `'${expectedResource}' ARNs (e.g. 'arn:aws:rds:us-east-1:111111111111:${expectedResource}:orders'); ` +
+            'add another selection with the matching resourceType',
+          this,
+        );
+      }
     }
     if (arns.includes('*') && arns.length > 1) {
       throw new ValidationError(
@@ -609,6 +627,14 @@ export class RestoreDrill extends Construct {
         `${prefix} lists ${arns.length} resources; AWS Backup allows ${MAX_RESOURCE_ARNS} protected resource ARNs per ` +
           'selection: split them over several selections',
         this,
+      );
+    }
+    if (arns.length === 0 || arns.includes('*')) {
+      Annotations.of(this).addWarningV2(
+        WARN_EVERY_RESOURCE,
+        `${prefix} restores every ${type} resource with a recovery point in the drill's vaults on every run (each one ` +
+          'billed while it exists); name the databases (instances, clusters, documentDbClusters or resources) to test ' +
+          'only those',
       );
     }
     return arns.length > 0 ? arns : ['*'];
@@ -632,6 +658,14 @@ export class RestoreDrill extends Construct {
     if (options.subnetGroupName !== undefined && !Token.isUnresolved(options.subnetGroupName)
       && options.subnetGroupName.trim() === '') {
       throw new ValidationError(`${prefix} subnetGroupName is empty; give the DB subnet group name (e.g. 'restore-tests')`, this);
+    }
+    if (options.securityGroups !== undefined && options.subnetGroupName === undefined) {
+      throw new ValidationError(
+        `${prefix} sets securityGroups without subnetGroupName; without a DB subnet group AWS Backup restores into the ` +
+          "default VPC, where these security groups do not exist and every restore fails: set subnetGroupName (e.g. " +
+          'cluster subnet group name) too',
+        this,
+      );
     }
     if (options.securityGroups !== undefined && options.securityGroups.length === 0) {
       throw new ValidationError(
@@ -792,6 +826,18 @@ function vaultArns(vaults: IBackupVault[] | undefined, scope: IConstruct): strin
         "leave backupVaults out to include every vault ('*')",
       scope,
     );
+  }
+  const stack = Stack.of(scope);
+  for (const vault of vaults) {
+    const { account, region } = vault.env;
+    if (differs(account, stack.account) || differs(region, stack.region)) {
+      throw new ValidationError(
+        `backupVaults includes '${vault.backupVaultName}' of ${account}/${region}, but a restore testing plan restores ` +
+          `recovery points of its own account and region (${stack.account}/${stack.region}): define the drill in a ` +
+          "stack of the vault's account and region",
+        scope,
+      );
+    }
   }
   const arns = vaults.map((vault) => vault.backupVaultArn);
   const twice = vaults.findIndex((vault, index) => vaults.indexOf(vault) !== index

@@ -140,8 +140,8 @@ const WARN_AUTOSCALING_HEADROOM = 'cdk-backup-dr:ScratchDatabase.maxAllocatedSto
  * - not publicly accessible, in the VPC's isolated (else private) subnets, with its own security group that
  *   admits no one until a peer is allowed (`DumpVerifyJob` allows itself) and has no egress;
  * - TLS enforced (`rds.force_ssl = 1` in its own parameter group); IAM database authentication on;
- * - the `postgresql` and `upgrade` logs exported to CloudWatch Logs (RDS creates the log groups, without expiry:
- *   error lines of a failed restore can quote restored rows, so set a retention on them if that matters);
+ * - the `postgresql` and `upgrade` logs exported to CloudWatch Logs (RDS creates the log groups, without expiry),
+ *   with `log_error_verbosity = terse`, so the error of a failed restore does not quote the restored row;
  * - enhanced monitoring every 60 seconds; automatic minor version upgrades;
  * - generated admin credentials (user `postgres`, database `postgres`) in a secret in the RDS rotation format
  *   (`engine`, `host`, `port`, `username`, `password`, `dbname`), encrypted with the same key: the
@@ -246,7 +246,8 @@ export class ScratchDatabase extends Construct implements ec2.IConnectable {
     const parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
       engine,
       description: `Scratch database ${this.node.path}: TLS only`,
-      parameters: { 'rds.force_ssl': '1' },
+      // TERSE drops DETAIL, HINT, QUERY and CONTEXT from logged errors: the CONTEXT of a failed COPY quotes the row.
+      parameters: { 'rds.force_ssl': '1', 'log_error_verbosity': 'terse' },
     });
 
     const subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {

@@ -140,6 +140,7 @@ describe('PgDumpJob', () => {
     });
 
     test.each([
+      ['gzip()', DumpCompression.gzip(), 'gzip:3'],
       ['gzip(9)', DumpCompression.gzip(9), 'gzip:9'],
       ['lz4()', DumpCompression.lz4(), 'lz4:1'],
       ['zstd()', DumpCompression.zstd(), 'zstd:3'],

@@ -780,7 +780,24 @@ describe('RdsPitrPolicy.enforce', () => {
 
   test('fails when exclude is given no reason', () => {
     const f = fixture();
-    expect(() => RdsPitrPolicy.exclude(f.stack, ' ')).toThrow('exclude: reason is empty');
+    expect(() => RdsPitrPolicy.exclude(pgInstance(f), ' ')).toThrow('exclude: reason is empty');
+  });
+
+  test('fails when exclude is given a stack or the app, which would exempt every database in it', () => {
+    const f = fixture();
+    expect(() => RdsPitrPolicy.exclude(f.stack, 'scratch')).toThrow(
+      "exclude: 'Stack' is a stack, which would exempt every database in it; exclude the database, or the construct that holds it",
+    );
+    expect(() => RdsPitrPolicy.exclude(f.app, 'scratch')).toThrow("exclude: '(app)' is an app or stage");
+  });
+
+  test('an excluded database carries an info annotation with the reason where enforce() skipped it', () => {
+    const f = fixture();
+    const db = pgInstance(f);
+    RdsPitrPolicy.exclude(db, 'holds transient restores only');
+    RdsPitrPolicy.enforce(f.stack);
+    Annotations.fromStack(f.stack).hasInfo('/Stack/Db/Resource',
+      'Stack/Db/Resource: excluded from RdsPitrPolicy.enforce(): holds transient restores only');
   });
 
   test('APPLY reports an explicit log list an engine does not export and leaves that database unchanged', () => {

@@ -734,6 +734,23 @@ describe('ReplicationRule', () => {
         expect(() => f.app.synth()).not.toThrow();
       });
 
+      test('fails when the bucket\'s stack has no explicit account and region', () => {
+        const f = fixture();
+        const replica = new CrossAccountBucket(new Stack(f.app, 'Agnostic'), 'Replica', { bucketName: 'acme-dr-files' });
+        expect(() => ReplicationDestination.fromCrossAccountBucket(replica)).toThrow(
+          "the stack 'Agnostic' of 'Agnostic/Replica' has no explicit account and region; give it an env",
+        );
+      });
+
+      test('fails when the bucket name is a token', () => {
+        const f = fixture();
+        const dr = new Stack(f.app, 'Dr', { env: { account: DR_ACCOUNT, region: 'us-west-2' } });
+        const replica = new CrossAccountBucket(dr, 'Replica', { bucketName: new CfnParameter(dr, 'Name').valueAsString });
+        expect(() => ReplicationDestination.fromCrossAccountBucket(replica)).toThrow(
+          "'Dr/Replica' has a bucketName that is a token; the rule must name the bucket before it exists",
+        );
+      });
+
       test('fails when the bucket was given its own key, which has no alias ARN', () => {
         const f = fixture();
         const replica = drBucket(f);

@@ -286,6 +286,17 @@ describe('RestoreDrill', () => {
     ]);
   });
 
+  test('warns when a selection restores every resource of its type, not when it names them', () => {
+    const { stack, drill } = addSelection({ resources: undefined, clusters: undefined, subnetGroupName: 'tests' }, 'All');
+    drill.addSelection('Named', { resourceType: RestoreDrillResourceType.AURORA, resources: [AURORA_ARN], subnetGroupName: 'tests' });
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Drill', Match.stringLikeRegexp('every'));
+    expect(warnings.map((w) => w.entry.data)).toEqual([
+      "selection 'All' restores every Aurora resource with a recovery point in the drill's vaults on every run (each one " +
+        'billed while it exists); name the databases (instances, clusters, documentDbClusters or resources) to test only ' +
+        'those [ack: cdk-backup-dr:RestoreDrill.everyResource]',
+    ]);
+  });
+
   describe('metrics', () => {
     test('metric() is an AWS/Backup metric by resource type, summed hourly', () => {
       const { drill } = addSelection();
@@ -586,7 +597,36 @@ describe('RestoreDrill', () => {
 
     test('fails when subnetGroupName or securityGroups is empty', () => {
       expect(() => addSelection({ subnetGroupName: ' ' })).toThrow("selection 'Aurora' subnetGroupName is empty");
-      expect(() => addSelection({ securityGroups: [] })).toThrow("selection 'Aurora' securityGroups is empty");
+      expect(() => addSelection({ subnetGroupName: 'tests', securityGroups: [] })).toThrow("selection 'Aurora' securityGroups is empty");
+    });
+
+    test('fails when securityGroups is given without subnetGroupName (the restore would land in the default VPC)', () => {
+      const stack = newStack();
+      const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0123456789abcdef0');
+      expect(() => addSelection({ securityGroups: [sg] })).toThrow(
+        "selection 'Aurora' sets securityGroups without subnetGroupName; without a DB subnet group AWS Backup restores " +
+          'into the default VPC, where these security groups do not exist and every restore fails',
+      );
+    });
+
+    test.each([
+      [RestoreDrillResourceType.AURORA, `arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`, "an RDS 'db' ARN, but resourceType Aurora resources are 'cluster' ARNs"],
+      [RestoreDrillResourceType.RDS, `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`, "an RDS 'cluster' ARN, but resourceType RDS resources are 'db' ARNs"],
+    ])('fails when a %s selection names an RDS ARN of the other kind', (resourceType, arn, message) => {
+      expect(() => addSelection({ resourceType, resources: [arn] })).toThrow(message);
+    });
+
+    test('fails when a vault is of another account or region', () => {
+      const stack = newStack();
+      const foreign = BackupVault.fromBackupVaultArn(stack, 'Central', `arn:aws:backup:${REGION}:222222222222:backup-vault:central`);
+      expect(() => new RestoreDrill(stack, 'Foreign', { schedule: WEEKLY, backupVaults: [foreign] })).toThrow(
+        `backupVaults includes 'central' of 222222222222/${REGION}, but a restore testing plan restores recovery points ` +
+          `of its own account and region (${ACCOUNT}/${REGION})`,
+      );
+      const otherRegion = BackupVault.fromBackupVaultArn(stack, 'Dr', `arn:aws:backup:us-west-2:${ACCOUNT}:backup-vault:dr`);
+      expect(() => new RestoreDrill(stack, 'OtherRegion', { schedule: WEEKLY, backupVaults: [otherRegion] })).toThrow(
+        `backupVaults includes 'dr' of ${ACCOUNT}/us-west-2`,
+      );
     });
 
     test('fails when restoreMetadataOverrides repeats a key, whatever its case', () => {
@@ -626,14 +666,10 @@ describe('RestoreDrill', () => {
     });
   });
 
-  test('the API is jsii-friendly: string enums, plain props, no unions', () => {
+  test('the enum values are the strings AWS Backup takes', () => {
     expect(Object.values(RestoreDrillRecoveryPointType)).toEqual(['SNAPSHOT', 'CONTINUOUS']);
     expect(Object.values(RestoreDrillAlgorithm)).toEqual(['LATEST_WITHIN_WINDOW', 'RANDOM_WITHIN_WINDOW']);
     expect(Object.values(RestoreDrillResourceType))
       .toEqual(['Aurora', 'DocumentDB', 'DynamoDB', 'EBS', 'EC2', 'EFS', 'FSx', 'Neptune', 'RDS', 'S3']);
-    // Props are plain data: a Python or Java caller builds them as a struct literal.
-    const props: RestoreDrillProps = JSON.parse(JSON.stringify({ restoreTestingPlanName: 'from_json' }));
-    const drill = new RestoreDrill(newStack(), 'Drill', { ...props, schedule: WEEKLY });
-    expect(drill.node.defaultChild).toBe(drill.node.findChild('Resource'));
   });
 });

@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, Size, Stack, Token, Validations } from 'aws-cdk-lib';
+import { App, CfnParameter, RemovalPolicy, Size, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -113,7 +113,7 @@ describe('ScratchDatabase', () => {
       template.resourceCountIs('AWS::RDS::DBParameterGroup', 1);
       template.hasResourceProperties('AWS::RDS::DBParameterGroup', {
         Family: 'postgres16',
-        Parameters: { 'rds.force_ssl': '1' },
+        Parameters: { 'rds.force_ssl': '1', 'log_error_verbosity': 'terse' },
       });
     });
 
@@ -202,7 +202,9 @@ describe('ScratchDatabase', () => {
     });
 
     test('no autoscaling by default when allocatedStorage is a token', () => {
-      const { template } = build({ allocatedStorage: Size.gibibytes(Token.asNumber({ Ref: 'Storage' })) });
+      const built = build({ allocatedStorage: Size.gibibytes(Token.asNumber({ Ref: 'Storage' })) });
+      new CfnParameter(built.stack, 'Storage', { type: 'Number' });
+      const { template } = built;
       expect(instanceResource(template).Properties).toEqual(expect.objectContaining({ AllocatedStorage: { Ref: 'Storage' } }));
       expect(instanceResource(template).Properties.MaxAllocatedStorage).toBeUndefined();
     });
