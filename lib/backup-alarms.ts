@@ -1,6 +1,7 @@
 import { Annotations, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -57,8 +58,9 @@ export interface AlarmTuning {
 }
 
 /**
- * A PostgreSQL database that `BackupAlarms` watches: the job metrics of its dumps and verifications
- * (dimension `Database` = `name`) and, when given, its RDS instance, read replicas or Aurora cluster.
+ * A database that `BackupAlarms` watches: the job metrics of its dumps and verifications
+ * (dimension `Database` = `name`) and, when given, its RDS instance, read replicas, Aurora cluster or
+ * DocumentDB cluster. A database lives in one place: give at most one of `instance`, `cluster`, `docdbCluster`.
  */
 export interface DatabaseWatch {
   /**
@@ -70,15 +72,16 @@ export interface DatabaseWatch {
   /**
    * Whether a `PgDumpJob` dumps this database: creates the dump failed, missing, size-change and
    * duration alarms. Set false for a database backed up only by AWS Backup / PITR, or the
-   * missing-dump alarm fires forever.
+   * missing-dump alarm fires forever. A DocumentDB database (`docdbCluster`) has no dump job: pg_dump
+   * cannot read it, so `true` is refused there.
    *
-   * @default true
+   * @default - true; false with `docdbCluster`
    */
   readonly hasDumpJob?: boolean;
 
   /**
    * Whether a `DumpVerifyJob` verifies the dumps of this database: creates the verification failed
-   * and stale alarms.
+   * and stale alarms. Refused (`true`) with `docdbCluster`, like `hasDumpJob`.
    *
    * @default - the value of `hasDumpJob`
    */
@@ -109,9 +112,21 @@ export interface DatabaseWatch {
   readonly cluster?: rds.IDatabaseCluster;
 
   /**
-   * Alarm when the Aurora cluster's billed backup storage (`TotalBackupStorageBilled`, daily average)
-   * exceeds this size: backups growing faster than planned (seed 004 "backup storage growth").
-   * Needs `cluster`; there is no sensible default, as it depends on the database size and retention.
+   * The Amazon DocumentDB cluster that holds the database (seed 004, Distro Nation). DocumentDB storage grows by
+   * itself, so there is no free-storage alarm; set `maxBackupStorage` for a backup-storage alarm. A DocumentDB
+   * database has no dump or verify job, so `hasDumpJob` defaults to false; `readReplicas` (RDS DB instances) are
+   * refused: a DocumentDB cluster's replicas are its own instances.
+   *
+   * @default - no DocumentDB cluster alarms
+   */
+  readonly docdbCluster?: docdb.IDatabaseCluster;
+
+  /**
+   * Alarm when the cluster's billed backup storage exceeds this size: backups growing faster than planned
+   * (seed 004 "backup storage growth", threshold 2000 GB). `TotalBackupStorageBilled`, daily average, of the
+   * Aurora `cluster` (namespace `AWS/RDS`) or the `docdbCluster` (namespace `AWS/DocDB`), dimension
+   * `DBClusterIdentifier`: the billed continuous backups within the retention period and snapshots kept beyond it.
+   * Needs `cluster` or `docdbCluster`; there is no sensible default, as it depends on the database size and retention.
    *
    * @default - no backup-storage alarm
    */
@@ -330,7 +345,7 @@ export interface BackupAlarmsProps {
  * - pg_dump failed, no successful pg_dump in 25 hours, dump size changed by more than 20 %, dump took
  *   longer than 12 minutes; restore verification failed, missing for 7 days or stale (per database, from the
  *   `JobMetrics` that `PgDumpJob` and `DumpVerifyJob` emit);
- * - RDS free storage below 10 GiB, read replica lag above 5 minutes, Aurora backup storage above a size;
+ * - RDS free storage below 10 GiB, read replica lag above 5 minutes, Aurora or DocumentDB backup storage above a size;
  * - S3 replication failed operations and latency above 15 minutes.
  *
  * Every alarm notifies the topic when it goes into ALARM and back to OK, and its description says what it
@@ -521,8 +536,8 @@ export class BackupAlarms extends Construct {
   private watchDatabase(db: DatabaseWatch, tuning: Tunings): void {
     const scope = new Construct(this, `Database-${db.name}`);
     const name = db.name;
-    const hasDumpJob = db.hasDumpJob ?? true;
-    const hasVerifyJob = db.hasVerifyJob ?? hasDumpJob;
+    const hasDumpJob = hasDumpJobOf(db);
+    const hasVerifyJob = hasVerifyJobOf(db);
 
     let t = tuning.dumpFailed;
     if (hasDumpJob && t) {
@@ -656,17 +671,25 @@ export class BackupAlarms extends Construct {
       }
     }
 
-    if (db.cluster && db.maxBackupStorage) {
+    if (db.maxBackupStorage && (db.cluster || db.docdbCluster)) {
+      const daily = { statistic: cloudwatch.Stats.AVERAGE, period: Duration.days(1) };
+      const subject: { kind: string; identifier: string; metric: cloudwatch.IMetric } = db.cluster
+        ? { kind: 'Aurora cluster', identifier: db.cluster.clusterIdentifier, metric: db.cluster.metricTotalBackupStorageBilled(daily) }
+        : {
+          kind: 'DocumentDB cluster',
+          identifier: db.docdbCluster!.clusterIdentifier,
+          metric: docdbTotalBackupStorageBilled(db.docdbCluster!, daily),
+        };
       const bytes = db.maxBackupStorage.toBytes();
       const alarm = new cloudwatch.Alarm(scope, 'BackupStorage', {
-        metric: db.cluster.metricTotalBackupStorageBilled({ statistic: cloudwatch.Stats.AVERAGE, period: Duration.days(1) }),
+        metric: subject.metric,
         threshold: bytes,
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.MISSING,
         alarmName: this.physicalName(name, 'BackupStorage'),
-        alarmDescription: `Aurora cluster ${db.cluster.clusterIdentifier} of database '${name}' bills more than `
+        alarmDescription: `${subject.kind} ${subject.identifier} of database '${name}' bills more than `
           + `${humanBytes(bytes)} of backup storage (TotalBackupStorageBilled, daily average). First look for manual `
           + 'snapshots that are no longer needed and for a retention period longer than planned; then raise '
           + 'maxBackupStorage if the growth is expected.',
@@ -803,7 +826,7 @@ export class BackupAlarms extends Construct {
       ]);
     }
 
-    const dumped = databases.filter((db) => db.hasDumpJob ?? true);
+    const dumped = databases.filter(hasDumpJobOf);
     if (dumped.length > 0) {
       rows.push([
         graph('pg_dump success (1 = ok, 0 = failed)', dumped.map((db) => JobMetrics.backupSuccess(db.name, { label: db.name }))),
@@ -812,7 +835,7 @@ export class BackupAlarms extends Construct {
           'dumpDuration', 'seconds'),
       ]);
     }
-    const verified = databases.filter((db) => db.hasVerifyJob ?? db.hasDumpJob ?? true);
+    const verified = databases.filter(hasVerifyJobOf);
     if (verified.length > 0) {
       rows.push([
         graph('Verification success (1 = ok, 0 = failed)',
@@ -827,6 +850,7 @@ export class BackupAlarms extends Construct {
     const instances: Array<[string, rds.IDatabaseInstance]> = [];
     const replicas: Array<[string, rds.IDatabaseInstance]> = [];
     const clusters: Array<[string, rds.IDatabaseCluster]> = [];
+    const docdbClusters: Array<[string, docdb.IDatabaseCluster]> = [];
     for (const db of databases) {
       if (db.instance) {
         instances.push([db.name, db.instance]);
@@ -837,6 +861,9 @@ export class BackupAlarms extends Construct {
       }
       if (db.cluster) {
         clusters.push([db.name, db.cluster]);
+      }
+      if (db.docdbCluster) {
+        docdbClusters.push([db.name, db.docdbCluster]);
       }
     }
     const rdsRow: cloudwatch.IWidget[] = [];
@@ -852,6 +879,11 @@ export class BackupAlarms extends Construct {
     if (clusters.length > 0) {
       rdsRow.push(graph('Aurora backup storage billed',
         clusters.map(([label, c]) => c.metricTotalBackupStorageBilled({ label, period: Duration.days(1) })),
+        undefined, 'bytes'));
+    }
+    if (docdbClusters.length > 0) {
+      rdsRow.push(graph('DocumentDB backup storage billed',
+        docdbClusters.map(([label, c]) => docdbTotalBackupStorageBilled(c, { label, period: Duration.days(1) })),
         undefined, 'bytes'));
     }
     if (rdsRow.length > 0) {
@@ -1171,17 +1203,38 @@ function checkDatabaseWatch(db: DatabaseWatch, scope: Construct): void {
   }
   checkPattern(`databases '${db.name}' name`, db.name, DATABASE_NAME_PATTERN,
     'use the PostgreSQL database name: 1-63 letters, digits, underscores, hyphens, dots or $', 'orders', scope);
-  if (db.instance && db.cluster) {
+  const homes = (['instance', 'cluster', 'docdbCluster'] as const).filter((prop) => db[prop] !== undefined);
+  if (homes.length > 1) {
+    const list = homes.length === 2 ? `both ${homes[0]} and ${homes[1]}` : `${homes[0]}, ${homes[1]} and ${homes[2]}`;
     throw new ValidationError(
-      `databases '${db.name}' sets both instance and cluster; a database lives in one of them: remove one`,
+      `databases '${db.name}' sets ${list}; a database lives in one of them: remove ${homes.length === 2 ? 'one' : 'all but one'}`,
       scope,
     );
   }
-  if (db.maxBackupStorage !== undefined) {
-    if (!db.cluster) {
+  if (db.docdbCluster) {
+    if ((db.readReplicas ?? []).length > 0) {
       throw new ValidationError(
-        `databases '${db.name}' sets maxBackupStorage without cluster; TotalBackupStorageBilled is an Aurora `
-          + 'cluster metric: add cluster or remove maxBackupStorage',
+        `databases '${db.name}' sets readReplicas with docdbCluster; readReplicas are RDS DB instances, and the replicas `
+          + 'of a DocumentDB cluster are instances of the cluster itself: remove readReplicas',
+        scope,
+      );
+    }
+    for (const prop of ['hasDumpJob', 'hasVerifyJob'] as const) {
+      if (db[prop] === true) {
+        throw new ValidationError(
+          `databases '${db.name}' sets ${prop} true with docdbCluster; PgDumpJob and DumpVerifyJob run pg_dump and `
+            + `pg_restore, which cannot read DocumentDB, so the ${prop === 'hasDumpJob' ? 'dump' : 'verification'} alarms would `
+            + `fire forever: remove ${prop} (it defaults to false for a DocumentDB cluster)`,
+          scope,
+        );
+      }
+    }
+  }
+  if (db.maxBackupStorage !== undefined) {
+    if (!db.cluster && !db.docdbCluster) {
+      throw new ValidationError(
+        `databases '${db.name}' sets maxBackupStorage without cluster or docdbCluster; TotalBackupStorageBilled is a `
+          + 'metric of Aurora and DocumentDB clusters: add cluster or docdbCluster, or remove maxBackupStorage',
         scope,
       );
     }
@@ -1193,15 +1246,38 @@ function checkDatabaseWatch(db: DatabaseWatch, scope: Construct): void {
       );
     }
   }
-  const hasDumpJob = db.hasDumpJob ?? true;
-  const hasVerifyJob = db.hasVerifyJob ?? hasDumpJob;
   const watchesRds = db.instance !== undefined || (db.readReplicas ?? []).length > 0
-    || (db.cluster !== undefined && db.maxBackupStorage !== undefined);
-  if (!hasDumpJob && !hasVerifyJob && !watchesRds) {
+    || ((db.cluster !== undefined || db.docdbCluster !== undefined) && db.maxBackupStorage !== undefined);
+  if (!hasDumpJobOf(db) && !hasVerifyJobOf(db) && !watchesRds) {
     Annotations.of(scope).addWarningV2('cdk-backup-dr:backup-alarms-database-unwatched',
       `databases '${db.name}' has no dump job, no verify job, no instance or read replica, and no cluster with `
         + 'maxBackupStorage: nothing is watched for it. Remove it, or set what should be watched.');
   }
+}
+
+/** Whether a `PgDumpJob` dumps the database: `hasDumpJob`, by default true except for a DocumentDB cluster. */
+function hasDumpJobOf(db: DatabaseWatch): boolean {
+  return db.hasDumpJob ?? db.docdbCluster === undefined;
+}
+
+/** Whether a `DumpVerifyJob` verifies the database's dumps: `hasVerifyJob`, by default as `hasDumpJobOf`. */
+function hasVerifyJobOf(db: DatabaseWatch): boolean {
+  return db.hasVerifyJob ?? hasDumpJobOf(db);
+}
+
+/**
+ * `TotalBackupStorageBilled` of a DocumentDB cluster: namespace `AWS/DocDB`, dimension `DBClusterIdentifier`, in bytes
+ * (https://docs.aws.amazon.com/documentdb/latest/developerguide/cloud_watch.html). aws-cdk-lib's DocumentDB cluster
+ * has no metric methods; this mirrors `rds.IDatabaseCluster.metricTotalBackupStorageBilled()`.
+ */
+function docdbTotalBackupStorageBilled(cluster: docdb.IDatabaseCluster, props: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/DocDB',
+    metricName: 'TotalBackupStorageBilled',
+    dimensionsMap: { DBClusterIdentifier: cluster.clusterIdentifier },
+    statistic: cloudwatch.Stats.AVERAGE,
+    ...props,
+  }).attachTo(cluster);
 }
 
 /** The period of a metric or math expression, when it has one. */

@@ -186,9 +186,10 @@ export interface RestoreDrillProps {
 
   /**
    * Which recovery points the drill may restore. With both, the `algorithm` chooses among snapshots and
-   * continuous recovery points alike: an Aurora or RDS database with a continuous rule (seed 004: PITR) is tested
-   * from its continuous backup, a DocumentDB cluster from its snapshots. With `[CONTINUOUS]` only, every selection
-   * must be of a type AWS Backup keeps continuous backups of (RDS, Aurora, S3).
+   * continuous recovery points alike, so a database that has both may be tested from either (with
+   * `LATEST_WITHIN_WINDOW`, whichever is newest). To test point-in-time recovery for certain (seed 004), give a drill
+   * `[CONTINUOUS]` for the Aurora or RDS databases and another `[SNAPSHOT]` for the rest. With `[CONTINUOUS]` only,
+   * every selection must be of a type AWS Backup keeps continuous backups of (RDS, Aurora, S3).
    *
    * @default [RestoreDrillRecoveryPointType.CONTINUOUS, RestoreDrillRecoveryPointType.SNAPSHOT]
    */

@@ -1,6 +1,7 @@
 import { App, CfnParameter, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -23,6 +24,10 @@ function instance(stack: Stack, id: string, identifier: string): rds.IDatabaseIn
     port: 5432,
     securityGroups: [],
   });
+}
+
+function docdbCluster(stack: Stack, id: string, identifier: string): docdb.IDatabaseCluster {
+  return docdb.DatabaseCluster.fromDatabaseClusterAttributes(stack, id, { clusterIdentifier: identifier });
 }
 
 function s3Metric(metricName: string, statistic: string): cloudwatch.Metric {
@@ -485,6 +490,64 @@ describe('BackupAlarms default alarms', () => {
     expect(alarmPaths(f).filter((p) => p.startsWith('Database-distro/'))).toEqual(['Database-distro/BackupStorage']);
   });
 
+  test('DocumentDB backup storage: AWS/DocDB TotalBackupStorageBilled of the cluster, daily Average > maxBackupStorage', () => {
+    const stack = newStack();
+    const f = build({
+      vaults: [],
+      replications: [],
+      databases: [{ name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'distro-docdb'), maxBackupStorage: Size.gibibytes(2000) }],
+    }, stack);
+    expect(alarmProps(f, 'Database-documentdb/BackupStorage')).toEqual({
+      Namespace: 'AWS/DocDB',
+      MetricName: 'TotalBackupStorageBilled',
+      Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'distro-docdb' }],
+      Statistic: 'Average',
+      Period: 86400,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      Threshold: 2000 * 1024 ** 3,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'missing',
+      AlarmDescription: 'DocumentDB cluster distro-docdb of database \'documentdb\' bills more than 2000 GiB of backup storage '
+        + '(TotalBackupStorageBilled, daily average). First look for manual snapshots that are no longer needed and for a '
+        + 'retention period longer than planned; then raise maxBackupStorage if the growth is expected.',
+      AlarmActions: [topicRef(f)],
+      OKActions: [topicRef(f)],
+    });
+  });
+
+  test('a DocumentDB database has no dump or verification alarms by default: only its backup-storage alarm', () => {
+    const stack = newStack();
+    const f = build({
+      vaults: [],
+      replications: [],
+      databases: [{ name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'distro-docdb'), maxBackupStorage: Size.gibibytes(1) }],
+    }, stack);
+    expect(alarmPaths(f)).toEqual(['Database-documentdb/BackupStorage']);
+    Annotations.fromStack(stack).hasNoWarning('/Stack/Alarms', Match.anyValue());
+  });
+
+  test('hasDumpJob false on a DocumentDB database is accepted (it is the default)', () => {
+    const stack = newStack();
+    const f = build({
+      vaults: [],
+      replications: [],
+      databases: [{
+        name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'd'), hasDumpJob: false, hasVerifyJob: false,
+        maxBackupStorage: Size.gibibytes(1),
+      }],
+    }, stack);
+    expect(alarmPaths(f)).toEqual(['Database-documentdb/BackupStorage']);
+  });
+
+  test('a warning when a DocumentDB database has no maxBackupStorage: nothing is watched for it', () => {
+    const stack = newStack();
+    new BackupAlarms(stack, 'Alarms', { databases: [{ name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'd') }] });
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    Annotations.fromStack(stack).hasWarning('/Stack/Alarms',
+      Match.stringLikeRegexp("databases 'documentdb' has no dump job, no verify job.*nothing is watched"));
+  });
+
   test('no backup-storage alarm for a cluster without maxBackupStorage', () => {
     const stack = newStack();
     const cluster = rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'C', { clusterIdentifier: 'c' });
@@ -543,6 +606,14 @@ describe('BackupAlarms default alarms', () => {
     expect(alarmProps(f, 'Database-orders/Replica-OrdersReplica/ReplicaLag').AlarmName)
       .toBe('instantpdf-prod-orders-OrdersReplica-ReplicaLag');
     expect(alarmProps(f, 'Database-distro/BackupStorage').AlarmName).toBe('instantpdf-prod-distro-BackupStorage');
+    const stack = newStack();
+    const docdbAlarms = build({
+      alarmNamePrefix: 'distronation-prod',
+      vaults: [],
+      replications: [],
+      databases: [{ name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'd'), maxBackupStorage: Size.gibibytes(1) }],
+    }, stack);
+    expect(alarmProps(docdbAlarms, 'Database-documentdb/BackupStorage').AlarmName).toBe('distronation-prod-documentdb-BackupStorage');
     expect(alarmProps(f, 'Replication-files-to-dr/Latency').AlarmName).toBe('instantpdf-prod-files-to-dr-Latency');
   });
 
@@ -824,6 +895,24 @@ describe('BackupAlarms dashboard', () => {
     expect(byTitle('AWS Backup jobs failed').metrics[0].slice(0, 3)).toEqual(['AWS/Backup', 'NumberOfBackupJobsFailed', 'BackupVaultName']);
   });
 
+  test('a DocumentDB cluster gets a graph of its billed backup storage, next to Aurora\'s', () => {
+    const stack = newStack();
+    const f = build({
+      databases: [
+        { name: 'aurora', cluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'A', { clusterIdentifier: 'a' }), hasDumpJob: false },
+        { name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'distro-docdb') },
+      ],
+      vaults: [],
+      replications: [],
+    }, stack);
+    expect(widgetTitles(f)).toEqual(['Aurora backup storage billed', 'DocumentDB backup storage billed']); // no alarm, no status widget
+    const widget = dashboardBody(f).widgets.find((w) => w.properties.title === 'DocumentDB backup storage billed')!;
+    expect(widget.properties.metrics).toEqual([
+      ['AWS/DocDB', 'TotalBackupStorageBilled', 'DBClusterIdentifier', 'distro-docdb', { label: 'documentdb', period: 86400 }],
+    ]);
+    expect(widget.properties.yAxis).toEqual({ left: { label: 'bytes', showUnits: false } });
+  });
+
   test('a turned-off family keeps its graph but loses its threshold line', () => {
     const f = build({ dumpDuration: { enabled: false } });
     const duration = dashboardBody(f).widgets.find((w) => w.properties.title === 'pg_dump duration')!;
@@ -875,6 +964,27 @@ describe('BackupAlarms compliance', () => {
       databases: [{ name: 'orders', instance: db }],
     });
     Template.fromStack(stack); // the tree is complete
+    const findings = nagFindings(stack).filter((finding) => finding.path.startsWith('Stack/Alarms/'));
+    expect(formatFindings(findings)).toBe('');
+  });
+
+  test('with a DocumentDB cluster: no unacknowledged cdk-nag findings on BackupAlarms\' resources', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const cluster = new docdb.DatabaseCluster(stack, 'Docdb', {
+      masterUser: { username: 'distro' },
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MEDIUM),
+      vpc,
+    });
+    const alarms = new BackupAlarms(stack, 'Alarms', {
+      databases: [{ name: 'documentdb', docdbCluster: cluster, maxBackupStorage: Size.gibibytes(2000) }],
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/DocDB',
+      Dimensions: [{ Name: 'DBClusterIdentifier', Value: { Ref: stack.getLogicalId(cluster.node.defaultChild as docdb.CfnDBCluster) } }],
+    });
+    expect(alarms.alarms).toHaveLength(1);
     const findings = nagFindings(stack).filter((finding) => finding.path.startsWith('Stack/Alarms/'));
     expect(formatFindings(findings)).toBe('');
   });
@@ -1107,9 +1217,59 @@ describe('BackupAlarms validation', () => {
     })).toThrow("databases 'orders' sets both instance and cluster; a database lives in one of them: remove one");
   });
 
-  test('fails when maxBackupStorage is set without a cluster', () => {
+  test('fails when maxBackupStorage is set without a cluster or docdbCluster', () => {
     expect(newAlarms({ databases: [{ name: 'orders', maxBackupStorage: Size.gibibytes(100) }] })).toThrow(
-      "databases 'orders' sets maxBackupStorage without cluster; TotalBackupStorageBilled is an Aurora cluster metric");
+      "databases 'orders' sets maxBackupStorage without cluster or docdbCluster; TotalBackupStorageBilled is a metric of "
+      + 'Aurora and DocumentDB clusters: add cluster or docdbCluster, or remove maxBackupStorage');
+  });
+
+  test.each([
+    ['instance', 'both instance and docdbCluster', 'one'],
+    ['cluster', 'both cluster and docdbCluster', 'one'],
+    ['instance+cluster', 'instance, cluster and docdbCluster', 'all but one'],
+  ])('fails when a database sets docdbCluster with %s', (others, list, fix) => {
+    const stack = newStack();
+    expect(() => new BackupAlarms(stack, 'Alarms', {
+      databases: [{
+        name: 'orders',
+        instance: others.includes('instance') ? instance(stack, 'Db', 'orders-prod') : undefined,
+        cluster: others.includes('cluster')
+          ? rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'C', { clusterIdentifier: 'c' })
+          : undefined,
+        docdbCluster: docdbCluster(stack, 'Docdb', 'd'),
+      }],
+    })).toThrow(`databases 'orders' sets ${list}; a database lives in one of them: remove ${fix}`);
+  });
+
+  test('fails when a DocumentDB database lists readReplicas', () => {
+    const stack = newStack();
+    expect(() => new BackupAlarms(stack, 'Alarms', {
+      databases: [{
+        name: 'documentdb',
+        docdbCluster: docdbCluster(stack, 'Docdb', 'd'),
+        readReplicas: [instance(stack, 'Replica', 'r')],
+      }],
+    })).toThrow("databases 'documentdb' sets readReplicas with docdbCluster; readReplicas are RDS DB instances, and the "
+      + 'replicas of a DocumentDB cluster are instances of the cluster itself: remove readReplicas');
+  });
+
+  test.each([
+    ['hasDumpJob', 'dump'],
+    ['hasVerifyJob', 'verification'],
+  ])('fails when a DocumentDB database sets %s true (pg_dump cannot read DocumentDB)', (prop, alarms) => {
+    const stack = newStack();
+    expect(() => new BackupAlarms(stack, 'Alarms', {
+      databases: [{ name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'd'), [prop]: true }],
+    })).toThrow(`databases 'documentdb' sets ${prop} true with docdbCluster; PgDumpJob and DumpVerifyJob run pg_dump and `
+      + `pg_restore, which cannot read DocumentDB, so the ${alarms} alarms would fire forever: remove ${prop} (it defaults `
+      + 'to false for a DocumentDB cluster)');
+  });
+
+  test('fails when maxBackupStorage is 0 on a DocumentDB cluster', () => {
+    const stack = newStack();
+    expect(() => new BackupAlarms(stack, 'Alarms', {
+      databases: [{ name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'd'), maxBackupStorage: Size.bytes(0) }],
+    })).toThrow("databases 'documentdb' maxBackupStorage is 0 bytes; it must be greater than 0 (e.g. Size.gibibytes(2000))");
   });
 
   test('fails when maxBackupStorage is 0', () => {

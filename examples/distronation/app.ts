@@ -1,0 +1,137 @@
+// Distro Nation (seed 004): Aurora PostgreSQL Serverless v2 (database-2, 7-day PITR, 04:00-05:00 UTC) and DocumentDB
+// (30-day backups, 03:00-04:00 UTC) in us-east-1, with the two gaps the document names closed: daily AWS Backup copies
+// of both clusters to a vault in us-west-2 ("Cross-Region Backup: Not configured"), and weekly-backup-test.sh as AWS
+// Backup restore testing; plus the document's backup-failure and backup-storage-growth alarms.
+import { Annotations, App, ArnFormat, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as docdb from 'aws-cdk-lib/aws-docdb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import {
+  BackupAlarms, BackupVault, RdsPitrPolicy, RecoveryPlan, RestoreDrill, RestoreDrillRecoveryPointType as PointType,
+  RestoreDrillResourceType as ResourceType, RestoreDrillSelectionOptions,
+} from '../../lib';
+import { acknowledgeDatabaseFindings, addCompliancePacks, exampleVpc } from '../shared';
+
+const PRODUCTION = { account: '111111111111', region: 'us-east-1' };
+const DR = { account: '111111111111', region: 'us-west-2' };
+const DR_VAULT = 'distronation-dr';
+
+export function buildDistroNation(app: App): Stack[] {
+  // Phase 2, week 2: "Configure cross-region backup vault in us-west-2" (same account: the copies need no access policy);
+  // its own CMK, a policy denying recovery-point deletion, and failure notifications.
+  const dr = new Stack(app, 'DistroNation-DR', { env: DR });
+  new BackupVault(dr, 'Vault', { backupVaultName: DR_VAULT });
+
+  const production = new Stack(app, 'DistroNation-Production', { env: PRODUCTION });
+  const vpc = exampleVpc(production);
+  const key = new kms.Key(production, 'DatabaseKey', { alias: 'distronation-databases', enableKeyRotation: true });
+
+  // Aurora PostgreSQL Serverless v2: cluster database-2, writer database-2-instance-1, 0.5-16 ACU (as the document restores
+  // it); 7-day PITR in the 04:00-05:00 UTC window.
+  const aurora = new rds.DatabaseCluster(production, 'Aurora', {
+    clusterIdentifier: 'database-2',
+    engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 }),
+    writer: rds.ClusterInstance.serverlessV2('Writer', { instanceIdentifier: 'database-2-instance-1', publiclyAccessible: false }),
+    serverlessV2MinCapacity: 0.5, serverlessV2MaxCapacity: 16,
+    vpc, port: 5433, storageEncryptionKey: key, iamAuthentication: true, monitoringInterval: Duration.minutes(1),
+    credentials: rds.Credentials.fromGeneratedSecret('distronation', { encryptionKey: key }),
+  });
+  acknowledgeDatabaseFindings(aurora, aurora.addRotationSingleUser());
+  Validations.of(aurora.node.findChild('Writer')).acknowledge(...['HIPAA.Security', 'NIST.800.53.R5'].map((pack) => ({
+    id: `${pack}-RDSInBackupPlan`,
+    reason: 'AWS Backup protects Aurora per cluster, not per instance: AuroraPlan selects the cluster database-2',
+  })));
+  new RdsPitrPolicy(production, 'AuroraPitr', { cluster: aurora, backupRetention: Duration.days(7), preferredBackupWindow: '04:00-05:00' });
+
+  // DocumentDB on db.t3.medium (the document's recovery instance class): backups kept 30 days, window 03:00-04:00 UTC;
+  // audit and profiler logs, which DocumentDB writes only when the parameter group turns them on.
+  const documentDb = new docdb.DatabaseCluster(production, 'DocumentDb', {
+    dbClusterName: 'distronation-docdb', engineVersion: '5.0.0',
+    masterUser: { username: 'distronation', kmsKey: key },
+    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MEDIUM),
+    vpc, port: 27018, kmsKey: key,
+    parameterGroup: new docdb.ClusterParameterGroup(production, 'DocumentDbParameters', {
+      family: 'docdb5.0', parameters: { audit_logs: 'enabled', profiler: 'enabled', profiler_threshold_ms: '100' },
+    }),
+  });
+  const documentDbRotation = documentDb.addRotationSingleUser();
+  Validations.of(documentDb.connections.securityGroups[0]).acknowledge(...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']
+    .flatMap((pack) => ['EC2RestrictedCommonPorts', 'EC2RestrictedSSH'].map((rule) => ({
+      id: `${pack}-${rule}`,
+      reason: `The ingress of the secret rotation (${documentDbRotation.node.path}) names port 27018 by the cluster's port token`,
+    }))));
+  Validations.of(documentDb.node.defaultChild!).acknowledge({
+    id: 'AwsSolutions-DOC3',
+    reason: 'User name and password are Secrets Manager dynamic references to documentDb.secret, joined with its ARN, which the rule cannot resolve',
+  }, ...['authenticate', 'createIndex', 'dropCollection'].map((event) => ({
+    id: `AwsSolutions-DOC5[LogExport::${event}]`,
+    reason: `DocumentDB exports only the log types audit and profiler (both on); ${event} events are in the audit log (audit_logs)`,
+  })));
+  const documentDbPitr = new RdsPitrPolicy(production, 'DocumentDbPitr', {
+    docdbCluster: documentDb, backupRetention: Duration.days(30), preferredBackupWindow: '03:00-04:00',
+  });
+  Annotations.of(documentDbPitr).acknowledgeWarning('cdk-backup-dr:RdsPitrPolicy.docdbLogs', 'DocumentDbParameters enables both');
+
+  // Phase 2, weeks 1 and 3: AWS Backup and "automated daily cross-region backups". Daily snapshots at 06:00 UTC, after both
+  // backup windows, kept 30 days (the document's "extend backup retention for compliance" value) and copied to us-west-2,
+  // kept 7 days there; Aurora also keeps a continuous backup (PITR, 7 days like the cluster) for the weekly restore test.
+  const vault = new BackupVault(production, 'Vault', { backupVaultName: 'distronation-prod' });
+  const destinationBackupVault = BackupVault.fromBackupVaultAttributes(production, 'DrVault', {
+    backupVaultArn: `arn:aws:backup:${DR.region}:${DR.account}:backup-vault:${DR_VAULT}`, // by name: no cross-region reference
+  });
+  const at0600 = events.Schedule.cron({ minute: '0', hour: '6' });
+  const plan = { backupVault: vault, copyTo: [{ destinationBackupVault, deleteAfter: Duration.days(7) }],
+    gfs: { daily: { schedule: at0600, deleteAfter: Duration.days(30) }, weekly: { enabled: false }, monthly: { enabled: false } } };
+  new RecoveryPlan(production, 'AuroraPlan', { ...plan, backupPlanName: 'distronation-aurora', selection: { databaseClusters: [aurora] } })
+    .addRule('Continuous', { schedule: at0600, deleteAfter: Duration.days(7), enableContinuousBackup: true });
+  const documentDbArn = production.formatArn({
+    service: 'rds', resource: 'cluster', resourceName: documentDb.clusterIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  new RecoveryPlan(production, 'DocumentDbPlan', { ...plan, backupPlanName: 'distronation-documentdb', selection: { arns: [documentDbArn] } });
+
+  // weekly-backup-test.sh: every Sunday 08:00 UTC, Aurora restored to its latest point in time (CONTINUOUS) and DocumentDB
+  // from its latest snapshot, into each cluster's own subnets and security groups, kept 24 hours (the script's
+  // AutoDelete=24hours tag) for validation, then deleted by AWS Backup.
+  const weeklyTest = (name: string, type: PointType, selection: RestoreDrillSelectionOptions) => new RestoreDrill(production, name, {
+    restoreTestingPlanName: `distronation_${name}_weekly`,
+    schedule: events.Schedule.cron({ minute: '0', hour: '8', weekDay: 'SUN' }),
+    recoveryPointTypes: [type], selectionWindow: Duration.days(7), backupVaults: [vault],
+  }).addSelection(name, { ...selection, validationWindow: Duration.hours(24) });
+  weeklyTest('aurora', PointType.CONTINUOUS, {
+    resourceType: ResourceType.AURORA,
+    clusters: [aurora],
+    subnetGroupName: (aurora.node.findChild('Subnets') as rds.SubnetGroup).subnetGroupName,
+    securityGroups: aurora.connections.securityGroups,
+  });
+  weeklyTest('documentdb', PointType.SNAPSHOT, {
+    resourceType: ResourceType.DOCUMENTDB,
+    documentDbClusters: [documentDb],
+    subnetGroupName: (documentDb.node.findChild('Subnets') as docdb.CfnDBSubnetGroup).ref,
+    securityGroups: documentDb.connections.securityGroups,
+  });
+
+  // "Aurora-Backup-Failure" (5-minute periods, 2 evaluated) as failed AWS Backup backup, copy and restore jobs, and
+  // "Backup-Storage-Growth" (TotalBackupStorageBilled, daily average, above 2000 GB) for each cluster.
+  const failed = { period: Duration.minutes(5), evaluationPeriods: 2, datapointsToAlarm: 1 };
+  new BackupAlarms(production, 'Alarms', {
+    email: 'backup-alerts@distronation.example', alarmNamePrefix: 'distronation-prod', vaults: [vault],
+    databases: [
+      { name: 'database-2', cluster: aurora, hasDumpJob: false, maxBackupStorage: Size.gibibytes(2000) },
+      { name: 'documentdb', docdbCluster: documentDb, maxBackupStorage: Size.gibibytes(2000) },
+    ],
+    backupJobsFailed: failed, copyJobsFailed: failed, restoreJobsFailed: failed,
+  });
+
+  production.addStackDependency(dr, 'the daily copies go to the us-west-2 vault');
+  addCompliancePacks(app);
+  return [dr, production];
+}
+
+// npx cdk synth --app 'npx tsx examples/distronation/app.ts'
+if (require.main === module) {
+  const app = new App();
+  buildDistroNation(app);
+  app.synth();
+}
