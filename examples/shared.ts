@@ -3,6 +3,7 @@
 // acknowledgements that aws-cdk-lib's own database constructs need.
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
@@ -48,4 +49,22 @@ export function acknowledgeDatabaseFindings(db: ec2.IConnectable & Construct, ro
       id: `${pack}-${rule}`,
       reason: `The ingress of the secret rotation (${rotation.node.path}) names the database port by its endpoint token`,
     }))));
+}
+
+/**
+ * Acknowledges what the packs report on an aws-cdk-lib read replica although it follows its source: Multi-AZ and the
+ * backups belong to the source, encryption is inherited (CloudFormation rejects StorageEncrypted on a read replica),
+ * the port rule reads an engine that the replica takes from its source, and the enhanced-monitoring role's policy.
+ */
+export function acknowledgeReadReplicaFindings(replica: rds.DatabaseInstanceReadReplica, source: rds.IDatabaseInstance): void {
+  const reasons: Array<[string, string[]]> = [
+    [`A read replica: Multi-AZ and the backups belong to its source ${source.node.path}, from which it is rebuilt`,
+      ['AwsSolutions-RDS3', ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap((pack) => [`${pack}-RDSMultiAZSupport`, `${pack}-RDSInBackupPlan`])]],
+    [`Encrypted with the key of its source ${source.node.path}; CloudFormation rejects StorageEncrypted on a read replica`,
+      ['AwsSolutions-RDS2', ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].map((pack) => `${pack}-RDSStorageEncrypted`)]],
+    ['The port is set on the replica; the rule reads Engine, which a read replica takes from its source', ['AwsSolutions-RDS11']],
+    ['The policy AWS maintains for exactly the enhanced-monitoring role',
+      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]']],
+  ];
+  Validations.of(replica).acknowledge(...reasons.flatMap(([reason, ids]) => ids.map((id) => ({ id, reason }))));
 }

@@ -223,6 +223,16 @@ export interface BackupAlarmsProps {
   readonly backupJobsFailed?: AlarmTuning;
 
   /**
+   * No backup job into a vault completed for `evaluationPeriods` periods in a row: `NumberOfBackupJobsCompleted`
+   * Sum < 1 in every period, missing data breaching (AWS Backup reports nothing when no job completed), seed 001's
+   * "backup age > 25 hours" for AWS Backup. The threshold is fixed. Off unless given (`backupMissing: {}` turns it
+   * on with the defaults): a vault that only receives copies, or whose plan runs less often than daily, would alarm.
+   *
+   * @default - off; when given: period 1 hour, 25 evaluation periods, all of them breaching
+   */
+  readonly backupMissing?: AlarmTuning;
+
+  /**
    * Copy jobs of a vault failed: `NumberOfCopyJobsFailed` Sum >= `threshold` (a count) in one period.
    *
    * @default - threshold 1, period 1 hour, 1 evaluation period
@@ -390,6 +400,7 @@ export class BackupAlarms extends Construct {
 
     const tuning: Tunings = {
       backupJobsFailed: resolveTuning('backupJobsFailed', props.backupJobsFailed, this),
+      backupMissing: props.backupMissing ? resolveTuning('backupMissing', props.backupMissing, this) : undefined,
       copyJobsFailed: resolveTuning('copyJobsFailed', props.copyJobsFailed, this),
       restoreJobsFailed: resolveTuning('restoreJobsFailed', props.restoreJobsFailed, this),
       dumpFailed: resolveTuning('dumpFailed', props.dumpFailed, this),
@@ -517,6 +528,18 @@ export class BackupAlarms extends Construct {
           + 'KMS permissions). A failed restore test means the recovery point may not be restorable: '
           + 'do not let older recovery points expire until one restores.'],
     ];
+    const missing = tuning.backupMissing;
+    if (missing) {
+      this.createAlarm(scope, 'BackupMissing', subject, {
+        metric: vault.metric('NumberOfBackupJobsCompleted', { period: missing.period }),
+        tuning: missing,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        description: `No AWS Backup job into vault ${vaultName} completed for ${missing.evaluationPeriods} periods of `
+          + `${missing.period.toHumanString()}. First check that the plan's rules still run (AWS Backup > Jobs, the `
+          + "plan's selection still matches its resources, the start window), then start an on-demand backup.",
+      });
+    }
     for (const [family, id, kind, metricOf, firstSteps] of jobs) {
       const t = tuning[family];
       if (!t) {
@@ -901,7 +924,7 @@ export class BackupAlarms extends Construct {
 }
 
 type Family =
-  | 'backupJobsFailed' | 'copyJobsFailed' | 'restoreJobsFailed'
+  | 'backupJobsFailed' | 'backupMissing' | 'copyJobsFailed' | 'restoreJobsFailed'
   | 'dumpFailed' | 'dumpMissing' | 'dumpSizeChange' | 'dumpDuration'
   | 'verificationFailed' | 'verificationMissing' | 'verificationStale'
   | 'freeStorage' | 'replicaLag'
@@ -930,6 +953,9 @@ interface FamilyDefaults {
 
 const FAMILY_DEFAULTS: { [F in Family]: FamilyDefaults } = {
   backupJobsFailed: { threshold: 1, unit: 'failed jobs', period: Duration.hours(1), evaluationPeriods: 1 },
+  backupMissing: {
+    fixedThreshold: 1, unit: '', period: Duration.hours(1), evaluationPeriods: 25, allPeriodsMustBreach: true,
+  },
   copyJobsFailed: { threshold: 1, unit: 'failed jobs', period: Duration.hours(1), evaluationPeriods: 1 },
   restoreJobsFailed: { threshold: 1, unit: 'failed jobs', period: Duration.hours(1), evaluationPeriods: 1 },
   dumpFailed: { fixedThreshold: 1, unit: '', period: Duration.minutes(5), evaluationPeriods: 1 },

@@ -661,6 +661,41 @@ describe('BackupAlarms vaults', () => {
     expect(vault.metricBackupJobsFailed().account).toBeUndefined(); // same account and region as the stack
   });
 
+  test('backupMissing is off by default and, given, alarms when no backup job completed in 25 hourly periods', () => {
+    const stack = newStack();
+    const vault = BackupVault.fromBackupVaultArn(stack, 'Central', CENTRAL);
+    const off = new BackupAlarms(stack, 'Off', { vaults: [vault] });
+    expect(off.node.tryFindChild('Vault-central')?.node.tryFindChild('BackupMissing')).toBeUndefined();
+    const alarms = new BackupAlarms(stack, 'Alarms', { vaults: [vault], alarmNamePrefix: 'prod', backupMissing: {} });
+    const f: Fixture = { stack, alarms, template: Template.fromStack(stack) };
+    expect(alarmPaths(f)).toContain('Vault-central/BackupMissing');
+    expect(alarmProps(f, 'Vault-central/BackupMissing')).toMatchObject({
+      Namespace: 'AWS/Backup',
+      MetricName: 'NumberOfBackupJobsCompleted',
+      Dimensions: [{ Name: 'BackupVaultName', Value: 'central' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 25,
+      DatapointsToAlarm: 25,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmName: 'prod-central-BackupMissing',
+      AlarmDescription: expect.stringMatching(/^No AWS Backup job into vault central completed for 25 periods of 1 hour/),
+    });
+  });
+
+  test('backupMissing is tunable and refuses a threshold and a partial window', () => {
+    const stack = newStack();
+    const vault = BackupVault.fromBackupVaultArn(stack, 'Central', CENTRAL);
+    const alarms = new BackupAlarms(stack, 'Alarms', { vaults: [vault], backupMissing: { evaluationPeriods: 49 } });
+    expect(alarmProps({ stack, alarms, template: Template.fromStack(stack) }, 'Vault-central/BackupMissing'))
+      .toMatchObject({ EvaluationPeriods: 49, DatapointsToAlarm: 49 });
+    expect(() => new BackupAlarms(newStack(), 'A', { backupMissing: { threshold: 2 } })).toThrow('backupMissing.threshold is 2, but this alarm\'s threshold is fixed');
+    expect(() => new BackupAlarms(newStack(), 'B', { backupMissing: { evaluationPeriods: 25, datapointsToAlarm: 20 } })).toThrow(/backupMissing/);
+    expect(() => new BackupAlarms(newStack(), 'C', { backupMissing: { enabled: false } })).not.toThrow();
+  });
+
   test('two vaults with the same construct id in different scopes are both watched, each under its own path', () => {
     const stack = newStack();
     const a = new BackupVault(new Construct(stack, 'A'), 'Vault');

@@ -1,0 +1,158 @@
+// Deeldesk (seed 001): RDS PostgreSQL 16 with a read replica; PITR 7 days (the WAL archive), replicated to the DR region;
+// base backups daily/weekly/monthly kept 30 d / 90 d / 1 y and copied to us-west-2; a pg_dump daily at 03:00, restored
+// and checked daily within 1 % row counts; deeldesk-uploads replicated with its delete markers to deeldesk-uploads-dr;
+// the document's five alerts. One account (the document names no backup account): primary us-east-1, DR us-west-2.
+import { Annotations, App, Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import {
+  BackupAlarms, BackupVault, CrossAccountBucket, CrossAccountBucketProps, DumpVerifyJob, PgDumpJob, RdsPitrPolicy, RecoveryPlan,
+  RecoveryTier, ReplicationDestination, ReplicationRule, RestoreDrill, RestoreDrillResourceType, ScratchDatabase,
+} from '../../lib';
+import { acknowledgeDatabaseFindings, acknowledgeReadReplicaFindings, addCompliancePacks, exampleVpc } from '../shared';
+
+const PRIMARY = { account: '111111111111', region: 'us-east-1' };
+const DR = { account: '111111111111', region: 'us-west-2' };
+// "Logical backups | 30 days" (and GDPR: deletions reach the dumps within 30 days): a dump expires at 30 days and its
+// version goes a day later. No STANDARD_IA transition: S3 moves objects to IA only after 30 days.
+const DUMPS: CrossAccountBucketProps = {
+  prefix: 'logical/', objectLockRetention: Duration.days(30), expireAfter: Duration.days(30), noncurrentExpireAfter: Duration.days(1),
+  transitionToInfrequentAccess: false, transitionToGlacier: false,
+};
+// The DR region's key for RDS's replicated backups: RDS needs a key ARN, which exists only once the key does (see README).
+const DR_RDS_KEY_ARN = 'arn:aws:kms:us-west-2:111111111111:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+const utc = (cron: events.CronOptions) => scheduler.ScheduleExpression.cron({ ...cron, timeZone: TimeZone.ETC_UTC });
+
+export function buildDeeldesk(app: App): Stack[] {
+  // DR region: the vault receiving copies of the base backups, the replica of deeldesk-backups, and deeldesk-uploads-dr
+  // (live files: no expiry; "Versions retained: 30 days" is the default noncurrent expiry).
+  const dr = new Stack(app, 'Deeldesk-DR', { env: DR });
+  new BackupVault(dr, 'Vault', { backupVaultName: 'deeldesk-dr' });
+  const backupsReplica = new CrossAccountBucket(dr, 'BackupsReplica', { bucketName: 'deeldesk-backups-dr', ...DUMPS });
+  const uploadsReplica = new CrossAccountBucket(dr, 'UploadsReplica', {
+    bucketName: 'deeldesk-uploads-dr', transitionToInfrequentAccess: false, transitionToGlacier: false, expireCurrentVersions: false,
+  });
+
+  // The PostgreSQL primary (the runbooks' deeldesk-prod; PostgreSQL 16) and its streaming read replica.
+  const production = new Stack(app, 'Deeldesk-Production', { env: PRIMARY });
+  const vpc = exampleVpc(production);
+  const key = new kms.Key(production, 'RdsKey', { alias: 'deeldesk-rds-key', enableKeyRotation: true });
+  const subnetGroup = new rds.SubnetGroup(production, 'DbSubnets', { vpc, description: 'Deeldesk databases and their restore drills' });
+  const database = {
+    instanceType: ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.LARGE), vpc, subnetGroup, port: 5433,
+    publiclyAccessible: false, monitoringInterval: Duration.minutes(1),
+  };
+  const db = new rds.DatabaseInstance(production, 'Database', {
+    ...database, instanceIdentifier: 'deeldesk-prod', databaseName: 'deeldesk', allocatedStorage: 100, multiAz: true,
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+    storageEncryptionKey: key, credentials: rds.Credentials.fromGeneratedSecret('deeldesk', { encryptionKey: key }),
+  });
+  acknowledgeDatabaseFindings(db, db.addRotationSingleUser());
+  const replica = new rds.DatabaseInstanceReadReplica(production, 'ReadReplica', {
+    ...database, sourceDatabaseInstance: db, deletionProtection: true, cloudwatchLogsExports: ['postgresql', 'upgrade'],
+  });
+  acknowledgeReadReplicaFindings(replica, db);
+
+  // WAL archiving + PITR: 7 days, with the transaction logs also in us-west-2 (the WAL archive's CRR), under a key of
+  // that region. The RDS backup window ends before the 02:00 base backups; maintenance after the dump and its check.
+  new RdsPitrPolicy(production, 'Pitr', {
+    instance: db, backupRetention: Duration.days(7),
+    preferredBackupWindow: '00:30-01:30', preferredMaintenanceWindow: 'sun:05:00-sun:05:30',
+    backupReplicationRegion: DR.region, backupReplicationKmsKey: kms.Key.fromKeyArn(production, 'DrRdsKey', DR_RDS_KEY_ARN),
+  });
+
+  // Plan tiers: all tiers share this database, so it runs the strictest, ENTERPRISE (RPO 15 min, RTO 1 h): continuous
+  // backup kept 7 days and "Full backup | Daily at 02:00 UTC | 30 days". Weekly on Sunday 02:00, 90 days; monthly on the
+  // 1st, 1 year, "S3 Glacier" after 90 days. Each rule is copied to us-west-2 with its own retention.
+  const drVault = BackupVault.fromBackupVaultArn(production, 'DrVault', 'arn:aws:backup:us-west-2:111111111111:backup-vault:deeldesk-dr');
+  const plan = new RecoveryPlan(production, 'Plan', {
+    backupPlanName: 'deeldesk-enterprise',
+    tier: RecoveryTier.ENTERPRISE,
+    gfs: {
+      weekly: { schedule: events.Schedule.cron({ minute: '0', hour: '2', weekDay: 'SUN' }), deleteAfter: Duration.days(90) },
+      monthly: {
+        schedule: events.Schedule.cron({ minute: '0', hour: '2', day: '1' }),
+        deleteAfter: Duration.days(365), moveToColdStorageAfter: Duration.days(90),
+      },
+    },
+    copyTo: [
+      { destinationBackupVault: drVault, ruleNames: ['Daily'], deleteAfter: Duration.days(30) },
+      { destinationBackupVault: drVault, ruleNames: ['Weekly'], deleteAfter: Duration.days(90) },
+      { destinationBackupVault: drVault, ruleNames: ['Monthly'], deleteAfter: Duration.days(365), moveToColdStorageAfter: Duration.days(90) },
+    ],
+    selection: { databaseInstances: [db] },
+  });
+
+  // "Full recovery drill | Monthly": AWS Backup restores the newest recovery point into the VPC, then deletes it.
+  new RestoreDrill(production, 'MonthlyRecoveryDrill', {
+    schedule: events.Schedule.cron({ minute: '0', hour: '6', day: '2' }), backupVaults: [plan.backupVault],
+  }).addSelection('Database', {
+    resourceType: RestoreDrillResourceType.RDS, instances: [db], subnetGroupName: subnetGroup.subnetGroupName,
+    securityGroups: [new ec2.SecurityGroup(production, 'DrillSg', { vpc, description: 'Restore drills', allowAllOutbound: false })],
+  });
+
+  // "Logical backups": pg_dump custom format daily at 03:00 UTC into s3://deeldesk-backups/logical/deeldesk/, replicated
+  // to us-west-2; "Daily verification": at 04:00 into a scratch server, the seed's queries, row counts within 1 %.
+  const backups = new CrossAccountBucket(production, 'Backups', { bucketName: 'deeldesk-backups', ...DUMPS });
+  const dump = new PgDumpJob(production, 'Dump', {
+    databaseName: 'deeldesk', vpc, databaseSecret: db.secret!, databaseServer: db, dumpBucket: backups,
+    schedule: utc({ minute: '0', hour: '3' }),
+  });
+  const scratch = new ScratchDatabase(production, 'Scratch', { vpc, engineVersion: rds.PostgresEngineVersion.VER_16 });
+  new DumpVerifyJob(production, 'Verify', {
+    databaseName: 'deeldesk', vpc, scratchSecret: scratch.secret, scratchServer: scratch,
+    productionSecret: db.secret, productionServer: db, productionTarget: `${db.dbInstanceEndpointAddress}:${db.dbInstanceEndpointPort}/deeldesk`,
+    dumpBucket: backups, schedule: utc({ minute: '0', hour: '4' }), rowCountTolerancePercent: 1,
+    freshnessChecks: [{ table: 'public.proposals', column: 'created_at', maxAge: Duration.days(1) }],
+    sqlChecks: ['organizations', 'proposals'].map((t) => ({ name: `${t} exist`, sql: `SELECT count(*) > 0 FROM public.${t}` })),
+  });
+
+  // deeldesk-uploads, versioned ("Versions retained: 30 days"), replicated by the document's own rule: priority 1, whole
+  // bucket, delete markers replicated, STANDARD_IA, to deeldesk-uploads-dr.
+  const uploads = new s3.Bucket(production, 'Uploads', {
+    bucketName: 'deeldesk-uploads', versioned: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, enforceSSL: true,
+    encryption: s3.BucketEncryption.KMS, bucketKeyEnabled: true, removalPolicy: RemovalPolicy.RETAIN,
+    serverAccessLogsBucket: backups.accessLogsBucket, serverAccessLogsPrefix: 'deeldesk-uploads/',
+    lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), expiredObjectDeleteMarker: true }],
+  });
+  const uploadsReplication = new ReplicationRule(production, 'UploadsReplication', {
+    sourceBucket: uploads, destination: ReplicationDestination.fromCrossAccountBucket(uploadsReplica),
+    priority: 1, deleteMarkerReplication: true, storageClass: s3.StorageClass.INFREQUENT_ACCESS,
+  });
+  uploadsReplica.acceptReplicationFrom(uploadsReplication);
+  Annotations.of(uploadsReplica).acknowledgeWarning('cdk-backup-dr:cross-account-bucket-replicated-delete-markers',
+    'The document replicates delete markers, so that deletions (GDPR erasure too) reach the DR copy; versions stay 30 days');
+  const backupsReplication = new ReplicationRule(production, 'BackupsReplication', {
+    sourceBucket: backups.bucket, destination: ReplicationDestination.fromCrossAccountBucket(backupsReplica),
+  });
+  backupsReplica.acceptReplicationFrom(backupsReplication);
+
+  // Alerts: backup job failure (any), backup age > 25 h, size change > 20 %, WAL lag > 5 min (the replica's, for 5 min),
+  // verification failure (any) or none in 25 h; and the two replications.
+  new BackupAlarms(production, 'Alarms', {
+    email: 'devops@deeldesk.example', alarmNamePrefix: 'deeldesk-prod', vaults: [plan.backupVault],
+    databases: [{ name: dump.databaseName, instance: db, readReplicas: [replica] }],
+    replications: Object.entries({ uploads: uploadsReplication, backups: backupsReplication }).map(([name, rule]) => ({
+      name, failedOperations: rule.metricOperationsFailedReplication(), latency: rule.metricReplicationLatency(),
+    })),
+    // "Backup age > 25 hours (daily)" for the base backups too: no AWS Backup job of the plan's vault completed in 25 hours.
+    backupJobsFailed: { threshold: 1 }, backupMissing: { evaluationPeriods: 25 }, dumpMissing: { evaluationPeriods: 25 }, dumpSizeChange: { threshold: 20 },
+    replicaLag: { threshold: 300, period: Duration.minutes(1), evaluationPeriods: 5 },
+    verificationMissing: { evaluationPeriods: 25 }, verificationStale: { threshold: Duration.hours(25).toSeconds() },
+  });
+
+  production.addStackDependency(dr, 'the copy vault and the replication destinations must exist first');
+  addCompliancePacks(app);
+  return [dr, production];
+}
+
+// npx cdk synth --app 'npx tsx examples/deeldesk/app.ts'
+if (require.main === module) {
+  const app = new App();
+  buildDeeldesk(app);
+  app.synth();
+}

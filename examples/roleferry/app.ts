@@ -1,0 +1,158 @@
+// RoleFerry (seed 002): RDS PostgreSQL with 30-day automated snapshots and PITR in the 03:00-04:00 UTC window, a
+// weekly full export to s3://roleferry-prod-backups/database/ (Glacier at 90 days, expired at 730), the resume
+// files replicated to us-west-2, the single-table restore proven on a scratch server, and the monthly restore test
+// (first Sunday, 02:00 UTC) run by AWS Backup restore testing. One AWS account, as in the document.
+import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import {
+  BackupAlarms, CrossAccountBucket, DumpVerifyJob, PgDumpJob, RdsPitrPolicy, RecoveryPlan, ReplicationDestination,
+  ReplicationRule, RestoreDrill, RestoreDrillRecoveryPointType, RestoreDrillResourceType, ScratchDatabase,
+} from '../../lib';
+import { acknowledgeDatabaseFindings, addCompliancePacks, exampleVpc } from '../shared';
+
+const PRODUCTION = { account: '111111111111', region: 'us-east-1' };
+const DR = { account: '111111111111', region: 'us-west-2' };
+
+export function buildRoleFerry(app: App): Stack[] {
+  // §4.1: the resume files' copy in us-west-2. Retention "Indefinite": current versions never expire; delete
+  // markers are not replicated, so a resume deleted in us-east-1 stays readable here.
+  const dr = new Stack(app, 'RoleFerry-DR', { env: DR });
+  const resumesReplica = new CrossAccountBucket(dr, 'ResumesReplica', {
+    bucketName: 'roleferry-prod-resumes-replica',
+    transitionToInfrequentAccess: false, transitionToGlacier: false, expireCurrentVersions: false,
+  });
+
+  const production = new Stack(app, 'RoleFerry-Production', { env: PRODUCTION });
+  const vpc = exampleVpc(production);
+  const key = new kms.Key(production, 'RdsKey', { alias: 'roleferry-rds-key', enableKeyRotation: true });
+  // §2.2 and §3 restore into roleferry-db-subnet: the subnet group of the instance, and of the monthly test restore.
+  const subnetGroup = new rds.SubnetGroup(production, 'DbSubnet', {
+    subnetGroupName: 'roleferry-db-subnet', vpc, description: 'RoleFerry database and its test restores',
+  });
+  const db = new rds.DatabaseInstance(production, 'Database', {
+    instanceIdentifier: 'roleferry-prod-db',
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MEDIUM),
+    allocatedStorage: 100,
+    databaseName: 'roleferry',
+    port: 5433,
+    vpc, subnetGroup, publiclyAccessible: false,
+    storageEncryptionKey: key,
+    credentials: rds.Credentials.fromGeneratedSecret('roleferry', { encryptionKey: key }),
+    monitoringInterval: Duration.minutes(1),
+  });
+  acknowledgeDatabaseFindings(db, db.addRotationSingleUser());
+  Validations.of(db).acknowledge(...['AwsSolutions-RDS3', 'HIPAA.Security-RDSMultiAZSupport', 'NIST.800.53.R5-RDSMultiAZSupport']
+    .map((id) => ({ id, reason: 'Seed 002 has no Multi-AZ standby: it recovers a lost instance from a snapshot or a point in '
+      + 'time (RTO 2 hours in §1, downtime 1-2 hours in §5 scenario 1)' })));
+  // §2.1: --backup-retention-period 30 --preferred-backup-window "03:00-04:00"; PITR (§2.2) comes with it. The
+  // maintenance window is pinned after Sunday's jobs (RDS would pick one at random, and AWS Backup starts no job in it).
+  new RdsPitrPolicy(production, 'Pitr', {
+    instance: db, backupRetention: Duration.days(30),
+    preferredBackupWindow: '03:00-04:00', preferredMaintenanceWindow: 'sun:08:00-sun:08:30',
+  });
+
+  // §6 restores "the latest snapshot", and AWS Backup restore testing restores only AWS Backup recovery points: §1's
+  // "Daily | 30 days" is also taken by AWS Backup, at 05:00 UTC, an hour after the RDS backup window.
+  const plan = new RecoveryPlan(production, 'Snapshots', {
+    backupPlanName: 'roleferry-prod-db',
+    gfs: {
+      daily: { schedule: events.Schedule.cron({ minute: '0', hour: '5' }), deleteAfter: Duration.days(30) },
+      weekly: { enabled: false },
+      monthly: { enabled: false },
+    },
+    selection: { databaseInstances: [db] },
+  });
+  // §6 "Monthly (first Sunday, 2 AM UTC)": the latest snapshot of the last 30 days restored into roleferry-db-subnet
+  // behind a security group of its own, kept 24 hours for §6's row counts, then deleted (the script's clean-up).
+  const drill = new RestoreDrill(production, 'MonthlyRestoreTest', {
+    restoreTestingPlanName: 'roleferry_monthly_restore_test',
+    schedule: events.Schedule.expression('cron(0 2 ? * SUN#1 *)'),
+    recoveryPointTypes: [RestoreDrillRecoveryPointType.SNAPSHOT],
+    selectionWindow: Duration.days(30),
+    backupVaults: [plan.backupVault],
+  });
+  const restoreSg = new ec2.SecurityGroup(production, 'RestoreTestSg', {
+    vpc, allowAllOutbound: false, description: 'RoleFerry monthly test restore',
+  });
+  drill.addSelection('Database', {
+    resourceType: RestoreDrillResourceType.RDS, instances: [db], subnetGroupName: subnetGroup.subnetGroupName,
+    securityGroups: [restoreSg], validationWindow: Duration.hours(24),
+  });
+
+  // §2.3 "Weekly Full Export" to s3://roleferry-prod-backups/database/, lifecycle rule "ArchiveBackups": GLACIER after
+  // 90 days, expired after 730. SSE-KMS with the bucket's own key, where the script re-copied the object as AES256.
+  const backups = new CrossAccountBucket(production, 'Backups', {
+    bucketName: 'roleferry-prod-backups', prefix: 'database/',
+    transitionToInfrequentAccess: false, glacierAfter: Duration.days(90), expireAfter: Duration.days(730),
+  });
+  // Sundays at 04:00 UTC, after the backup window (the document names no day or hour).
+  const dump = new PgDumpJob(production, 'WeeklyExport', {
+    databaseName: 'roleferry', vpc, databaseSecret: db.secret!, databaseServer: db, dumpBucket: backups,
+    schedule: ScheduleExpression.cron({ minute: '0', hour: '4', weekDay: 'SUN' }),
+  });
+  const scratch = new ScratchDatabase(production, 'Scratch', { vpc, engineVersion: rds.PostgresEngineVersion.VER_16 });
+  const verify = {
+    databaseName: 'roleferry', vpc, dumpBucket: backups, scratchSecret: scratch.secret, scratchServer: scratch,
+    productionSecret: db.secret, productionServer: db,
+    productionTarget: `${db.dbInstanceEndpointAddress}:${db.dbInstanceEndpointPort}/roleferry`,
+  };
+  // Every export restored an hour later, with §6's integrity queries: users, applications and outreach hold rows.
+  new DumpVerifyJob(production, 'VerifyExport', {
+    ...verify,
+    schedule: ScheduleExpression.cron({ minute: '0', hour: '5', weekDay: 'SUN' }),
+    sqlChecks: ['users', 'applications', 'outreach']
+      .map((t) => ({ name: `${t} has rows`, sql: `SELECT count(*) > 0 FROM public.${t}` })),
+  });
+  // §3.3 "Restore Single Table": applications alone (pg_restore --data-only -t), on the first Sunday after the test.
+  new DumpVerifyJob(production, 'VerifyApplicationsTable', {
+    ...verify, singleTable: 'public.applications', schedule: ScheduleExpression.expression('cron(0 6 ? * SUN#1 *)'),
+  });
+
+  // §4.1 roleferry-prod-resumes: versioned, every version kept (a deleted file is restored from its versions), and
+  // replicated to us-west-2 with S3 Replication Time Control (15 minutes), the closest S3 comes to "Real-time".
+  const resumes = new s3.Bucket(production, 'Resumes', {
+    bucketName: 'roleferry-prod-resumes',
+    versioned: true,
+    encryptionKey: new kms.Key(production, 'ResumesKey', { alias: 'roleferry-resumes-key', enableKeyRotation: true }),
+    bucketKeyEnabled: true, enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    serverAccessLogsBucket: backups.accessLogsBucket, serverAccessLogsPrefix: 'roleferry-prod-resumes/',
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const replication = new ReplicationRule(production, 'ResumesReplication', {
+    sourceBucket: resumes, destination: ReplicationDestination.fromCrossAccountBucket(resumesReplica), replicationTime: true,
+  });
+  resumesReplica.acceptReplicationFrom(replication);
+
+  // Jobs of the vault failed: the daily snapshot, and the monthly test's restore from it. The weekly export failed,
+  // or none for 7 days: CloudWatch's longest window, one weekly interval (the default 25 hours suits daily dumps and
+  // would fire six days a week). No size-change alarm: the previous weekly dump lies outside CloudWatch's 7 days.
+  // Verification failed or missing; the resume replication failing or later than 15 minutes.
+  new BackupAlarms(production, 'Alarms', {
+    email: 'devops@roleferry.example',
+    alarmNamePrefix: 'roleferry-prod',
+    vaults: [plan.backupVault],
+    databases: [{ name: dump.databaseName, instance: db }],
+    dumpMissing: { evaluationPeriods: 168 },
+    dumpSizeChange: { enabled: false },
+    replications: [{
+      name: 'resumes', failedOperations: replication.metricOperationsFailedReplication(), latency: replication.metricReplicationLatency(),
+    }],
+  });
+
+  production.addStackDependency(dr, 'S3 checks the replication destination when the configuration is written');
+  addCompliancePacks(app);
+  return [dr, production];
+}
+
+// npx cdk synth --app 'npx tsx examples/roleferry/app.ts'
+if (require.main === module) {
+  const app = new App();
+  buildRoleFerry(app);
+  app.synth();
+}
