@@ -1,5 +1,6 @@
 import {
   Annotations,
+  ArnFormat,
   Duration,
   Lazy,
   Names,
@@ -10,6 +11,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
+import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as efs from 'aws-cdk-lib/aws-efs';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -178,6 +180,14 @@ export interface RecoverySelectionOptions {
    * @default - none
    */
   readonly databaseClusters?: rds.IDatabaseCluster[];
+
+  /**
+   * DocumentDB clusters, selected by their ARN (`arn:<partition>:rds:<region>:<account>:cluster:<identifier>`).
+   * Like RDS and Aurora, AWS Backup copies them to another account or to another region, not both in one copy.
+   *
+   * @default - none
+   */
+  readonly documentDbClusters?: docdb.IDatabaseCluster[];
 
   /**
    * DynamoDB tables.
@@ -511,6 +521,7 @@ export class RecoveryPlan extends Construct {
     const resources: backup.BackupResource[] = [
       ...(options.databaseInstances ?? []).map((db) => backup.BackupResource.fromRdsDatabaseInstance(db)),
       ...(options.databaseClusters ?? []).map((cluster) => backup.BackupResource.fromRdsDatabaseCluster(cluster)),
+      ...(options.documentDbClusters ?? []).map((cluster) => backup.BackupResource.fromArn(documentDbClusterArn(cluster))),
       ...(options.tables ?? []).map((table) => backup.BackupResource.fromDynamoDbTable(table)),
       ...(options.fileSystems ?? []).map((fs) => backup.BackupResource.fromEfsFileSystem(fs)),
       ...(options.buckets ?? []).map((bucket) => backup.BackupResource.fromArn(bucket.bucketArn)),
@@ -520,7 +531,7 @@ export class RecoveryPlan extends Construct {
     ];
     if (resources.length === 0) {
       throw new ValidationError(
-        `${prefix} selects nothing; set databaseInstances, databaseClusters, tables, fileSystems, buckets, arns, tags ` +
+        `${prefix} selects nothing; set databaseInstances, databaseClusters, documentDbClusters, tables, fileSystems, buckets, arns, tags ` +
           "or resources (e.g. tags: { backup: 'daily' })",
         this,
       );
@@ -1047,7 +1058,19 @@ function checkLock(prop: string, days: number, vault: IBackupVault, vaultName: s
   );
 }
 
-/** RDS/Aurora sources of a selection, with whether each is known to be encrypted with a customer-managed key. */
+/** The ARN AWS Backup knows a DocumentDB cluster by (aws-cdk-lib's DocumentDB cluster exposes no ARN). */
+function documentDbClusterArn(cluster: docdb.IDatabaseCluster): string {
+  return Stack.of(cluster).formatArn({
+    service: 'rds',
+    resource: 'cluster',
+    resourceName: cluster.clusterIdentifier,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    account: cluster.env.account,
+    region: cluster.env.region,
+  });
+}
+
+/** RDS/Aurora/DocumentDB sources of a selection, with whether each is known to use a customer-managed key. */
 function rdsSourcesOf(options: RecoverySelectionOptions, arns: string[]): RdsSource[] {
   const sources: RdsSource[] = [];
   for (const db of options.databaseInstances ?? []) {
@@ -1062,6 +1085,13 @@ function rdsSourcesOf(options: RecoverySelectionOptions, arns: string[]): RdsSou
     sources.push({
       label: cluster.node.path,
       customerManagedKey: cfn instanceof rds.CfnDBCluster && cfn.kmsKeyId !== undefined,
+    });
+  }
+  for (const cluster of options.documentDbClusters ?? []) {
+    const cfn = cluster.node.defaultChild;
+    sources.push({
+      label: cluster.node.path,
+      customerManagedKey: cfn instanceof docdb.CfnDBCluster && cfn.kmsKeyId !== undefined,
     });
   }
   for (const arn of arns) {

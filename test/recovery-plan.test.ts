@@ -1,6 +1,7 @@
 import { Annotations as CdkAnnotations, App, CfnParameter, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';
+import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
@@ -550,6 +551,20 @@ describe('copies', () => {
       expect(crossBoth.exec(synthError(f))?.[1]).toBe(arn);
     });
 
+    test('fails when the plan protects a DocumentDB cluster given as documentDbClusters', () => {
+      const f = fixture();
+      const docdbCluster = docdb.DatabaseCluster.fromDatabaseClusterAttributes(f.stack, 'DocDb', {
+        clusterIdentifier: 'catalog', clusterEndpointAddress: 'catalog.cluster', readerEndpointAddress: 'catalog.ro',
+        port: 27017, securityGroup: ec2.SecurityGroup.fromSecurityGroupId(f.stack, 'DocDbSg', 'sg-0123456789abcdef0'),
+      });
+      newPlan(f, {
+        selection: { documentDbClusters: [docdbCluster] },
+        copyTo: [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30) }],
+      });
+
+      expect(crossBoth.exec(synthError(f))?.[1]).toBe('Workload/DocDb');
+    });
+
     test('fails when the plan protects an imported Aurora cluster', () => {
       const f = fixture();
       const cluster = rds.DatabaseCluster.fromDatabaseClusterAttributes(f.stack, 'Aurora', { clusterIdentifier: 'orders' });
@@ -848,8 +863,16 @@ describe('selections', () => {
     });
     const table = new dynamodb.Table(f.stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
     const fileSystem = new efs.FileSystem(f.stack, 'Fs', { vpc });
+    const docdbCluster = new docdb.DatabaseCluster(f.stack, 'DocDb', {
+      masterUser: { username: 'catalog' },
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MEDIUM),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    });
     const plan = newPlan(f, { selection: undefined });
-    plan.addSelection('Everything', { databaseInstances: [instance], databaseClusters: [cluster], tables: [table], fileSystems: [fileSystem] });
+    plan.addSelection('Everything', {
+      databaseInstances: [instance], databaseClusters: [cluster], documentDbClusters: [docdbCluster], tables: [table], fileSystems: [fileSystem],
+    });
 
     const resources = Template.fromStack(f.stack).findResources('AWS::Backup::BackupSelection');
     const rendered = JSON.stringify(Object.values(resources)[0].Properties.BackupSelection.Resources);
@@ -857,7 +880,8 @@ describe('selections', () => {
     expect(rendered).toContain(`:rds:${REGION}:${ACCOUNT}:cluster:`);
     expect(rendered).toContain(f.stack.getLogicalId(table.node.defaultChild as dynamodb.CfnTable));
     expect(rendered).toContain(`:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/`);
-    expect(Object.values(resources)[0].Properties.BackupSelection.Resources).toHaveLength(4);
+    expect(rendered).toContain(`:rds:${REGION}:${ACCOUNT}:cluster:",{"Ref":"${f.stack.getLogicalId(docdbCluster.node.defaultChild as docdb.CfnDBCluster)}"}`);
+    expect(Object.values(resources)[0].Properties.BackupSelection.Resources).toHaveLength(5);
   });
 
   test('resources takes any aws-cdk-lib BackupResource', () => {
@@ -954,7 +978,7 @@ describe('selections', () => {
   test('fails when a selection selects nothing', () => {
     const f = fixture();
     expect(() => newPlan(f, { selection: {} }))
-      .toThrow(/selection 'Selection' selects nothing; set databaseInstances, databaseClusters, tables, fileSystems, buckets, arns, tags or resources/);
+      .toThrow(/selection 'Selection' selects nothing; set databaseInstances, databaseClusters, documentDbClusters, tables, fileSystems, buckets, arns, tags or resources/);
   });
 
   test('fails when an ARN is not an ARN', () => {

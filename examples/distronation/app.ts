@@ -2,7 +2,7 @@
 // (30-day backups, 03:00-04:00 UTC) in us-east-1, with the two gaps the document names closed: daily AWS Backup copies
 // of both clusters to a vault in us-west-2 ("Cross-Region Backup: Not configured"), and weekly-backup-test.sh as AWS
 // Backup restore testing; plus the document's backup-failure and backup-storage-growth alarms.
-import { Annotations, App, ArnFormat, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -86,10 +86,9 @@ export function buildDistroNation(app: App): Stack[] {
     gfs: { daily: { schedule: at0600, deleteAfter: Duration.days(30) }, weekly: { enabled: false }, monthly: { enabled: false } } };
   new RecoveryPlan(production, 'AuroraPlan', { ...plan, backupPlanName: 'distronation-aurora', selection: { databaseClusters: [aurora] } })
     .addRule('Continuous', { schedule: at0600, deleteAfter: Duration.days(7), enableContinuousBackup: true });
-  const documentDbArn = production.formatArn({
-    service: 'rds', resource: 'cluster', resourceName: documentDb.clusterIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  new RecoveryPlan(production, 'DocumentDbPlan', {
+    ...plan, backupPlanName: 'distronation-documentdb', selection: { documentDbClusters: [documentDb] },
   });
-  new RecoveryPlan(production, 'DocumentDbPlan', { ...plan, backupPlanName: 'distronation-documentdb', selection: { arns: [documentDbArn] } });
 
   // weekly-backup-test.sh: every Sunday 08:00 UTC, Aurora restored to its latest point in time (CONTINUOUS) and DocumentDB
   // from its latest snapshot, into each cluster's own subnets and security groups, kept 24 hours (the script's
