@@ -416,6 +416,15 @@ export class BackupAlarms extends Construct {
       replicationLatency: resolveTuning('replicationLatency', props.replicationLatency, this),
     };
 
+    const duration = tuning.dumpDuration;
+    if (duration && !Token.isUnresolved(duration.threshold) && duration.threshold >= LAMBDA_MAX_TIMEOUT_SECONDS
+      && databases.some((db) => hasDumpJobOf(db))) {
+      Annotations.of(this).addWarningV2('cdk-backup-dr:BackupAlarms.dumpDurationBeyondLambda',
+        `dumpDuration threshold is ${duration.threshold} seconds, but PgDumpJob runs in Lambda, which stops a run at `
+          + `${LAMBDA_MAX_TIMEOUT_SECONDS} seconds: this alarm cannot fire, and a dump that long fails (dumpFailed, `
+          + `dumpMissing). Use a threshold under ${LAMBDA_MAX_TIMEOUT_SECONDS} (the default is 720), or acknowledge this for a dump that runs elsewhere`);
+    }
+
     this.alarmNamePrefix = props.alarmNamePrefix;
     this.props = props;
     if (props.topic) {
@@ -922,6 +931,9 @@ export class BackupAlarms extends Construct {
     return rows;
   }
 }
+
+/** Lambda's longest run: a PgDumpJob stops there. */
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 
 type Family =
   | 'backupJobsFailed' | 'backupMissing' | 'copyJobsFailed' | 'restoreJobsFailed'

@@ -808,6 +808,23 @@ describe('BackupAlarms tuning', () => {
     expect(props.Metrics[1].MetricStat.Period).toBe(14400);
   });
 
+  test.each([
+    [899, false], [900, true], [3600, true],
+  ])('dumpDuration threshold %d s: warns that a Lambda dump cannot run that long: %s', (threshold, warns) => {
+    const f = build({ dumpDuration: { threshold } });
+    const warnings = Annotations.fromStack(f.stack).findWarning('/Stack/Alarms', Match.stringLikeRegexp('dumpDurationBeyondLambda'));
+    expect(warnings.length).toBe(warns ? 1 : 0);
+    if (warns) {
+      expect(warnings[0].entry.data).toMatch(new RegExp(`^dumpDuration threshold is ${threshold} seconds, but PgDumpJob runs in Lambda`));
+    }
+  });
+
+  test('no dumpDuration warning when no database has a dump job', () => {
+    const stack = newStack();
+    new BackupAlarms(stack, 'Alarms', { dumpDuration: { threshold: 3600 }, databases: [{ name: 'orders', hasDumpJob: false, instance: instance(stack, 'Db', 'orders') }] });
+    expect(Annotations.fromStack(stack).findWarning('/Stack/Alarms', Match.stringLikeRegexp('dumpDurationBeyondLambda'))).toEqual([]);
+  });
+
   test('a threshold from a token (CfnParameter) is not checked at synth and is rendered as a Ref', () => {
     const stack = newStack();
     const threshold = new CfnParameter(stack, 'MaxDumpSeconds', { type: 'Number' }).valueAsNumber;
