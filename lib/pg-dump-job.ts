@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -12,7 +13,7 @@ import { Construct } from 'constructs';
 import { CrossAccountBucket } from './cross-account-bucket';
 import { JobMetrics } from './job-metrics';
 import { acknowledgeDumpGrants, grantDumpWrite, resolveDumpBucket } from './private/dump-bucket';
-import { DUMP_ENV } from './private/job-contract';
+import { DUMP_ENV, DUMP_STORAGE_CLASSES } from './private/job-contract';
 import { checkPgMajor, DEFAULT_PG_MAJOR, PG_DUMP_HANDLER, RDS_CA_BUNDLE_PATH, SSL_MODE } from './private/job-image';
 import { allowJobTo, checkDatabaseName, checkPort, createJobRuntime, MAX_TIMEOUT, validateRuntime } from './private/job-runtime';
 import { ValidationError } from './private/validation';
@@ -251,6 +252,16 @@ export interface PgDumpJobProps extends DumpJobBaseProps {
    * @default Size.mebibytes(16)
    */
   readonly partSize?: Size;
+
+  /**
+   * S3 storage class the dump is written in, e.g. `s3.StorageClass.INFREQUENT_ACCESS` for dumps kept a month
+   * (seed 001: "Logical backups, S3 Standard-IA"). Only classes that are readable at once and span Availability
+   * Zones: `INFREQUENT_ACCESS`, `INTELLIGENT_TIERING`, `GLACIER_INSTANT_RETRIEVAL` (the verify job reads the newest
+   * dump; GLACIER and DEEP_ARCHIVE are reached with the bucket's lifecycle). The manifest stays STANDARD.
+   *
+   * @default - STANDARD
+   */
+  readonly storageClass?: s3.StorageClass;
 }
 
 /**
@@ -343,6 +354,7 @@ export class PgDumpJob extends Construct implements ec2.IConnectable, iam.IGrant
       [DUMP_ENV.BUCKET_OWNER]: bucket.ownerAccount,
       [DUMP_ENV.COMPRESSION]: compression.value,
       [DUMP_ENV.PART_SIZE_MIB]: partSizeMiB,
+      ...(props.storageClass ? { [DUMP_ENV.STORAGE_CLASS]: checkStorageClass(props.storageClass, this) } : {}),
       [DUMP_ENV.SSL_MODE]: SSL_MODE,
       [DUMP_ENV.SSL_ROOT_CERT]: RDS_CA_BUNDLE_PATH,
       ...(bucket.key ? { [DUMP_ENV.KMS_KEY]: bucket.key.arn } : {}),
@@ -402,6 +414,23 @@ export class PgDumpJob extends Construct implements ec2.IConnectable, iam.IGrant
   public metricBackupDurationSeconds(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return JobMetrics.backupDurationSeconds(this.databaseName, options);
   }
+}
+
+/** A storage class a dump may be written in (`DUMP_STORAGE_CLASSES`), as S3's API names it. */
+function checkStorageClass(storageClass: s3.StorageClass, scope: Construct): string {
+  const value = storageClass.value;
+  if (Token.isUnresolved(value) || value === 'STANDARD') {
+    return value;
+  }
+  if (!(DUMP_STORAGE_CLASSES as readonly string[]).includes(value)) {
+    throw new ValidationError(
+      `storageClass is ${value}; a dump is written in a class readable at once and stored in several Availability ` +
+        'Zones: s3.StorageClass.INFREQUENT_ACCESS, INTELLIGENT_TIERING or GLACIER_INSTANT_RETRIEVAL (move older dumps ' +
+        "to GLACIER or DEEP_ARCHIVE with the bucket's lifecycle)",
+      scope,
+    );
+  }
+  return value;
 }
 
 /** S3: parts of 5 MiB to 5 GiB; the handler keeps a few in memory. Returns whole MiB as a string. */

@@ -8,6 +8,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AssetManifestArtifact } from 'aws-cdk-lib/cx-api';
@@ -165,6 +166,19 @@ describe('PgDumpJob', () => {
         Timeout: 600,
         EphemeralStorage: { Size: 1024 },
         Environment: { Variables: Match.objectLike({ DUMP_PART_SIZE_MIB: '64', DUMP_PREFIX: 'dumps/' }) },
+      });
+    });
+
+    test.each([
+      [s3.StorageClass.INFREQUENT_ACCESS, 'STANDARD_IA'],
+      [s3.StorageClass.INTELLIGENT_TIERING, 'INTELLIGENT_TIERING'],
+      [s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, 'GLACIER_IR'],
+    ])('storageClass %s is passed on as DUMP_STORAGE_CLASS %s; unset, the variable is absent', (storageClass, value) => {
+      build({ storageClass }).template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ DUMP_STORAGE_CLASS: value }) },
+      });
+      build().template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ DUMP_STORAGE_CLASS: Match.absent() }) },
       });
     });
 
@@ -544,6 +558,8 @@ describe('PgDumpJob', () => {
       ['partSize is below the S3 minimum', { partSize: Size.mebibytes(4) }, /partSize is 4 MiB; S3 multipart parts are 5 MiB-5 GiB/],
       ['partSize is not whole MiB', { partSize: Size.kibibytes(5 * 1024 + 512) }, /partSize is 5.5 MiB;/],
       ['partSize takes more than a quarter of the memory', { partSize: Size.mebibytes(256), memorySize: 512 }, /partSize is 256 MiB but memorySize is 512 MiB/],
+      ['storageClass is GLACIER', { storageClass: s3.StorageClass.GLACIER }, /storageClass is GLACIER; a dump is written in a class readable at once/],
+      ['storageClass is ONEZONE_IA', { storageClass: s3.StorageClass.ONE_ZONE_INFREQUENT_ACCESS }, /storageClass is ONEZONE_IA;/],
       ['databasePort is out of range', { databasePort: 70000 }, /databasePort is 70000; a TCP port is a whole number 1-65535/],
       ['roleName is not an IAM role name', { roleName: 'pg dump' }, /roleName 'pg dump' is invalid: IAM role names/],
       ['no bucket is given', { bucketName: undefined, bucketOwnerAccount: undefined, bucketKeyArn: undefined }, /no dump bucket is given; give dumpBucket/],

@@ -18,7 +18,8 @@ import { acknowledgeDatabaseFindings, acknowledgeReadReplicaFindings, addComplia
 const PRIMARY = { account: '111111111111', region: 'us-east-1' };
 const DR = { account: '111111111111', region: 'us-west-2' };
 // "Logical backups | 30 days" (and GDPR: deletions reach the dumps within 30 days): a dump expires at 30 days and its
-// version goes a day later. No STANDARD_IA transition: S3 moves objects to IA only after 30 days.
+// version goes a day later. "S3 Standard-IA": the job writes them in STANDARD_IA (a lifecycle transition would come
+// only after 30 days).
 const DUMPS: CrossAccountBucketProps = {
   prefix: 'logical/', objectLockRetention: Duration.days(30), expireAfter: Duration.days(30), noncurrentExpireAfter: Duration.days(1),
   transitionToInfrequentAccess: false, transitionToGlacier: false,
@@ -100,7 +101,7 @@ export function buildDeeldesk(app: App): Stack[] {
   const backups = new CrossAccountBucket(production, 'Backups', { bucketName: 'deeldesk-backups', ...DUMPS });
   const dump = new PgDumpJob(production, 'Dump', {
     databaseName: 'deeldesk', vpc, databaseSecret: db.secret!, databaseServer: db, dumpBucket: backups,
-    schedule: utc({ minute: '0', hour: '3' }),
+    schedule: utc({ minute: '0', hour: '3' }), storageClass: s3.StorageClass.INFREQUENT_ACCESS,
   });
   const scratch = new ScratchDatabase(production, 'Scratch', { vpc, engineVersion: rds.PostgresEngineVersion.VER_16 });
   new DumpVerifyJob(production, 'Verify', {

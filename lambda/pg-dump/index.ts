@@ -26,11 +26,12 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
+  StorageClass,
 } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Client } from 'pg';
-import { DUMP_ENV, DumpManifest, JOB_METRIC, ManifestTable } from '../../lib/private/job-contract';
+import { DUMP_ENV, DUMP_STORAGE_CLASSES, DumpManifest, JOB_METRIC, ManifestTable } from '../../lib/private/job-contract';
 import { Env, integerEnv, optionalEnv, requiredEnv } from '../shared/env';
 import { dumpKey, manifestKey, normalizePrefix, validateDatabaseSegment } from '../shared/keys';
 import { createJobLogger, Logger, progressFigures, startProgress } from '../shared/logger';
@@ -72,6 +73,20 @@ export interface PgDumpCompression {
   readonly spec: string;
   /** The value of pg_dump's `--compress`. */
   readonly pgDumpArg: string;
+}
+
+/** Validates a dump storage class; `undefined` keeps S3's STANDARD. */
+export function parseStorageClass(value: string | undefined): StorageClass | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!(DUMP_STORAGE_CLASSES as readonly string[]).includes(value)) {
+    throw new Error(
+      `storage class '${value}' is not one a dump may be written in; use ${DUMP_STORAGE_CLASSES.join(', ')} (GLACIER and ` +
+        'DEEP_ARCHIVE objects cannot be read without a restore: reach them with a lifecycle transition)',
+    );
+  }
+  return value as StorageClass;
 }
 
 /**
@@ -132,6 +147,8 @@ export interface PgDumpInput {
   readonly partSizeBytes?: number;
   /** Parts uploaded in parallel; default 2, 1-4. */
   readonly queueSize?: number;
+  /** S3 storage class of the dump object (`DUMP_STORAGE_CLASSES`); default STANDARD. The manifest stays STANDARD. */
+  readonly storageClass?: string;
   /** libpq sslmode; default 'verify-full'. */
   readonly sslMode?: string;
   readonly sslRootCert?: string;
@@ -218,6 +235,7 @@ async function dumpToS3(input: PgDumpInput, logger: Logger): Promise<PgDumpResul
     throw new Error(`upload queue size ${queueSize} must be 1-4 (memory is about (queueSize + 2) x part size)`);
   }
   parseSslMode(input.sslMode, input.sslRootCert);
+  const storageClass = parseStorageClass(input.storageClass);
   const pgDumpPath = input.pgDumpPath ?? 'pg_dump';
   const clientMajorVersion = input.clientMajor ?? (await readClientMajor(pgDumpPath));
   const compression = parseCompression(input.compression ?? DEFAULT_COMPRESSION, clientMajorVersion);
@@ -258,6 +276,7 @@ async function dumpToS3(input: PgDumpInput, logger: Logger): Promise<PgDumpResul
       ...s3Target,
       key,
       kmsKeyId: input.kmsKeyId,
+      storageClass,
       partSizeBytes,
       queueSize,
       pgDumpPath,
@@ -424,6 +443,7 @@ class DumpDigest extends Transform {
 interface StreamOptions extends S3Target {
   readonly key: string;
   readonly kmsKeyId?: string;
+  readonly storageClass?: StorageClass;
   readonly partSizeBytes: number;
   readonly queueSize: number;
   readonly pgDumpPath: string;
@@ -505,6 +525,7 @@ async function streamDumpToS3(options: StreamOptions): Promise<{ sizeBytes: numb
       ContentType: 'application/octet-stream',
       ServerSideEncryption: 'aws:kms',
       SSEKMSKeyId: options.kmsKeyId,
+      StorageClass: options.storageClass,
       IfNoneMatch: '*',
       ExpectedBucketOwner: options.expectedBucketOwner,
     },
@@ -637,8 +658,17 @@ export interface DumpConfig {
   readonly kmsKeyId?: string;
   readonly compression: string;
   readonly partSizeMiB: number;
+  readonly storageClass?: StorageClass;
   readonly sslMode: string;
   readonly sslRootCert?: string;
+}
+
+function storageClassEnv(env: Env): StorageClass | undefined {
+  try {
+    return parseStorageClass(optionalEnv(env, DUMP_ENV.STORAGE_CLASS));
+  } catch (error) {
+    throw new Error(`${DUMP_ENV.STORAGE_CLASS}: ${errorMessage(error)}`, { cause: error });
+  }
 }
 
 /** Reads and validates DUMP_ENV; errors name the variable. */
@@ -668,6 +698,7 @@ export function readDumpConfig(env: Env): DumpConfig {
     kmsKeyId: optionalEnv(env, DUMP_ENV.KMS_KEY),
     compression,
     partSizeMiB: integerEnv(env, DUMP_ENV.PART_SIZE_MIB, DEFAULT_PART_SIZE_MIB, MIN_PART_SIZE_MIB, MAX_PART_SIZE_MIB),
+    storageClass: storageClassEnv(env),
     sslMode,
     sslRootCert,
   };
@@ -715,6 +746,7 @@ export async function handler(_event: unknown, context?: LambdaContext): Promise
     expectedBucketOwner: config.bucketOwner,
     compression: config.compression,
     partSizeBytes: config.partSizeMiB * MIB,
+    storageClass: config.storageClass,
     sslMode: config.sslMode,
     sslRootCert: config.sslRootCert,
     metrics,

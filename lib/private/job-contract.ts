@@ -46,11 +46,19 @@ export const DUMP_ENV = {
   COMPRESSION: 'DUMP_COMPRESSION',
   /** Multipart upload part size in MiB. */
   PART_SIZE_MIB: 'DUMP_PART_SIZE_MIB',
+  /** S3 storage class of the dump object (`STANDARD_IA`, ...); unset: STANDARD. */
+  STORAGE_CLASS: 'DUMP_STORAGE_CLASS',
   /** TLS mode for the connection (`verify-full` in AWS). */
   SSL_MODE: 'DUMP_SSL_MODE',
   /** Path of the CA bundle used with verify-full. */
   SSL_ROOT_CERT: 'DUMP_SSL_ROOT_CERT',
 } as const;
+
+/**
+ * Storage classes a dump may be written in: readable at once (the verify job reads the newest dump), and not in one
+ * Availability Zone only. GLACIER and DEEP_ARCHIVE objects need a restore before a read: reach them by lifecycle.
+ */
+export const DUMP_STORAGE_CLASSES = ['STANDARD', 'STANDARD_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR'] as const;
 
 /** Environment variables of the verify-dump handler, set by DumpVerifyJob. */
 export const VERIFY_ENV = {

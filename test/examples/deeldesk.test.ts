@@ -132,7 +132,7 @@ describe('Deeldesk example (seed 001)', () => {
       Description: Match.stringLikeRegexp('^pg_dump of deeldesk'),
     });
     production.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ DUMP_DATABASE: 'deeldesk', DUMP_PREFIX: 'logical/', DUMP_BUCKET: { Ref: Match.stringLikeRegexp('^Backups') } }) },
+      Environment: { Variables: Match.objectLike({ DUMP_DATABASE: 'deeldesk', DUMP_PREFIX: 'logical/', DUMP_STORAGE_CLASS: 'STANDARD_IA', DUMP_BUCKET: { Ref: Match.stringLikeRegexp('^Backups') } }) },
     });
   });
 

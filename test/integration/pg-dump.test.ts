@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DUMP_ENV, DumpManifest, JOB_METRIC } from '../../lib/private/job-contract';
-import { handler, parseCompression, PgDumpInput, runPgDump } from '../../lambda/pg-dump';
+import { handler, parseCompression, parseStorageClass, PgDumpInput, runPgDump } from '../../lambda/pg-dump';
 import {
   dumpKey, dumpKeysNewestFirst, formatDumpTimestamp, manifestKey, normalizePrefix, parseDumpKey, parseDumpTimestamp,
 } from '../../lambda/shared/keys';
@@ -295,6 +295,18 @@ describe('pg-dump round trip', () => {
     expect(await s3.openUploads(BUCKET)).toEqual([]);
     await restore(dump, 'bulk_restored');
     expect(await tableFingerprints('bulk_restored')).toEqual(await tableFingerprints('bulk'));
+  });
+
+  test('a storage class goes on the dump upload only, not on the manifest', async () => {
+    const metrics = new InMemoryMetricsRecorder();
+    const before = s3.requests.length;
+    const result = await runPgDump(input({ metrics, prefix: 'infrequent/', storageClass: 'STANDARD_IA' }));
+    const writes = s3.requests.slice(before).filter((r) => r.method === 'PUT' || (r.method === 'POST' && 'uploads' in r.query));
+    expect(writes.map((r) => [r.path, r.headers['x-amz-storage-class']])).toEqual([
+      [`/${BUCKET}/${result.key}`, 'STANDARD_IA'],
+      [`/${BUCKET}/${result.manifestKey}`, undefined],
+    ]);
+    expect(metrics.values(JOB_METRIC.BACKUP_SUCCESS)).toEqual([1]);
   });
 
   test('row counts above the exact-count size are planner estimates', async () => {
@@ -675,6 +687,15 @@ describe('shared job helpers', () => {
     ['zstd:22', 17, 'zstd:22', 'zstd:22'],
   ])('compression %s with pg_dump %d is %s (--compress=%s)', (spec, major, normalized, arg) => {
     expect(parseCompression(spec, major)).toEqual({ spec: normalized, pgDumpArg: arg });
+  });
+
+  test.each(['STANDARD', 'STANDARD_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR'])('storage class %s is accepted', (value) => {
+    expect(parseStorageClass(value)).toBe(value);
+    expect(parseStorageClass(undefined)).toBeUndefined();
+  });
+
+  test.each(['GLACIER', 'DEEP_ARCHIVE', 'ONEZONE_IA', 'standard_ia'])('fails when the storage class is %s', (value) => {
+    expect(() => parseStorageClass(value)).toThrow(`storage class '${value}' is not one a dump may be written in`);
   });
 
   test.each([
