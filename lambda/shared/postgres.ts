@@ -2,6 +2,8 @@
 // equivalent `pg` client configuration, client and server versions, and bounded capture of a binary's stderr.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { checkServerIdentity } from 'node:tls';
 import { Client, ClientConfig } from 'pg';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { DatabaseSecret, errorMessage } from './secret';
@@ -66,7 +68,11 @@ export function childProcessEnv(libpq: Record<string, string>, base: NodeJS.Proc
   return { ...env, ...libpq };
 }
 
-/** `pg` client configuration equivalent to `libpqEnv` (same TLS verification). */
+/**
+ * `pg` client configuration equivalent to `libpqEnv` (same TLS verification). verify-full checks the server
+ * certificate against the secret's host as libpq does: a DNS name against the certificate's DNS names, an IP
+ * address against its IP addresses. SNI (`servername`) is sent for DNS names only (RFC 6066 forbids IP addresses).
+ */
 export function pgClientConfig(options: ConnectionOptions): ClientConfig {
   const sslMode = parseSslMode(options.sslMode, options.sslRootCert);
   let ssl: boolean | TlsConnectionOptions = false;
@@ -79,8 +85,14 @@ export function pgClientConfig(options: ConnectionOptions): ClientConfig {
     } catch (error) {
       throw new Error(`cannot read the SSL root cert ${options.sslRootCert}: ${errorMessage(error)}`, { cause: error });
     }
+    const host = options.secret.host;
     ssl = sslMode === 'verify-full'
-      ? { ca, rejectUnauthorized: true, servername: options.secret.host }
+      ? {
+        ca,
+        rejectUnauthorized: true,
+        ...(isIP(host) === 0 ? { servername: host } : {}),
+        checkServerIdentity: (_servername, cert) => checkServerIdentity(host, cert),
+      }
       : { ca, rejectUnauthorized: true, checkServerIdentity: () => undefined };
   }
   return {
@@ -114,12 +126,27 @@ export async function connect(options: ConnectionOptions): Promise<Client> {
   return client;
 }
 
+/** Node's codes for a server certificate that does not chain to a CA of the SSL root cert. */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_SIGNATURE_FAILURE',
+]);
+
 function connectHint(error: unknown): string {
   const inner = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
   const code = (inner as { code?: string }).code;
+  if (code !== undefined && UNTRUSTED_CERTIFICATE_CODES.has(code)) {
+    return ' (TLS certificate verification failed: check that the SSL root cert is the CA bundle of the server, e.g. the RDS CA bundle)';
+  }
   switch (code) {
-    case '28P01':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return ' (TLS verify-full: the host in the secret must be a name in the server certificate, e.g. the RDS endpoint; verify-ca skips this check)';
     case '28000':
+      if (/pg_hba\.conf/.test(errorMessage(inner))) {
+        return ' (the server\'s pg_hba.conf refuses this connection: if it ends in "no encryption" the server requires TLS, use SSL mode verify-full; otherwise check the user, database and the job\'s address)';
+      }
+      return ' (check the username and password in the secret, e.g. after a rotation)';
+    case '28P01':
       return ' (check the username and password in the secret, e.g. after a rotation)';
     case '3D000':
       return ' (check dbname in the secret)';

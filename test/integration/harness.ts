@@ -9,9 +9,16 @@
  *   `bash scripts/ensure-postgres.sh` installs them). initdb with scram-sha-256 password auth for a generated
  *   superuser password, listens on 127.0.0.1 only on a free port, unix socket inside the temp dir, fsync off.
  *   As root, initdb/pg_ctl run as the `postgres` OS user (`runuser`) and the temp dir is chowned to it.
+ *   `options.tls` makes TCP connections TLS-only (see StartPostgresOptions.tls): `openssl` generates, in the temp
+ *   dir, a test CA, a server key (0600, owned by the server's OS user) and certificate signed by it, and a second,
+ *   unrelated CA; postgresql.conf gets `ssl = on` with them and every pg_hba.conf `host` line becomes `hostssl`,
+ *   so a client that does not use TLS is refused ("no pg_hba.conf entry ... no encryption"). The harness's own
+ *   clients then use TLS without verification (`ssl: { rejectUnauthorized: false }`, PGSSLMODE=require).
  *     host ('127.0.0.1'), port, superuser ('postgres'), password, major, binDir, baseDir, dataDir, socketDir
+ *     logFile                                    the server log (pg_ctl -l)
+ *     tls                                        { caFile, otherCaFile } with options.tls, otherwise undefined
  *     bin(name)                                  absolute path of a binary (pg_dump, pg_restore, psql, ...)
- *     clientConfig(database?)                    pg.ClientConfig for the superuser (no TLS)
+ *     clientConfig(database?)                    pg.ClientConfig for the superuser (no TLS; TLS unverified with tls)
  *     query(sql, params?, database?)             runs one statement on a new connection (default db 'postgres')
  *     withClient(database, fn)                   runs fn with a connected pg.Client, always closed
  *     createDatabase(name, { owner?, template? })
@@ -20,6 +27,7 @@
  *     secret(database, overrides?)               the server as an RDS rotation-format secret (DatabaseSecret)
  *     secretString(database, overrides?)         the same as JSON (what Secrets Manager returns)
  *     libpqEnv(database?)                        PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE/PGSSLMODE=disable
+ *                                                (PGSSLMODE=require with tls)
  *     run(binary, args, { database?, input?, env?, allowFailure? }) → { code, signal, stdout: Buffer, stderr }
  *                                                runs a client binary (e.g. pg_restore) with libpqEnv;
  *                                                throws on a non-zero exit unless allowFailure
@@ -85,6 +93,30 @@ export interface StartPostgresOptions {
   readonly major?: number;
   /** Extra postgresql.conf settings, e.g. `{ max_connections: 20 }`. */
   readonly settings?: { readonly [name: string]: string | number };
+  /**
+   * Serve TLS and refuse TCP connections without it (pg_hba.conf `hostssl` only). The certificates are made with
+   * `openssl` in the temp dir: a test CA (`PostgresServer.tls.caFile`), the server's certificate signed by it, and
+   * an unrelated CA (`tls.otherCaFile`) that did not sign it.
+   * @default - no TLS (`ssl = off`, pg_hba.conf `host` lines as initdb wrote them)
+   */
+  readonly tls?: PostgresTlsOptions;
+}
+
+export interface PostgresTlsOptions {
+  /**
+   * The DNS name in the server certificate's subjectAltName (`DNS:<serverName>`, and its CN). Clients connect to
+   * 127.0.0.1, so a name here is a certificate for another host: verify-full fails, verify-ca passes.
+   * @default - subjectAltName `IP:127.0.0.1`, the address clients connect to (verify-full passes)
+   */
+  readonly serverName?: string;
+}
+
+/** The CA files of a TLS server (`StartPostgresOptions.tls`), PEM. */
+export interface PostgresTlsFiles {
+  /** The CA that signed the server certificate. */
+  readonly caFile: string;
+  /** A CA that did not sign it (a wrong `sslrootcert`). */
+  readonly otherCaFile: string;
 }
 
 export interface RunOptions {
@@ -115,6 +147,10 @@ export interface PostgresServer {
   readonly baseDir: string;
   readonly dataDir: string;
   readonly socketDir: string;
+  /** The server log (`pg_ctl -l`). */
+  readonly logFile: string;
+  /** With `StartPostgresOptions.tls`: the test CA and an unrelated CA; otherwise undefined. */
+  readonly tls?: PostgresTlsFiles;
   bin(name: string): string;
   clientConfig(database?: string): ClientConfig;
   query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: unknown[], database?: string): Promise<QueryResult<R>>;
@@ -211,6 +247,56 @@ async function runChecked(command: string, args: readonly string[], what: string
   return result;
 }
 
+/**
+ * Makes, with `openssl`, in `dir` (which must exist): `ca.crt`/`ca.key` (a test CA), `server.crt`/`server.key`
+ * (signed by that CA; subjectAltName `IP:127.0.0.1`, or `DNS:<serverName>`), and `other-ca.crt` (an unrelated CA).
+ */
+async function makeTlsFiles(dir: string, serverName: string | undefined): Promise<PostgresTlsFiles & { certFile: string; keyFile: string }> {
+  const file = (name: string) => path.join(dir, name);
+  const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  const caExtensions = ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'];
+  for (const [name, cn] of [['ca', 'cdk-backup-dr test CA'], ['other-ca', 'cdk-backup-dr unrelated test CA']]) {
+    await runChecked('openssl', [
+      'req', '-x509', ...ecKey, '-keyout', file(`${name}.key`), '-out', file(`${name}.crt`),
+      '-days', '7', '-subj', `/CN=${cn}`, ...caExtensions,
+    ], `openssl req (${name})`);
+  }
+  await runChecked('openssl', [
+    'req', '-new', ...ecKey, '-keyout', file('server.key'), '-out', file('server.csr'),
+    '-subj', `/CN=${serverName ?? 'cdk-backup-dr test server'}`,
+  ], 'openssl req (server)');
+  await fs.writeFile(file('server.ext'), [
+    `subjectAltName = ${serverName ? `DNS:${serverName}` : `IP:${LOOPBACK}`}`,
+    'basicConstraints = critical, CA:FALSE',
+    'keyUsage = critical, digitalSignature',
+    'extendedKeyUsage = serverAuth',
+    '',
+  ].join('\n'));
+  await runChecked('openssl', [
+    'x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key'),
+    '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '7', '-extfile', file('server.ext'), '-out', file('server.crt'),
+  ], 'openssl x509 (server certificate)');
+  // PostgreSQL refuses a key file that group or others can read.
+  await fs.chmod(file('server.key'), 0o600);
+  return { caFile: file('ca.crt'), otherCaFile: file('other-ca.crt'), certFile: file('server.crt'), keyFile: file('server.key') };
+}
+
+/** pg_hba.conf with every `host` line as `hostssl`; throws unless there was one to rewrite. */
+function hostsslOnly(hba: string): string {
+  let rewritten = 0;
+  const result = hba.split('\n').map((line) => {
+    if (/^host\s/.test(line)) {
+      rewritten += 1;
+      return line.replace(/^host(\s)/, 'hostssl$1');
+    }
+    return line;
+  }).join('\n');
+  if (rewritten === 0 || /^(host|hostnossl|hostgssenc|hostnogssenc)\s/m.test(result)) {
+    throw new Error(`pg_hba.conf: could not make TCP connections TLS-only (rewrote ${rewritten} host lines):\n${hba}`);
+  }
+  return result;
+}
+
 /** Starts a fresh PostgreSQL server in a temp dir on a free loopback port. */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
   const majors = installedPostgresMajors();
@@ -238,6 +324,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   let running = false;
   let removed = false;
   let port = 0;
+  let tls: PostgresTlsFiles | undefined;
 
   const removeDir = () => {
     if (!removed) {
@@ -259,6 +346,15 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   try {
     await fs.mkdir(socketDir);
     await fs.writeFile(pwFile, `${password}\n`, { mode: 0o600 });
+    let tlsSettings: Record<string, string> = {};
+    if (options.tls) {
+      // Made before the chown below, so that the key belongs to the server's OS user.
+      const tlsDir = path.join(baseDir, 'tls');
+      await fs.mkdir(tlsDir);
+      const files = await makeTlsFiles(tlsDir, options.tls.serverName);
+      tls = { caFile: files.caFile, otherCaFile: files.otherCaFile };
+      tlsSettings = { ssl: 'on', ssl_cert_file: `'${files.certFile}'`, ssl_key_file: `'${files.keyFile}'` };
+    }
     if (asRoot) {
       await runChecked('chown', ['-R', 'postgres:postgres', baseDir], 'chown of the PostgreSQL temp dir');
     }
@@ -278,10 +374,16 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       max_connections: 50,
       shared_buffers: "'32MB'",
       max_wal_size: "'256MB'",
+      ...tlsSettings,
       ...options.settings,
     };
     const conf = Object.entries(settings).map(([name, value]) => `${name} = ${value}`).join('\n');
     await fs.appendFile(path.join(dataDir, 'postgresql.conf'), `\n# cdk-backup-dr test harness\n${conf}\n`);
+    if (options.tls) {
+      // Rewritten in place: the file keeps its owner (the server's OS user).
+      const hbaFile = path.join(dataDir, 'pg_hba.conf');
+      await fs.writeFile(hbaFile, hostsslOnly(await fs.readFile(hbaFile, 'utf8')));
+    }
   } catch (error) {
     process.removeListener('exit', onExit);
     removeDir();
@@ -315,7 +417,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   }
 
   const clientConfig = (database = 'postgres'): ClientConfig => ({
-    host: LOOPBACK, port, user: superuser, password, database, ssl: false, connectionTimeoutMillis: 10_000,
+    host: LOOPBACK, port, user: superuser, password, database, ssl: tls ? { rejectUnauthorized: false } : false, connectionTimeoutMillis: 10_000,
   });
 
   const withClient = async <T>(database: string, fn: (client: Client) => Promise<T>): Promise<T> => {
@@ -336,7 +438,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   });
 
   const libpqEnv = (database = 'postgres'): NodeJS.ProcessEnv => ({
-    PGHOST: LOOPBACK, PGPORT: String(port), PGUSER: superuser, PGPASSWORD: password, PGDATABASE: database, PGSSLMODE: 'disable',
+    PGHOST: LOOPBACK, PGPORT: String(port), PGUSER: superuser, PGPASSWORD: password, PGDATABASE: database, PGSSLMODE: tls ? 'require' : 'disable',
   });
 
   const stopServer = async (mode: 'fast' | 'immediate') => {
@@ -360,6 +462,8 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     baseDir,
     dataDir,
     socketDir,
+    logFile,
+    tls,
     bin: (name) => path.join(binDir, name),
     clientConfig,
     query,
