@@ -1,9 +1,10 @@
 // What every example app shares and that is not part of a DR plan: the compliance packs `cdk synth` runs, the
 // team's existing VPC, imported by id (no lookup: synth stays offline and needs no credentials), and the cdk-nag
 // acknowledgements that aws-cdk-lib's own database constructs need.
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
@@ -67,4 +68,22 @@ export function acknowledgeReadReplicaFindings(replica: rds.DatabaseInstanceRead
       ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]']],
   ];
   Validations.of(replica).acknowledge(...reasons.flatMap(([reason, ids]) => ids.map((id) => ({ id, reason }))));
+}
+
+/**
+ * A bucket for the server access logs of an application bucket: SSE-S3 (the only encryption log delivery supports),
+ * TLS only, kept a year. The packs' KMS and replication rules are acknowledged: the logs are an audit trail of
+ * request metadata, not data to recover.
+ */
+export function accessLogsBucket(stack: Stack): s3.Bucket {
+  const bucket = new s3.Bucket(stack, 'AccessLogs', {
+    encryption: s3.BucketEncryption.S3_MANAGED, enforceSSL: true, versioned: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(1) }],
+  });
+  Validations.of(bucket).acknowledge(...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].flatMap((pack) => [
+    { id: `${pack}-S3DefaultEncryptionKMS`, reason: 'S3 server access log delivery supports only SSE-S3 on the target bucket' },
+    { id: `${pack}-S3BucketReplicationEnabled`, reason: 'Access logs are an audit trail of request metadata, not data to recover' },
+  ]));
+  return bucket;
 }

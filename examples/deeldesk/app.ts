@@ -17,8 +17,8 @@ import { acknowledgeDatabaseFindings, acknowledgeReadReplicaFindings, addComplia
 
 const PRIMARY = { account: '111111111111', region: 'us-east-1' };
 const DR = { account: '111111111111', region: 'us-west-2' };
-// "Logical backups | 30 days" (and GDPR: deletions reach the dumps within 30 days): a dump expires at 30 days and its
-// version goes a day later. "S3 Standard-IA": the job writes them in STANDARD_IA (a lifecycle transition would come
+// "Logical backups | 30 days" (GDPR: deletions reach the dumps when they expire): a dump expires at 30 days and its
+// version goes a day later, each at the next midnight UTC, so at most about 32 days. "S3 Standard-IA": the job writes them in STANDARD_IA (a lifecycle transition would come
 // only after 30 days).
 const DUMPS: CrossAccountBucketProps = {
   prefix: 'logical/', objectLockRetention: Duration.days(30), expireAfter: Duration.days(30), noncurrentExpireAfter: Duration.days(1),
@@ -75,15 +75,13 @@ export function buildDeeldesk(app: App): Stack[] {
     tier: RecoveryTier.ENTERPRISE,
     gfs: {
       weekly: { schedule: events.Schedule.cron({ minute: '0', hour: '2', weekDay: 'SUN' }), deleteAfter: Duration.days(90) },
-      monthly: {
-        schedule: events.Schedule.cron({ minute: '0', hour: '2', day: '1' }),
-        deleteAfter: Duration.days(365), moveToColdStorageAfter: Duration.days(90),
-      },
+      // No cold storage: AWS Backup keeps RDS snapshots warm (the document's "S3 Glacier" tier has no RDS counterpart).
+      monthly: { schedule: events.Schedule.cron({ minute: '0', hour: '2', day: '1' }), deleteAfter: Duration.days(365), coldStorage: false },
     },
     copyTo: [
       { destinationBackupVault: drVault, ruleNames: ['Daily'], deleteAfter: Duration.days(30) },
       { destinationBackupVault: drVault, ruleNames: ['Weekly'], deleteAfter: Duration.days(90) },
-      { destinationBackupVault: drVault, ruleNames: ['Monthly'], deleteAfter: Duration.days(365), moveToColdStorageAfter: Duration.days(90) },
+      { destinationBackupVault: drVault, ruleNames: ['Monthly'], deleteAfter: Duration.days(365) },
     ],
     selection: { databaseInstances: [db] },
   });
@@ -104,10 +102,14 @@ export function buildDeeldesk(app: App): Stack[] {
     schedule: utc({ minute: '0', hour: '3' }), storageClass: s3.StorageClass.INFREQUENT_ACCESS,
   });
   const scratch = new ScratchDatabase(production, 'Scratch', { vpc, engineVersion: rds.PostgresEngineVersion.VER_16 });
-  new DumpVerifyJob(production, 'Verify', {
-    databaseName: 'deeldesk', vpc, scratchSecret: scratch.secret, scratchServer: scratch,
+  const verify = {
+    databaseName: 'deeldesk', vpc, scratchSecret: scratch.secret, scratchServer: scratch, dumpBucket: backups,
     productionSecret: db.secret, productionServer: db, productionTarget: `${db.dbInstanceEndpointAddress}:${db.dbInstanceEndpointPort}/deeldesk`,
-    dumpBucket: backups, schedule: utc({ minute: '0', hour: '4' }), rowCountTolerancePercent: 1,
+  };
+  // "Table restore drill | Weekly": proposals alone, restored from the newest dump (pg_restore -t), Mondays at 05:00.
+  new DumpVerifyJob(production, 'WeeklyTableRestore', { ...verify, singleTable: 'public.proposals', schedule: utc({ minute: '0', hour: '5', weekDay: 'MON' }) });
+  new DumpVerifyJob(production, 'Verify', {
+    ...verify, schedule: utc({ minute: '0', hour: '4' }), rowCountTolerancePercent: 1,
     freshnessChecks: [{ table: 'public.proposals', column: 'created_at', maxAge: Duration.days(1) }],
     sqlChecks: ['organizations', 'proposals'].map((t) => ({ name: `${t} exist`, sql: `SELECT count(*) > 0 FROM public.${t}` })),
   });

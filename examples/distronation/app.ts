@@ -43,7 +43,11 @@ export function buildDistroNation(app: App): Stack[] {
     id: `${pack}-RDSInBackupPlan`,
     reason: 'AWS Backup protects Aurora per cluster, not per instance: AuroraPlan selects the cluster database-2',
   })));
-  new RdsPitrPolicy(production, 'AuroraPitr', { cluster: aurora, backupRetention: Duration.days(7), preferredBackupWindow: '04:00-05:00' });
+  // Maintenance windows pinned on Sunday 10:00 (RDS would pick one at random): clear of the 06:00 AWS Backup jobs and the
+  // 08:00 restore tests, since AWS Backup starts no database backup in or an hour before a maintenance window.
+  new RdsPitrPolicy(production, 'AuroraPitr', {
+    cluster: aurora, backupRetention: Duration.days(7), preferredBackupWindow: '04:00-05:00', preferredMaintenanceWindow: 'sun:10:00-sun:10:30',
+  });
 
   // DocumentDB on db.t3.medium (the document's recovery instance class): backups kept 30 days, window 03:00-04:00 UTC;
   // audit and profiler logs, which DocumentDB writes only when the parameter group turns them on.
@@ -70,7 +74,7 @@ export function buildDistroNation(app: App): Stack[] {
     reason: `DocumentDB exports only the log types audit and profiler (both on); ${event} events are in the audit log (audit_logs)`,
   })));
   const documentDbPitr = new RdsPitrPolicy(production, 'DocumentDbPitr', {
-    docdbCluster: documentDb, backupRetention: Duration.days(30), preferredBackupWindow: '03:00-04:00',
+    docdbCluster: documentDb, backupRetention: Duration.days(30), preferredBackupWindow: '03:00-04:00', preferredMaintenanceWindow: 'sun:10:00-sun:10:30',
   });
   Annotations.of(documentDbPitr).acknowledgeWarning('cdk-backup-dr:RdsPitrPolicy.docdbLogs', 'DocumentDbParameters enables both');
 
@@ -91,24 +95,26 @@ export function buildDistroNation(app: App): Stack[] {
   });
 
   // weekly-backup-test.sh: every Sunday 08:00 UTC, Aurora restored to its latest point in time (CONTINUOUS) and DocumentDB
-  // from its latest snapshot, into each cluster's own subnets and security groups, kept 24 hours (the script's
+  // from its latest snapshot, into each cluster's own subnets (behind a closed security group), kept 24 hours (the script's
   // AutoDelete=24hours tag) for validation, then deleted by AWS Backup.
   const weeklyTest = (name: string, type: PointType, selection: RestoreDrillSelectionOptions) => new RestoreDrill(production, name, {
     restoreTestingPlanName: `distronation_${name}_weekly`,
     schedule: events.Schedule.cron({ minute: '0', hour: '8', weekDay: 'SUN' }),
     recoveryPointTypes: [type], selectionWindow: Duration.days(7), backupVaults: [vault],
   }).addSelection(name, { ...selection, validationWindow: Duration.hours(24) });
+  // The restored copies sit behind a security group of their own that admits no one until a validator is let in.
+  const restoreTests = new ec2.SecurityGroup(production, 'RestoreTestSg', { vpc, allowAllOutbound: false, description: 'Weekly restore tests' });
   weeklyTest('aurora', PointType.CONTINUOUS, {
     resourceType: ResourceType.AURORA,
     clusters: [aurora],
     subnetGroupName: (aurora.node.findChild('Subnets') as rds.SubnetGroup).subnetGroupName,
-    securityGroups: aurora.connections.securityGroups,
+    securityGroups: [restoreTests],
   });
   weeklyTest('documentdb', PointType.SNAPSHOT, {
     resourceType: ResourceType.DOCUMENTDB,
     documentDbClusters: [documentDb],
     subnetGroupName: (documentDb.node.findChild('Subnets') as docdb.CfnDBSubnetGroup).ref,
-    securityGroups: documentDb.connections.securityGroups,
+    securityGroups: [restoreTests],
   });
 
   // "Aurora-Backup-Failure" (5-minute periods, 2 evaluated) as failed AWS Backup backup, copy and restore jobs, and

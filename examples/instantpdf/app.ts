@@ -1,7 +1,7 @@
 // InstantPDF (seed 000): RDS PostgreSQL 15 with 30-day PITR, a daily pg_dump into a bucket of a separate backup
 // account, a weekly restore verification, alarms on failed backups and low free storage, and the user-files bucket
 // replicated to us-west-2 with its own replica key.
-import { App, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -10,10 +10,11 @@ import {
   BackupAlarms, CrossAccountBucket, DumpVerifyJob, PgDumpJob, RdsPitrPolicy, ReplicationDestination, ReplicationRule,
   ScratchDatabase,
 } from '../../lib';
-import { acknowledgeDatabaseFindings, addCompliancePacks, exampleVpc } from '../shared';
+import { accessLogsBucket, acknowledgeDatabaseFindings, addCompliancePacks, exampleVpc } from '../shared';
 
 const PRODUCTION = { account: '111111111111', region: 'us-east-1' };
 const BACKUP = { account: '222222222222', region: 'us-east-1' };
+const DR_RDS_KEY_ARN = 'arn:aws:kms:us-west-2:111111111111:key/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
 
 export function buildInstantPdf(app: App): Stack[] {
   // Backup account: instantpdf-backups, SSE-KMS with its own key (the policy denies any other upload encryption),
@@ -61,16 +62,22 @@ export function buildInstantPdf(app: App): Stack[] {
     id: `${pack}-RDSInBackupPlan`,
     reason: 'Seed 000 backs the database up with RDS automated backups (30-day PITR) and a daily pg_dump into the backup account, not AWS Backup',
   })));
+  // "Region Outage | Up to 1 day (daily backups)": the automated backups (snapshots and transaction logs) are also
+  // replicated to us-west-2, under a key of that region (RDS needs its ARN: a placeholder, like the VPC ids).
   new RdsPitrPolicy(production, 'Pitr', {
     instance: db,
     backupRetention: Duration.days(30),
     preferredBackupWindow: '03:00-04:00',
     copyTagsToSnapshot: true,
+    backupReplicationRegion: 'us-west-2',
+    backupReplicationKmsKey: kms.Key.fromKeyArn(production, 'DrRdsKey', DR_RDS_KEY_ARN),
   });
 
-  // Daily at 03:00 UTC (the default): pg_dump --format=custom into s3://instantpdf-backups/database/instantpdf/.
+  // Daily at 03:00 UTC (the default): pg_dump --format=custom into s3://instantpdf-backups/database/instantpdf/,
+  // written in STANDARD_IA as the script's `aws s3 cp --storage-class STANDARD_IA`.
   const dump = new PgDumpJob(production, 'Dump', {
     databaseName: 'instantpdf', vpc, databaseSecret: db.secret!, databaseServer: db, dumpBucket: backups,
+    storageClass: s3.StorageClass.INFREQUENT_ACCESS,
   });
   // Weekly (the default: Sunday 04:00 UTC), into a scratch server, with the checks of the seed's verify_backup.sh.
   const scratch = new ScratchDatabase(production, 'Scratch', { vpc, engineVersion: rds.PostgresEngineVersion.VER_15 });
@@ -87,17 +94,17 @@ export function buildInstantPdf(app: App): Stack[] {
     sqlChecks: [{ name: 'users exist', sql: 'SELECT count(*) > 0 FROM public.users' }],
   });
 
-  // The user files (Pro PDFs): versioned, Object Lock, SSE-KMS with alias/instantpdf-s3-key, replicated to
-  // us-west-2 as STANDARD_IA with the replica's key; delete markers are not replicated.
-  const userFiles = new CrossAccountBucket(production, 'UserFiles', {
-    bucketName: 'instantpdf-user-files',
-    encryptionKeyAlias: 'alias/instantpdf-s3-key',
-    transitionToInfrequentAccess: false,
-    transitionToGlacier: false,
-    expireCurrentVersions: false,
+  // The user files (Pro PDFs): versioned, Object Lock enabled (no default retention: users delete their files),
+  // SSE-KMS with alias/instantpdf-s3-key, access-logged; replicated to us-west-2 as STANDARD_IA with the replica's
+  // key; delete markers are not replicated, so a file deleted here stays readable there.
+  const userFiles = new s3.Bucket(production, 'UserFiles', {
+    bucketName: 'instantpdf-user-files', versioned: true, objectLockEnabled: true,
+    encryptionKey: new kms.Key(production, 'UserFilesKey', { alias: 'instantpdf-s3-key', enableKeyRotation: true }),
+    bucketKeyEnabled: true, enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    serverAccessLogsBucket: accessLogsBucket(production), removalPolicy: RemovalPolicy.RETAIN,
   });
   const replication = new ReplicationRule(production, 'UserFilesReplication', {
-    sourceBucket: userFiles.bucket,
+    sourceBucket: userFiles,
     destination: ReplicationDestination.fromCrossAccountBucket(replica),
     storageClass: s3.StorageClass.INFREQUENT_ACCESS,
     deleteMarkerReplication: false,

@@ -17,6 +17,7 @@ import { acknowledgeDatabaseFindings, addCompliancePacks, exampleVpc } from '../
 
 const PRODUCTION = { account: '111111111111', region: 'us-east-1' };
 const DR = { account: '111111111111', region: 'us-west-2' };
+const DR_RDS_KEY_ARN = 'arn:aws:kms:us-west-2:111111111111:key/2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d';
 
 export function buildRoleFerry(app: App): Stack[] {
   // §4.1: the resume files' copy in us-west-2. Retention "Indefinite": current versions never expire; delete
@@ -52,9 +53,12 @@ export function buildRoleFerry(app: App): Stack[] {
       + 'time (RTO 2 hours in §1, downtime 1-2 hours in §5 scenario 1)' })));
   // §2.1: --backup-retention-period 30 --preferred-backup-window "03:00-04:00"; PITR (§2.2) comes with it. The
   // maintenance window is pinned after Sunday's jobs (RDS would pick one at random, and AWS Backup starts no job in it).
+  // §5 scenario 2 (region outage): the automated backups (snapshots and transaction logs) are also replicated to
+  // us-west-2, under a key of that region (RDS needs its ARN: a placeholder, like the VPC ids).
   new RdsPitrPolicy(production, 'Pitr', {
     instance: db, backupRetention: Duration.days(30),
     preferredBackupWindow: '03:00-04:00', preferredMaintenanceWindow: 'sun:08:00-sun:08:30',
+    backupReplicationRegion: DR.region, backupReplicationKmsKey: kms.Key.fromKeyArn(production, 'DrRdsKey', DR_RDS_KEY_ARN),
   });
 
   // §6 restores "the latest snapshot", and AWS Backup restore testing restores only AWS Backup recovery points: §1's

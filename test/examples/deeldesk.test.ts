@@ -81,7 +81,7 @@ describe('Deeldesk example (seed 001)', () => {
     });
   });
 
-  test('base backups: continuous 7 days, daily 02:00 30 days, Sunday 02:00 90 days, 1st of the month 1 year (cold after 90)', () => {
+  test('base backups: continuous 7 days, daily 02:00 30 days, Sunday 02:00 90 days, 1st of the month 1 year (warm: RDS has no cold storage)', () => {
     const copy = (deleteAfter: number, cold?: number) => [{
       DestinationBackupVaultArn: DR_VAULT,
       Lifecycle: cold ? { DeleteAfterDays: deleteAfter, MoveToColdStorageAfterDays: cold } : { DeleteAfterDays: deleteAfter },
@@ -103,7 +103,7 @@ describe('Deeldesk example (seed 001)', () => {
           }),
           Match.objectLike({
             RuleName: 'Monthly', ScheduleExpression: 'cron(0 2 1 * ? *)',
-            Lifecycle: { DeleteAfterDays: 365, MoveToColdStorageAfterDays: 90 }, CopyActions: copy(365, 90),
+            Lifecycle: { DeleteAfterDays: 365 }, CopyActions: copy(365),
           }),
         ],
       },
@@ -133,6 +133,13 @@ describe('Deeldesk example (seed 001)', () => {
     });
     production.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ DUMP_DATABASE: 'deeldesk', DUMP_PREFIX: 'logical/', DUMP_STORAGE_CLASS: 'STANDARD_IA', DUMP_BUCKET: { Ref: Match.stringLikeRegexp('^Backups') } }) },
+    });
+  });
+
+  test('weekly table restore drill: proposals alone from the newest dump, Mondays at 05:00 UTC', () => {
+    production.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 5 ? * MON *)', ScheduleExpressionTimezone: 'Etc/UTC' });
+    production.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ VERIFY_SINGLE_TABLE: 'public.proposals', VERIFY_PREFIX: 'logical/' }) },
     });
   });
 
@@ -274,7 +281,7 @@ describe('Deeldesk example (seed 001)', () => {
   });
 
   test('SOC 2: dump and verification logs kept a year, encrypted; buckets SSE-KMS, TLS-only, access-logged', () => {
-    production.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() }, 2);
+    production.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() }, 3);
     production.resourcePropertiesCountIs('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),

@@ -49,6 +49,7 @@ describe('Distro Nation example (seed 004)', () => {
       ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 },
       BackupRetentionPeriod: 7,
       PreferredBackupWindow: '04:00-05:00',
+      PreferredMaintenanceWindow: 'sun:10:00-sun:10:30',
       CopyTagsToSnapshot: true,
       DeletionProtection: true,
       StorageEncrypted: true,
@@ -70,6 +71,7 @@ describe('Distro Nation example (seed 004)', () => {
       DBClusterIdentifier: 'distronation-docdb',
       BackupRetentionPeriod: 30,
       PreferredBackupWindow: '03:00-04:00',
+      PreferredMaintenanceWindow: 'sun:10:00-sun:10:30',
       CopyTagsToSnapshot: true,
       DeletionProtection: true,
       StorageEncrypted: true,
@@ -163,9 +165,9 @@ describe('Distro Nation example (seed 004)', () => {
   });
 
   test.each([
-    ['aurora', 'Aurora', 'Aurora', 'Aurora/Subnets', 'Aurora/SecurityGroup'],
-    ['documentdb', 'DocumentDB', 'DocumentDb', 'DocumentDb/Subnets', 'DocumentDb/SecurityGroup'],
-  ])('the %s restore is placed in the cluster\'s subnets and security group and kept 24 hours (AutoDelete=24hours)',
+    ['aurora', 'Aurora', 'Aurora', 'Aurora/Subnets', 'RestoreTestSg'],
+    ['documentdb', 'DocumentDB', 'DocumentDb', 'DocumentDb/Subnets', 'RestoreTestSg'],
+  ])('the %s restore is placed in the cluster\'s subnets behind a closed security group of its own and kept 24 hours (AutoDelete=24hours)',
     (id, type, cluster, subnets, securityGroup) => {
       production.hasResourceProperties('AWS::Backup::RestoreTestingSelection', {
         RestoreTestingPlanName: ref(id),

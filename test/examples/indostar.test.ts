@@ -59,6 +59,8 @@ describe('IndoStar Naturals example (seed 003)', () => {
       BackupRetentionPeriod: 7,
       PreferredBackupWindow: '02:00-03:00',
       PreferredMaintenanceWindow: 'sun:06:00-sun:06:30',
+      AutomaticBackupReplicationRegion: 'us-west-2',
+      AutomaticBackupReplicationKmsKeyId: Match.stringLikeRegexp('^arn:aws:kms:us-west-2:111111111111:key/'),
       EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
       CopyTagsToSnapshot: true,
       DeletionProtection: true,
@@ -221,6 +223,7 @@ describe('IndoStar Naturals example (seed 003)', () => {
       ProtectedResourceType: 'RDS',
       ProtectedResourceArns: [{ 'Fn::Join': ['', ['arn:aws:rds:us-east-1:111111111111:db:', { Ref: Match.stringLikeRegexp('^Database') }]] }],
       RestoreMetadataOverrides: Match.objectLike({ dbSubnetGroupName: { Ref: 'DrTestSubnets' } }),
+      ValidationWindowHours: 24,
     });
   });
 

@@ -39,6 +39,9 @@ describe('InstantPDF example (seed 000)', () => {
       BackupRetentionPeriod: 30,
       PreferredBackupWindow: '03:00-04:00',
       CopyTagsToSnapshot: true,
+      // "Region Outage | Up to 1 day": the automated backups are replicated to us-west-2.
+      AutomaticBackupReplicationRegion: 'us-west-2',
+      AutomaticBackupReplicationKmsKeyId: Match.stringLikeRegexp('^arn:aws:kms:us-west-2:111111111111:key/'),
     });
   });
 
@@ -49,14 +52,19 @@ describe('InstantPDF example (seed 000)', () => {
       Target: Match.objectLike({ Arn: Match.anyValue() }),
     });
     production.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ DUMP_BUCKET: 'instantpdf-backups', DUMP_PREFIX: 'database/' }) },
+      Environment: { Variables: Match.objectLike({ DUMP_BUCKET: 'instantpdf-backups', DUMP_PREFIX: 'database/', DUMP_STORAGE_CLASS: 'STANDARD_IA' }) },
     });
   });
 
   test('weekly restore verification with the seed queries: pdf_operations fresh, users present', () => {
     production.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 4 ? * SUN *)' });
     production.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ VERIFY_FRESHNESS_CHECKS: Match.stringLikeRegexp('pdf_operations') }) },
+      Environment: {
+        Variables: Match.objectLike({
+          VERIFY_FRESHNESS_CHECKS: Match.stringLikeRegexp('"table":"public.pdf_operations","column":"created_at","maxAgeSeconds":172800'),
+          VERIFY_SQL_CHECKS: Match.stringLikeRegexp('SELECT count\\(\\*\\) > 0 FROM public.users'),
+        }),
+      },
     });
   });
 
@@ -108,11 +116,29 @@ describe('InstantPDF example (seed 000)', () => {
     replica.hasResourceProperties('AWS::S3::Bucket', { BucketName: 'instantpdf-user-files-replica' });
   });
 
-  test('alarms: backup failed, and RDS free storage under 10 GiB for two 5-minute periods', () => {
+  test('user files: versioned, Object Lock on without a default retention (users delete their files), SSE-KMS, logged', () => {
+    production.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: 'instantpdf-user-files',
+      VersioningConfiguration: { Status: 'Enabled' },
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: Match.absent(),
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+      LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+    });
+    production.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/instantpdf-s3-key' });
+    const policies = production.findResources('AWS::S3::BucketPolicy');
+    expect(JSON.stringify(policies)).not.toContain('s3:DeleteObject');
+  });
+
+  test('alarms: the backup failed, no backup in a day (25 hourly periods), and free storage under 10 GiB for two 5-minute periods', () => {
+    // The seed's "BackupSuccess Sum < 1 over 86400 s" is two alarms: the latest run failed, and no run succeeded.
     production.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'BackupSuccess',
-      Dimensions: [{ Name: 'Database', Value: 'instantpdf' }],
-      ComparisonOperator: 'LessThanThreshold',
+      MetricName: 'BackupSuccess', Dimensions: [{ Name: 'Database', Value: 'instantpdf' }], Statistic: 'Minimum',
+      Threshold: 1, ComparisonOperator: 'LessThanThreshold',
+    });
+    production.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'BackupSuccess', Dimensions: [{ Name: 'Database', Value: 'instantpdf' }], Statistic: 'Maximum', Period: 3600, EvaluationPeriods: 25,
+      Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching',
     });
     production.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'FreeStorageSpace',

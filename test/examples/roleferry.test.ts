@@ -38,6 +38,8 @@ describe('RoleFerry example (seed 002)', () => {
       DBName: 'roleferry',
       Engine: 'postgres',
       BackupRetentionPeriod: 30,
+      AutomaticBackupReplicationRegion: 'us-west-2',
+      AutomaticBackupReplicationKmsKeyId: Match.stringLikeRegexp('^arn:aws:kms:us-west-2:111111111111:key/'),
       PreferredBackupWindow: '03:00-04:00',
       PreferredMaintenanceWindow: 'sun:08:00-sun:08:30',
       DBSubnetGroupName: { Ref: subnetGroup },
