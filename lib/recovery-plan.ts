@@ -1,6 +1,5 @@
 import {
   Annotations,
-  ArnFormat,
   Duration,
   Lazy,
   Names,
@@ -20,6 +19,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { BackupVault, IBackupVault } from './backup-vault';
+import { documentDbClusterArn } from './private/arns';
 import { assessRpo, checkSchedule, CronFields, describeDays, mayShareDay, parseCron } from './private/schedule';
 import { checkPattern, isUnresolved, MAX_RETENTION_DAYS, ValidationError, wholeDays, wholeMinutes } from './private/validation';
 import { RecoveryRule, RecoveryRuleOptions, RecoveryTier } from './recovery-tier';
@@ -1056,18 +1056,6 @@ function checkLock(prop: string, days: number, vault: IBackupVault, vaultName: s
     `${prop} is ${days} days, which ${vaultName} rejects: ${reason} (e.g. Duration.days(${fix}))`,
     scope,
   );
-}
-
-/** The ARN AWS Backup knows a DocumentDB cluster by (aws-cdk-lib's DocumentDB cluster exposes no ARN). */
-function documentDbClusterArn(cluster: docdb.IDatabaseCluster): string {
-  return Stack.of(cluster).formatArn({
-    service: 'rds',
-    resource: 'cluster',
-    resourceName: cluster.clusterIdentifier,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    account: cluster.env.account,
-    region: cluster.env.region,
-  });
 }
 
 /** RDS/Aurora/DocumentDB sources of a selection, with whether each is known to use a customer-managed key. */

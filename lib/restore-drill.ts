@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Names, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct, IConstruct } from 'constructs';
 import { IBackupVault } from './backup-vault';
+import { documentDbClusterArn } from './private/arns';
 import { checkSchedule } from './private/schedule';
 import { checkPattern, differs, isUnresolved, ValidationError, wholeDays } from './private/validation';
 
@@ -572,18 +573,10 @@ export class RestoreDrill extends Construct {
       }
     }
 
-    const stack = Stack.of(this);
     const arns = [
       ...(options.instances ?? []).map((db) => db.instanceArn),
       ...(options.clusters ?? []).map((cluster) => cluster.clusterArn),
-      ...(options.documentDbClusters ?? []).map((cluster) => stack.formatArn({
-        service: 'rds',
-        resource: 'cluster',
-        resourceName: cluster.clusterIdentifier,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        account: cluster.env.account,
-        region: cluster.env.region,
-      })),
+      ...(options.documentDbClusters ?? []).map((cluster) => documentDbClusterArn(cluster)),
       ...(options.resources ?? []),
     ];
     for (const arn of options.resources ?? []) {
