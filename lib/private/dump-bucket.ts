@@ -1,7 +1,7 @@
 import { Annotations, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import type { CrossAccountBucket } from '../cross-account-bucket';
+import type { CrossAccountBucket } from '../storage/cross-account-bucket';
 import { flattenForNag } from './nag-ids';
 import { checkAccountId, checkFolderPrefix, checkPattern, differs, sameEnvironment, ValidationError } from './validation';
 

@@ -1,0 +1,2 @@
+export * from './rds-pitr-policy';
+export * from './scratch-database';

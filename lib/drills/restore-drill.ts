@@ -1,0 +1,848 @@
+import { Annotations, Duration, Names, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as docdb from 'aws-cdk-lib/aws-docdb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct, IConstruct } from 'constructs';
+import { IBackupVault } from '../vault';
+import { documentDbClusterArn } from '../private/arns';
+import { checkSchedule } from '../private/schedule';
+import { checkPattern, differs, isUnresolved, ValidationError, wholeDays } from '../private/validation';
+
+/*
+ * AWS Backup restore testing limits used below. Sources:
+ * - R: restore testing guide, "Restore testing quotas and parameters" and "Create a restore testing plan",
+ *   https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing.html
+ * - P: API RestoreTestingPlanForCreate / RestoreTestingRecoveryPointSelection,
+ *   https://docs.aws.amazon.com/aws-backup/latest/devguide/API_RestoreTestingPlanForCreate.html
+ * - S: API RestoreTestingSelectionForCreate and AWS::Backup::RestoreTestingSelection,
+ *   https://docs.aws.amazon.com/aws-backup/latest/devguide/API_RestoreTestingSelectionForCreate.html,
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-restoretestingselection.html
+ * - M: restore testing inferred metadata (overridable keys, JSON-array values),
+ *   https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html
+ * - C: continuous backups and point-in-time restore,
+ *   https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery.html
+ * - W: AWS Backup metrics with CloudWatch, https://docs.aws.amazon.com/aws-backup/latest/devguide/cloudwatch.html
+ */
+
+/** P, R: "only alphanumeric characters and underscores"; R: "Max plan name length: 50 characters". */
+const PLAN_NAME_PATTERN = /^[a-zA-Z0-9_]{1,50}$/;
+const PLAN_NAME_RULE = 'restore testing plan names are 1-50 letters, digits or underscores';
+
+/**
+ * S (CloudFormation): "only alphanumeric characters and underscores. Maximum length is 50"; R: "Must start with a
+ * letter or number", "Cannot end with a hyphen or underscore". Both hold here.
+ */
+const SELECTION_NAME_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9_]{0,48}[a-zA-Z0-9])?$/;
+const SELECTION_NAME_RULE = 'restore testing selection names are 1-50 letters, digits or underscores, '
+  + 'starting and ending with a letter or digit';
+
+/** R: "Start window hours: Min: 1 hour; Max: 168 hours (7 days)"; P: "Defaults to 24 hours". */
+const MIN_START_WINDOW_HOURS = 1;
+const MAX_START_WINDOW_HOURS = 168;
+const DEFAULT_START_WINDOW = Duration.hours(24);
+
+/** P: SelectionWindowDays "an integer (in days) from 1 to 365. If not included, the value defaults to 30". */
+const MIN_SELECTION_WINDOW_DAYS = 1;
+const MAX_SELECTION_WINDOW_DAYS = 365;
+const DEFAULT_SELECTION_WINDOW = Duration.days(30);
+
+/**
+ * S: ValidationWindowHours "1 to 168"; R: "input a value from 1 to 168 hours, inclusive". The update and list API
+ * references say 0-168, where 0 means no window: leave `validationWindow` out for that.
+ */
+const MIN_VALIDATION_WINDOW_HOURS = 1;
+const MAX_VALIDATION_WINDOW_HOURS = 168;
+
+/** R: "30 selections per plan", "30 protected resource ARNs per selection", "30 vault selectors". */
+const MAX_SELECTIONS = 30;
+const MAX_RESOURCE_ARNS = 30;
+const MAX_VAULTS = 30;
+
+/** M: the overridable keys of RDS instances and of RDS, Aurora, DocumentDB and Neptune clusters. */
+const SUBNET_GROUP_KEY = 'dbSubnetGroupName';
+const SECURITY_GROUPS_KEY = 'vpcSecurityGroupIds';
+
+const WARN_DEFAULT_VPC = 'cdk-backup-dr:RestoreDrill.defaultVpc';
+const WARN_EVERY_RESOURCE = 'cdk-backup-dr:RestoreDrill.everyResource';
+
+/** Which recovery points a restore drill may restore (`RecoveryPointTypes`). */
+export enum RestoreDrillRecoveryPointType {
+  /** Snapshot recovery points. */
+  SNAPSHOT = 'SNAPSHOT',
+
+  /**
+   * Continuous recovery points (point-in-time restore) of AWS Backup continuous backup rules
+   * (`enableContinuousBackup`). AWS Backup keeps continuous backups of Amazon RDS, Aurora and Amazon S3 only.
+   */
+  CONTINUOUS = 'CONTINUOUS',
+}
+
+/** How a restore drill picks the recovery point of each resource within the selection window (`Algorithm`). */
+export enum RestoreDrillAlgorithm {
+  /** The newest recovery point: proves that the backup you would restore today works. */
+  LATEST_WITHIN_WINDOW = 'LATEST_WITHIN_WINDOW',
+
+  /** A random recovery point: over time proves that older recovery points restore too. */
+  RANDOM_WITHIN_WINDOW = 'RANDOM_WITHIN_WINDOW',
+}
+
+/** The resource types AWS Backup restore testing accepts (`ProtectedResourceType`). */
+export enum RestoreDrillResourceType {
+  /** Amazon Aurora clusters (`Aurora`), PostgreSQL and MySQL, provisioned or Serverless v2. */
+  AURORA = 'Aurora',
+
+  /** Amazon DocumentDB clusters (`DocumentDB`). */
+  DOCUMENTDB = 'DocumentDB',
+
+  /** Amazon DynamoDB tables (`DynamoDB`). */
+  DYNAMODB = 'DynamoDB',
+
+  /** Amazon EBS volumes (`EBS`). */
+  EBS = 'EBS',
+
+  /** Amazon EC2 instances (`EC2`). */
+  EC2 = 'EC2',
+
+  /** Amazon EFS file systems (`EFS`). */
+  EFS = 'EFS',
+
+  /** Amazon FSx file systems (`FSx`). AWS Backup cannot infer all restore metadata for FSx: give the overrides. */
+  FSX = 'FSx',
+
+  /** Amazon Neptune clusters (`Neptune`). */
+  NEPTUNE = 'Neptune',
+
+  /** Amazon RDS DB instances (`RDS`), e.g. RDS for PostgreSQL. */
+  RDS = 'RDS',
+
+  /** Amazon S3 buckets (`S3`). */
+  S3 = 'S3',
+}
+
+/** Types restored into a DB subnet group with VPC security groups (M: `dbSubnetGroupName`, `vpcSecurityGroupIds`). */
+const DATABASE_TYPES: readonly RestoreDrillResourceType[] = [
+  RestoreDrillResourceType.AURORA,
+  RestoreDrillResourceType.DOCUMENTDB,
+  RestoreDrillResourceType.NEPTUNE,
+  RestoreDrillResourceType.RDS,
+];
+
+/** C: AWS Backup keeps continuous backups of Amazon S3 and Amazon RDS (Aurora included); SAP HANA is no restore testing type. */
+const CONTINUOUS_TYPES: readonly RestoreDrillResourceType[] = [
+  RestoreDrillResourceType.AURORA,
+  RestoreDrillResourceType.RDS,
+  RestoreDrillResourceType.S3,
+];
+
+/** The ARN service of each type's protected resources, to catch an ARN given under the wrong type. */
+const ARN_SERVICES: { readonly [type: string]: string } = {
+  [RestoreDrillResourceType.AURORA]: 'rds',
+  [RestoreDrillResourceType.DOCUMENTDB]: 'rds',
+  [RestoreDrillResourceType.DYNAMODB]: 'dynamodb',
+  [RestoreDrillResourceType.EBS]: 'ec2',
+  [RestoreDrillResourceType.EC2]: 'ec2',
+  [RestoreDrillResourceType.EFS]: 'elasticfilesystem',
+  [RestoreDrillResourceType.FSX]: 'fsx',
+  [RestoreDrillResourceType.NEPTUNE]: 'rds',
+  [RestoreDrillResourceType.RDS]: 'rds',
+  [RestoreDrillResourceType.S3]: 's3',
+};
+
+/** Props of a RestoreDrill. */
+export interface RestoreDrillProps {
+  /**
+   * Name of the restore testing plan: 1-50 letters, digits or underscores (no hyphens). It cannot change after
+   * creation: a new name replaces the plan.
+   *
+   * @default - a unique name derived from the construct path
+   */
+  readonly restoreTestingPlanName?: string;
+
+  /**
+   * When the drill runs: a cron schedule (UTC unless `scheduleTimezone` is set). Seed 004 (Distro Nation) tests
+   * weekly, e.g. `Schedule.cron({ minute: '0', hour: '6', weekDay: 'SUN' })`; seed 002 (RoleFerry) monthly on the
+   * first Sunday at 02:00 UTC, `Schedule.expression('cron(0 2 ? * SUN#1 *)')`. Every run restores one recovery
+   * point per selected resource, and each run is billed.
+   */
+  readonly schedule: events.Schedule;
+
+  /**
+   * Time zone of `schedule`.
+   *
+   * @default - UTC
+   */
+  readonly scheduleTimezone?: TimeZone;
+
+  /**
+   * How long after the scheduled time a restore job may start; AWS Backup spreads the jobs over this window and
+   * cancels those that could not start. Whole hours, 1-168.
+   *
+   * @default Duration.hours(24)
+   */
+  readonly startWindow?: Duration;
+
+  /**
+   * Which recovery points the drill may restore. With both, the `algorithm` chooses among snapshots and
+   * continuous recovery points alike, so a database that has both may be tested from either (with
+   * `LATEST_WITHIN_WINDOW`, whichever is newest). To test point-in-time recovery for certain (seed 004), give a drill
+   * `[CONTINUOUS]` for the Aurora or RDS databases and another `[SNAPSHOT]` for the rest. With `[CONTINUOUS]` only,
+   * every selection must be of a type AWS Backup keeps continuous backups of (RDS, Aurora, S3).
+   *
+   * @default [RestoreDrillRecoveryPointType.CONTINUOUS, RestoreDrillRecoveryPointType.SNAPSHOT]
+   */
+  readonly recoveryPointTypes?: RestoreDrillRecoveryPointType[];
+
+  /**
+   * How the recovery point of each resource is chosen within `selectionWindow`.
+   *
+   * @default RestoreDrillAlgorithm.LATEST_WITHIN_WINDOW
+   */
+  readonly algorithm?: RestoreDrillAlgorithm;
+
+  /**
+   * How far back recovery points are eligible. A resource without a recovery point in this window is left out of
+   * the run without an error, so keep it longer than the gap between backups; the backup-job alarms of
+   * `BackupAlarms` report backups that stopped. Whole days, 1-365.
+   *
+   * @default Duration.days(30)
+   */
+  readonly selectionWindow?: Duration;
+
+  /**
+   * The vaults whose recovery points the drill restores (`IncludeVaults`), at most 30.
+   *
+   * @default - every backup vault of this account and region (`['*']`)
+   */
+  readonly backupVaults?: IBackupVault[];
+
+  /**
+   * The role AWS Backup assumes to restore. Used as given: it must trust `backup.amazonaws.com`, carry the
+   * permissions of `AWSBackupServiceRolePolicyForRestores`, and be allowed to use the KMS keys of the recovery points.
+   *
+   * @default - a new role trusted by `backup.amazonaws.com` with the AWS managed policy
+   * `service-role/AWSBackupServiceRolePolicyForRestores`
+   */
+  readonly role?: iam.IRole;
+}
+
+/**
+ * What one selection of a drill restores: resources of one type. Give specific databases (`instances`, `clusters`,
+ * `documentDbClusters`) and/or ARNs (`resources`), 30 at most; with none of them every protected resource of the
+ * type with a recovery point in the plan's vaults is tested.
+ */
+export interface RestoreDrillSelectionOptions {
+  /** The type of the resources (`ProtectedResourceType`); one type per selection. */
+  readonly resourceType: RestoreDrillResourceType;
+
+  /**
+   * Name of the selection, unique in the drill: 1-50 letters, digits or underscores, starting and ending with a
+   * letter or digit.
+   *
+   * @default - the construct id, with every run of other characters replaced by an underscore
+   */
+  readonly restoreTestingSelectionName?: string;
+
+  /**
+   * RDS DB instances to restore (`resourceType` RDS), e.g. seed 002's RDS for PostgreSQL instance.
+   *
+   * @default - none
+   */
+  readonly instances?: rds.IDatabaseInstance[];
+
+  /**
+   * Aurora clusters to restore (`resourceType` AURORA), e.g. seed 004's Aurora PostgreSQL Serverless v2 cluster.
+   *
+   * @default - none
+   */
+  readonly clusters?: rds.IDatabaseCluster[];
+
+  /**
+   * DocumentDB clusters to restore (`resourceType` DOCUMENTDB).
+   *
+   * @default - none
+   */
+  readonly documentDbClusters?: docdb.IDatabaseCluster[];
+
+  /**
+   * ARNs of protected resources of `resourceType` (`ProtectedResourceArns`).
+   *
+   * @default - none; with no databases either, every protected resource of the type (`['*']`)
+   */
+  readonly resources?: string[];
+
+  /**
+   * How long AWS Backup keeps the restored resource so that you can validate it (and report the result with
+   * `PutRestoreValidationResult`) before it deletes the resource. Whole hours, 1-168.
+   *
+   * @default - no validation window: AWS Backup deletes the restored resource once the restore job completes
+   */
+  readonly validationWindow?: Duration;
+
+  /**
+   * DB subnet group the restored database is placed in (restore metadata `dbSubnetGroupName`), for RDS, Aurora,
+   * DocumentDB and Neptune. Without it AWS Backup restores into the default VPC, and the restore fails where the
+   * default VPC or its subnets were deleted.
+   *
+   * @default - the default VPC's subnets, as AWS Backup infers
+   */
+  readonly subnetGroupName?: string;
+
+  /**
+   * Security groups of the restored database (restore metadata `vpcSecurityGroupIds`), for RDS, Aurora,
+   * DocumentDB and Neptune. They must belong to the VPC of `subnetGroupName`.
+   *
+   * @default - the default security group of the VPC the database is restored into
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Further restore metadata overrides (`RestoreMetadataOverrides`), keys as listed under "Restore testing inferred
+   * metadata" in the AWS Backup guide, e.g. `{ dbInstanceClass: 'db.t4g.micro' }`. List values are JSON arrays in a
+   * string (`'["eu-west-1a"]'`). Keys are not case sensitive, so none may repeat `subnetGroupName` or `securityGroups`.
+   *
+   * @default - none
+   */
+  readonly restoreMetadataOverrides?: { [key: string]: string };
+}
+
+interface SelectionInfo {
+  readonly name: string;
+  readonly resourceType: RestoreDrillResourceType;
+  readonly resource: backup.CfnRestoreTestingSelection;
+}
+
+/**
+ * A scheduled AWS Backup restore test (`AWS::Backup::RestoreTestingPlan` and one
+ * `AWS::Backup::RestoreTestingSelection` per `addSelection()`): on every run AWS Backup restores one recovery point
+ * of each selected resource, optionally keeps it for validation, and deletes it. The restore jobs are restore jobs
+ * like any other: alarm on `metricRestoreJobsFailed()`.
+ *
+ * Seed 004 (Distro Nation) tests its Aurora PostgreSQL Serverless v2 cluster from the continuous backup (PITR) and
+ * its DocumentDB cluster weekly; seed 002 (RoleFerry) restores the latest snapshot of its RDS PostgreSQL instance
+ * monthly. Place the restores in your VPC with `subnetGroupName` and `securityGroups`, or they go to the default VPC.
+ *
+ * A drill proves that a recovery point restores into a running database; it does not look at the data (no
+ * validation function reports `PutRestoreValidationResult` yet). The data checks are `DumpVerifyJob`'s: row counts
+ * against the manifest, freshness, SQL checks, on the logical dumps.
+ *
+ * AWS Backup's limits are checked at synth time (tokens are skipped): plan and selection names, cron schedule,
+ * start window 1-168 hours, selection window 1-365 days, validation window 1-168 hours, at most 30 vaults,
+ * 30 selections and 30 resources per selection, one resource type per selection, continuous recovery points only
+ * for types that have them; a drill without a selection fails synthesis.
+ *
+ * @example
+ * const drill = new RestoreDrill(this, 'WeeklyDrill', {
+ *   schedule: events.Schedule.cron({ minute: '0', hour: '6', weekDay: 'SUN' }),
+ *   backupVaults: [vault],
+ * });
+ * drill.addSelection('Aurora', {
+ *   resourceType: RestoreDrillResourceType.AURORA,
+ *   clusters: [cluster],
+ *   subnetGroupName: 'restore-tests',
+ *   securityGroups: [restoreSecurityGroup],
+ * });
+ */
+export class RestoreDrill extends Construct {
+  /** Name of the restore testing plan. */
+  public readonly restoreTestingPlanName: string;
+
+  /** ARN of the restore testing plan. */
+  public readonly restoreTestingPlanArn: string;
+
+  /** The role AWS Backup assumes to restore. */
+  public readonly role: iam.IRole;
+
+  private readonly plan: backup.CfnRestoreTestingPlan;
+  private readonly recoveryPointTypes: RestoreDrillRecoveryPointType[];
+  private readonly selectionList: SelectionInfo[] = [];
+
+  constructor(scope: Construct, id: string, props: RestoreDrillProps) {
+    super(scope, id);
+
+    checkPattern('restoreTestingPlanName', props.restoreTestingPlanName, PLAN_NAME_PATTERN, PLAN_NAME_RULE,
+      'weekly_restore_drill', this);
+    if (!props.schedule) {
+      throw new ValidationError(
+        "schedule is missing; give a cron schedule (e.g. Schedule.cron({ minute: '0', hour: '6', weekDay: 'SUN' }) for weekly)",
+        this,
+      );
+    }
+    checkSchedule('schedule', props.schedule, this);
+    const startWindow = props.startWindow ?? DEFAULT_START_WINDOW;
+    const startWindowHours = checkHours('startWindow', startWindow, MIN_START_WINDOW_HOURS, MAX_START_WINDOW_HOURS,
+      'AWS Backup restore testing starts jobs within', '', this);
+    const selectionWindow = props.selectionWindow ?? DEFAULT_SELECTION_WINDOW;
+    const selectionWindowDays = checkDays('selectionWindow', selectionWindow, this);
+    this.recoveryPointTypes = checkRecoveryPointTypes(props.recoveryPointTypes, this);
+    const includeVaults = vaultArns(props.backupVaults, this);
+
+    this.role = props.role ?? this.createRole();
+
+    this.plan = new backup.CfnRestoreTestingPlan(this, 'Resource', {
+      restoreTestingPlanName: props.restoreTestingPlanName
+        ?? Names.uniqueResourceName(this, { maxLength: 50, separator: '_', allowedSpecialCharacters: '_' }),
+      scheduleExpression: props.schedule.expressionString,
+      scheduleExpressionTimezone: props.scheduleTimezone?.timezoneName,
+      startWindowHours: startWindowHours ?? startWindow.toHours(),
+      recoveryPointSelection: {
+        algorithm: props.algorithm ?? RestoreDrillAlgorithm.LATEST_WITHIN_WINDOW,
+        includeVaults,
+        recoveryPointTypes: this.recoveryPointTypes,
+        selectionWindowDays: selectionWindowDays ?? selectionWindow.toDays(),
+      },
+    });
+    this.restoreTestingPlanName = this.plan.ref;
+    this.restoreTestingPlanArn = this.plan.attrRestoreTestingPlanArn;
+
+    this.node.addValidation({ validate: () => this.validateDrill() });
+  }
+
+  /** The resource types the drill tests, in the order their selections were added, each once. */
+  public get resourceTypes(): RestoreDrillResourceType[] {
+    return [...new Set(this.selectionList.map((selection) => selection.resourceType))];
+  }
+
+  /** The selections of the drill, in the order they were added. */
+  public get selections(): backup.CfnRestoreTestingSelection[] {
+    return this.selectionList.map((selection) => selection.resource);
+  }
+
+  /**
+   * Adds resources to test: one resource type per selection, at most 30 selections per drill. Returns the
+   * `AWS::Backup::RestoreTestingSelection` (construct id `id`).
+   */
+  public addSelection(id: string, options: RestoreDrillSelectionOptions): backup.CfnRestoreTestingSelection {
+    const type = options.resourceType;
+    if (!Object.values(RestoreDrillResourceType).includes(type)) {
+      throw new ValidationError(
+        `selection '${id}' resourceType '${type}' is not a restore testing resource type; use one of ` +
+          `${Object.values(RestoreDrillResourceType).join(', ')} (RestoreDrillResourceType)`,
+        this,
+      );
+    }
+    const name = options.restoreTestingSelectionName ?? defaultSelectionName(id, this);
+    checkPattern(`selection '${id}' restoreTestingSelectionName`, name, SELECTION_NAME_PATTERN, SELECTION_NAME_RULE,
+      'aurora_pitr', this);
+    const prefix = `selection '${name}'`;
+    if (!Token.isUnresolved(name) && this.selectionList.some((selection) => selection.name === name)) {
+      throw new ValidationError(
+        `${prefix} is added twice; selection names are unique in a restore testing plan (set restoreTestingSelectionName)`,
+        this,
+      );
+    }
+    if (this.selectionList.length >= MAX_SELECTIONS) {
+      throw new ValidationError(
+        `${prefix} would be selection ${MAX_SELECTIONS + 1}; AWS Backup allows ${MAX_SELECTIONS} selections per restore ` +
+          'testing plan: combine resources of one type in one selection, or create another RestoreDrill',
+        this,
+      );
+    }
+    this.checkContinuous(prefix, type);
+
+    const arns = this.protectedResourceArns(prefix, options);
+    let validationHours: number | undefined;
+    if (options.validationWindow !== undefined) {
+      validationHours = checkHours(`${prefix} validationWindow`, options.validationWindow, MIN_VALIDATION_WINDOW_HOURS,
+        MAX_VALIDATION_WINDOW_HOURS, 'AWS Backup keeps a restored resource for validation',
+        ', or leave it out to delete the resource as soon as the restore completes', this)
+        ?? options.validationWindow.toHours();
+    }
+    const overrides = this.restoreMetadataOverrides(prefix, type, options);
+
+    const resource = new backup.CfnRestoreTestingSelection(this, id, {
+      restoreTestingPlanName: this.plan.ref,
+      restoreTestingSelectionName: name,
+      protectedResourceType: type,
+      protectedResourceArns: arns,
+      iamRoleArn: this.role.roleArn,
+      validationWindowHours: validationHours,
+      restoreMetadataOverrides: Object.keys(overrides).length > 0 ? overrides : undefined,
+    });
+    this.selectionList.push({ name, resourceType: type, resource });
+    return resource;
+  }
+
+  /**
+   * An AWS/Backup metric of restore jobs of one resource type (dimension `ResourceType`), summed over 1 hour unless
+   * `props` say otherwise. AWS Backup publishes job metrics by resource type and vault, not by restore testing plan,
+   * so the metric counts every restore job of that type in this account and region, the drill's and any other.
+   */
+  public metric(metricName: string, resourceType: RestoreDrillResourceType, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Backup',
+      metricName,
+      dimensionsMap: { ResourceType: resourceType },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.hours(1),
+      ...props,
+    });
+  }
+
+  /**
+   * Failed restore jobs (`NumberOfRestoreJobsFailed`) of the resource types this drill tests: the metric of the one
+   * type, or the sum over the types. Add the selections first. See `metric()` for what the count includes.
+   */
+  public metricRestoreJobsFailed(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.sumOverResourceTypes('metricRestoreJobsFailed', 'NumberOfRestoreJobsFailed', props);
+  }
+
+  /**
+   * Completed restore jobs (`NumberOfRestoreJobsCompleted`) of the resource types this drill tests: the metric of
+   * the one type, or the sum over the types. Add the selections first. See `metric()` for what the count includes.
+   */
+  public metricRestoreJobsCompleted(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return this.sumOverResourceTypes('metricRestoreJobsCompleted', 'NumberOfRestoreJobsCompleted', props);
+  }
+
+  private sumOverResourceTypes(method: string, metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    const types = this.resourceTypes;
+    if (types.length === 0) {
+      throw new ValidationError(
+        `${method}() needs the drill's resource types: call addSelection() first`,
+        this,
+      );
+    }
+    if (types.length === 1) {
+      return this.metric(metricName, types[0], props);
+    }
+    const usingMetrics: { [id: string]: cloudwatch.IMetric } = {};
+    types.forEach((type, index) => {
+      usingMetrics[`m${index}`] = this.metric(metricName, type, props);
+    });
+    return new cloudwatch.MathExpression({
+      expression: `SUM([${Object.keys(usingMetrics).join(', ')}])`,
+      usingMetrics,
+      label: props?.label ?? `${metricName} (${types.join(', ')})`,
+      period: props?.period ?? Duration.hours(1),
+    });
+  }
+
+  /**
+   * The default role, with the AWS managed restore policy. AwsSolutions-IAM4 is acknowledged on it: the managed
+   * policy is what AWS documents for restore testing roles.
+   */
+  private createRole(): iam.Role {
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+      description: `AWS Backup restores recovery points for the restore drill ${this.node.path}`,
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBackupServiceRolePolicyForRestores')],
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
+      reason: `AWS Backup assumes this role to run the restore tests of restore drill ${this.node.path}. The AWS Backup ` +
+        'guide requires restore testing roles to carry the permissions of AWSBackupServiceRolePolicyForRestores, the ' +
+        'AWS-maintained restore policy for every resource type restore testing supports (RDS, Aurora, DocumentDB, ...); ' +
+        'a hand-written copy would drift and make the drills fail for the wrong reason.',
+    });
+    return role;
+  }
+
+  /** A plan restoring only continuous recovery points finds none for types AWS Backup has no continuous backup of. */
+  private checkContinuous(prefix: string, type: RestoreDrillResourceType): void {
+    const continuousOnly = this.recoveryPointTypes.length > 0
+      && this.recoveryPointTypes.every((t) => t === RestoreDrillRecoveryPointType.CONTINUOUS);
+    if (continuousOnly && !CONTINUOUS_TYPES.includes(type)) {
+      throw new ValidationError(
+        `${prefix} tests ${type} resources but recoveryPointTypes is [CONTINUOUS]; AWS Backup keeps continuous backups ` +
+          `only of ${CONTINUOUS_TYPES.join(', ')}, so the drill would never restore anything for this selection. ` +
+          'Add RestoreDrillRecoveryPointType.SNAPSHOT to recoveryPointTypes, or test this type in another RestoreDrill',
+        this,
+      );
+    }
+  }
+
+  /** The `ProtectedResourceArns` of a selection: the databases and ARNs given, or `['*']`. */
+  private protectedResourceArns(prefix: string, options: RestoreDrillSelectionOptions): string[] {
+    const type = options.resourceType;
+    const typed: Array<[string, number, RestoreDrillResourceType, string]> = [
+      ['instances', options.instances?.length ?? 0, RestoreDrillResourceType.RDS, 'RDS DB instances'],
+      ['clusters', options.clusters?.length ?? 0, RestoreDrillResourceType.AURORA, 'Aurora clusters'],
+      ['documentDbClusters', options.documentDbClusters?.length ?? 0, RestoreDrillResourceType.DOCUMENTDB, 'DocumentDB clusters'],
+    ];
+    for (const [prop, count, expected, what] of typed) {
+      if (count > 0 && type !== expected) {
+        throw new ValidationError(
+          `${prefix} has resourceType ${type} but sets ${prop}, which are ${what}; one selection tests one resource ` +
+            `type: use resourceType RestoreDrillResourceType.${enumKey(expected)}, or add another selection for them`,
+          this,
+        );
+      }
+    }
+
+    const arns = [
+      ...(options.instances ?? []).map((db) => db.instanceArn),
+      ...(options.clusters ?? []).map((cluster) => cluster.clusterArn),
+      ...(options.documentDbClusters ?? []).map((cluster) => documentDbClusterArn(cluster)),
+      ...(options.resources ?? []),
+    ];
+    for (const arn of options.resources ?? []) {
+      if (Token.isUnresolved(arn) || arn === '*') {
+        continue;
+      }
+      const service = /^arn:[a-z-]+:([a-z0-9-]+):/.exec(arn)?.[1];
+      if (service === undefined) {
+        throw new ValidationError(
+          `${prefix} resources contains '${arn}', which is not an ARN (e.g. 'arn:aws:rds:eu-west-1:111111111111:cluster:orders'); ` +
+            'leave resources out to test every protected resource of the type',
+          this,
+        );
+      }
+      if (!Token.isUnresolved(service) && service !== ARN_SERVICES[type]) {
+        throw new ValidationError(
+          `${prefix} resources contains '${arn}', an ARN of service '${service}', but resourceType ${type} resources ` +
+            `have '${ARN_SERVICES[type]}' ARNs; give ${type} resources only, or add another selection with the matching resourceType`,
+          this,
+        );
+      }
+      const resource = /^arn:[^:]+:rds:[^:]*:[^:]*:([a-z]+):/.exec(arn)?.[1];
+      const expectedResource = type === RestoreDrillResourceType.RDS ? 'db' : 'cluster';
+      if (service === 'rds' && resource !== undefined && resource !== expectedResource) {
+        throw new ValidationError(
+          `${prefix} resources contains '${arn}', an RDS '${resource}' ARN, but resourceType ${type} resources are ` +
+            `'${expectedResource}' ARNs (e.g. 'arn:aws:rds:us-east-1:111111111111:${expectedResource}:orders'); ` +
+            'add another selection with the matching resourceType',
+          this,
+        );
+      }
+    }
+    if (arns.includes('*') && arns.length > 1) {
+      throw new ValidationError(
+        `${prefix} combines '*' with specific resources; AWS Backup takes either specific ARNs or the wildcard, not both: ` +
+          "remove '*' to test the listed resources, or remove the others to test every resource of the type",
+        this,
+      );
+    }
+    if (arns.length > MAX_RESOURCE_ARNS) {
+      throw new ValidationError(
+        `${prefix} lists ${arns.length} resources; AWS Backup allows ${MAX_RESOURCE_ARNS} protected resource ARNs per ` +
+          'selection: split them over several selections',
+        this,
+      );
+    }
+    if (arns.length === 0 || arns.includes('*')) {
+      Annotations.of(this).addWarningV2(
+        WARN_EVERY_RESOURCE,
+        `${prefix} restores every ${type} resource with a recovery point in the drill's vaults on every run (each one ` +
+          'billed while it exists); name the databases (instances, clusters, documentDbClusters or resources) to test ' +
+          'only those',
+      );
+    }
+    return arns.length > 0 ? arns : ['*'];
+  }
+
+  /** `subnetGroupName` and `securityGroups` as the documented keys, merged with the raw overrides. */
+  private restoreMetadataOverrides(
+    prefix: string,
+    type: RestoreDrillResourceType,
+    options: RestoreDrillSelectionOptions,
+  ): { [key: string]: string } {
+    const placement = options.subnetGroupName !== undefined || options.securityGroups !== undefined;
+    if (placement && !DATABASE_TYPES.includes(type)) {
+      const prop = options.subnetGroupName !== undefined ? 'subnetGroupName' : 'securityGroups';
+      throw new ValidationError(
+        `${prefix} sets ${prop}, which places RDS, Aurora, DocumentDB and Neptune restores; ${type} restores take other ` +
+          'keys (e.g. EC2 subnetId and securityGroupIds): set them in restoreMetadataOverrides',
+        this,
+      );
+    }
+    if (options.subnetGroupName !== undefined && !Token.isUnresolved(options.subnetGroupName)
+      && options.subnetGroupName.trim() === '') {
+      throw new ValidationError(`${prefix} subnetGroupName is empty; give the DB subnet group name (e.g. 'restore-tests')`, this);
+    }
+    if (options.securityGroups !== undefined && options.subnetGroupName === undefined) {
+      throw new ValidationError(
+        `${prefix} sets securityGroups without subnetGroupName; without a DB subnet group AWS Backup restores into the ` +
+          "default VPC, where these security groups do not exist and every restore fails: set subnetGroupName (e.g. " +
+          'cluster subnet group name) too',
+        this,
+      );
+    }
+    if (options.securityGroups !== undefined && options.securityGroups.length === 0) {
+      throw new ValidationError(
+        `${prefix} securityGroups is empty; give the security groups of the restored database, or leave securityGroups out`,
+        this,
+      );
+    }
+
+    const overrides: { [key: string]: string } = {};
+    if (options.subnetGroupName !== undefined) {
+      overrides[SUBNET_GROUP_KEY] = options.subnetGroupName;
+    }
+    if (options.securityGroups !== undefined) {
+      // M: list values are JSON-array-encoded strings, e.g. '["sg-012d52c68c6e88f00"]'.
+      overrides[SECURITY_GROUPS_KEY] = Stack.of(this).toJsonString(options.securityGroups.map((sg) => sg.securityGroupId));
+    }
+    const seen = new Map(Object.keys(overrides).map((key) => [key.toLowerCase(), key]));
+    const propOf: { [key: string]: string } = { [SUBNET_GROUP_KEY]: 'subnetGroupName', [SECURITY_GROUPS_KEY]: 'securityGroups' };
+    for (const [key, value] of Object.entries(options.restoreMetadataOverrides ?? {})) {
+      if (Token.isUnresolved(key)) {
+        overrides[key] = value;
+        continue;
+      }
+      if (key.trim() === '') {
+        throw new ValidationError(`${prefix} restoreMetadataOverrides has an empty key (value '${value}'); give the metadata key`, this);
+      }
+      const earlier = seen.get(key.toLowerCase());
+      if (earlier !== undefined) {
+        const source = propOf[earlier] ? `${propOf[earlier]} (key '${earlier}')` : `key '${earlier}'`;
+        throw new ValidationError(
+          `${prefix} restoreMetadataOverrides key '${key}' repeats ${source}; restore metadata keys are not case ` +
+            'sensitive, so give each key once',
+          this,
+        );
+      }
+      seen.set(key.toLowerCase(), key);
+      overrides[key] = value;
+    }
+
+    if (DATABASE_TYPES.includes(type) && !seen.has(SUBNET_GROUP_KEY.toLowerCase())) {
+      Annotations.of(this).addWarningV2(
+        WARN_DEFAULT_VPC,
+        `${prefix} restores ${type} resources without a DB subnet group, so AWS Backup restores them into the default ` +
+          'VPC; the restore fails where the default VPC or its subnets were deleted, and otherwise runs outside your ' +
+          'network controls. Set subnetGroupName (and securityGroups) to place the restores in your VPC',
+      );
+    }
+    return overrides;
+  }
+
+  private validateDrill(): string[] {
+    if (this.selectionList.length === 0) {
+      return [
+        'RestoreDrill tests nothing: call addSelection() (e.g. addSelection(\'Aurora\', { resourceType: ' +
+          'RestoreDrillResourceType.AURORA, clusters: [cluster] }))',
+      ];
+    }
+    return [];
+  }
+}
+
+/** The selection name derived from a construct id: other characters become underscores, trimmed to 50. */
+function defaultSelectionName(id: string, scope: IConstruct): string {
+  const name = id.replace(/[^a-zA-Z0-9]+/g, '_').slice(0, 50).replace(/^_+|_+$/g, '');
+  if (name === '') {
+    throw new ValidationError(
+      `selection '${id}' has no letter or digit to name it after; set restoreTestingSelectionName (e.g. 'aurora_pitr')`,
+      scope,
+    );
+  }
+  return name;
+}
+
+/** Whole hours of a Duration within [min, max]; undefined for tokens. */
+function checkHours(
+  prop: string,
+  value: Duration,
+  min: number,
+  max: number,
+  rule: string,
+  alternative: string,
+  scope: IConstruct,
+): number | undefined {
+  if (isUnresolved(value)) {
+    return undefined;
+  }
+  const hours = value.toMilliseconds() / 3_600_000;
+  if (!Number.isInteger(hours)) {
+    throw new ValidationError(
+      `${prop} is ${value.toHumanString()}, which is not a whole number of hours; use Duration.hours(${Math.min(max, Math.max(min, Math.round(hours)))})`,
+      scope,
+    );
+  }
+  if (hours < min || hours > max) {
+    throw new ValidationError(
+      `${prop} is ${hours} hours; ${rule} ${min}-${max} hours (e.g. Duration.hours(${hours < min ? min : max}))${alternative}`,
+      scope,
+    );
+  }
+  return hours;
+}
+
+/** The selection window in whole days, 1-365; undefined for tokens. */
+function checkDays(prop: string, value: Duration, scope: IConstruct): number | undefined {
+  if (isUnresolved(value)) {
+    return undefined;
+  }
+  const days = wholeDays(prop, value, scope);
+  if (days < MIN_SELECTION_WINDOW_DAYS || days > MAX_SELECTION_WINDOW_DAYS) {
+    throw new ValidationError(
+      `${prop} is ${days} days; AWS Backup restore testing picks recovery points from the last ` +
+        `${MIN_SELECTION_WINDOW_DAYS}-${MAX_SELECTION_WINDOW_DAYS} days ` +
+        `(e.g. Duration.days(${days < MIN_SELECTION_WINDOW_DAYS ? MIN_SELECTION_WINDOW_DAYS : MAX_SELECTION_WINDOW_DAYS}))`,
+      scope,
+    );
+  }
+  return days;
+}
+
+function checkRecoveryPointTypes(
+  types: RestoreDrillRecoveryPointType[] | undefined,
+  scope: IConstruct,
+): RestoreDrillRecoveryPointType[] {
+  if (types === undefined) {
+    return [RestoreDrillRecoveryPointType.CONTINUOUS, RestoreDrillRecoveryPointType.SNAPSHOT];
+  }
+  if (types.length === 0) {
+    throw new ValidationError(
+      'recoveryPointTypes is empty; give SNAPSHOT and/or CONTINUOUS (RestoreDrillRecoveryPointType), or leave it out for both',
+      scope,
+    );
+  }
+  for (const type of types) {
+    if (!Object.values(RestoreDrillRecoveryPointType).includes(type)) {
+      throw new ValidationError(`recoveryPointTypes contains '${type}'; allowed: SNAPSHOT, CONTINUOUS`, scope);
+    }
+  }
+  if (new Set(types).size !== types.length) {
+    throw new ValidationError(`recoveryPointTypes [${types.join(', ')}] lists a type twice; give each type once`, scope);
+  }
+  return [...types];
+}
+
+/** `IncludeVaults`: the vaults' ARNs, or `['*']`. */
+function vaultArns(vaults: IBackupVault[] | undefined, scope: IConstruct): string[] {
+  if (vaults === undefined) {
+    return ['*'];
+  }
+  if (vaults.length === 0) {
+    throw new ValidationError(
+      "backupVaults is empty; give the vaults to test from, or leave backupVaults out for every vault of the account and region ('*')",
+      scope,
+    );
+  }
+  if (vaults.length > MAX_VAULTS) {
+    throw new ValidationError(
+      `backupVaults lists ${vaults.length} vaults; AWS Backup restore testing takes at most ${MAX_VAULTS} vault selectors: ` +
+        "leave backupVaults out to include every vault ('*')",
+      scope,
+    );
+  }
+  const stack = Stack.of(scope);
+  for (const vault of vaults) {
+    const { account, region } = vault.env;
+    if (differs(account, stack.account) || differs(region, stack.region)) {
+      throw new ValidationError(
+        `backupVaults includes '${vault.backupVaultName}' of ${account}/${region}, but a restore testing plan restores ` +
+          `recovery points of its own account and region (${stack.account}/${stack.region}): define the drill in a ` +
+          "stack of the vault's account and region",
+        scope,
+      );
+    }
+  }
+  const arns = vaults.map((vault) => vault.backupVaultArn);
+  const twice = vaults.findIndex((vault, index) => vaults.indexOf(vault) !== index
+    || (!Token.isUnresolved(arns[index]) && arns.indexOf(arns[index]) !== index));
+  if (twice >= 0) {
+    const label = Token.isUnresolved(arns[twice]) ? vaults[twice].node.path : arns[twice];
+    throw new ValidationError(`backupVaults lists '${label}' twice; give each vault once`, scope);
+  }
+  return arns;
+}
+
+function enumKey(type: RestoreDrillResourceType): string {
+  return Object.entries(RestoreDrillResourceType).find(([, value]) => value === type)![0];
+}

@@ -1,0 +1,2 @@
+export * from './recovery-tier';
+export * from './recovery-plan';

@@ -1,0 +1,935 @@
+import { Annotations, ArnFormat, Duration, Fn, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct, IConstruct } from 'constructs';
+import {
+  ACCOUNT_ID_PATTERN,
+  checkFolderPrefix,
+  checkRange,
+  differs,
+  isUnresolved,
+  KMS_ALIAS_NAME_PATTERN,
+  ROLE_ARN_PATTERN,
+  ValidationError,
+  MAX_RETENTION_DAYS,
+  wholeDays,
+} from '../private/validation';
+import type { ReplicationRule } from './replication-rule';
+
+/** Props of a CrossAccountBucket. Every prop is optional. */
+export interface CrossAccountBucketProps {
+  /**
+   * Physical name of the bucket. The workload account finds the bucket by name (CloudFormation exports
+   * cannot cross accounts), so the name is always deterministic. Checked against the S3 naming rules
+   * (3-63 lowercase letters, digits, dots and hyphens, ...). A retained bucket keeps its name: deploying
+   * the construct again after its stack was deleted fails until the old bucket is removed.
+   *
+   * @default - `<unique name from the construct path>-<account>-<region>`, e.g. `backup-dumps-1a2b3c4d-111111111111-us-east-1`
+   */
+  readonly bucketName?: string;
+
+  /**
+   * Key prefix the writers and readers are limited to. No leading slash, ends with `/`,
+   * no `*` or `?` (they would widen the grants). Lifecycle rules apply to the whole bucket.
+   *
+   * @default 'pg-dump/'
+   */
+  readonly prefix?: string;
+
+  /**
+   * Key for SSE-KMS. The bucket policy denies every upload that does not name this key.
+   * A key imported from elsewhere cannot be changed here: grant the external writers and readers
+   * on its key policy yourself (a warning says so).
+   *
+   * @default - a new customer-managed KMS key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Alias of the key created here, e.g. `alias/acme-dumps`. The alias gives the key a deterministic ARN,
+   * `encryptionKeyAliasArn`, by which another account or region can name it before it is deployed (a key ARN
+   * is only known after deployment, and CloudFormation exports cannot cross accounts or regions), for instance as
+   * the replica key of a ReplicationRule. `alias/` followed by 1-250 letters, digits, `/`, `_` and `-`, and not
+   * `alias/aws/` (reserved for AWS managed keys). Unique per account and region; retained with the key.
+   * Not allowed with `encryptionKey`: create an alias next to a key of your own.
+   *
+   * @default - `alias/<bucketName>` when the key is created here (dots of the bucket name, which aliases do not
+   * allow, become `_`, which bucket names do not allow); no alias when `encryptionKey` is given
+   */
+  readonly encryptionKeyAlias?: string;
+
+  /**
+   * Principals of other accounts that write dumps: 12-digit account ids (any principal of that
+   * account whose own IAM policy allows it) or IAM role ARNs (`arn:aws:iam::123456789012:role/pg-dump`).
+   * They get `s3:PutObject` and `s3:AbortMultipartUpload` on `<prefix>*`, and on the key
+   * `kms:GenerateDataKey` and `kms:Decrypt` (multipart uploads need both) only through S3 for this bucket.
+   * A role must exist before this stack deploys: S3 and KMS reject policies naming unknown roles.
+   * For principals of this account use `grantWrite()`.
+   *
+   * @default - no external writer
+   */
+  readonly writerPrincipals?: string[];
+
+  /**
+   * Principals of other accounts that read dumps (the verify job): 12-digit account ids or IAM role ARNs.
+   * They get `s3:GetObject` and `s3:GetObjectVersion` on `<prefix>*`, `s3:ListBucket` limited to
+   * `s3:prefix` under the prefix, and `kms:Decrypt` only through S3 for this bucket.
+   * For principals of this account use `grantRead()`.
+   *
+   * @default - no external reader
+   */
+  readonly readerPrincipals?: string[];
+
+  /**
+   * The only principal allowed to delete objects or object versions and to bypass governance-mode
+   * retention. Everyone else, the account root and the writers included, is denied by the bucket policy.
+   * Lifecycle expiration is not affected (S3 itself performs it).
+   * Keep the role's trust policy tight (MFA, a separate account) and alarm on its use.
+   *
+   * @default - no one may delete objects; only lifecycle rules remove them
+   */
+  readonly breakGlassRole?: iam.IRole;
+
+  /**
+   * Object Lock mode of the default retention. GOVERNANCE can be bypassed by a principal holding
+   * `s3:BypassGovernanceRetention` (here only `breakGlassRole`); COMPLIANCE cannot be bypassed
+   * or shortened by anyone, the root user included, until the retention ends.
+   *
+   * @default s3.ObjectLockMode.GOVERNANCE
+   */
+  readonly objectLockMode?: s3.ObjectLockMode;
+
+  /**
+   * Default Object Lock retention of every new object version, in whole days (1-36500).
+   * Must not exceed `expireAfter`.
+   *
+   * @default Duration.days(30)
+   */
+  readonly objectLockRetention?: Duration;
+
+  /**
+   * Whether objects move to STANDARD_IA after `infrequentAccessAfter`.
+   *
+   * @default true
+   */
+  readonly transitionToInfrequentAccess?: boolean;
+
+  /**
+   * Age at which objects move to STANDARD_IA. S3 requires at least 30 days.
+   * Only valid when `transitionToInfrequentAccess` is true.
+   *
+   * @default Duration.days(30)
+   */
+  readonly infrequentAccessAfter?: Duration;
+
+  /**
+   * Whether objects move to GLACIER (Glacier Flexible Retrieval) after `glacierAfter`.
+   *
+   * @default true
+   */
+  readonly transitionToGlacier?: boolean;
+
+  /**
+   * Age at which objects move to GLACIER. At least 30 days after `infrequentAccessAfter` when that
+   * transition is on (objects must stay 30 days in STANDARD_IA). Only valid when `transitionToGlacier` is true.
+   *
+   * @default Duration.days(90)
+   */
+  readonly glacierAfter?: Duration;
+
+  /**
+   * Age at which the current version of an object expires (a delete marker hides it; the version itself
+   * becomes noncurrent and is removed `noncurrentExpireAfter` later). Must leave each storage class its
+   * minimum storage duration: at least 90 days after `glacierAfter`, or 30 days after
+   * `infrequentAccessAfter` when only that transition is on; and not shorter than `objectLockRetention`.
+   *
+   * @default Duration.days(730)
+   */
+  readonly expireAfter?: Duration;
+
+  /**
+   * Whether current versions expire at all. Turn it off for a bucket of live files, such as the
+   * replica of an application bucket, where only replaced versions should go (`noncurrentExpireAfter`).
+   * Only valid without `expireAfter`.
+   *
+   * @default true
+   */
+  readonly expireCurrentVersions?: boolean;
+
+  /**
+   * How long a version is kept once it became noncurrent (after expiry or an overwrite). At least 1 day.
+   *
+   * @default Duration.days(30)
+   */
+  readonly noncurrentExpireAfter?: Duration;
+
+  /**
+   * Age at which server access log objects expire in the access-log bucket. At least 1 day.
+   *
+   * @default Duration.days(365)
+   */
+  readonly accessLogsExpireAfter?: Duration;
+
+  /**
+   * What happens to the buckets (and the key and its alias, when created here) when they leave the stack.
+   * A bucket that still holds objects cannot be deleted, and deleting objects is denied by the bucket policy.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+const DEFAULT_PREFIX = 'pg-dump/';
+/** S3: objects must be stored 30 days before STANDARD_IA, and stay 30 days there (minimum storage duration). */
+const IA_MINIMUM_DAYS = 30;
+/** Glacier Flexible Retrieval bills a minimum storage duration of 90 days. */
+const GLACIER_MINIMUM_DAYS = 90;
+
+const PRINCIPAL_PATTERN = new RegExp(`${ACCOUNT_ID_PATTERN.source}|${ROLE_ARN_PATTERN.source}`);
+
+/**
+ * The bucket in the backup account that receives the `pg_dump` files written by a job in the
+ * workload account, and that the verify job reads.
+ *
+ * - versioned, with Object Lock and a default retention (GOVERNANCE 30 days unless set);
+ * - SSE-KMS with its own customer-managed key (rotation on) and an S3 Bucket Key; the key gets an alias
+ *   (`alias/<bucketName>` unless set) whose ARN, `encryptionKeyAliasArn`, names it deterministically in other
+ *   accounts and regions;
+ *   BucketOwnerEnforced, all public access blocked, TLS 1.2+ only;
+ * - server access logs to a separate bucket created here, encrypted with SSE-S3 (the only default
+ *   encryption S3 log delivery supports), versioned, TLS-only, expiring after `accessLogsExpireAfter`;
+ * - bucket policy that denies every upload that would not be SSE-KMS with this bucket's key: an
+ *   `x-amz-server-side-encryption` header other than `aws:kms`, a key id other than this key's ARN, or
+ *   `aws:kms` without a key id (which S3 would encrypt with the AWS managed key). An upload without
+ *   encryption headers gets the bucket default, this key. The denies test headers only when present, so
+ *   multipart uploads work: UploadPart requests carry no encryption headers;
+ * - bucket policy that denies `s3:DeleteObject`, `s3:DeleteObjectVersion` and
+ *   `s3:BypassGovernanceRetention` to everyone except the optional break-glass role. Bucket
+ *   configuration actions are deliberately not denied, so CloudFormation can keep managing the bucket;
+ *   guard them with an SCP in the backup account;
+ * - writers and readers of other accounts limited to the prefix, and to the key only through S3;
+ * - lifecycle: STANDARD_IA after 30 days, GLACIER after 90, expiry after 730 (seeds 000 and 002),
+ *   noncurrent versions removed after 30 days, incomplete multipart uploads aborted after 1 day,
+ *   expired delete markers removed;
+ * - retained when removed from the stack.
+ *
+ * Uploads with customer-provided keys (SSE-C) are blocked on the bucket.
+ *
+ * MFA delete is not used: CloudFormation cannot enable it (only the root user can, through the S3 API),
+ * and S3 does not support lifecycle configuration on MFA-delete buckets. Object Lock and the delete-deny
+ * policy take its place; the construct adds an info annotation saying so.
+ */
+export class CrossAccountBucket extends Construct {
+  /** The dump bucket. */
+  public readonly bucket: s3.IBucket;
+
+  /** The key that encrypts every object of the bucket. */
+  public readonly encryptionKey: kms.IKey;
+
+  /**
+   * ARN of the alias of the key, e.g. `arn:aws:kms:us-west-2:222222222222:alias/acme-dumps`. It is built from the
+   * stack's account and region and the alias name, without a reference to the key or the alias, so a stack of
+   * another account or region can use it (as `encryptionKeyArn` of `ReplicationDestination.fromAttributes()`).
+   *
+   * @default - none, when `encryptionKey` was given
+   */
+  public readonly encryptionKeyAliasArn?: string;
+
+  /** The bucket that receives the server access logs of `bucket`. */
+  public readonly accessLogsBucket: s3.IBucket;
+
+  /** The key prefix writers and readers are limited to, e.g. `pg-dump/`. */
+  public readonly prefix: string;
+
+  /**
+   * Name of the dump bucket. It is a physical name, so another stack (another account too) may use it:
+   * it resolves to the literal name there.
+   */
+  public readonly bucketName: string;
+
+  /** ARN of the dump bucket. */
+  public readonly bucketArn: string;
+
+  /**
+   * The bucket ARN built from its name, without a reference to the bucket resource: the key policy names the
+   * bucket in a condition while the bucket refers to the key, and a reference would be a dependency cycle.
+   */
+  private readonly bucketArnFromName: string;
+
+  /** The alias name of the key created here, e.g. `alias/acme-dumps`. */
+  private readonly aliasName?: string;
+
+  constructor(scope: Construct, id: string, props: CrossAccountBucketProps = {}) {
+    super(scope, id);
+
+    const prefix = props.prefix ?? DEFAULT_PREFIX;
+    const writers = props.writerPrincipals ?? [];
+    const readers = props.readerPrincipals ?? [];
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const lockMode = props.objectLockMode ?? s3.ObjectLockMode.GOVERNANCE;
+    const lifecycle = this.validateLifecycle(props);
+
+    const bucketName = props.bucketName ?? defaultBucketName(this);
+    checkBucketName(bucketName, this);
+    checkFolderPrefix(prefix, this);
+    writers.forEach((p, i) => checkPrincipal(`writerPrincipals[${i}]`, p, this));
+    readers.forEach((p, i) => checkPrincipal(`readerPrincipals[${i}]`, p, this));
+
+    this.prefix = prefix;
+    this.bucketArnFromName = Stack.of(this).formatArn({ service: 's3', region: '', account: '', resource: bucketName });
+    if (props.encryptionKey) {
+      if (props.encryptionKeyAlias !== undefined) {
+        throw new ValidationError(
+          `encryptionKeyAlias '${props.encryptionKeyAlias}' is set but encryptionKey is given; the alias is created ` +
+            'only for a key created here: remove encryptionKeyAlias (and create the alias next to the given key), ' +
+            'or remove encryptionKey',
+          this,
+        );
+      }
+      this.encryptionKey = props.encryptionKey;
+    } else {
+      const aliasName = props.encryptionKeyAlias ?? defaultAliasName(bucketName);
+      checkAliasName(aliasName, this);
+      const key = new kms.Key(this, 'Key', {
+        description: `Encrypts the database dumps in the bucket ${this.node.path}/Resource`,
+        enableKeyRotation: true,
+        removalPolicy,
+      });
+      new kms.Alias(this, 'KeyAlias', { aliasName, targetKey: key, removalPolicy });
+      this.encryptionKey = key;
+      this.aliasName = aliasName;
+      this.encryptionKeyAliasArn = Stack.of(this).formatArn({
+        service: 'kms',
+        resource: 'alias',
+        // `alias/<token>` keeps its literal prefix; only a wholly unresolved name needs a deploy-time split.
+        resourceName: aliasName.startsWith('alias/') ? aliasName.substring('alias/'.length) : Fn.select(1, Fn.split('alias/', aliasName)),
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      });
+    }
+
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      lifecycleRules: [{
+        id: 'ExpireAccessLogs',
+        expiration: lifecycle.accessLogsExpireAfter,
+        noncurrentVersionExpiration: Duration.days(1),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
+      removalPolicy,
+    });
+    this.accessLogsBucket = accessLogs;
+
+    const transitions: s3.Transition[] = [];
+    if (lifecycle.infrequentAccessAfter) {
+      transitions.push({ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: lifecycle.infrequentAccessAfter });
+    }
+    if (lifecycle.glacierAfter) {
+      transitions.push({ storageClass: s3.StorageClass.GLACIER, transitionAfter: lifecycle.glacierAfter });
+    }
+
+    const bucket = new s3.Bucket(this, 'Resource', {
+      bucketName,
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: lockMode === s3.ObjectLockMode.COMPLIANCE
+        ? s3.ObjectLockRetention.compliance(lifecycle.objectLockRetention)
+        : s3.ObjectLockRetention.governance(lifecycle.objectLockRetention),
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.encryptionKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      lifecycleRules: [
+        {
+          id: 'TierAndExpireDumps',
+          transitions,
+          expiration: lifecycle.expireAfter,
+          noncurrentVersionExpiration: lifecycle.noncurrentExpireAfter,
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        {
+          id: 'RemoveExpiredDeleteMarkers',
+          expiredObjectDeleteMarker: true,
+        },
+      ],
+      removalPolicy,
+    });
+    this.bucket = bucket;
+    this.enableAccessLogs(bucket, accessLogs);
+    this.bucketName = bucket.bucketName;
+    this.bucketArn = bucket.bucketArn;
+
+    this.addEncryptionDenies();
+    this.addDeleteDeny(props.breakGlassRole);
+    this.addExternalWriters(writers);
+    this.addExternalReaders(readers);
+    this.acknowledgeNagFindings(bucket, accessLogs);
+
+    // SSE-C uploads carry no x-amz-server-side-encryption header, so the policy denies cannot see them:
+    // block the encryption type on the bucket itself, where an auditor reads it.
+    (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride(
+      'BucketEncryption.ServerSideEncryptionConfiguration.0.BlockedEncryptionTypes', { EncryptionType: ['SSE-C'] });
+
+    Annotations.of(this).addInfoV2(
+      'cdk-backup-dr:CrossAccountBucket.mfaDelete',
+      'MFA delete is not enabled on this bucket: CloudFormation cannot set it (only the root user can, through the S3 API), ' +
+        'and S3 does not support lifecycle configuration on MFA-delete buckets, which this bucket needs to tier and expire dumps. ' +
+        'Object Lock default retention and the bucket policy that denies deleting objects and versions protect the dumps instead.',
+    );
+  }
+
+  /**
+   * Let a principal of this account (or any grantable) write dumps: `s3:PutObject` and
+   * `s3:AbortMultipartUpload` on `<prefix>*`, and `kms:GenerateDataKey` + `kms:Decrypt` on the key
+   * only through S3 for this bucket. The writer must send the SSE-KMS headers with this key's ARN.
+   */
+  public grantWrite(grantee: iam.IGrantable): iam.Grant {
+    const objects = iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      resourceArns: [this.bucket.arnForObjects(`${this.prefix}*`)],
+      resource: this.bucket,
+    });
+    return objects.combine(this.grantKeyViaS3(grantee, ['kms:GenerateDataKey', 'kms:Decrypt']));
+  }
+
+  /**
+   * Let a principal of this account (or any grantable) read dumps: `s3:GetObject` and
+   * `s3:GetObjectVersion` on `<prefix>*`, `s3:ListBucket` for keys under the prefix only,
+   * and `kms:Decrypt` on the key only through S3 for this bucket.
+   */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    const objects = iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resourceArns: [this.bucket.arnForObjects(`${this.prefix}*`)],
+      resource: this.bucket,
+    });
+    const list = iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      resource: this.bucket,
+      conditions: { StringLike: { 's3:prefix': [`${this.prefix}*`] } },
+    });
+    return objects.combine(list).combine(this.grantKeyViaS3(grantee, ['kms:Decrypt']));
+  }
+
+  /**
+   * Add a statement to the bucket policy, e.g. the destination-side statements of a replication rule.
+   */
+  public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    return this.bucket.addToResourcePolicy(statement);
+  }
+
+  /**
+   * Add a statement to the key policy. Has no effect (`statementAdded` is false) when the key was
+   * imported through `encryptionKey`.
+   */
+  public addToKeyPolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    return this.encryptionKey.addToResourcePolicy(statement);
+  }
+
+  /** Conditions that limit key use to S3 requests for this bucket (the Bucket Key's encryption context). */
+  private keyViaS3Conditions(): Record<string, Record<string, unknown>> {
+    return {
+      StringEquals: {
+        'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com`,
+        'kms:EncryptionContext:aws:s3:arn': this.bucketArnFromName,
+      },
+    };
+  }
+
+  private grantKeyViaS3(grantee: iam.IGrantable, actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions,
+      resourceArns: [this.encryptionKey.keyArn],
+      resourceSelfArns: ['*'],
+      resource: this.encryptionKey,
+      conditions: this.keyViaS3Conditions(),
+    });
+  }
+
+  /**
+   * Server access logging through a bucket policy on the target (what AWS recommends), whatever the app's
+   * `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy` feature flag says: the ACL alternative would need
+   * ObjectWriter ownership on the log bucket.
+   */
+  private enableAccessLogs(bucket: s3.Bucket, accessLogs: s3.Bucket): void {
+    (bucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: accessLogs.bucketName,
+    };
+    accessLogs.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowServerAccessLogDelivery',
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [accessLogs.arnForObjects('*')],
+      conditions: {
+        ArnLike: { 'aws:SourceArn': bucket.bucketArn },
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      },
+    }));
+  }
+
+  /**
+   * Every object must end up SSE-KMS with this bucket's key. A request either sends no encryption
+   * headers (the bucket default, this key, applies) or sends `aws:kms` together with this key's ARN.
+   * Each deny fires only when a header is present, so UploadPart requests, which never carry the
+   * headers, are judged by the settings of their CreateMultipartUpload.
+   */
+  private addEncryptionDenies(): void {
+    const objects = this.bucket.arnForObjects('*');
+    const encryption = 's3:x-amz-server-side-encryption';
+    const keyId = 's3:x-amz-server-side-encryption-aws-kms-key-id';
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyUploadsNotSseKms',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [objects],
+      conditions: { StringNotEquals: { [encryption]: 'aws:kms' }, Null: { [encryption]: 'false' } },
+    }));
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyUploadsWithOtherKey',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [objects],
+      // The key may be named by its ARN or, from another account that cannot know the ARN, by its alias ARN.
+      conditions: {
+        StringNotEquals: {
+          [keyId]: this.encryptionKeyAliasArn ? [this.encryptionKey.keyArn, this.encryptionKeyAliasArn] : this.encryptionKey.keyArn,
+        },
+        Null: { [keyId]: 'false' },
+      },
+    }));
+    // `aws:kms` without a key id would fall back to the AWS managed key aws/s3.
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyUploadsWithAwsManagedKey',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [objects],
+      conditions: { StringEquals: { [encryption]: 'aws:kms' }, Null: { [keyId]: 'true' } },
+    }));
+  }
+
+  private addDeleteDeny(breakGlassRole: iam.IRole | undefined): void {
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyDeletes',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
+      resources: [this.bucket.arnForObjects('*')],
+      conditions: breakGlassRole
+        ? { ArnNotEquals: { 'aws:PrincipalArn': breakGlassRole.roleArn } }
+        : undefined,
+    }));
+  }
+
+  private addExternalWriters(writers: string[]): void {
+    if (writers.length === 0) {
+      return;
+    }
+    const principals = writers.map(toPrincipal);
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowExternalWriters',
+      principals,
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      resources: [this.bucket.arnForObjects(`${this.prefix}*`)],
+    }));
+    this.addExternalKeyStatement('AllowExternalWritersViaS3', writers, ['kms:GenerateDataKey', 'kms:Decrypt']);
+  }
+
+  private addExternalReaders(readers: string[]): void {
+    if (readers.length === 0) {
+      return;
+    }
+    const principals = readers.map(toPrincipal);
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowExternalReaders',
+      principals,
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resources: [this.bucket.arnForObjects(`${this.prefix}*`)],
+    }));
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowExternalReadersToList',
+      principals,
+      actions: ['s3:ListBucket'],
+      resources: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${this.prefix}*`] } },
+    }));
+    this.addExternalKeyStatement('AllowExternalReadersViaS3', readers, ['kms:Decrypt']);
+  }
+
+  private addExternalKeyStatement(sid: string, values: string[], actions: string[]): void {
+    const result = this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid,
+      principals: values.map(toPrincipal),
+      actions,
+      resources: ['*'],
+      conditions: this.keyViaS3Conditions(),
+    }));
+    if (!result.statementAdded) {
+      Annotations.of(this).addWarningV2(
+        'cdk-backup-dr:cross-account-bucket-key-policy',
+        `the key policy of the imported encryptionKey cannot be changed here; add a statement allowing ${actions.join(', ')} ` +
+          `to ${values.join(', ')} with kms:ViaService s3.<region>.amazonaws.com ` +
+          'and kms:EncryptionContext:aws:s3:arn = the bucket ARN, or the external principals cannot use the bucket',
+      );
+    }
+  }
+
+  private acknowledgeNagFindings(bucket: s3.Bucket, accessLogs: s3.Bucket): void {
+    const replication =
+      'This bucket is itself the off-account copy of workload data (database dumps, or replicas of application ' +
+      'files): it lives in the separate backup account, versioned and object-locked. A further copy to another ' +
+      'region is optional and is configured separately (ReplicationRule), since its destination bucket does not ' +
+      'exist when this bucket is created.';
+    acknowledge(bucket, replication, [
+      'HIPAA.Security-S3BucketReplicationEnabled',
+      'NIST.800.53.R5-S3BucketReplicationEnabled',
+      'PCI.DSS.321-S3BucketReplicationEnabled',
+    ]);
+
+    const logsSseS3 =
+      'S3 server access log delivery supports only SSE-S3 (AES256) default encryption on the target bucket; ' +
+      'SSE-KMS would make log delivery fail. The logs hold request metadata, not dump contents.';
+    acknowledge(accessLogs, logsSseS3, [
+      'HIPAA.Security-S3DefaultEncryptionKMS',
+      'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      'PCI.DSS.321-S3DefaultEncryptionKMS',
+    ]);
+    const logsReplication =
+      'Server access logs are the audit trail of this bucket, not backup data; they are versioned and ' +
+      'kept for accessLogsExpireAfter in the backup account, and recovery does not depend on them.';
+    acknowledge(accessLogs, logsReplication, [
+      'HIPAA.Security-S3BucketReplicationEnabled',
+      'NIST.800.53.R5-S3BucketReplicationEnabled',
+      'PCI.DSS.321-S3BucketReplicationEnabled',
+    ]);
+  }
+
+  private validateLifecycle(props: CrossAccountBucketProps): ValidatedLifecycle {
+    const ia = props.transitionToInfrequentAccess ?? true;
+    const glacier = props.transitionToGlacier ?? true;
+    if (!ia && props.infrequentAccessAfter) {
+      throw new ValidationError(
+        'infrequentAccessAfter is set but transitionToInfrequentAccess is false; remove infrequentAccessAfter ' +
+          'or set transitionToInfrequentAccess: true',
+        this,
+      );
+    }
+    if (!glacier && props.glacierAfter) {
+      throw new ValidationError(
+        'glacierAfter is set but transitionToGlacier is false; remove glacierAfter or set transitionToGlacier: true',
+        this,
+      );
+    }
+
+    const expire = props.expireCurrentVersions ?? true;
+    if (!expire && props.expireAfter) {
+      throw new ValidationError(
+        'expireAfter is set but expireCurrentVersions is false; remove expireAfter or set expireCurrentVersions: true',
+        this,
+      );
+    }
+
+    const infrequentAccessAfter = ia ? props.infrequentAccessAfter ?? Duration.days(30) : undefined;
+    const glacierAfter = glacier ? props.glacierAfter ?? Duration.days(90) : undefined;
+    const expireAfter = expire ? props.expireAfter ?? Duration.days(730) : undefined;
+    const noncurrentExpireAfter = props.noncurrentExpireAfter ?? Duration.days(30);
+    const objectLockRetention = props.objectLockRetention ?? Duration.days(30);
+    const accessLogsExpireAfter = props.accessLogsExpireAfter ?? Duration.days(365);
+
+    const days = (prop: string, d: Duration | undefined): number | undefined =>
+      d === undefined || isUnresolved(d) ? undefined : wholeDays(prop, d, this);
+    const iaDays = days('infrequentAccessAfter', infrequentAccessAfter);
+    const glacierDays = days('glacierAfter', glacierAfter);
+    const expireDays = days('expireAfter', expireAfter);
+    const noncurrentDays = days('noncurrentExpireAfter', noncurrentExpireAfter);
+    const lockDays = days('objectLockRetention', objectLockRetention);
+    const logDays = days('accessLogsExpireAfter', accessLogsExpireAfter);
+
+    if (iaDays !== undefined && iaDays < IA_MINIMUM_DAYS) {
+      throw new ValidationError(
+        `infrequentAccessAfter is ${iaDays} days; S3 requires at least ${IA_MINIMUM_DAYS} days before STANDARD_IA ` +
+          `(e.g. Duration.days(${IA_MINIMUM_DAYS}), or transitionToInfrequentAccess: false)`,
+        this,
+      );
+    }
+    if (iaDays !== undefined && glacierDays !== undefined && glacierDays < iaDays + IA_MINIMUM_DAYS) {
+      throw new ValidationError(
+        `glacierAfter is ${glacierDays} days; it must be at least ${IA_MINIMUM_DAYS} days later than ` +
+          `infrequentAccessAfter (${iaDays} days), since objects stay ${IA_MINIMUM_DAYS} days in STANDARD_IA ` +
+          `(e.g. Duration.days(${iaDays + IA_MINIMUM_DAYS}))`,
+        this,
+      );
+    }
+    if (expireDays !== undefined && expireDays < 1) {
+      throw new ValidationError(`expireAfter is ${expireDays} days; it must be at least 1 day (e.g. Duration.days(730))`, this);
+    }
+    if (expireDays !== undefined && glacierDays !== undefined && expireDays < glacierDays + GLACIER_MINIMUM_DAYS) {
+      throw new ValidationError(
+        `expireAfter is ${expireDays} days; it must be at least ${GLACIER_MINIMUM_DAYS} days later than glacierAfter ` +
+          `(${glacierDays} days), the minimum storage duration of GLACIER ` +
+          `(e.g. Duration.days(${glacierDays + GLACIER_MINIMUM_DAYS}), or transitionToGlacier: false)`,
+        this,
+      );
+    }
+    if (expireDays !== undefined && glacierAfter === undefined && iaDays !== undefined && expireDays < iaDays + IA_MINIMUM_DAYS) {
+      throw new ValidationError(
+        `expireAfter is ${expireDays} days; it must be at least ${IA_MINIMUM_DAYS} days later than ` +
+          `infrequentAccessAfter (${iaDays} days), the minimum storage duration of STANDARD_IA ` +
+          `(e.g. Duration.days(${iaDays + IA_MINIMUM_DAYS}), or transitionToInfrequentAccess: false)`,
+        this,
+      );
+    }
+    checkRange('objectLockRetention', lockDays, 1, MAX_RETENTION_DAYS, 'days', this);
+    if (lockDays !== undefined && expireDays !== undefined && lockDays > expireDays) {
+      throw new ValidationError(
+        `objectLockRetention is ${lockDays} days but expireAfter is ${expireDays} days; the retention must not exceed ` +
+          'the expiry, or lifecycle would hide dumps that are still locked and could not remove their versions ' +
+          `(e.g. objectLockRetention: Duration.days(${expireDays}) or expireAfter: Duration.days(${lockDays}))`,
+        this,
+      );
+    }
+    if (noncurrentDays !== undefined && noncurrentDays < 1) {
+      throw new ValidationError(
+        `noncurrentExpireAfter is ${noncurrentDays} days; it must be at least 1 day (e.g. Duration.days(30))`,
+        this,
+      );
+    }
+    if (logDays !== undefined && logDays < 1) {
+      throw new ValidationError(
+        `accessLogsExpireAfter is ${logDays} days; it must be at least 1 day (e.g. Duration.days(365))`,
+        this,
+      );
+    }
+
+    return { infrequentAccessAfter, glacierAfter, expireAfter, noncurrentExpireAfter, objectLockRetention, accessLogsExpireAfter };
+  }
+
+  /**
+   * Accept the replicas of a ReplicationRule of this app whose destination is this bucket: adds the rule's
+   * `destinationPolicy()` statements to the bucket policy and to the key policy.
+   *
+   * The rule must encrypt its replicas with this bucket's key, named by its key ARN or by `encryptionKeyAliasArn`
+   * (S3 keeps the source encryption of a replica, so without a replica key SSE-S3 objects would land here SSE-S3);
+   * another alias, or an alias of a given key (which cannot be checked), is rejected. Replication writes with
+   * `s3:ReplicateObject`, which the `s3:PutObject` encryption denies of this bucket do not cover, and
+   * `s3:ReplicateDelete` only adds delete markers, which the delete deny does not cover either: versions stay,
+   * protected by Object Lock. A warning says so when the rule replicates delete markers. The source stack needs an
+   * explicit account.
+   */
+  public acceptReplicationFrom(rule: ReplicationRule): void {
+    const destination = rule.destination;
+    const ownName = (this.bucket.node.defaultChild as s3.CfnBucket).bucketName;
+    if (destination.bucket !== this.bucket && ownName !== undefined && !Token.isUnresolved(ownName) &&
+      !Token.isUnresolved(destination.bucketName) && destination.bucketName !== ownName) {
+      throw new ValidationError(
+        `acceptReplicationFrom: rule '${rule.node.path}' replicates to '${destination.bucketName}', not to this bucket ` +
+          `('${ownName}'); accept a rule whose destination is ReplicationDestination.fromBucket(<this>.bucket)`,
+        this,
+      );
+    }
+    if (destination.bucketArn === this.bucketArn) {
+      // The key policy would name the bucket resource while the bucket refers to the key: a dependency cycle.
+      throw new ValidationError(
+        `acceptReplicationFrom: rule '${rule.node.path}' names this bucket by its bucketArn attribute (an ARN that is not ` +
+          'built from a literal bucket name), which would make the key policy depend on the bucket that depends on the ' +
+          'key; give this bucket a literal bucketName and use ReplicationDestination.fromBucket(<this>.bucket), or the ' +
+          "literal ARN 'arn:aws:s3:::<bucketName>'",
+        this,
+      );
+    }
+    const replicaKey = rule.replicaKmsKeyArn;
+    if (replicaKey === undefined) {
+      throw new ValidationError(
+        `acceptReplicationFrom: rule '${rule.node.path}' has no replica key, so S3 would keep the source encryption ` +
+          "of each replica instead of this bucket's key; give the rule a sourceKey (SSE-KMS source objects) and this " +
+          "bucket's key as the destination key",
+        this,
+      );
+    }
+    const keyArn = this.encryptionKey.keyArn;
+    const replicaAlias = destination._encryptionKeyAlias;
+    if (replicaKey === this.encryptionKeyAliasArn) {
+      // This bucket's own alias ARN names its key.
+    } else if (replicaAlias) {
+      this.checkReplicaAlias(rule, replicaKey, replicaAlias);
+    } else if (replicaKey !== keyArn && !Token.isUnresolved(replicaKey) && !Token.isUnresolved(keyArn)) {
+      throw new ValidationError(
+        `acceptReplicationFrom: rule '${rule.node.path}' encrypts replicas with '${replicaKey}', not with this ` +
+          `bucket's key '${keyArn}'; use this bucket's key as the destination key`,
+        this,
+      );
+    }
+    if (Stack.of(rule.sourceBucket) !== Stack.of(this) && Token.isUnresolved(Stack.of(rule.sourceBucket).account)) {
+      throw new ValidationError(
+        `acceptReplicationFrom: the stack of the source bucket '${rule.sourceBucket.node.path}' has no explicit ` +
+          "account, so this bucket's policy cannot name it; give that stack an env with the account",
+        this,
+      );
+    }
+    if (rule.deleteMarkerReplication) {
+      Annotations.of(this).addWarningV2(
+        'cdk-backup-dr:cross-account-bucket-replicated-delete-markers',
+        `rule '${rule.node.path}' replicates delete markers: a delete in the source account hides the replica here ` +
+          '(the versions stay, locked). Prefer deleteMarkerReplication: false for a recovery copy',
+      );
+    }
+    const policy = rule.destinationPolicy();
+    policy.bucketPolicyStatements.forEach((statement) => this.addToResourcePolicy(statement));
+    const added = policy.keyPolicyStatements.map((statement) => this.addToKeyPolicy(statement).statementAdded);
+    if (added.includes(false)) {
+      Annotations.of(this).addWarningV2(
+        'cdk-backup-dr:cross-account-bucket-key-policy',
+        `the key policy of the imported encryptionKey cannot be changed here; add rule '${rule.node.path}'s ` +
+          'destinationPolicy().keyPolicyStatements to it, or S3 cannot encrypt the replicas',
+      );
+    }
+  }
+
+  /** A replica key named by an alias ARN must be this bucket's alias, in this bucket's account and region. */
+  private checkReplicaAlias(
+    rule: ReplicationRule, replicaKey: string, alias: { readonly region: string; readonly account: string; readonly aliasName: string },
+  ): void {
+    if (this.aliasName === undefined) {
+      throw new ValidationError(
+        `acceptReplicationFrom: rule '${rule.node.path}' encrypts replicas with the alias '${replicaKey}', but this ` +
+          "bucket's key was given (encryptionKey) and has no alias created here, so the alias cannot be checked to " +
+          "name it; use the key's ARN as the destination key",
+        this,
+      );
+    }
+    const stack = Stack.of(this);
+    if (differs(alias.aliasName, this.aliasName) || differs(alias.region, stack.region) || differs(alias.account, stack.account)) {
+      throw new ValidationError(
+        `acceptReplicationFrom: rule '${rule.node.path}' encrypts replicas with the alias '${replicaKey}', not with ` +
+          `this bucket's key alias '${this.aliasName}' in ${stack.account}/${stack.region}; use this bucket's ` +
+          'encryptionKeyAliasArn as the destination key',
+        this,
+      );
+    }
+  }
+}
+
+interface ValidatedLifecycle {
+  readonly infrequentAccessAfter?: Duration;
+  readonly glacierAfter?: Duration;
+  readonly expireAfter?: Duration;
+  readonly noncurrentExpireAfter: Duration;
+  readonly objectLockRetention: Duration;
+  readonly accessLogsExpireAfter: Duration;
+}
+
+/**
+ * An account id becomes the account's root principal; a role ARN an ARN principal. An unresolved token
+ * stays as it is: bucket and key policies accept a bare account id as well as an ARN in `Principal.AWS`.
+ */
+function toPrincipal(value: string): iam.IPrincipal {
+  if (!Token.isUnresolved(value) && ACCOUNT_ID_PATTERN.test(value)) {
+    return new iam.AccountPrincipal(value);
+  }
+  return new iam.ArnPrincipal(value);
+}
+
+function checkPrincipal(prop: string, value: string, scope: IConstruct): void {
+  if (Token.isUnresolved(value) || PRINCIPAL_PATTERN.test(value)) {
+    return;
+  }
+  throw new ValidationError(
+    `${prop} '${value}' is invalid: expected a 12-digit AWS account id or an IAM role ARN ` +
+      "(e.g. '123456789012' or 'arn:aws:iam::123456789012:role/pg-dump')",
+    scope,
+  );
+}
+
+/**
+ * `<unique name of the construct>-<account>-<region>`: unique per path, account and region, at most 63 characters
+ * (unresolved regions are assumed to be 16 characters long).
+ */
+function defaultBucketName(scope: Construct): string {
+  const stack = Stack.of(scope);
+  const regionLength = Token.isUnresolved(stack.region) ? 16 : stack.region.length;
+  const maxLength = 63 - 12 - regionLength - 2;
+  const unique = Names.uniqueResourceName(scope, { maxLength, separator: '-', allowedSpecialCharacters: '-' }).toLowerCase();
+  return `${unique}-${stack.account}-${stack.region}`;
+}
+
+/** S3 general purpose bucket naming rules. */
+function checkBucketName(name: string | undefined, scope: IConstruct): void {
+  if (name === undefined || Token.isUnresolved(name)) {
+    return;
+  }
+  const problems: string[] = [];
+  if (name.length < 3 || name.length > 63) {
+    problems.push(`it is ${name.length} characters long; S3 allows 3-63`);
+  }
+  if (!/^[a-z0-9.-]*$/.test(name)) {
+    problems.push('only lowercase letters, digits, dots and hyphens are allowed');
+  }
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) {
+    problems.push('it must begin and end with a lowercase letter or digit');
+  }
+  if (name.includes('..')) {
+    problems.push('it must not contain two adjacent dots');
+  }
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) {
+    problems.push('it must not look like an IP address');
+  }
+  const badPrefix = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => name.startsWith(p));
+  if (badPrefix) {
+    problems.push(`it must not start with '${badPrefix}'`);
+  }
+  const badSuffix = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((s) => name.endsWith(s));
+  if (badSuffix) {
+    problems.push(`it must not end with '${badSuffix}'`);
+  }
+  if (problems.length > 0) {
+    throw new ValidationError(
+      `bucketName '${name}' is invalid: ${problems.join('; ')} (e.g. 'acme-pg-dumps-123456789012')`,
+      scope,
+    );
+  }
+}
+
+/** `alias/<bucketName>`, with the dots of the name (not allowed in aliases) as `_` (not allowed in bucket names). */
+function defaultAliasName(bucketName: string): string {
+  const name = Token.isUnresolved(bucketName) ? Fn.join('_', Fn.split('.', bucketName)) : bucketName.replace(/\./g, '_');
+  return `alias/${name}`;
+}
+
+/** KMS alias naming rules. */
+function checkAliasName(aliasName: string, scope: IConstruct): void {
+  if (Token.isUnresolved(aliasName)) {
+    return;
+  }
+  if (!KMS_ALIAS_NAME_PATTERN.test(aliasName)) {
+    throw new ValidationError(
+      `encryptionKeyAlias '${aliasName}' is invalid: KMS aliases are 'alias/' followed by 1-250 letters, digits, ` +
+        "'/', '_' and '-' (e.g. 'alias/acme-dumps')",
+      scope,
+    );
+  }
+  if (aliasName.startsWith('alias/aws/')) {
+    throw new ValidationError(
+      `encryptionKeyAlias '${aliasName}' starts with 'alias/aws/', which KMS reserves for AWS managed keys; ` +
+        "choose another name (e.g. 'alias/acme-dumps')",
+      scope,
+    );
+  }
+}
+
+function acknowledge(resource: IConstruct, reason: string, ids: string[]): void {
+  Validations.of(resource).acknowledge(...ids.map((id) => ({ id, reason })));
+}

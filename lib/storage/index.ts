@@ -1,0 +1,2 @@
+export * from './cross-account-bucket';
+export * from './replication-rule';

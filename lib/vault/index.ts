@@ -1,0 +1,2 @@
+export * from './vault-lock';
+export * from './backup-vault';
