@@ -1,1 +1,3 @@
+export * from './alarm-tuning';
+export * from './watches';
 export * from './backup-alarms';

@@ -7,6 +7,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmTuning, BackupAlarms, BackupAlarmsProps, ReplicationWatch } from '../../lib';
+import { FAMILIES as FAMILY_TABLE } from '../../lib/alarms/families';
 import { BackupVault } from '../../lib/vault/backup-vault';
 import { formatFindings, nagFindings } from '../nag';
 
@@ -656,7 +657,7 @@ describe('BackupAlarms vaults', () => {
     const widgets = dashboardBody(f).widgets;
     const backupJobs = widgets.find((w) => w.properties.title === 'AWS Backup jobs failed')!.properties;
     expect(backupJobs.metrics).toEqual([
-      ['AWS/Backup', 'NumberOfBackupJobsFailed', 'BackupVaultName', 'central', { label: 'central backup', period: 3600, stat: 'Sum' }],
+      ['AWS/Backup', 'NumberOfBackupJobsFailed', 'BackupVaultName', 'central', { label: 'central', period: 3600, stat: 'Sum' }],
     ]);
     expect(vault.metricBackupJobsFailed().account).toBeUndefined(); // same account and region as the stack
   });
@@ -750,6 +751,7 @@ describe('BackupAlarms tuning', () => {
     ['verificationStale', ['Database-orders/VerificationStale']],
     ['freeStorage', ['Database-orders/FreeStorage', 'Database-orders/Replica-OrdersReplica/FreeStorage']],
     ['replicaLag', ['Database-orders/Replica-OrdersReplica/ReplicaLag']],
+    ['backupStorage', ['Database-distro/BackupStorage']],
     ['replicationFailed', ['Replication-files-to-dr/FailedOperations']],
     ['replicationLatency', ['Replication-files-to-dr/Latency']],
   ];
@@ -757,6 +759,21 @@ describe('BackupAlarms tuning', () => {
   test.each(FAMILIES)('%s can be turned off, and only its alarms go', (family, paths) => {
     const f = build({ [family]: { enabled: false } });
     expect(alarmPaths(f)).toEqual(ALL_DEFAULT_ALARMS.filter((p) => !paths.includes(p)));
+  });
+
+  test('every family of the table is turned off above (adding a family means one record and one test)', () => {
+    expect(FAMILY_TABLE.map((family) => family.name).sort())
+      .toEqual([...FAMILIES.map(([family]) => family), 'backupMissing'].sort());
+  });
+
+  test('backupStorage can be tuned (period, evaluation periods) but takes its threshold from maxBackupStorage', () => {
+    const f = build({ backupStorage: { period: Duration.hours(12), evaluationPeriods: 4, datapointsToAlarm: 2 } });
+    expect(alarmProps(f, 'Database-distro/BackupStorage')).toMatchObject({
+      Threshold: 2000 * 1024 ** 3, Period: 43200, EvaluationPeriods: 4, DatapointsToAlarm: 2, Statistic: 'Average',
+    });
+    expect(() => build({ backupStorage: { threshold: 5 } })).toThrow(
+      "Stack/Alarms: backupStorage.threshold is 5, but each alarm of this family takes its threshold from the database's "
+        + 'maxBackupStorage; remove threshold and set that instead');
   });
 
   test.each([
@@ -911,18 +928,22 @@ describe('BackupAlarms dashboard', () => {
     expect(f.alarms.dashboard).toBeInstanceOf(cloudwatch.Dashboard);
     expect(widgetTitles(f)).toEqual([
       'Alarms',
+      'AWS Backup jobs completed',
       'AWS Backup jobs failed',
       'AWS Backup copy jobs failed',
       'AWS Backup restore jobs failed',
-      'pg_dump success (1 = ok, 0 = failed)',
-      'pg_dump size',
+      'pg_dump failed (lowest BackupSuccess, 0 = a run failed)',
+      'pg_dump succeeded (highest BackupSuccess, 1 = a run succeeded)',
+      'pg_dump size change',
       'pg_dump duration',
-      'Verification success (1 = ok, 0 = failed)',
+      'pg_dump size',
+      'Verification failed (lowest VerificationSuccess, 0 = a run failed)',
+      'Verification passed (highest VerificationSuccess, 1 = a run passed)',
       'Age of the newest verified dump',
       'Verification restore duration',
       'RDS free storage',
       'Read replica lag',
-      'Aurora backup storage billed',
+      'Aurora and DocumentDB backup storage billed',
       'S3 replication failed operations',
       'S3 replication latency',
     ]);
@@ -937,17 +958,31 @@ describe('BackupAlarms dashboard', () => {
     expect(byTitle('pg_dump size').metrics).toEqual([
       ['CdkBackupDr', 'BackupSizeBytes', 'Database', 'orders', { label: 'orders', stat: 'Maximum', period: 3600 }],
     ]);
+    // The duration alarm reads 5-minute maxima: its graph does too, so the threshold line sits on that series.
+    expect(byTitle('pg_dump duration').metrics).toEqual([
+      ['CdkBackupDr', 'BackupDurationSeconds', 'Database', 'orders', { label: 'orders', stat: 'Maximum' }],
+    ]);
+    expect(alarmProps(f, 'Database-orders/DumpDuration')).toMatchObject({ Statistic: 'Maximum', Period: 300 });
     expect(byTitle('pg_dump duration').annotations).toEqual({
       horizontal: [{ value: 720, label: 'dumpDuration threshold', color: '#d62728', yAxis: 'left' }],
     });
     expect(byTitle('Read replica lag').metrics).toEqual([
-      ['AWS/RDS', 'ReplicaLag', 'DBInstanceIdentifier', 'orders-replica', { label: 'orders OrdersReplica', stat: 'Maximum' }],
+      ['AWS/RDS', 'ReplicaLag', 'DBInstanceIdentifier', 'orders-replica', { label: 'orders OrdersReplica', stat: 'Maximum', period: 60 }],
     ]);
+    expect(byTitle('pg_dump failed (lowest BackupSuccess, 0 = a run failed)').metrics).toEqual([
+      ['CdkBackupDr', 'BackupSuccess', 'Database', 'orders', { label: 'orders', stat: 'Minimum' }],
+    ]);
+    expect(byTitle('pg_dump succeeded (highest BackupSuccess, 1 = a run succeeded)').metrics).toEqual([
+      ['CdkBackupDr', 'BackupSuccess', 'Database', 'orders', { label: 'orders', stat: 'Maximum', period: 3600 }],
+    ]);
+    expect(byTitle('Aurora and DocumentDB backup storage billed').annotations).toEqual({
+      horizontal: [{ value: 2000 * 1024 ** 3, label: 'distro backupStorage threshold', color: '#d62728', yAxis: 'left' }],
+    });
     expect(byTitle('S3 replication latency').metrics[0].slice(0, 2)).toEqual(['AWS/S3', 'ReplicationLatency']);
     expect(byTitle('AWS Backup jobs failed').metrics[0].slice(0, 3)).toEqual(['AWS/Backup', 'NumberOfBackupJobsFailed', 'BackupVaultName']);
   });
 
-  test('a DocumentDB cluster gets a graph of its billed backup storage, next to Aurora\'s', () => {
+  test('Aurora and DocumentDB clusters share one graph of their billed backup storage', () => {
     const stack = newStack();
     const f = build({
       databases: [
@@ -957,11 +992,13 @@ describe('BackupAlarms dashboard', () => {
       vaults: [],
       replications: [],
     }, stack);
-    expect(widgetTitles(f)).toEqual(['Aurora backup storage billed', 'DocumentDB backup storage billed']); // no alarm, no status widget
-    const widget = dashboardBody(f).widgets.find((w) => w.properties.title === 'DocumentDB backup storage billed')!;
+    expect(widgetTitles(f)).toEqual(['Aurora and DocumentDB backup storage billed']); // no alarm, no status widget
+    const widget = dashboardBody(f).widgets.find((w) => w.properties.title === 'Aurora and DocumentDB backup storage billed')!;
     expect(widget.properties.metrics).toEqual([
+      ['AWS/RDS', 'TotalBackupStorageBilled', 'DBClusterIdentifier', 'a', { label: 'aurora', period: 86400 }],
       ['AWS/DocDB', 'TotalBackupStorageBilled', 'DBClusterIdentifier', 'distro-docdb', { label: 'documentdb', period: 86400 }],
     ]);
+    expect(widget.properties.annotations).toBeUndefined(); // no maxBackupStorage, no threshold line
     expect(widget.properties.yAxis).toEqual({ left: { label: 'bytes', showUnits: false } });
   });
 
@@ -978,10 +1015,13 @@ describe('BackupAlarms dashboard', () => {
     f.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'orders-backups' });
     expect(widgetTitles(f)).toEqual([
       'Alarms',
-      'pg_dump success (1 = ok, 0 = failed)',
-      'pg_dump size',
+      'pg_dump failed (lowest BackupSuccess, 0 = a run failed)',
+      'pg_dump succeeded (highest BackupSuccess, 1 = a run succeeded)',
+      'pg_dump size change',
       'pg_dump duration',
-      'Verification success (1 = ok, 0 = failed)',
+      'pg_dump size',
+      'Verification failed (lowest VerificationSuccess, 0 = a run failed)',
+      'Verification passed (highest VerificationSuccess, 1 = a run passed)',
       'Age of the newest verified dump',
       'Verification restore duration',
     ]);

@@ -1,0 +1,99 @@
+import { Size } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as docdb from 'aws-cdk-lib/aws-docdb';
+import * as rds from 'aws-cdk-lib/aws-rds';
+
+/**
+ * A database that `BackupAlarms` watches: the job metrics of its dumps and verifications
+ * (dimension `Database` = `name`) and, when given, its RDS instance, read replicas, Aurora cluster or
+ * DocumentDB cluster. A database lives in one place: give at most one of `instance`, `cluster`, `docdbCluster`.
+ */
+export interface DatabaseWatch {
+  /**
+   * Name of the database, as the `PgDumpJob` / `DumpVerifyJob` emit it in the `Database` dimension,
+   * e.g. `orders`. 1-63 letters, digits, `_`, `-`, `.` or `$`; unique within one `BackupAlarms`.
+   */
+  readonly name: string;
+
+  /**
+   * Whether a `PgDumpJob` dumps this database: creates the dump failed, missing, size-change and
+   * duration alarms. Set false for a database backed up only by AWS Backup / PITR, or the
+   * missing-dump alarm fires forever. A DocumentDB database (`docdbCluster`) has no dump job: pg_dump
+   * cannot read it, so `true` is refused there.
+   *
+   * @default - true; false with `docdbCluster`
+   */
+  readonly hasDumpJob?: boolean;
+
+  /**
+   * Whether a `DumpVerifyJob` verifies the dumps of this database: creates the verification failed
+   * and stale alarms. Refused (`true`) with `docdbCluster`, like `hasDumpJob`.
+   *
+   * @default - the value of `hasDumpJob`
+   */
+  readonly hasVerifyJob?: boolean;
+
+  /**
+   * The RDS instance that holds the database: alarms on its `FreeStorageSpace`.
+   *
+   * @default - no instance alarms
+   */
+  readonly instance?: rds.IDatabaseInstance;
+
+  /**
+   * Read replicas of the database (in this stack's region; an alarm cannot watch a metric of another
+   * region, so watch a cross-region replica from a `BackupAlarms` in the replica's stack): alarms on their
+   * `ReplicaLag` and `FreeStorageSpace`.
+   *
+   * @default - no replica alarms
+   */
+  readonly readReplicas?: rds.IDatabaseInstance[];
+
+  /**
+   * The Aurora cluster that holds the database. Aurora storage grows by itself, so there is no
+   * free-storage alarm; set `maxBackupStorage` for a backup-storage alarm.
+   *
+   * @default - no cluster alarms
+   */
+  readonly cluster?: rds.IDatabaseCluster;
+
+  /**
+   * The Amazon DocumentDB cluster that holds the database (seed 004, Distro Nation). DocumentDB storage grows by
+   * itself, so there is no free-storage alarm; set `maxBackupStorage` for a backup-storage alarm. A DocumentDB
+   * database has no dump or verify job, so `hasDumpJob` defaults to false; `readReplicas` (RDS DB instances) are
+   * refused: a DocumentDB cluster's replicas are its own instances.
+   *
+   * @default - no DocumentDB cluster alarms
+   */
+  readonly docdbCluster?: docdb.IDatabaseCluster;
+
+  /**
+   * Alarm when the cluster's billed backup storage exceeds this size: backups growing faster than planned
+   * (seed 004 "backup storage growth", threshold 2000 GB). `TotalBackupStorageBilled`, daily average, of the
+   * Aurora `cluster` (namespace `AWS/RDS`) or the `docdbCluster` (namespace `AWS/DocDB`), dimension
+   * `DBClusterIdentifier`: the billed continuous backups within the retention period and snapshots kept beyond it.
+   * Needs `cluster` or `docdbCluster`; there is no sensible default, as it depends on the database size and retention.
+   *
+   * @default - no backup-storage alarm
+   */
+  readonly maxBackupStorage?: Size;
+}
+
+/**
+ * An S3 replication rule that `BackupAlarms` watches, given by its metrics (for example
+ * `ReplicationRule.metricOperationsFailedReplication()` and `metricReplicationLatency()`), so the
+ * namespace and dimensions stay with the construct that owns them.
+ */
+export interface ReplicationWatch {
+  /**
+   * Short name of the replication in construct ids, alarm names and the dashboard, e.g. `dumps-to-dr`.
+   * 1-64 letters, digits, `_`, `-` or `.`; unique within one `BackupAlarms`.
+   */
+  readonly name: string;
+
+  /** Failed replication operations; read with the statistic `Sum`. */
+  readonly failedOperations: cloudwatch.IMetric;
+
+  /** Replication latency in seconds; read with the statistic `Maximum`. */
+  readonly latency: cloudwatch.IMetric;
+}
