@@ -9,7 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
-  BackupAlarms, BackupVault, CrossAccountBucket, DatabaseWatch, DumpVerifyJob, PgDumpJob, RecoveryPlan, RecoveryTier,
+  BackupAlarms, BackupVault, CrossAccountBucket, DatabaseWatch, DumpBucket, DumpVerifyJob, PgDumpJob, RecoveryPlan, RecoveryTier,
   ReplicationDestination, ReplicationRule, VaultLock,
 } from '../lib';
 import {
@@ -251,11 +251,11 @@ export class WorkloadStack extends Stack {
     }
     const names = sharedNames(config);
     const { backup } = config;
-    const bucket = {
+    const dumpBucket = DumpBucket.fromDumpBucketAttributes(this, 'DumpBucket', {
       bucketName: names.dumpBucket,
-      bucketOwnerAccount: backup.account,
-      bucketKeyArn: `arn:${this.partition}:kms:${backup.region}:${backup.account}:${names.dumpKeyAlias}`,
-    };
+      account: backup.account,
+      encryptionKeyArn: `arn:${this.partition}:kms:${backup.region}:${backup.account}:${names.dumpKeyAlias}`,
+    });
     const logKey = new kms.Key(this, 'JobLogsKey', {
       description: 'Encrypts the log groups of the pg_dump and verify jobs',
       enableKeyRotation: true,
@@ -284,7 +284,7 @@ export class WorkloadStack extends Stack {
         vpcSubnets,
         databaseSecret: secret,
         databaseServer: server,
-        ...bucket,
+        dumpBucket,
         roleName: roles.dump,
         logEncryptionKey: logKey,
       }));
@@ -304,7 +304,7 @@ export class WorkloadStack extends Stack {
           // Daily, an hour after the dump (seed 001 verifies daily), so a run that never happens is alarmed
           // within 25 hours; CloudWatch cannot watch for a weekly run's absence (7-day evaluation limit).
           schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '4', timeZone: TimeZone.ETC_UTC }),
-          ...bucket,
+          dumpBucket,
           roleName: roles.verify,
           logEncryptionKey: logKey,
         }));

@@ -10,8 +10,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { JobMetrics } from './job-metrics';
-import { DumpJobBaseProps } from './pg-dump-job';
-import { acknowledgeDumpGrants, grantDumpRead, resolveDumpBucket } from '../private/dump-bucket';
+import { DumpJobBaseProps } from './dump-job-props';
+import { acknowledgeDumpGrants, grantDumpRead, resolveDumpBucket } from './dump-bucket-access';
 import { VERIFY_ENV } from '../private/job-contract';
 import { checkPgMajor, DEFAULT_PG_MAJOR, RDS_CA_BUNDLE_PATH, SSL_MODE, VERIFY_DUMP_HANDLER } from '../private/job-image';
 import { allowJobTo, checkDatabaseName, checkPort, createJobRuntime, MAX_TIMEOUT, validateRuntime } from '../private/job-runtime';
@@ -236,7 +236,7 @@ export class DumpVerifyJob extends Construct implements ec2.IConnectable, iam.IG
     checkRange('restoreJobs', restoreJobs, 1, 16, 'workers', this);
     checkPattern('singleTable', props.singleTable, TABLE_PATTERN, "a table is 'schema.table'", 'public.orders', this);
 
-    const bucket = resolveDumpBucket(this, props, props.databaseName);
+    const bucket = resolveDumpBucket(this, props.dumpBucket, props.databaseName);
     const environment: { [key: string]: string } = {
       [VERIFY_ENV.SECRET_ARN]: props.scratchSecret.secretArn,
       [VERIFY_ENV.DATABASE]: props.databaseName,

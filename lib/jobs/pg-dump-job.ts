@@ -2,7 +2,6 @@ import { Duration, Size, SizeRoundingBehavior, TimeZone, Token } from 'aws-cdk-l
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -10,178 +9,14 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CrossAccountBucket } from '../storage';
 import { JobMetrics } from './job-metrics';
-import { acknowledgeDumpGrants, grantDumpWrite, resolveDumpBucket } from '../private/dump-bucket';
+import { acknowledgeDumpGrants, grantDumpWrite, resolveDumpBucket } from './dump-bucket-access';
+import { DumpCompression } from './dump-compression';
+import { DumpJobBaseProps } from './dump-job-props';
 import { DUMP_ENV, DUMP_STORAGE_CLASSES } from '../private/job-contract';
 import { checkPgMajor, DEFAULT_PG_MAJOR, PG_DUMP_HANDLER, RDS_CA_BUNDLE_PATH, SSL_MODE } from '../private/job-image';
 import { allowJobTo, checkDatabaseName, checkPort, createJobRuntime, MAX_TIMEOUT, validateRuntime } from '../private/job-runtime';
 import { ValidationError } from '../private/validation';
-
-/**
- * How pg_dump compresses the custom-format archive (`pg_dump --format=custom --compress=...`).
- * lz4 and zstd need a PostgreSQL 16 or newer client (`pgMajor`).
- */
-export class DumpCompression {
-  /**
-   * gzip at `level` 1-9 (pg_dump's default method). The default, level 3, is the job's: on poorly compressible data
-   * it made archives about 3 % larger than zlib's default level 6 in two thirds of the time (bench/README.md).
-   */
-  public static gzip(level: number = 3): DumpCompression {
-    checkLevel('gzip', level, 1, 9);
-    return new DumpCompression(`gzip:${level}`, 'gzip', 0);
-  }
-
-  /** LZ4 at `level` 1-12: much faster than gzip, larger archives. Needs a PostgreSQL 16+ client. */
-  public static lz4(level: number = 1): DumpCompression {
-    checkLevel('lz4', level, 1, 12);
-    return new DumpCompression(`lz4:${level}`, 'lz4', 16);
-  }
-
-  /** Zstandard at `level` 1-22: faster than gzip and smaller at moderate levels. Needs a PostgreSQL 16+ client. */
-  public static zstd(level: number = 3): DumpCompression {
-    checkLevel('zstd', level, 1, 22);
-    return new DumpCompression(`zstd:${level}`, 'zstd', 16);
-  }
-
-  /** No compression: only for data that is already compressed (the archive is as large as the data). */
-  public static none(): DumpCompression {
-    return new DumpCompression('none', 'none', 0);
-  }
-
-  /** The value the handler passes to pg_dump, e.g. `gzip:3` (`DUMP_COMPRESSION`). */
-  public readonly value: string;
-
-  /** `gzip`, `lz4`, `zstd` or `none`. */
-  public readonly method: string;
-
-  /** The oldest PostgreSQL client major that supports the method (0: every supported major). */
-  public readonly minimumClientMajor: number;
-
-  private constructor(value: string, method: string, minimumClientMajor: number) {
-    this.value = value;
-    this.method = method;
-    this.minimumClientMajor = minimumClientMajor;
-  }
-}
-
-function checkLevel(method: string, level: number, min: number, max: number): void {
-  if (!Token.isUnresolved(level) && (!Number.isInteger(level) || level < min || level > max)) {
-    throw new ValidationError(
-      `DumpCompression.${method} level is ${level}; pg_dump accepts ${method} levels ${min}-${max} (e.g. DumpCompression.${method}(${min === 1 && max === 9 ? 6 : min}))`,
-    );
-  }
-}
-
-/**
- * What the dump and verify jobs share: the database, the network, the dump bucket, the image and the logs.
- *
- * The dump bucket is given one way: `dumpBucket`, a `CrossAccountBucket` of the same app (any stack), or
- * `bucketName` with `bucketOwnerAccount` and `bucketKeyArn` for a bucket known only by name (another account's,
- * deployed from another app). The bucket must be in the job's region.
- */
-export interface DumpJobBaseProps {
-  /**
-   * Logical name of the database: the key segment (`<prefix><databaseName>/<timestamp>.dump`) and the `Database`
-   * dimension of the job metrics, as `BackupAlarms` watches them. Usually the PostgreSQL database name.
-   * 1-63 letters, digits, `_`, `.`, `$` or `-`, starting with a letter, digit or `_`.
-   */
-  readonly databaseName: string;
-
-  /** The VPC the job runs in: the database (or scratch server) must be reachable from it. */
-  readonly vpc: ec2.IVpc;
-
-  /**
-   * Subnets of the job's network interfaces. They need a route to S3, Secrets Manager, KMS and CloudWatch Logs:
-   * a NAT gateway, or VPC endpoints (a gateway endpoint for S3, interface endpoints for the others).
-   *
-   * @default - the VPC's private subnets (with egress if there are any, else isolated)
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * The dump bucket, when it is a `CrossAccountBucket` of this app. Its account, region, prefix and key are read
-   * from it; from another stack the key is named by its alias ARN, so no cross-stack reference is made. Its
-   * writers and readers must include this job's account (or role) when it is another account's bucket.
-   *
-   * @default - the bucket named by `bucketName`
-   */
-  readonly dumpBucket?: CrossAccountBucket;
-
-  /**
-   * Name of the dump bucket, when it is not a `CrossAccountBucket` of this app.
-   *
-   * @default - `dumpBucket`; one of the two is required
-   */
-  readonly bucketName?: string;
-
-  /**
-   * Account that owns the bucket named by `bucketName`: the handler sends it as `ExpectedBucketOwner`, so a
-   * bucket of that name in any other account is never written or read.
-   *
-   * @default - this stack's account
-   */
-  readonly bucketOwnerAccount?: string;
-
-  /**
-   * The KMS key that encrypts the bucket named by `bucketName`: its key ARN, or the ARN of its alias
-   * (`arn:aws:kms:<region>:<account>:alias/<name>`, e.g. a `CrossAccountBucket`'s `encryptionKeyAliasArn`), which
-   * can be known before the key is deployed. The job's policy allows the key only through S3 for this bucket.
-   * Required for another account's bucket.
-   *
-   * @default - none for a bucket of this account: no KMS permission is granted and the bucket's default
-   * encryption applies (it must then not be SSE-KMS with a customer-managed key)
-   */
-  readonly bucketKeyArn?: string;
-
-  /**
-   * Key prefix of the dumps in the bucket, ending in `/`. With `dumpBucket` it must be that bucket's prefix.
-   *
-   * @default - the `dumpBucket`'s prefix, else 'pg-dump/'
-   */
-  readonly prefix?: string;
-
-  /**
-   * Major version of the PostgreSQL client in the image: 15, 16 or 17 (what Amazon Linux 2023 packages).
-   * pg_dump refuses servers newer than itself and reads all older ones, so the newest is the safe choice.
-   *
-   * @default 17
-   */
-  readonly pgMajor?: number;
-
-  /**
-   * How long the job's logs are kept.
-   *
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * KMS key that encrypts the job's log group. A statement allowing CloudWatch Logs of this account and region to
-   * use it is added to its policy when the key belongs to this app.
-   *
-   * @default - a new key with rotation enabled
-   */
-  readonly logEncryptionKey?: kms.IKey;
-
-  /**
-   * Physical name of the job's execution role, so that a policy of another account can name it before it exists,
-   * in an `aws:PrincipalArn` condition (a policy that names a role as principal needs the role to exist first).
-   * IAM role names are unique in an account across regions.
-   *
-   * @default - a name generated by CloudFormation
-   */
-  readonly roleName?: string;
-
-  /**
-   * Whether to reserve one concurrent execution for the job. It guarantees the job can run when other functions
-   * use the account's whole concurrency, and keeps two runs from overlapping (a run started by hand waits for the
-   * scheduled one). Reserving needs unreserved concurrency in the account (Lambda keeps at least 100 unreserved).
-   *
-   * @default true
-   */
-  readonly reserveConcurrency?: boolean;
-}
 
 /** Props of `PgDumpJob`. */
 export interface PgDumpJobProps extends DumpJobBaseProps {
@@ -345,7 +180,7 @@ export class PgDumpJob extends Construct implements ec2.IConnectable, iam.IGrant
     const partSizeMiB = checkPartSize(props.partSize ?? Size.mebibytes(16), memorySize, this);
     checkPort('databasePort', props.databasePort, this);
 
-    const bucket = resolveDumpBucket(this, props, props.databaseName);
+    const bucket = resolveDumpBucket(this, props.dumpBucket, props.databaseName);
     const environment: { [key: string]: string } = {
       [DUMP_ENV.SECRET_ARN]: props.databaseSecret.secretArn,
       [DUMP_ENV.DATABASE]: props.databaseName,

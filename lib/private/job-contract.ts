@@ -8,6 +8,9 @@ export const JOB_METRICS_NAMESPACE = 'CdkBackupDr';
 /** The one dimension of every job metric: the name of the PostgreSQL database that was dumped or verified. */
 export const JOB_METRICS_DATABASE_DIMENSION = 'Database';
 
+/** The key prefix of the dumps unless a bucket sets its own: keys are `<prefix><database>/<timestamp>.dump`. */
+export const DEFAULT_DUMP_PREFIX = 'pg-dump/';
+
 /** Names of the job metrics (the public `JobMetricName` enum holds the same values). */
 export const JOB_METRIC = {
   BACKUP_SUCCESS: 'BackupSuccess',

@@ -15,7 +15,10 @@ import {
   MAX_RETENTION_DAYS,
   wholeDays,
 } from '../private/validation';
-import type { ReplicationRule } from './replication-rule';
+import { DEFAULT_DUMP_PREFIX } from '../private/job-contract';
+import { viaService } from '../private/kms';
+import { IDumpBucket } from './dump-bucket';
+import { IReplicaBucket, IReplicationRule } from './replication-destination';
 
 /** Props of a CrossAccountBucket. Every prop is optional. */
 export interface CrossAccountBucketProps {
@@ -180,7 +183,6 @@ export interface CrossAccountBucketProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-const DEFAULT_PREFIX = 'pg-dump/';
 /** S3: objects must be stored 30 days before STANDARD_IA, and stay 30 days there (minimum storage duration). */
 const IA_MINIMUM_DAYS = 30;
 /** Glacier Flexible Retrieval bills a minimum storage duration of 90 days. */
@@ -220,7 +222,7 @@ const PRINCIPAL_PATTERN = new RegExp(`${ACCOUNT_ID_PATTERN.source}|${ROLE_ARN_PA
  * and S3 does not support lifecycle configuration on MFA-delete buckets. Object Lock and the delete-deny
  * policy take its place; the construct adds an info annotation saying so.
  */
-export class CrossAccountBucket extends Construct {
+export class CrossAccountBucket extends Construct implements IDumpBucket, IReplicaBucket {
   /** The dump bucket. */
   public readonly bucket: s3.IBucket;
 
@@ -251,6 +253,15 @@ export class CrossAccountBucket extends Construct {
   /** ARN of the dump bucket. */
   public readonly bucketArn: string;
 
+  /** Account of the bucket: its stack's. */
+  public readonly bucketAccount: string;
+
+  /** Region of the bucket: its stack's. */
+  public readonly bucketRegion: string;
+
+  /** ARN of the key that encrypts every object of the bucket (`encryptionKey.keyArn`). */
+  public readonly encryptionKeyArn: string;
+
   /**
    * The bucket ARN built from its name, without a reference to the bucket resource: the key policy names the
    * bucket in a condition while the bucket refers to the key, and a reference would be a dependency cycle.
@@ -263,7 +274,7 @@ export class CrossAccountBucket extends Construct {
   constructor(scope: Construct, id: string, props: CrossAccountBucketProps = {}) {
     super(scope, id);
 
-    const prefix = props.prefix ?? DEFAULT_PREFIX;
+    const prefix = props.prefix ?? DEFAULT_DUMP_PREFIX;
     const writers = props.writerPrincipals ?? [];
     const readers = props.readerPrincipals ?? [];
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -365,6 +376,9 @@ export class CrossAccountBucket extends Construct {
     this.enableAccessLogs(bucket, accessLogs);
     this.bucketName = bucket.bucketName;
     this.bucketArn = bucket.bucketArn;
+    this.bucketAccount = Stack.of(this).account;
+    this.bucketRegion = Stack.of(this).region;
+    this.encryptionKeyArn = this.encryptionKey.keyArn;
 
     this.addEncryptionDenies();
     this.addDeleteDeny(props.breakGlassRole);
@@ -441,7 +455,7 @@ export class CrossAccountBucket extends Construct {
   private keyViaS3Conditions(): Record<string, Record<string, unknown>> {
     return {
       StringEquals: {
-        'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com`,
+        'kms:ViaService': viaService('s3', Stack.of(this).region),
         'kms:EncryptionContext:aws:s3:arn': this.bucketArnFromName,
       },
     };
@@ -730,7 +744,7 @@ export class CrossAccountBucket extends Construct {
    * protected by Object Lock. A warning says so when the rule replicates delete markers. The source stack needs an
    * explicit account.
    */
-  public acceptReplicationFrom(rule: ReplicationRule): void {
+  public acceptReplicationFrom(rule: IReplicationRule): void {
     const destination = rule.destination;
     const ownName = (this.bucket.node.defaultChild as s3.CfnBucket).bucketName;
     if (destination.bucket !== this.bucket && ownName !== undefined && !Token.isUnresolved(ownName) &&
@@ -801,7 +815,7 @@ export class CrossAccountBucket extends Construct {
 
   /** A replica key named by an alias ARN must be this bucket's alias, in this bucket's account and region. */
   private checkReplicaAlias(
-    rule: ReplicationRule, replicaKey: string, alias: { readonly region: string; readonly account: string; readonly aliasName: string },
+    rule: IReplicationRule, replicaKey: string, alias: { readonly region: string; readonly account: string; readonly aliasName: string },
   ): void {
     if (this.aliasName === undefined) {
       throw new ValidationError(

@@ -1,2 +1,4 @@
 export * from './cross-account-bucket';
+export * from './replication-destination';
 export * from './replication-rule';
+export * from './dump-bucket';

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
-import { DumpVerifyJob } from '../../lib/jobs/dump-verify-job';
+import { DumpBucket, DumpVerifyJob } from '../../lib';
 import { ScratchDatabase, ScratchDatabaseProps } from '../../lib/databases/scratch-database';
 import { formatFindings, nagFindings } from '../nag';
 
@@ -47,9 +47,11 @@ function verifyJob(stack: Stack, vpc: ec2.IVpc, scratch: ScratchDatabase): DumpV
   return new DumpVerifyJob(stack, 'Verify', {
     databaseName: 'orders',
     vpc,
-    bucketName: BUCKET,
-    bucketOwnerAccount: '222222222222',
-    bucketKeyArn: `arn:aws:kms:us-east-1:222222222222:alias/${BUCKET}`,
+    dumpBucket: DumpBucket.fromDumpBucketAttributes(stack, 'Dumps', {
+      bucketName: BUCKET,
+      account: '222222222222',
+      encryptionKeyArn: `arn:aws:kms:us-east-1:222222222222:alias/${BUCKET}`,
+    }),
     scratchSecret: scratch.secret,
     scratchServer: scratch,
     productionTarget: 'orders.abc123xyz.us-east-1.rds.amazonaws.com:5432/orders',

@@ -5,15 +5,14 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
-import { CrossAccountBucket } from '../../lib/storage/cross-account-bucket';
-import { DumpVerifyJob, DumpVerifyJobProps } from '../../lib/jobs/dump-verify-job';
+import { CrossAccountBucket, DumpBucket, DumpBucketAttributes, DumpVerifyJob, DumpVerifyJobProps } from '../../lib';
 import { formatFindings, nagFindings } from '../nag';
 
 const SCRATCH_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:scratch-AbCdEf';
 const PRODUCTION_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:orders-prod-GhIjKl';
 const BUCKET = 'acme-dumps-222222222222-us-east-1';
 const ALIAS_ARN = `arn:aws:kms:us-east-1:222222222222:alias/${BUCKET}`;
-const CROSS_ACCOUNT = { bucketName: BUCKET, bucketOwnerAccount: '222222222222', bucketKeyArn: ALIAS_ARN };
+const CROSS_ACCOUNT: DumpBucketAttributes = { bucketName: BUCKET, account: '222222222222', encryptionKeyArn: ALIAS_ARN };
 
 interface Fixture {
   readonly stack: Stack;
@@ -37,14 +36,18 @@ function fixture(): Fixture {
   };
 }
 
-function build(props: Partial<DumpVerifyJobProps> = {}, f: Fixture = fixture()) {
+/** The job; `bucket` changes the attributes of the default bucket, another account's by name. */
+type BuildProps = Partial<DumpVerifyJobProps> & { readonly bucket?: Partial<DumpBucketAttributes> };
+
+function build(buildProps: BuildProps = {}, f: Fixture = fixture()) {
+  const { bucket, ...props } = buildProps;
   const job = new DumpVerifyJob(f.stack, 'Verify', {
     databaseName: 'orders',
     vpc: f.vpc,
     scratchSecret: f.scratch,
     scratchServer: new ec2.Connections({ securityGroups: [f.scratchSg] }),
     productionTarget: 'orders.abc123xyz.us-east-1.rds.amazonaws.com:5432/orders',
-    ...CROSS_ACCOUNT,
+    dumpBucket: props.dumpBucket ?? DumpBucket.fromDumpBucketAttributes(f.stack, 'Dumps', { ...CROSS_ACCOUNT, ...bucket }),
     ...props,
   });
   let template: Template | undefined;
@@ -195,7 +198,7 @@ describe('DumpVerifyJob', () => {
     test('a CrossAccountBucket of the same stack is read under its prefix with its key', () => {
       const f = fixture();
       const dumps = new CrossAccountBucket(f.stack, 'Dumps', { bucketName: 'acme-dumps' });
-      const { template } = build({ bucketName: undefined, bucketOwnerAccount: undefined, bucketKeyArn: undefined, dumpBucket: dumps }, f);
+      const { template } = build({ dumpBucket: dumps }, f);
       template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([Match.objectLike({ Action: 'kms:Decrypt', Resource: getAtt('DumpsKey') })]),
@@ -313,10 +316,10 @@ describe('DumpVerifyJob', () => {
       ['timeout exceeds the Lambda maximum', { timeout: Duration.hours(1) }, /timeout is 1 hour; Lambda stops an invocation at 15 minutes/],
       ['pgMajor is unsupported', { pgMajor: 13 }, /pgMajor is 13;/],
       ['databaseName is invalid', { databaseName: '' }, /databaseName '' is invalid/],
-      ["another account's bucket has no key", { bucketKeyArn: undefined }, /bucketKeyArn is missing/],
+      ["another account's bucket has no key", { bucket: { encryptionKeyArn: undefined } }, /of account 222222222222 has no encryptionKeyArn/],
       ['scratchPort is out of range', { scratchPort: 0 }, /scratchPort is 0; a TCP port is a whole number 1-65535/],
     ])('fails when %s', (_what, props, message) => {
-      expect(() => build(props as Partial<DumpVerifyJobProps>)).toThrow(message);
+      expect(() => build(props as BuildProps)).toThrow(message);
     });
   });
 
@@ -329,7 +332,7 @@ describe('DumpVerifyJob', () => {
     test('no unacknowledged finding with a CrossAccountBucket of the same stack', () => {
       const f = fixture();
       const dumps = new CrossAccountBucket(f.stack, 'Dumps', { bucketName: 'acme-dumps' });
-      const { job } = build({ bucketName: undefined, bucketOwnerAccount: undefined, bucketKeyArn: undefined, dumpBucket: dumps }, f);
+      const { job } = build({ dumpBucket: dumps }, f);
       expect(formatFindings(nagFindings(job))).toBe('');
     });
 

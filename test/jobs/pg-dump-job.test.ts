@@ -13,9 +13,9 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AssetManifestArtifact } from 'aws-cdk-lib/cx-api';
 import { IConstruct } from 'constructs';
-import { CrossAccountBucket } from '../../lib/storage/cross-account-bucket';
-import { DumpVerifyJob } from '../../lib/jobs/dump-verify-job';
-import { DumpCompression, PgDumpJob, PgDumpJobProps } from '../../lib/jobs/pg-dump-job';
+import {
+  CrossAccountBucket, DumpBucket, DumpBucketAttributes, DumpCompression, DumpVerifyJob, IDumpBucket, PgDumpJob, PgDumpJobProps,
+} from '../../lib';
 import {
   DEFAULT_PG_MAJOR, JOB_IMAGE_DIRECTORY, PG_DUMP_HANDLER, RDS_CA_BUNDLE_PATH, SUPPORTED_PG_MAJORS, VERIFY_DUMP_HANDLER,
 } from '../../lib/private/job-image';
@@ -27,7 +27,7 @@ const BUCKET = 'acme-dumps-222222222222-us-east-1';
 const ALIAS_ARN = `arn:aws:kms:us-east-1:222222222222:alias/${BUCKET}`;
 const KEY_ARN = 'arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 /** Another account's bucket, named by plain strings as the reference app does. */
-const CROSS_ACCOUNT = { bucketName: BUCKET, bucketOwnerAccount: '222222222222', bucketKeyArn: ALIAS_ARN };
+const CROSS_ACCOUNT: DumpBucketAttributes = { bucketName: BUCKET, account: '222222222222', encryptionKeyArn: ALIAS_ARN };
 
 interface Fixture {
   readonly app: App;
@@ -50,13 +50,22 @@ function fixture(): Fixture {
   return { app, stack, vpc, secret, dbSg };
 }
 
-function build(props: Partial<PgDumpJobProps> = {}, f: Fixture = fixture()) {
+/** Another account's bucket by name, `CROSS_ACCOUNT` unless `attrs` say otherwise. */
+function named(f: Fixture, attrs: Partial<DumpBucketAttributes> = {}, id = 'Dumps'): IDumpBucket {
+  return DumpBucket.fromDumpBucketAttributes(f.stack, id, { ...CROSS_ACCOUNT, ...attrs });
+}
+
+/** The job; `bucket` changes the attributes of the default `named()` bucket. */
+type BuildProps = Partial<PgDumpJobProps> & { readonly bucket?: Partial<DumpBucketAttributes> };
+
+function build(buildProps: BuildProps = {}, f: Fixture = fixture()) {
+  const { bucket, ...props } = buildProps;
   const job = new PgDumpJob(f.stack, 'Dump', {
     databaseName: 'orders',
     vpc: f.vpc,
     databaseSecret: f.secret,
     databaseServer: new ec2.Connections({ securityGroups: [f.dbSg] }),
-    ...CROSS_ACCOUNT,
+    dumpBucket: props.dumpBucket ?? named(f, bucket),
     ...props,
   });
   let template: Template | undefined;
@@ -159,7 +168,7 @@ describe('PgDumpJob', () => {
         timeout: Duration.minutes(10),
         ephemeralStorageSize: Size.gibibytes(1),
         partSize: Size.mebibytes(64),
-        prefix: 'dumps/',
+        bucket: { prefix: 'dumps/' },
       });
       template.hasResourceProperties('AWS::Lambda::Function', {
         MemorySize: 4096,
@@ -305,7 +314,7 @@ describe('PgDumpJob', () => {
     });
 
     test('a key ARN is the resource itself, without an alias condition', () => {
-      const statements = policyStatements(build({ bucketKeyArn: KEY_ARN }).template, 'DumpServicePolicy') as any[];
+      const statements = policyStatements(build({ bucket: { encryptionKeyArn: KEY_ARN } }).template, 'DumpServicePolicy') as any[];
       expect(statements[4]).toEqual({
         Effect: 'Allow',
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
@@ -318,9 +327,9 @@ describe('PgDumpJob', () => {
     });
 
     test('a bucket of this account without a key gets no KMS permission and no DUMP_KMS_KEY, with a warning', () => {
-      const { template, stack } = build({ bucketName: 'acme-dumps', bucketOwnerAccount: undefined, bucketKeyArn: undefined });
+      const { template, stack } = build({ bucket: { bucketName: 'acme-dumps', account: undefined, encryptionKeyArn: undefined } });
       Annotations.fromStack(stack).hasWarning('/S/Dump',
-        Match.stringLikeRegexp("bucketKeyArn is not given for the bucket 'acme-dumps', so the job gets no KMS permission"));
+        Match.stringLikeRegexp("the dump bucket 'acme-dumps' has no encryptionKeyArn, so the job gets no KMS permission"));
       const statements = policyStatements(template, 'DumpServicePolicy') as any[];
       expect(statements.map((s) => s.Action)).toEqual([
         'sqs:SendMessage',
@@ -336,7 +345,7 @@ describe('PgDumpJob', () => {
     test('a CrossAccountBucket of the same stack: its name, prefix and key ARN', () => {
       const f = fixture();
       const dumps = new CrossAccountBucket(f.stack, 'Dumps', { bucketName: 'acme-dumps', prefix: 'db/' });
-      const { template } = build({ bucketName: undefined, bucketOwnerAccount: undefined, bucketKeyArn: undefined, dumpBucket: dumps }, f);
+      const { template } = build({ dumpBucket: dumps }, f);
       const bucket = { Ref: logicalId(template, 'Dumps') };
       const bucketArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', bucket]] };
       const objects = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', bucket, '/db/orders/*']] };
@@ -373,7 +382,7 @@ describe('PgDumpJob', () => {
       const stack = new Stack(app, 'S', { env: { account: '111111111111', region: 'us-east-1' } });
       const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
       const f = { app, stack, vpc, secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Secret', SECRET_ARN), dbSg: new ec2.SecurityGroup(stack, 'DbSg', { vpc }) };
-      const { template } = build({ bucketName: undefined, bucketOwnerAccount: undefined, bucketKeyArn: undefined, dumpBucket: dumps }, f);
+      const { template } = build({ dumpBucket: dumps }, f);
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
           Variables: Match.objectLike({
@@ -562,17 +571,19 @@ describe('PgDumpJob', () => {
       ['storageClass is ONEZONE_IA', { storageClass: s3.StorageClass.ONE_ZONE_INFREQUENT_ACCESS }, /storageClass is ONEZONE_IA;/],
       ['databasePort is out of range', { databasePort: 70000 }, /databasePort is 70000; a TCP port is a whole number 1-65535/],
       ['roleName is not an IAM role name', { roleName: 'pg dump' }, /roleName 'pg dump' is invalid: IAM role names/],
-      ['no bucket is given', { bucketName: undefined, bucketOwnerAccount: undefined, bucketKeyArn: undefined }, /no dump bucket is given; give dumpBucket/],
-      ["another account's bucket has no key", { bucketKeyArn: undefined }, new RegExp(`bucketKeyArn is missing for the bucket '${BUCKET}' of account 222222222222`)],
-      ['bucketKeyArn is not a KMS ARN', { bucketKeyArn: 'alias/acme' }, /bucketKeyArn 'alias\/acme' is invalid: expected the ARN of a KMS key or of its alias/],
-      ["the key is not in the bucket's account", { bucketKeyArn: 'arn:aws:kms:us-east-1:333333333333:alias/acme' }, /is in account 333333333333, not in the bucket's account 222222222222/],
-      ['the bucket is in another region', { bucketKeyArn: 'arn:aws:kms:eu-west-1:222222222222:alias/acme' }, new RegExp(`the dump bucket '${BUCKET}' is in eu-west-1 but the job is in us-east-1`)],
-      ['bucketOwnerAccount is not an account id', { bucketOwnerAccount: '2222' }, /bucketOwnerAccount '2222' is invalid/],
-      ['bucketName is not a bucket name', { bucketName: 'Acme_Dumps' }, /bucketName 'Acme_Dumps' is invalid/],
-      ['prefix does not end with a slash', { prefix: 'dumps' }, /prefix 'dumps' is invalid: it must end with '\/'/],
-      ['prefix has a wildcard', { prefix: 'dumps/*/' }, /prefix 'dumps\/\*\/' is invalid/],
+      ["another account's bucket has no key", { bucket: { encryptionKeyArn: undefined } }, new RegExp(`the dump bucket '${BUCKET}' of account 222222222222 has no encryptionKeyArn`)],
+      ['encryptionKeyArn is not a KMS ARN', { bucket: { encryptionKeyArn: 'alias/acme' } }, /S\/Dumps: encryptionKeyArn 'alias\/acme' is invalid: expected the ARN of a KMS key or of its alias/],
+      ["the key is not in the bucket's account", { bucket: { encryptionKeyArn: 'arn:aws:kms:us-east-1:333333333333:alias/acme' } }, /is in account 333333333333, not in the bucket's account 222222222222/],
+      ['the bucket is in another region', { bucket: { encryptionKeyArn: 'arn:aws:kms:eu-west-1:222222222222:alias/acme' } }, new RegExp(`the dump bucket '${BUCKET}' is in eu-west-1 but the job is in us-east-1`)],
+      ['the bucket is in another region by its region', { bucket: { region: 'eu-west-1', encryptionKeyArn: undefined, account: undefined } }, new RegExp(`the dump bucket '${BUCKET}' is in eu-west-1 but the job is in us-east-1`)],
+      ["the key is not in the bucket's region", { bucket: { region: 'us-east-2' } }, /is in us-east-1, not in the bucket's region us-east-2/],
+      ['account is not an account id', { bucket: { account: '2222' } }, /S\/Dumps: account '2222' is invalid/],
+      ['region is not a region', { bucket: { region: 'moon-1' } }, /S\/Dumps: region 'moon-1' is invalid/],
+      ['bucketName is not a bucket name', { bucket: { bucketName: 'Acme_Dumps' } }, /bucketName 'Acme_Dumps' is invalid/],
+      ['prefix does not end with a slash', { bucket: { prefix: 'dumps' } }, /prefix 'dumps' is invalid: it must end with '\/'/],
+      ['prefix has a wildcard', { bucket: { prefix: 'dumps/*/' } }, /prefix 'dumps\/\*\/' is invalid/],
     ])('fails when %s', (_what, props, message) => {
-      expect(() => build(props as Partial<PgDumpJobProps>)).toThrow(message);
+      expect(() => build(props as BuildProps)).toThrow(message);
     });
 
     test.each([
@@ -583,30 +594,6 @@ describe('PgDumpJob', () => {
       expect(make).toThrow(message);
     });
 
-    test('fails when both dumpBucket and bucketName are given', () => {
-      const f = fixture();
-      const dumps = new CrossAccountBucket(f.stack, 'Dumps', { bucketName: 'acme-dumps' });
-      expect(() => build({ dumpBucket: dumps, bucketOwnerAccount: undefined, bucketKeyArn: undefined }, f))
-        .toThrow(/both dumpBucket \('S\/Dumps'\) and bucketName .* are given; name the bucket one way/);
-    });
-
-    test.each([
-      ['bucketKeyArn', { bucketKeyArn: KEY_ARN }],
-      ['bucketOwnerAccount', { bucketOwnerAccount: '111111111111' }],
-    ])('fails when dumpBucket comes with %s', (prop, props) => {
-      const f = fixture();
-      const dumps = new CrossAccountBucket(f.stack, 'Dumps', { bucketName: 'acme-dumps' });
-      expect(() => build({ bucketName: undefined, bucketOwnerAccount: undefined, bucketKeyArn: undefined, dumpBucket: dumps, ...props }, f))
-        .toThrow(new RegExp(`${prop} '.*' is given with dumpBucket; .* remove ${prop}`));
-    });
-
-    test("fails when prefix differs from the dumpBucket's prefix", () => {
-      const f = fixture();
-      const dumps = new CrossAccountBucket(f.stack, 'Dumps', { bucketName: 'acme-dumps' });
-      expect(() => build({ bucketName: undefined, bucketOwnerAccount: undefined, bucketKeyArn: undefined, dumpBucket: dumps, prefix: 'other/' }, f))
-        .toThrow(/prefix 'other\/' differs from the prefix of the dumpBucket 'S\/Dumps' \('pg-dump\/'\)/);
-    });
-
     test('fails when the dumpBucket of another environment has no alias to name its key by', () => {
       const app = new App();
       const backup = new Stack(app, 'Backup', { env: { account: '222222222222', region: 'us-east-1' } });
@@ -614,8 +601,8 @@ describe('PgDumpJob', () => {
       const stack = new Stack(app, 'S', { env: { account: '111111111111', region: 'us-east-1' } });
       const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
       const f = { app, stack, vpc, secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Secret', SECRET_ARN), dbSg: new ec2.SecurityGroup(stack, 'DbSg', { vpc }) };
-      expect(() => build({ bucketName: undefined, bucketOwnerAccount: undefined, bucketKeyArn: undefined, dumpBucket: dumps }, f))
-        .toThrow(/the dumpBucket 'Backup\/Dumps' is in another environment \(222222222222\/us-east-1\) and its key has no alias/);
+      expect(() => build({ dumpBucket: dumps }, f))
+        .toThrow(/the dump bucket 'Backup\/Dumps' is in another environment \(222222222222\/us-east-1\) and its key has no alias/);
     });
 
     test('synthesizes without warnings when the bucket is named with its key', () => {
@@ -631,7 +618,7 @@ describe('PgDumpJob', () => {
   describe('cdk-nag', () => {
     test.each([
       ["another account's bucket by alias", {}],
-      ['a key ARN', { bucketKeyArn: KEY_ARN }],
+      ['a key ARN', { bucket: { encryptionKeyArn: KEY_ARN } }],
       ['unreserved concurrency', { reserveConcurrency: false }],
     ])('no unacknowledged finding on the job\'s resources in the five packs (%s)', (_what, props) => {
       const { job } = build(props);
@@ -641,7 +628,7 @@ describe('PgDumpJob', () => {
     test('no unacknowledged finding with a CrossAccountBucket of the same stack', () => {
       const f = fixture();
       const dumps = new CrossAccountBucket(f.stack, 'Dumps', { bucketName: 'acme-dumps' });
-      const { job } = build({ bucketName: undefined, bucketOwnerAccount: undefined, bucketKeyArn: undefined, dumpBucket: dumps }, f);
+      const { job } = build({ dumpBucket: dumps }, f);
       expect(formatFindings(nagFindings(job))).toBe('');
       expect(formatFindings(nagFindings(dumps))).toBe('');
     });
@@ -700,7 +687,7 @@ describe('job image', () => {
       scratchSecret: secretsmanager.Secret.fromSecretCompleteArn(f.stack, 'Scratch', SECRET_ARN.replace('orders-prod', 'scratch')),
       scratchServer: new ec2.Connections({ securityGroups: [f.dbSg] }),
       productionTarget: 'orders.abc123xyz.us-east-1.rds.amazonaws.com:5432/orders',
-      ...CROSS_ACCOUNT,
+      dumpBucket: f.stack.node.findChild('Dumps') as IDumpBucket,
     });
     new PgDumpJob(f.stack, 'Dump16', {
       databaseName: 'legacy',
@@ -708,7 +695,7 @@ describe('job image', () => {
       databaseSecret: f.secret,
       databaseServer: new ec2.Connections({ securityGroups: [f.dbSg] }),
       pgMajor: 16,
-      ...CROSS_ACCOUNT,
+      dumpBucket: f.stack.node.findChild('Dumps') as IDumpBucket,
     });
     const assembly = f.app.synth();
     const manifest = assembly.artifacts.find((a) => a instanceof AssetManifestArtifact) as AssetManifestArtifact;

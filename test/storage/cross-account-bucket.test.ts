@@ -5,8 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { IConstruct } from 'constructs';
-import { CrossAccountBucket, CrossAccountBucketProps } from '../../lib/storage/cross-account-bucket';
-import { ReplicationDestination, ReplicationRule, ReplicationRuleProps } from '../../lib/storage/replication-rule';
+import { CrossAccountBucket, CrossAccountBucketProps } from '../../lib';
+import { ReplicationDestination, ReplicationRule, ReplicationRuleProps } from '../../lib';
 import { formatFindings, nagFindings } from '../nag';
 
 const WRITER_ACCOUNT = '222222222222';

@@ -10,8 +10,8 @@ import {
   ReplicationDestinationAttributes,
   ReplicationRule,
   ReplicationRuleProps,
-} from '../../lib/storage/replication-rule';
-import { CrossAccountBucket } from '../../lib/storage/cross-account-bucket';
+} from '../../lib';
+import { CrossAccountBucket } from '../../lib';
 import { rules as nagRules } from 'cdk-nag';
 import { formatFindings, nagFindings } from '../nag';
 
