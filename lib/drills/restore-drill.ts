@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct, IConstruct } from 'constructs';
 import { IBackupVault } from '../vault';
-import { documentDbClusterArn } from '../private/arns';
+import { arnService, documentDbClusterArn, rdsResourceType } from '../private/arns';
 import { checkSchedule } from '../private/schedule';
 import { checkPattern, differs, isUnresolved, ValidationError, wholeDays } from '../private/validation';
 
@@ -583,7 +583,7 @@ export class RestoreDrill extends Construct {
       if (Token.isUnresolved(arn) || arn === '*') {
         continue;
       }
-      const service = /^arn:[a-z-]+:([a-z0-9-]+):/.exec(arn)?.[1];
+      const service = arnService(arn);
       if (service === undefined) {
         throw new ValidationError(
           `${prefix} resources contains '${arn}', which is not an ARN (e.g. 'arn:aws:rds:eu-west-1:111111111111:cluster:orders'); ` +
@@ -591,14 +591,14 @@ export class RestoreDrill extends Construct {
           this,
         );
       }
-      if (!Token.isUnresolved(service) && service !== ARN_SERVICES[type]) {
+      if (service !== ARN_SERVICES[type]) {
         throw new ValidationError(
           `${prefix} resources contains '${arn}', an ARN of service '${service}', but resourceType ${type} resources ` +
             `have '${ARN_SERVICES[type]}' ARNs; give ${type} resources only, or add another selection with the matching resourceType`,
           this,
         );
       }
-      const resource = /^arn:[^:]+:rds:[^:]*:[^:]*:([a-z]+):/.exec(arn)?.[1];
+      const resource = rdsResourceType(arn);
       const expectedResource = type === RestoreDrillResourceType.RDS ? 'db' : 'cluster';
       if (service === 'rds' && resource !== undefined && resource !== expectedResource) {
         throw new ValidationError(

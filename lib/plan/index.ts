@@ -1,2 +1,5 @@
 export * from './recovery-tier';
+export * from './gfs';
+export * from './copies';
+export * from './selections';
 export * from './recovery-plan';

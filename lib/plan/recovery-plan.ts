@@ -4,265 +4,23 @@ import {
   Lazy,
   Names,
   Stack,
-  TimeZone,
   Token,
   TokenComparison,
-  Validations,
 } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
-import * as docdb from 'aws-cdk-lib/aws-docdb';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as efs from 'aws-cdk-lib/aws-efs';
-import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { BackupVault, IBackupVault } from '../vault';
 import { documentDbClusterArn } from '../private/arns';
 import { assessRpo, checkSchedule, CronFields, describeDays, mayShareDay, parseCron } from '../private/schedule';
 import { checkPattern, isUnresolved, MAX_RETENTION_DAYS, ValidationError, wholeDays, wholeMinutes } from '../private/validation';
+import { RecoveryCopyOptions } from './copies';
+import { GfsRules } from './gfs';
+import { DEFAULT_COLD_AFTER, GFS_DEFAULTS, GfsDefaults } from './gfs-defaults';
 import { RecoveryRule, RecoveryRuleOptions, RecoveryTier } from './recovery-tier';
-
-/**
- * One rule of the grandfather-father-son rotation (`GfsRules.daily`, `.weekly`, `.monthly`).
- * Every field defaults to the numbers of seed 001 (Deeldesk "Base Backups" and "Retention Policy").
- */
-export interface GfsRuleOptions {
-  /**
-   * Whether the rule is created.
-   *
-   * @default - true, except for `daily` when it is not given and the tier already has a rule named 'Daily'
-   * (FREE and ENTERPRISE): that rule is then the daily step of the rotation
-   */
-  readonly enabled?: boolean;
-
-  /**
-   * When the rule runs (cron, UTC unless `scheduleTimezone` is set).
-   * Seed 001: daily at 02:00 UTC, weekly on Sunday at 02:00 UTC, monthly on the 1st (at 02:00 UTC here,
-   * the seed gives no time). The three rules coincide at 02:00 on purpose: when the start windows of rules
-   * overlap, AWS Backup takes one backup and keeps it for the longest retention (weekly on Sundays, monthly on the 1st).
-   *
-   * @default - daily `cron(0 2 * * ? *)`, weekly `cron(0 2 ? * SUN *)`, monthly `cron(0 2 1 * ? *)`
-   */
-  readonly schedule?: events.Schedule;
-
-  /**
-   * Time zone of `schedule`.
-   *
-   * @default - UTC
-   */
-  readonly scheduleTimezone?: TimeZone;
-
-  /**
-   * How long the recovery points are kept. Seed 001: daily 30 days, weekly 90 days, monthly 1 year.
-   *
-   * @default - daily Duration.days(30), weekly Duration.days(90), monthly Duration.days(365)
-   */
-  readonly deleteAfter?: Duration;
-
-  /**
-   * When the recovery points move to cold storage (only for resource types that support it;
-   * RDS and Aurora snapshots stay warm). Seed 001 moves monthly backups to Glacier after 90 days.
-   *
-   * @default - monthly Duration.days(90); daily and weekly never
-   */
-  readonly moveToColdStorageAfter?: Duration;
-
-  /**
-   * Whether the recovery points move to cold storage at all. Set false to keep monthly backups warm.
-   *
-   * @default - true for monthly or when `moveToColdStorageAfter` is set, false otherwise
-   */
-  readonly coldStorage?: boolean;
-
-  /**
-   * How long after the scheduled time a job may start. At least 60 minutes.
-   *
-   * @default Duration.hours(1)
-   */
-  readonly startWindow?: Duration;
-
-  /**
-   * How long a started job may run.
-   *
-   * @default - the AWS Backup default (7 days)
-   */
-  readonly completionWindow?: Duration;
-}
-
-/**
- * Grandfather-father-son rules: daily (son), weekly (father), monthly (grandfather).
- * Defaults from seed 001: daily at 02:00 UTC kept 30 days; weekly on Sunday at 02:00 UTC kept 90 days;
- * monthly on the 1st at 02:00 UTC kept 365 days, in cold storage after 90 days.
- */
-export interface GfsRules {
-  /**
-   * The daily rule, named 'Daily'.
-   *
-   * @default - daily at 02:00 UTC, kept 30 days; not created when the tier already has a rule named 'Daily'
-   */
-  readonly daily?: GfsRuleOptions;
-
-  /**
-   * The weekly rule, named 'Weekly'.
-   *
-   * @default - Sundays at 02:00 UTC, kept 90 days
-   */
-  readonly weekly?: GfsRuleOptions;
-
-  /**
-   * The monthly rule, named 'Monthly'.
-   *
-   * @default - the 1st of each month at 02:00 UTC, kept 365 days, in cold storage after 90 days
-   */
-  readonly monthly?: GfsRuleOptions;
-}
-
-/**
- * A copy of recovery points to another vault, usually in another region and/or account.
- * The copy always has its own lifecycle: without one AWS Backup would apply the source's.
- */
-export interface RecoveryCopyOptions {
-  /**
-   * The vault receiving the copies: a `BackupVault` of this app, or the other account's / region's vault
-   * imported with `BackupVault.fromBackupVaultAttributes()` (give its `vaultLock` so the retention is checked).
-   * A cross-account copy needs both accounts in one AWS Organization and a vault access policy that allows
-   * `backup:CopyIntoBackupVault` from this account. AWS Backup cannot copy RDS, Aurora, DocumentDB or Neptune
-   * snapshots to another account and another region in one copy action: for those, copy to the other account's
-   * vault in this region (and onward from there), or to another region of this account.
-   */
-  readonly destinationBackupVault: IBackupVault;
-
-  /**
-   * How long the copies are kept in the destination vault. A whole number of days, 1-36500,
-   * at least `moveToColdStorageAfter` + 90 days, and inside the destination vault's lock range when known.
-   */
-  readonly deleteAfter: Duration;
-
-  /**
-   * When the copies move to cold storage in the destination vault (resource types that support it).
-   *
-   * @default - copies never move to cold storage
-   */
-  readonly moveToColdStorageAfter?: Duration;
-
-  /**
-   * Names of the rules whose recovery points are copied.
-   *
-   * When rules start at the same time, AWS Backup runs only the one with the longest retention: name all of
-   * them (e.g. `['Daily', 'Weekly', 'Monthly']`), otherwise the named rule takes no backup, and the copy gets
-   * nothing, on the days a longer rule runs.
-   *
-   * @default - every snapshot rule of the plan (also rules added later). Continuous rules are copied only
-   * when named here: AWS Backup copies a continuous backup by taking an extra snapshot on each scheduled run,
-   * which duplicates the copy a snapshot rule on the same schedule already makes (ENTERPRISE has a Daily rule
-   * for exactly that).
-   */
-  readonly ruleNames?: string[];
-}
-
-/**
- * What a selection protects and the role AWS Backup uses for it. A resource is protected when it matches
- * any entry (resources, ARNs or tags): the entries are a union.
- */
-export interface RecoverySelectionOptions {
-  /**
-   * RDS database instances (PostgreSQL and others).
-   *
-   * @default - none
-   */
-  readonly databaseInstances?: rds.IDatabaseInstance[];
-
-  /**
-   * Aurora / RDS database clusters.
-   *
-   * @default - none
-   */
-  readonly databaseClusters?: rds.IDatabaseCluster[];
-
-  /**
-   * DocumentDB clusters, selected by their ARN (`arn:<partition>:rds:<region>:<account>:cluster:<identifier>`).
-   * Like RDS and Aurora, AWS Backup copies them to another account or to another region, not both in one copy.
-   *
-   * @default - none
-   */
-  readonly documentDbClusters?: docdb.IDatabaseCluster[];
-
-  /**
-   * DynamoDB tables.
-   *
-   * @default - none
-   */
-  readonly tables?: dynamodb.ITable[];
-
-  /**
-   * EFS file systems.
-   *
-   * @default - none
-   */
-  readonly fileSystems?: efs.IFileSystem[];
-
-  /**
-   * S3 buckets. AWS Backup needs S3 Versioning on them; the role gets AWS Backup's S3 policies.
-   *
-   * @default - none
-   */
-  readonly buckets?: s3.IBucket[];
-
-  /**
-   * Resource ARNs or ARN patterns (e.g. `arn:aws:rds:eu-west-1:111111111111:db:*`).
-   *
-   * @default - none
-   */
-  readonly arns?: string[];
-
-  /**
-   * Tags: every resource carrying any of these tag key/value pairs (StringEquals) is protected.
-   *
-   * @default - none
-   */
-  readonly tags?: { [key: string]: string };
-
-  /**
-   * Anything else aws-cdk-lib's `BackupResource` can express (`BackupResource.fromConstruct()`, `fromEc2Instance()`, ...).
-   *
-   * @default - none
-   */
-  readonly resources?: backup.BackupResource[];
-
-  /**
-   * Name of the selection: 1-50 letters, digits, hyphens, underscores or dots.
-   *
-   * @default - the construct id
-   */
-  readonly backupSelectionName?: string;
-
-  /**
-   * The role AWS Backup assumes for this selection. Used as given: nothing is attached to it, so it must carry
-   * the permissions itself (e.g. AWSBackupServiceRolePolicyForBackup, and ...ForS3Backup for buckets).
-   *
-   * @default - a new role with AWSBackupServiceRolePolicyForBackup (plus ForRestores with `allowRestores`,
-   * plus ForS3Backup / ForS3Restore with `s3Permissions`)
-   */
-  readonly role?: iam.IRole;
-
-  /**
-   * Whether the created role may also restore (AWSBackupServiceRolePolicyForRestores).
-   * Off by default: the backup role needs no restore permissions, and restores can use a role of their own.
-   *
-   * @default false
-   */
-  readonly allowRestores?: boolean;
-
-  /**
-   * Whether the created role gets AWS Backup's S3 policies (AWSBackupServiceRolePolicyForS3Backup, and
-   * ...ForS3Restore with `allowRestores`). Set it for tag or ARN-pattern selections that may match buckets.
-   *
-   * @default - true when the selection names a bucket (`buckets`, or an ARN containing `:s3:::`)
-   */
-  readonly s3Permissions?: boolean;
-}
+import { acknowledgeManagedPolicies, RdsSource, rdsSourcesOf, unknownSourcesOf } from './selection-sources';
+import { RecoverySelectionOptions } from './selections';
 
 /** Props of a RecoveryPlan. */
 export interface RecoveryPlanProps {
@@ -331,12 +89,6 @@ const WARN_CROSS_ACCOUNT_CROSS_REGION = 'cdk-backup-dr:RecoveryPlan.crossAccount
 const WARN_COPY_SKIPPED = 'cdk-backup-dr:RecoveryPlan.copySkippedByOverlap';
 const WARN_RPO_NOT_VERIFIED = 'cdk-backup-dr:RecoveryPlan.rpoNotVerified';
 const INFO_CROSS_ACCOUNT = 'cdk-backup-dr:RecoveryPlan.crossAccountOrganization';
-
-/** An RDS/Aurora source of a selection and whether it is known to use a customer-managed key. */
-interface RdsSource {
-  readonly label: string;
-  readonly customerManagedKey: boolean;
-}
 
 interface SelectionInfo {
   readonly name: string;
@@ -1000,29 +752,7 @@ export class RecoveryPlan extends Construct {
   }
 }
 
-interface GfsDefaults {
-  readonly schedule: () => events.Schedule;
-  readonly deleteAfter: Duration;
-  readonly coldAfter?: Duration;
-}
-
-/** Seed 001 "Monthly backups ... S3 Glacier", lifecycle rule "TransitionToGlacier" after 90 days (also seed 003). */
-const DEFAULT_COLD_AFTER = Duration.days(90);
-
-/** Seed 001 "Base Backups (Full Snapshots)" and "Retention Policy". */
-const GFS_DEFAULTS: { readonly daily: GfsDefaults; readonly weekly: GfsDefaults; readonly monthly: GfsDefaults } = {
-  // "Full backup | Daily at 02:00 UTC | 30 days"
-  daily: { schedule: () => events.Schedule.cron({ minute: '0', hour: '2' }), deleteAfter: Duration.days(30) },
-  // "Weekly backup | Sunday 02:00 UTC | 90 days"
-  weekly: { schedule: () => events.Schedule.cron({ minute: '0', hour: '2', weekDay: 'SUN' }), deleteAfter: Duration.days(90) },
-  // "Monthly backup | 1st of month | 1 year"; Glacier after 90 days
-  monthly: {
-    schedule: () => events.Schedule.cron({ minute: '0', hour: '2', day: '1' }),
-    deleteAfter: Duration.days(365),
-    coldAfter: DEFAULT_COLD_AFTER,
-  },
-};
-
+/** Whether a copy applies to a rule: the rules it names, else every snapshot rule. */
 function copyApplies(copy: RecoveryCopyOptions, rule: RecoveryRule): boolean {
   if (copy.ruleNames !== undefined) {
     return copy.ruleNames.includes(rule.ruleName);
@@ -1058,100 +788,4 @@ function checkLock(prop: string, days: number, vault: IBackupVault, vaultName: s
   );
 }
 
-/** RDS/Aurora/DocumentDB sources of a selection, with whether each is known to use a customer-managed key. */
-function rdsSourcesOf(options: RecoverySelectionOptions, arns: string[]): RdsSource[] {
-  const sources: RdsSource[] = [];
-  for (const db of options.databaseInstances ?? []) {
-    const cfn = db.node.defaultChild;
-    sources.push({
-      label: db.node.path,
-      customerManagedKey: cfn instanceof rds.CfnDBInstance && cfn.kmsKeyId !== undefined,
-    });
-  }
-  for (const cluster of options.databaseClusters ?? []) {
-    const cfn = cluster.node.defaultChild;
-    sources.push({
-      label: cluster.node.path,
-      customerManagedKey: cfn instanceof rds.CfnDBCluster && cfn.kmsKeyId !== undefined,
-    });
-  }
-  for (const cluster of options.documentDbClusters ?? []) {
-    const cfn = cluster.node.defaultChild;
-    sources.push({
-      label: cluster.node.path,
-      customerManagedKey: cfn instanceof docdb.CfnDBCluster && cfn.kmsKeyId !== undefined,
-    });
-  }
-  for (const arn of arns) {
-    if (arnService(arn) === 'rds') {
-      sources.push({ label: Token.isUnresolved(arn) ? 'an RDS ARN' : arn, customerManagedKey: false });
-    }
-  }
-  for (const resource of options.resources ?? []) {
-    for (const child of resource.construct?.node.findAll() ?? []) {
-      if ((child instanceof rds.CfnDBInstance && !child.dbClusterIdentifier) || child instanceof rds.CfnDBCluster) {
-        sources.push({ label: child.node.path, customerManagedKey: child.kmsKeyId !== undefined });
-      }
-    }
-  }
-  return sources;
-}
 
-/** Entries of a selection whose resource type is not known at synth time: tags, and ARNs whose service is a token. */
-function unknownSourcesOf(options: RecoverySelectionOptions, arns: string[]): string[] {
-  const tags = [
-    ...Object.entries(options.tags ?? {}),
-    ...(options.resources ?? []).flatMap((resource) => resource.tagCondition
-      ? [[resource.tagCondition.key, resource.tagCondition.value] as [string, string]]
-      : []),
-  ];
-  return [
-    ...tags.map(([key, value]) => `tag ${key}=${value}`),
-    ...arns.filter((arn) => arnService(arn) === undefined).map((arn) => (Token.isUnresolved(arn) ? 'an ARN known only at deployment' : arn)),
-  ];
-}
-
-/** The service of an ARN (`rds` for RDS, Aurora, DocumentDB and Neptune); undefined when it is a token. */
-function arnService(arn: string): string | undefined {
-  const service = arn.split(':')[2];
-  return arn.startsWith('arn:') && service !== undefined && !Token.isUnresolved(service) ? service : undefined;
-}
-
-/** IAM paths of AWS Backup's managed policies: the general ones are service-role policies, the S3 ones are not. */
-const MANAGED_POLICY_PATHS: { [policy: string]: string } = {
-  AWSBackupServiceRolePolicyForBackup: 'service-role/',
-  AWSBackupServiceRolePolicyForRestores: 'service-role/',
-  AWSBackupServiceRolePolicyForS3Backup: '',
-  AWSBackupServiceRolePolicyForS3Restore: '',
-};
-
-/**
- * aws-cdk-lib's selection role uses AWS managed policies. They are acknowledged here, on the role, one finding
- * id per policy: these are the policies AWS publishes and maintains for the AWS Backup service role.
- */
-function acknowledgeManagedPolicies(role: iam.Role, selectionName: string, policies: string[]): void {
-  const reasons: { [policy: string]: string } = {
-    AWSBackupServiceRolePolicyForBackup:
-      `AWS Backup assumes this role to back up the resources of selection '${selectionName}'. ` +
-      'AWSBackupServiceRolePolicyForBackup is the policy AWS publishes and maintains for exactly this role: ' +
-      'the snapshot, tagging and KMS permissions of every resource type AWS Backup supports, which grow as ' +
-      'services are added; a hand-written copy would drift and silently break backups.',
-    AWSBackupServiceRolePolicyForRestores:
-      `AWS Backup assumes this role to restore the resources of selection '${selectionName}' (allowRestores). ` +
-      'AWSBackupServiceRolePolicyForRestores is the AWS-maintained restore policy covering every supported ' +
-      'resource type; a hand-written copy would drift and break restores when they are needed most.',
-    AWSBackupServiceRolePolicyForS3Backup:
-      `Selection '${selectionName}' protects S3 buckets. AWSBackupServiceRolePolicyForBackup does not cover S3; ` +
-      'AWSBackupServiceRolePolicyForS3Backup is the AWS-maintained policy with the bucket, object, versioning ' +
-      'and EventBridge permissions AWS Backup needs for S3 backups.',
-    AWSBackupServiceRolePolicyForS3Restore:
-      `Selection '${selectionName}' restores S3 buckets (allowRestores). AWSBackupServiceRolePolicyForS3Restore ` +
-      'is the AWS-maintained policy with the permissions AWS Backup needs to restore S3 objects.',
-  };
-  Validations.of(role).acknowledge(
-    ...policies.map((policy) => ({
-      id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${MANAGED_POLICY_PATHS[policy]}${policy}]`,
-      reason: reasons[policy],
-    })),
-  );
-}

@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 
 /**
@@ -14,4 +14,18 @@ export function documentDbClusterArn(cluster: docdb.IDatabaseCluster): string {
     account: cluster.env.account,
     region: cluster.env.region,
   });
+}
+
+/**
+ * The service of an ARN (`rds` for RDS, Aurora, DocumentDB and Neptune), or undefined for text that is not an ARN
+ * and for an ARN whose service is a token.
+ */
+export function arnService(arn: string): string | undefined {
+  const service = arn.split(':')[2];
+  return arn.startsWith('arn:') && service !== undefined && service !== '' && !Token.isUnresolved(service) ? service : undefined;
+}
+
+/** The resource type of an RDS ARN (`db`, `cluster`, `snapshot`, ...), or undefined for other text. */
+export function rdsResourceType(arn: string): string | undefined {
+  return /^arn:[^:]+:rds:[^:]*:[^:]*:([a-z-]+):/.exec(arn)?.[1];
 }

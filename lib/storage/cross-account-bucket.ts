@@ -259,8 +259,13 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
   /** Region of the bucket: its stack's. */
   public readonly bucketRegion: string;
 
-  /** ARN of the key that encrypts every object of the bucket (`encryptionKey.keyArn`). */
-  public readonly encryptionKeyArn: string;
+  /**
+   * ARN of the key that encrypts every object of the bucket (`encryptionKey.keyArn`). Optional only because it is
+   * optional in `IDumpBucket`.
+   *
+   * @default - always set
+   */
+  public readonly encryptionKeyArn?: string;
 
   /**
    * The bucket ARN built from its name, without a reference to the bucket resource: the key policy names the

@@ -11,7 +11,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BackupVault, IBackupVault } from '../../lib/vault/backup-vault';
-import { RecoveryPlan, RecoveryPlanProps, RecoverySelectionOptions } from '../../lib/plan/recovery-plan';
+import { RecoveryPlan, RecoveryPlanProps, RecoverySelectionOptions } from '../../lib';
 import { RecoveryTier } from '../../lib/plan/recovery-tier';
 import { VaultLock } from '../../lib/vault/vault-lock';
 import { formatFindings, nagFindings } from '../nag';
