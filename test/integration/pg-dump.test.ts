@@ -494,7 +494,9 @@ describe('pg-dump faults leave no object and no open upload', () => {
       },
     }));
     await waitFor('an open multipart upload with a part', async () => stopped !== undefined && (await s3.openUploads(BUCKET)).length === 1 && s3.stats.uploadParts > 0);
-    await waitFor('a progress line', () => info.mock.calls.some(([message]) => message === 'pg_dump progress'));
+    // A progress line of the stalled dump, before the deadline: the watchdog stops the progress lines when it fires.
+    await waitFor('a progress line after the stall', () => info.mock.calls.some(([message, fields]) =>
+      message === 'pg_dump progress' && (fields as unknown as { bytes: number }).bytes > 6 * MIB));
     remainingMs = 29_000;
     await expectCleanFailure(run, /watchdog: stopped pg_dump 29 s before the deadline \(safety margin 30 s\) after \d+ bytes .*the upload was aborted/, metrics, 'watchdog/');
     const progress = info.mock.calls.filter(([message]) => message === 'pg_dump progress').pop()?.[1] as Record<string, number>;
