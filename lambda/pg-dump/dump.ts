@@ -45,7 +45,7 @@ import { checkTimeToStart } from './watchdog';
 export interface PgDumpInput {
   readonly s3: S3Client;
   readonly bucket: string;
-  /** Key prefix ('' or ending in '/'; a missing trailing '/' is added). */
+  /** Key prefix ('' or ending in '/'; a leading '/' is dropped and a missing trailing '/' added). */
   readonly prefix: string;
   /** Logical database name: key segment and metric dimension (not necessarily the secret's dbname). */
   readonly database: string;

@@ -3,8 +3,9 @@
 //
 // A run writes `<prefix><database>/<UTC yyyy-mm-ddThh-mm-ssZ>.dump` (pg_dump --format=custom, streamed through
 // SHA-256 into a multipart upload with SSE-KMS; upload.ts) and then `<dump key>.manifest.json`. On success it emits
-// BackupSuccess 1, BackupSizeBytes and BackupDurationSeconds; on any failure BackupSuccess 0 only, and no object,
-// no manifest and no open multipart upload is left.
+// BackupSuccess 1, BackupSizeBytes and BackupDurationSeconds; on any failure BackupSuccess 0 only (nothing when
+// DUMP_DATABASE, the metric's dimension, is missing). A failed dump leaves no object and no open multipart upload;
+// when only the manifest cannot be written, the complete dump stays without one (and is not verified).
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DUMP_ENV } from '../../lib/private/job-contract';
@@ -15,22 +16,8 @@ import { errorMessage, getDatabaseSecret } from '../shared/secret';
 import { DumpConfig, JOB_NAME, MIB, readDumpConfig } from './config';
 import { recordFailure, runPgDump } from './dump';
 
-export { parseCompression } from './compression';
-export type { PgDumpCompression } from './compression';
-export {
-  DEFAULT_COMPRESSION,
-  DEFAULT_EXACT_COUNT_MAX_BYTES,
-  DEFAULT_PART_SIZE_MIB,
-  DEFAULT_PROGRESS_INTERVAL_MS,
-  DEFAULT_QUEUE_SIZE,
-  DEFAULT_SAFETY_MARGIN_MS,
-  JOB_NAME,
-  MAX_PART_SIZE_MIB,
-  MIN_PART_SIZE_MIB,
-  parseStorageClass,
-  readDumpConfig,
-} from './config';
-export type { DumpConfig } from './config';
+export * from './compression';
+export * from './config';
 export { runPgDump } from './dump';
 export type { PgDumpInput, PgDumpResult } from './dump';
 export { tableRowCounts } from './row-counts';

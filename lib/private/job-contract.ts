@@ -8,7 +8,13 @@ export const JOB_METRICS_NAMESPACE = 'CdkBackupDr';
 /** The one dimension of every job metric: the name of the PostgreSQL database that was dumped or verified. */
 export const JOB_METRICS_DATABASE_DIMENSION = 'Database';
 
-/** Names of the job metrics (the public `JobMetricName` enum holds the same values). */
+/**
+ * Names of the job metrics (the public `JobMetricName` enum holds the same values). pg-dump emits BackupSuccess 1,
+ * BackupSizeBytes and BackupDurationSeconds when a run succeeds, and BackupSuccess 0 alone when it fails.
+ * verify-dump emits VerificationSuccess 1, VerifiedBackupAgeSeconds and RestoreDurationSeconds when a verification
+ * passes, and VerificationSuccess 0 when it fails, with RestoreDurationSeconds if pg_restore ran. A run whose
+ * DATABASE variable is missing (no dimension) or that Lambda stops (timeout, memory) emits nothing.
+ */
 export const JOB_METRIC = {
   BACKUP_SUCCESS: 'BackupSuccess',
   BACKUP_SIZE_BYTES: 'BackupSizeBytes',
@@ -32,7 +38,7 @@ export const JOB_METRIC_UNITS: { readonly [metricName: string]: string } = {
 export const DUMP_ENV = {
   /** ARN of the Secrets Manager secret of the source database (RDS rotation format). */
   SECRET_ARN: 'DUMP_SECRET_ARN',
-  /** Logical database name: the metric dimension and the key segment `<prefix>/<database>/`. */
+  /** Logical database name: the metric dimension and the key segment `<prefix><database>/`. */
   DATABASE: 'DUMP_DATABASE',
   /** Bucket that receives the dumps (in the backup account). */
   BUCKET: 'DUMP_BUCKET',
@@ -100,12 +106,15 @@ export interface DumpManifest {
   readonly formatVersion: 1;
   /** The logical database name (metric dimension). */
   readonly database: string;
-  /** Key of the dump object. */
+  /**
+   * Key of the dump object: `<prefix><database>/<UTC yyyy-mm-ddThh-mm-ssZ>.dump`, e.g.
+   * `pg-dump/orders/2026-01-02T03-04-05Z.dump`.
+   */
   readonly key: string;
   readonly sizeBytes: number;
   /** Hex SHA-256 of the dump object's bytes. */
   readonly sha256: string;
-  /** ISO-8601 UTC start of the dump (also in the key). */
+  /** ISO-8601 UTC start of the dump in whole seconds (`2026-01-02T03:04:05.000Z`); the key holds the same instant. */
   readonly startedAt: string;
   readonly durationSeconds: number;
   /** `server_version_num` of the source, e.g. 150004. */
