@@ -8,19 +8,20 @@ export const JOB_METRICS_NAMESPACE = 'CdkBackupDr';
 /** The one dimension of every job metric: the name of the PostgreSQL database that was dumped or verified. */
 export const JOB_METRICS_DATABASE_DIMENSION = 'Database';
 
-/**
- * Names of the job metrics (the public `JobMetricName` enum holds the same values). pg-dump emits BackupSuccess 1,
- * BackupSizeBytes and BackupDurationSeconds when a run succeeds, and BackupSuccess 0 alone when it fails.
- * verify-dump emits VerificationSuccess 1, VerifiedBackupAgeSeconds and RestoreDurationSeconds when a verification
- * passes, and VerificationSuccess 0 when it fails, with RestoreDurationSeconds if pg_restore ran. A run whose
- * DATABASE variable is missing (no dimension) or that Lambda stops (timeout, memory) emits nothing.
- */
+/** Names of the job metrics (the public `JobMetricName` enum holds the same values). */
 export const JOB_METRIC = {
+  // A run emits nothing if its DATABASE variable (the dimension) is unset or Lambda stops it (timeout, memory).
+  /** pg-dump: 1 when the dump and its manifest were written; 0 when the run failed, then the only metric it emits. */
   BACKUP_SUCCESS: 'BackupSuccess',
+  /** pg-dump, successful runs only: bytes of the dump object. */
   BACKUP_SIZE_BYTES: 'BackupSizeBytes',
+  /** pg-dump, successful runs only: seconds from the start of the run until the dump object was complete. */
   BACKUP_DURATION_SECONDS: 'BackupDurationSeconds',
+  /** verify-dump: 1 when the newest dump with a manifest restored and passed every check, 0 when it did not. */
   VERIFICATION_SUCCESS: 'VerificationSuccess',
+  /** verify-dump, passed verifications only: seconds from the verified dump's start to the end of the run. */
   VERIFIED_BACKUP_AGE_SECONDS: 'VerifiedBackupAgeSeconds',
+  /** verify-dump, whenever pg_restore ran (also when it or the checks then failed): seconds pg_restore took. */
   RESTORE_DURATION_SECONDS: 'RestoreDurationSeconds',
 } as const;
 
