@@ -13,11 +13,18 @@ export const DEFAULT_DUMP_PREFIX = 'pg-dump/';
 
 /** Names of the job metrics (the public `JobMetricName` enum holds the same values). */
 export const JOB_METRIC = {
+  // A run emits nothing if its DATABASE variable (the dimension) is unset or Lambda stops it (timeout, memory).
+  /** pg-dump: 1 when the dump and its manifest were written; 0 when the run failed, then the only metric it emits. */
   BACKUP_SUCCESS: 'BackupSuccess',
+  /** pg-dump, successful runs only: bytes of the dump object. */
   BACKUP_SIZE_BYTES: 'BackupSizeBytes',
+  /** pg-dump, successful runs only: seconds from the start of the run until the dump object was complete. */
   BACKUP_DURATION_SECONDS: 'BackupDurationSeconds',
+  /** verify-dump: 1 when the newest dump with a manifest restored and passed every check, 0 when it did not. */
   VERIFICATION_SUCCESS: 'VerificationSuccess',
+  /** verify-dump, passed verifications only: seconds from the verified dump's start to the end of the run. */
   VERIFIED_BACKUP_AGE_SECONDS: 'VerifiedBackupAgeSeconds',
+  /** verify-dump, whenever pg_restore ran (also when it or the checks then failed): seconds pg_restore took. */
   RESTORE_DURATION_SECONDS: 'RestoreDurationSeconds',
 } as const;
 
@@ -35,7 +42,7 @@ export const JOB_METRIC_UNITS: { readonly [metricName: string]: string } = {
 export const DUMP_ENV = {
   /** ARN of the Secrets Manager secret of the source database (RDS rotation format). */
   SECRET_ARN: 'DUMP_SECRET_ARN',
-  /** Logical database name: the metric dimension and the key segment `<prefix>/<database>/`. */
+  /** Logical database name: the metric dimension and the key segment `<prefix><database>/`. */
   DATABASE: 'DUMP_DATABASE',
   /** Bucket that receives the dumps (in the backup account). */
   BUCKET: 'DUMP_BUCKET',
@@ -103,12 +110,15 @@ export interface DumpManifest {
   readonly formatVersion: 1;
   /** The logical database name (metric dimension). */
   readonly database: string;
-  /** Key of the dump object. */
+  /**
+   * Key of the dump object: `<prefix><database>/<UTC yyyy-mm-ddThh-mm-ssZ>.dump`, e.g.
+   * `pg-dump/orders/2026-01-02T03-04-05Z.dump`.
+   */
   readonly key: string;
   readonly sizeBytes: number;
   /** Hex SHA-256 of the dump object's bytes. */
   readonly sha256: string;
-  /** ISO-8601 UTC start of the dump (also in the key). */
+  /** ISO-8601 UTC start of the dump in whole seconds (`2026-01-02T03:04:05.000Z`); the key holds the same instant. */
   readonly startedAt: string;
   readonly durationSeconds: number;
   /** `server_version_num` of the source, e.g. 150004. */

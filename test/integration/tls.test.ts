@@ -14,7 +14,7 @@ import { DumpManifest, JOB_METRIC } from '../../lib/private/job-contract';
 import { PgDumpInput, runPgDump } from '../../lambda/pg-dump';
 import { createJobLogger } from '../../lambda/shared/logger';
 import { InMemoryMetricsRecorder } from '../../lambda/shared/metrics';
-import { connect, ConnectionOptions, libpqEnv, pgClientConfig } from '../../lambda/shared/postgres';
+import { connect, ConnectionOptions, libpqEnv } from '../../lambda/shared/postgres';
 import { DEFAULT_ROW_COUNT_POLICY, VerificationError, VerifyDeps, VerifyOptions, verifyNewestDump } from '../../lambda/verify-dump';
 import { PostgresServer, PostgresTlsFiles, S3Server, startPostgres, startS3 } from './harness';
 
@@ -389,42 +389,5 @@ describe('verify-dump over TLS', () => {
     expect(await scratchDatabases()).toEqual([]);
     expect(await fs.readdir(run.options.workDir)).toEqual([]);
     expect(authorized(log.since(), 'cdk-backup-dr verify-dump')).toEqual([]);
-  });
-});
-
-describe('pgClientConfig TLS options (unit)', () => {
-  const secret = (host: string) => ({ engine: 'postgres', host, port: 5432, username: 'backup', password: 'pw', dbname: 'app' });
-  /** The parts of a peer certificate tls.checkServerIdentity reads. */
-  const cert = (subjectaltname: string) => ({ subject: { CN: 'ignored when there are SANs' }, subjectaltname }) as unknown as tls.PeerCertificate;
-  /** What checkServerIdentity returned: undefined (accepted) or the message of its error (from Node, another realm). */
-  const verdict = (result: Error | undefined) => (result === undefined ? 'accepted' : result.message);
-  const MISMATCH = /^Hostname\/IP does not match certificate's altnames/;
-  const sslOf = (host: string, sslMode: string) =>
-    pgClientConfig({ secret: secret(host), sslMode, sslRootCert: tlsFiles(pg).caFile }).ssl as tls.ConnectionOptions;
-
-  test.each(['127.0.0.1', '::1', '10.1.2.3'])('verify-full to the IP address %s sends no SNI and checks the IP against the IP SANs', (host) => {
-    const ssl = sslOf(host, 'verify-full');
-    expect(ssl).toMatchObject({ rejectUnauthorized: true, ca: readFileSync(tlsFiles(pg).caFile) });
-    expect(ssl).not.toHaveProperty('servername');
-    expect(verdict(ssl.checkServerIdentity?.('anything', cert(`DNS:db.example.com, IP Address:${host}`)))).toBe('accepted');
-    expect(verdict(ssl.checkServerIdentity?.('anything', cert('DNS:db.example.com, IP Address:192.0.2.1')))).toMatch(MISMATCH);
-  });
-
-  test('verify-full to a DNS name sends it as SNI and checks it against the DNS SANs', () => {
-    const ssl = sslOf('db.example.com', 'verify-full');
-    expect(ssl).toMatchObject({ rejectUnauthorized: true, servername: 'db.example.com' });
-    expect(verdict(ssl.checkServerIdentity?.('db.example.com', cert('DNS:db.example.com')))).toBe('accepted');
-    expect(verdict(ssl.checkServerIdentity?.('db.example.com', cert('DNS:other.example.com')))).toMatch(MISMATCH);
-    // The name checked is the secret's host, whatever servername the TLS layer passes.
-    expect(verdict(ssl.checkServerIdentity?.('other.example.com', cert('DNS:other.example.com')))).toMatch(MISMATCH);
-  });
-
-  test('verify-ca verifies the chain but not the name; require does not verify; disable is plain', () => {
-    const verifyCa = sslOf('127.0.0.1', 'verify-ca');
-    expect(verifyCa).toMatchObject({ rejectUnauthorized: true });
-    expect(verifyCa).not.toHaveProperty('servername');
-    expect(verdict(verifyCa.checkServerIdentity?.('127.0.0.1', cert('DNS:elsewhere.example')))).toBe('accepted');
-    expect(sslOf('127.0.0.1', 'require')).toEqual({ rejectUnauthorized: false });
-    expect(sslOf('127.0.0.1', 'disable')).toBe(false);
   });
 });

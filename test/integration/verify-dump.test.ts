@@ -13,10 +13,9 @@ import { dumpKey, manifestKey } from '../../lambda/shared/keys';
 import { createJobLogger, Logger } from '../../lambda/shared/logger';
 import { InMemoryMetricsRecorder } from '../../lambda/shared/metrics';
 import {
-  assertNotProduction, compareFreshness, compareRowCount, DEFAULT_ROW_COUNT_POLICY, handler, normalizeHost,
-  parseManifest, parseProductionTarget, readVerifyConfig, scratchDatabaseCreatedAt, scratchDatabaseName,
-  VerificationError, VerifyDeps, VerifyOptions, verifyNewestDump,
+  DEFAULT_ROW_COUNT_POLICY, handler, scratchDatabaseName, VerificationError, VerifyDeps, VerifyOptions, verifyNewestDump,
 } from '../../lambda/verify-dump';
+import { captureHandlerOutput, HandlerOutput } from '../lambda/handler-output';
 import { PostgresServer, S3Server, startPostgres, startS3 } from './harness';
 
 const BUCKET = 'dumps';
@@ -487,208 +486,14 @@ describe('verifyNewestDump', () => {
   });
 });
 
-describe('row-count and freshness rules', () => {
-  test.each([
-    // [manifest rows, exact, restored, status]
-    [300, true, 300, 'passed'],
-    [300, true, 303, 'passed'],
-    [300, true, 297, 'passed'],
-    [300, true, 304, 'failed'],
-    [300, true, 296, 'failed'],
-    [0, true, 0, 'passed'],
-    [0, true, 1, 'failed'],
-    [10, true, 9, 'failed'],
-    [5000, false, 2500, 'passed'],
-    [5000, false, 2499, 'failed'],
-    [5000, false, 90000, 'passed'],
-    [999, false, 0, 'skipped'],
-    [-1, false, 0, 'skipped'],
-  ])('manifest %d rows (exact %s), %d restored → %s', (rows, exact, restored, status) => {
-    expect(compareRowCount({ name: 'public.t', rows, exact }, restored, DEFAULT_ROW_COUNT_POLICY).status).toBe(status);
-  });
-
-  test.each([
-    [3600, 'passed'],
-    [3599, 'failed'],
-  ])('freshness limit %d s for a value 3600 s older than the dump → %s', (maxAgeSeconds, status) => {
-    const startedAt = new Date('2026-01-02T03:00:00Z');
-    expect(compareFreshness({ table: 'public.t', column: 'c', maxAgeSeconds }, startedAt.getTime() / 1000 - 3600, startedAt).status).toBe(status);
-  });
-});
-
-describe('production-target guard', () => {
-  const silent = { warn: jest.fn() };
-
-  test.each([
-    ['prod.example.com:5432/app', { host: 'prod.example.com', port: 5432, database: 'app' }],
-    ['prod.example.com/app', { host: 'prod.example.com', port: 5432, database: 'app' }],
-    ['[::1]:6432/app', { host: '[::1]', port: 6432, database: 'app' }],
-  ])('parses %s', (value, expected) => {
-    expect(parseProductionTarget(value)).toEqual(expected);
-  });
-
-  test.each(['prod.example.com:5432', 'prod:99999/app', ':5432/app', 'a b:1/x'])('fails when the target is %s', (value) => {
-    expect(() => parseProductionTarget(value)).toThrow(/is not 'host:port\/dbname'/);
-  });
-
-  test.each([
-    ['Prod.Example.COM.', 'prod.example.com'],
-    ['localhost', 'loopback'],
-    ['127.0.0.2', 'loopback'],
-    ['[::1]', 'loopback'],
-  ])('normalizes %s to %s', (host, expected) => {
-    expect(normalizeHost(host)).toBe(expected);
-  });
-
-  const prod = { host: 'prod.abc.eu-west-1.rds.amazonaws.com', port: 5432, database: 'app' };
-  const resolver = async (host: string) => ({
-    'prod.abc.eu-west-1.rds.amazonaws.com': ['10.0.1.5'],
-    'db-alias.internal': ['10.0.1.5'],
-    'scratch.internal': ['10.0.2.9'],
-  } as Record<string, string[]>)[host] ?? [];
-
-  test.each([
-    ['the same host, case and trailing dot aside', { host: 'PROD.abc.eu-west-1.rds.amazonaws.com.', port: 5432, database: 'app' }, 'verify_1'],
-    ['an alias resolving to the production address', { host: 'db-alias.internal', port: 5432, database: 'app' }, 'verify_1'],
-    ['a restore into the production database name', { host: 'db-alias.internal', port: 5432, database: 'postgres' }, 'app'],
-  ])('refuses %s', async (_name, scratch, restoreDb) => {
-    await expect(assertNotProduction(scratch, restoreDb, prod, silent, resolver)).rejects.toThrow(/^refusing to verify: the scratch target/);
-  });
-
-  test.each([
-    ['another server', { host: 'scratch.internal', port: 5432, database: 'app' }],
-    ['another port', { host: prod.host, port: 5433, database: 'app' }],
-  ])('allows %s', async (_name, scratch) => {
-    await expect(assertNotProduction(scratch, 'verify_1', prod, silent, resolver)).resolves.toBeUndefined();
-  });
-
-  test('allows another database on the production server, with a warning', async () => {
-    const log = { warn: jest.fn() };
-    await assertNotProduction({ ...prod, database: 'postgres' }, 'verify_1', prod, log, resolver);
-    expect(log.warn).toHaveBeenCalledWith(expect.stringMatching(/scratch server is the production server/), expect.anything());
-  });
-
-  test('compares names only when a host does not resolve, with a warning', async () => {
-    const log = { warn: jest.fn() };
-    const failing = async () => {
-      throw new Error('ENOTFOUND');
-    };
-    await expect(assertNotProduction({ host: 'scratch.internal', port: 5432, database: 'app' }, 'verify_1', prod, log, failing)).resolves.toBeUndefined();
-    expect(log.warn).toHaveBeenCalledWith(expect.stringMatching(/could not resolve/), expect.objectContaining({ error: 'ENOTFOUND' }));
-  });
-});
-
-describe('scratch database names and manifests', () => {
-  test('names carry the UTC creation time to the millisecond and parse back', () => {
-    const t = new Date('2026-01-02T03:04:05.678Z');
-    expect(scratchDatabaseName(t)).toBe('verify_20260102030405678');
-    expect(scratchDatabaseCreatedAt('verify_20260102030405678')).toEqual(t);
-  });
-
-  test.each(['verify_2026010203040567', 'verify_20261302030405678', 'verify_x', 'shop', 'verify_20260102030405678_x'])(
-    '%s is not a scratch database name', (name) => {
-      expect(scratchDatabaseCreatedAt(name)).toBeUndefined();
-    });
-
-  const key = 'p/shop/2026-01-02T03-04-05Z.dump';
-  const good = {
-    formatVersion: 1, database: 'shop', key, sizeBytes: 10, sha256: 'a'.repeat(64), startedAt: '2026-01-02T03:04:05.000Z',
-    durationSeconds: 1, serverVersionNum: 150004, clientMajor: 16, compression: 'gzip:6', tables: [{ name: 'public.t', rows: 1, exact: true }],
-  };
-
-  test('a manifest per the contract parses', () => {
-    expect(parseManifest(JSON.stringify(good), 'm', key, 'shop')).toEqual(good);
-  });
-
-  test.each([
-    ['not JSON', '{', /not a JSON object/],
-    ['another format version', JSON.stringify({ ...good, formatVersion: 2 }), /formatVersion is 2, expected 1/],
-    ['another key', JSON.stringify({ ...good, key: 'p/shop/other.dump' }), /key is "p\/shop\/other.dump"/],
-    ['another database', JSON.stringify({ ...good, database: 'other' }), /database is "other"/],
-    ['a negative size', JSON.stringify({ ...good, sizeBytes: -1 }), /sizeBytes -1/],
-    ['a bad time', JSON.stringify({ ...good, startedAt: 'yesterday' }), /startedAt "yesterday"/],
-    ['a table without a schema', JSON.stringify({ ...good, tables: [{ name: 't', rows: 1, exact: true }] }), /tables\[0\]/],
-    ['a fractional exact count', JSON.stringify({ ...good, tables: [{ name: 'public.t', rows: 1.5, exact: true }] }), /tables\[0\]/],
-    ['a table listed twice', JSON.stringify({ ...good, tables: [good.tables[0], good.tables[0]] }), /listed twice/],
-  ])('fails when the manifest has %s', (_name, text, message) => {
-    expect(() => parseManifest(text, 'm', key, 'shop')).toThrow(message);
-  });
-});
-
-describe('readVerifyConfig', () => {
-  const base = {
-    [VERIFY_ENV.SECRET_ARN]: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:scratch',
-    [VERIFY_ENV.DATABASE]: 'shop',
-    [VERIFY_ENV.BUCKET]: 'dumps',
-    [VERIFY_ENV.PRODUCTION_TARGET]: 'prod.example.com:5432/shop',
-    [VERIFY_ENV.SSL_MODE]: 'disable',
-  };
-
-  test('reads the defaults', () => {
-    const c = readVerifyConfig(base, '/tmp');
-    expect(c.options).toEqual({
-      database: 'shop', bucket: 'dumps', prefix: '', expectedBucketOwner: undefined,
-      productionTarget: { host: 'prod.example.com', port: 5432, database: 'shop' },
-      rowCounts: DEFAULT_ROW_COUNT_POLICY, freshnessChecks: [], sqlChecks: [], restoreJobs: 2, singleTable: undefined, workDir: '/tmp',
-    });
-    expect(c.sslMode).toBe('disable');
-  });
-
-  test('reads every variable', () => {
-    const c = readVerifyConfig({
-      ...base,
-      [VERIFY_ENV.PREFIX]: 'dumps/',
-      [VERIFY_ENV.BUCKET_OWNER]: '222222222222',
-      [VERIFY_ENV.ROW_COUNT_TOLERANCE_PERCENT]: '0.5',
-      [VERIFY_ENV.FRESHNESS_CHECKS]: '[{"table":"public.orders","column":"created_at","maxAgeSeconds":90000}]',
-      [VERIFY_ENV.SQL_CHECKS]: '[{"name":"users exist","sql":"select count(*) > 0 from users"}]',
-      [VERIFY_ENV.RESTORE_JOBS]: '4',
-      [VERIFY_ENV.SINGLE_TABLE]: 'public.orders',
-      [VERIFY_ENV.SSL_MODE]: 'verify-full',
-      [VERIFY_ENV.SSL_ROOT_CERT]: '/opt/rds-ca.pem',
-    }, '/tmp');
-    expect(c.options).toMatchObject({
-      prefix: 'dumps/', expectedBucketOwner: '222222222222', rowCounts: { tolerancePercent: 0.5 },
-      freshnessChecks: [{ table: 'public.orders', column: 'created_at', maxAgeSeconds: 90000 }],
-      sqlChecks: [{ name: 'users exist', sql: 'select count(*) > 0 from users' }], restoreJobs: 4, singleTable: 'public.orders',
-    });
-    expect(c).toMatchObject({ sslMode: 'verify-full', sslRootCert: '/opt/rds-ca.pem' });
-  });
-
-  test.each([
-    [VERIFY_ENV.PRODUCTION_TARGET, undefined, /VERIFY_PRODUCTION_TARGET is not set: verify-dump does not run without the production database/],
-    [VERIFY_ENV.PRODUCTION_TARGET, 'prod', /'prod' is not 'host:port\/dbname'/],
-    [VERIFY_ENV.ROW_COUNT_TOLERANCE_PERCENT, '101', /VERIFY_ROW_COUNT_TOLERANCE_PERCENT="101" is invalid: expected a number from 0 to 100/],
-    [VERIFY_ENV.ROW_COUNT_TOLERANCE_PERCENT, '1%', /VERIFY_ROW_COUNT_TOLERANCE_PERCENT="1%" is invalid/],
-    [VERIFY_ENV.RESTORE_JOBS, '0', /VERIFY_RESTORE_JOBS must be between 1 and 64, got 0/],
-    [VERIFY_ENV.FRESHNESS_CHECKS, '{"table":"t"}', /VERIFY_FRESHNESS_CHECKS=.* is invalid: expected a JSON array/],
-    [VERIFY_ENV.FRESHNESS_CHECKS, '[{"table":"orders","column":"c","maxAgeSeconds":1}]', /VERIFY_FRESHNESS_CHECKS\[0\]\.table 'orders' is not 'schema\.table'/],
-    [VERIFY_ENV.FRESHNESS_CHECKS, '[{"table":"public.orders","column":"c","maxAgeSeconds":0}]', /VERIFY_FRESHNESS_CHECKS\[0\]=.* is invalid/],
-    [VERIFY_ENV.SQL_CHECKS, '[{"name":"a","sql":"select true"},{"name":"a","sql":"select true"}]', /check name 'a' is used twice/],
-    [VERIFY_ENV.SQL_CHECKS, '[{"sql":"select true"}]', /VERIFY_SQL_CHECKS\[0\]=.* is invalid: expected \{name, sql\}/],
-    [VERIFY_ENV.SINGLE_TABLE, 'orders', /VERIFY_SINGLE_TABLE 'orders' is not 'schema\.table'/],
-    [VERIFY_ENV.BUCKET_OWNER, '1234', /VERIFY_BUCKET_OWNER="1234" is invalid: expected a 12-digit AWS account id/],
-    [VERIFY_ENV.SSL_MODE, 'verify-full', /verify-full needs the path of a CA bundle/],
-  ])('fails when %s is %s', (name, value, message) => {
-    expect(() => readVerifyConfig({ ...base, [name]: value }, '/tmp')).toThrow(message);
-  });
-});
-
 describe('handler', () => {
   const secrets = mockClient(SecretsManagerClient);
   const saved = { ...process.env };
-  let output: string[];
+  let output: HandlerOutput;
 
   beforeEach(() => {
     secrets.reset();
-    output = [];
-    // EMF goes to stdout; the logger writes warnings and errors to stderr.
-    for (const stream of [process.stdout, process.stderr]) {
-      jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        output.push(chunk.toString());
-        return true;
-      });
-    }
+    output = captureHandlerOutput();
   });
 
   afterEach(() => {
@@ -696,17 +501,8 @@ describe('handler', () => {
     process.env = { ...saved };
   });
 
-  function jsonLines(): Array<Record<string, unknown>> {
-    return output.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-  }
-
-  function emf(): Array<Record<string, unknown>> {
-    return jsonLines().filter((l) => '_aws' in l);
-  }
-
-  function logs(): Array<Record<string, unknown>> {
-    return jsonLines().filter((l) => !('_aws' in l));
-  }
+  const emf = () => output.emf();
+  const logs = () => output.logs();
 
   async function configure(): Promise<string> {
     caseNo += 1;
@@ -748,14 +544,6 @@ describe('handler', () => {
       level: 'INFO', message: 'verification passed', job: 'verify-dump', database: SOURCE_DB, bucket: BUCKET, key,
     }));
     expect(await scratchDatabases()).toEqual([]);
-  });
-
-  test('fails when the secret cannot be read: VerificationSuccess 0 flushed, error rethrown', async () => {
-    await configure();
-    secrets.reset();
-    secrets.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException: not allowed'));
-    await expect(handler({})).rejects.toThrow(/cannot read secret scratch-secret from Secrets Manager: AccessDeniedException: not allowed/);
-    expect(emf()).toEqual([expect.objectContaining({ Database: SOURCE_DB, VerificationSuccess: 0 })]);
   });
 
   test('fails when a dump fails verification: VerificationSuccess 0 flushed, error rethrown', async () => {

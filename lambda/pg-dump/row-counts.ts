@@ -1,0 +1,44 @@
+// The manifest's row counts, taken in the snapshot pg_dump dumps: exact `count(*)` for tables up to
+// `exactCountMaxBytes` on disk (and for never-analyzed tables), otherwise the planner estimate `pg_class.reltuples`
+// (`exact: false`). Only ordinary tables and leaf partitions are listed (a partitioned parent holds no rows of its
+// own); extension member tables are left out.
+import type { Client } from 'pg';
+import { ManifestTable } from '../../lib/private/job-contract';
+
+/** The outcome of a promise, as a value. */
+export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** A promise that never rejects (so a failure nobody awaits yet is not an unhandled rejection). */
+export function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Row counts of the ordinary tables and leaf partitions, exact up to `exactCountMaxBytes`, else estimated. */
+export async function tableRowCounts(client: Client, exactCountMaxBytes: number): Promise<ManifestTable[]> {
+  const tables = await client.query<{ schema: string; name: string; reltuples: number; bytes: string }>(`
+    SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS reltuples, pg_relation_size(c.oid) AS bytes
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind = 'r'
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+      AND NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+    ORDER BY n.nspname, c.relname`);
+  const result: ManifestTable[] = [];
+  for (const table of tables.rows) {
+    const name = `${table.schema}.${table.name}`;
+    if (Number(table.bytes) <= exactCountMaxBytes || table.reltuples < 0) {
+      const counted = await client.query<{ rows: string }>(`SELECT count(*) AS rows FROM ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`);
+      result.push({ name, rows: Number(counted.rows[0].rows), exact: true });
+    } else {
+      result.push({ name, rows: Math.round(table.reltuples), exact: false });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,237 @@
+// The dump stream: pg_dump's stdout → DumpDigest → a lib-storage multipart upload with SSE-KMS and
+// `If-None-Match: *`, watched by the deadline watchdog. `DumpUpload` holds the whole state of one stream; only its
+// methods change it.
+//
+// The upload completes only when pg_dump exited 0, its output began with `PGDMP` and the row counts were taken:
+// the digest stream is ended only then, and lib-storage completes a multipart upload only when its input ends (a
+// dump smaller than one part is sent by a single PutObject, also only at the end). Any failure destroys the stream
+// instead, which makes lib-storage abort the multipart upload; the abort is then confirmed with our own
+// AbortMultipartUpload. Memory is bounded: no temp file, at most about (queueSize + 2) x partSize bytes are buffered.
+import { ChildProcess } from 'node:child_process';
+import { AbortMultipartUploadCommand, StorageClass } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { ManifestTable } from '../../lib/private/job-contract';
+import { Logger, progressFigures, ProgressTicker, startProgress } from '../shared/logger';
+import { errorMessage } from '../shared/secret';
+import { S3Target } from './bucket';
+import { DumpDigest } from './digest';
+import { ExitStatus, PgDumpProcess } from './pg-dump-process';
+import { Settled } from './row-counts';
+import { deadlineError, startWatchdog, uploadNotStoppedError, watchdogAction, WatchdogStage } from './watchdog';
+
+export interface StreamOptions extends S3Target {
+  readonly key: string;
+  readonly kmsKeyId?: string;
+  readonly storageClass?: StorageClass;
+  readonly partSizeBytes: number;
+  readonly queueSize: number;
+  readonly pgDumpPath: string;
+  readonly pgDumpArgs: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  /** The manifest's row counts, taken while pg_dump runs; the upload completes only if they succeeded. */
+  readonly rowCounts: Promise<Settled<ManifestTable[]>>;
+  readonly logger: Logger;
+  /** Milliseconds left before the deadline. */
+  readonly remaining: () => number;
+  readonly safetyMarginMs: number;
+  readonly watchdogIntervalMs: number;
+  readonly progressIntervalMs: number;
+  readonly onBytes?: (bytesSoFar: number, pgDump: ChildProcess) => void;
+}
+
+/** The completed dump object. */
+export interface UploadedDump {
+  readonly sizeBytes: number;
+  readonly sha256: string;
+}
+
+/** Streams one pg_dump run into `options.key`; resolves once the object is complete, rejects with the first failure. */
+export async function streamDumpToS3(options: StreamOptions): Promise<UploadedDump> {
+  return new DumpUpload(options).run();
+}
+
+/**
+ * One dump stream and its state. The state moves only through these methods:
+ * - `fail`: the first failure is kept (later ones are consequences); pg_dump is stopped and, unless the stream
+ *   has ended, the stream is destroyed so that lib-storage aborts the upload;
+ * - `endStream`: after pg_dump exited 0 with a PGDMP header and the row counts succeeded, the stream is ended
+ *   and lib-storage may complete the upload; a later failure (the upload's own) no longer destroys the stream;
+ * - `uploadCompleted` / `uploadFailed`: the upload settled (a failure goes through `fail`);
+ * - `watchdogTick`: moves the watchdog from `armed` to `dumpStopped` (pg_dump stopped, the upload aborted) and to
+ *   `uploadAborted` (the upload did not wind down in time and was aborted without waiting).
+ */
+class DumpUpload {
+  private failure: Error | undefined;
+  private streamEnded = false;
+  private uploadSettled = false;
+  private watchdogStage: WatchdogStage = 'armed';
+  private partsUploaded = 0;
+
+  private readonly location: string;
+  private readonly pgDump: PgDumpProcess;
+  private readonly body: DumpDigest;
+  private readonly upload: Upload;
+  private readonly uploadOutcome: Promise<void>;
+  private readonly progress: ProgressTicker;
+  private readonly watchdog: { stop(): void };
+
+  /** Starts pg_dump, the upload, the progress lines and the watchdog. */
+  public constructor(private readonly options: StreamOptions) {
+    this.location = `s3://${options.bucket}/${options.key}`;
+    this.pgDump = new PgDumpProcess(options.pgDumpPath, options.pgDumpArgs, options.env);
+    const child = this.pgDump.child;
+    this.body = new DumpDigest(options.onBytes ? (bytes) => options.onBytes?.(bytes, child) : undefined);
+    this.body.on('error', (error) => {
+      // Only the digest's own format error starts a failure here. When the upload gives up (e.g. a part failed),
+      // lib-storage stops reading and Node destroys the stream with a generic AbortError; the upload's rejection,
+      // which arrives once lib-storage has aborted the multipart upload, carries the real cause.
+      if (error === this.body.formatError) {
+        this.fail(error);
+      }
+    });
+    child.stdout?.pipe(this.body, { end: false });
+
+    this.upload = new Upload({
+      client: options.s3,
+      partSize: options.partSizeBytes,
+      queueSize: options.queueSize,
+      leavePartsOnError: false,
+      params: {
+        Bucket: options.bucket,
+        Key: options.key,
+        Body: this.body,
+        ContentType: 'application/octet-stream',
+        ServerSideEncryption: 'aws:kms',
+        SSEKMSKeyId: options.kmsKeyId,
+        StorageClass: options.storageClass,
+        IfNoneMatch: '*',
+        ExpectedBucketOwner: options.expectedBucketOwner,
+      },
+    });
+    this.upload.on('httpUploadProgress', () => {
+      this.partsUploaded += 1;
+    });
+    this.uploadOutcome = this.upload.done().then(() => this.uploadCompleted(), (error: unknown) => this.uploadFailed(error));
+
+    this.progress = startProgress(options.logger, {
+      intervalMs: options.progressIntervalMs,
+      message: 'pg_dump progress',
+      bytes: () => this.body.bytes,
+      extra: () => ({ partsUploaded: this.partsUploaded }),
+    });
+    this.watchdog = startWatchdog(options.watchdogIntervalMs, () => this.watchdogTick());
+  }
+
+  /** Waits for pg_dump, ends the stream or fails, and waits for the upload to settle. */
+  public async run(): Promise<UploadedDump> {
+    try {
+      const status = await this.pgDump.exited;
+      if (!this.failure) {
+        this.checkExit(status);
+      }
+      if (!this.failure) {
+        const counts = await this.options.rowCounts;
+        if (!counts.ok) {
+          this.fail(new Error(`counting the rows of the dumped tables failed: ${errorMessage(counts.error)}; the upload was aborted`, { cause: counts.error }));
+        }
+      }
+      if (!this.failure) {
+        this.endStream();
+      }
+      await this.uploadOutcome;
+    } finally {
+      this.watchdog.stop();
+      this.pgDump.dispose();
+      this.progress.stop();
+    }
+
+    if (this.failure) {
+      await this.confirmAborted();
+      throw this.failure;
+    }
+    const warnings = this.pgDump.stderr.text();
+    if (warnings) {
+      this.options.logger.warn('pg_dump wrote to stderr', { stderr: warnings });
+    }
+    return { sizeBytes: this.body.bytes, sha256: this.body.digest() };
+  }
+
+  /** Keeps the first failure, stops pg_dump and, unless the stream has ended, destroys it (lib-storage then aborts). */
+  private fail(error: Error, signal: NodeJS.Signals = 'SIGTERM'): void {
+    this.failure ??= error;
+    this.pgDump.stop(signal);
+    if (!this.streamEnded && !this.body.destroyed) {
+      this.body.destroy(this.failure);
+    }
+  }
+
+  /** Fails unless pg_dump could be run, exited 0 and wrote a custom-format archive. */
+  private checkExit(status: ExitStatus): void {
+    if (status.error) {
+      this.fail(new Error(`cannot run ${this.options.pgDumpPath}: ${status.error.message} (is the PostgreSQL client installed in the image?)`));
+    } else if (status.code !== 0) {
+      const how = status.signal ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
+      this.fail(new Error(`pg_dump ${how} after ${this.body.bytes} bytes; the upload was aborted. pg_dump stderr: ${this.pgDump.stderr.text() || '(empty)'}`));
+    } else if (!this.body.headerOk) {
+      this.fail(new Error(`pg_dump exited 0 but wrote ${this.body.bytes} bytes without a PGDMP header; the upload was aborted`));
+    }
+  }
+
+  /** Ends the stream: from here on lib-storage may complete the upload. */
+  private endStream(): void {
+    this.streamEnded = true;
+    this.body.end();
+  }
+
+  private uploadCompleted(): void {
+    this.uploadSettled = true;
+  }
+
+  private uploadFailed(error: unknown): void {
+    this.uploadSettled = true;
+    this.fail(new Error(`upload to ${this.location} failed: ${errorMessage(error)} (check the bucket policy, the KMS key policy and the S3 endpoint)`, { cause: error }));
+  }
+
+  private watchdogTick(): void {
+    const left = this.options.remaining();
+    const view = { stage: this.watchdogStage, streamEnded: this.streamEnded, uploadSettled: this.uploadSettled };
+    const action = watchdogAction(view, left, this.options.safetyMarginMs);
+    if (action === 'stopDump') {
+      this.watchdogStage = 'dumpStopped';
+      const figures = progressFigures(this.body.bytes, this.progress.stop().seconds);
+      this.fail(deadlineError(left, this.options.safetyMarginMs, figures), 'SIGKILL');
+    } else if (action === 'abortUpload') {
+      // The upload did not wind down in time (e.g. a hung part): stop waiting for it. done() rejects at once and
+      // confirmAborted() aborts the multipart upload; a part still in flight may outlive that abort (S3 documents
+      // that aborting again may be needed), which the bucket's abort-incomplete-multipart lifecycle rule covers.
+      this.watchdogStage = 'uploadAborted';
+      this.fail(uploadNotStoppedError(this.location), 'SIGKILL');
+      void this.upload.abort();
+    }
+  }
+
+  /**
+   * lib-storage aborts the multipart upload itself on failure; this confirms it with our own
+   * AbortMultipartUpload, where NoSuchUpload means it is already gone. (The upload id is an internal field of
+   * lib-storage's Upload; without it there was no multipart upload to abort, or lib-storage changed.)
+   */
+  private async confirmAborted(): Promise<void> {
+    const { s3, bucket, key, expectedBucketOwner, logger } = this.options;
+    const uploadId = (this.upload as unknown as { uploadId?: string }).uploadId;
+    if (!uploadId) {
+      return;
+    }
+    try {
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, ExpectedBucketOwner: expectedBucketOwner }));
+      logger.info('multipart upload aborted', { uploadId });
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (name === 'NoSuchUpload' || status === 404) {
+        return;
+      }
+      logger.error('could not abort the multipart upload; the bucket lifecycle rule removes it after 1 day', { uploadId, error: errorMessage(error) });
+      throw new Error(`could not abort multipart upload ${uploadId} of ${this.location}: ${errorMessage(error)}`, { cause: error });
+    }
+  }
+}
