@@ -141,6 +141,7 @@ export interface BackupAlarmsProps {
 
   /**
    * A pg_dump took longer than `threshold` seconds: `BackupDurationSeconds` Maximum. Missing data is ignored.
+   * Only successful dumps report a duration: a dump stopped at the job's deadline raises `dumpFailed` instead.
    * The default warns before the limit of the `PgDumpJob`, which runs in Lambda and is stopped at 15 minutes
    * (900 seconds): 720 seconds leaves 3 minutes of headroom. Seed 003's "duration > 1 h" is
    * `{ threshold: 3600 }`, which only makes sense for a dump that runs outside Lambda.

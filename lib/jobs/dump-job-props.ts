@@ -11,8 +11,9 @@ import { IDumpBucket } from '../storage';
  */
 export interface DumpJobBaseProps {
   /**
-   * Logical name of the database: the key segment (`<prefix><databaseName>/<timestamp>.dump`) and the `Database`
-   * dimension of the job metrics, as `BackupAlarms` watches them. Usually the PostgreSQL database name.
+   * Logical name of the database: the key segment (`<prefix><databaseName>/<yyyy-mm-ddThh-mm-ssZ>.dump`, e.g.
+   * `pg-dump/orders/2026-01-02T03-04-05Z.dump`) and the `Database` dimension of the job metrics, as `BackupAlarms`
+   * watches them. Usually the PostgreSQL database name.
    * 1-63 letters, digits, `_`, `.`, `$` or `-`, starting with a letter, digit or `_`.
    */
   readonly databaseName: string;

@@ -33,7 +33,10 @@ export enum JobMetricName {
   /** pg-dump, once per successful run: size of the dump object in bytes. Unit `Bytes`. */
   BACKUP_SIZE_BYTES = 'BackupSizeBytes',
 
-  /** pg-dump, once per run (success or failure): wall-clock seconds from start to end of the run. Unit `Seconds`. */
+  /**
+   * pg-dump, once per successful run: seconds from the start of the run until the dump object was complete (the
+   * manifest is written after). A failed run emits no duration. Unit `Seconds`.
+   */
   BACKUP_DURATION_SECONDS = 'BackupDurationSeconds',
 
   /**

@@ -114,8 +114,8 @@ export interface PgDumpJobProps extends DumpJobBaseProps {
  * - a KMS-encrypted log group (one year unless set);
  * - `metricBackupSuccess()`, `metricBackupSizeBytes()`, `metricBackupDurationSeconds()`.
  *
- * Each run writes `<prefix><databaseName>/<UTC timestamp>.dump` (custom format) and `<key>.manifest.json` with
- * SSE-KMS, never overwriting a key. Synth needs neither Docker nor esbuild; deploy builds the image.
+ * Each run writes `<prefix><databaseName>/<yyyy-mm-ddThh-mm-ssZ>.dump` (custom format; UTC, whole seconds, ':'
+ * written as '-') and `<key>.manifest.json` with SSE-KMS, never overwriting a key. Synth needs neither Docker nor esbuild; deploy builds the image.
  *
  * Every permission of the job is in customer-managed policies (no inline policy). Grant the job more through the
  * job itself (`key.grantDecrypt(job)`): the statement lands in its policy. `lambdaFunction.role` is an immutable
@@ -245,7 +245,10 @@ export class PgDumpJob extends Construct implements ec2.IConnectable, iam.IGrant
     return JobMetrics.backupSizeBytes(this.databaseName, options);
   }
 
-  /** Duration of the runs, seconds: `BackupDurationSeconds`, default statistic `Maximum` over 1 hour. */
+  /**
+   * Duration of the successful runs (start until the dump object was complete), seconds: `BackupDurationSeconds`,
+   * default statistic `Maximum` over 1 hour. A failed run reports no duration.
+   */
   public metricBackupDurationSeconds(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return JobMetrics.backupDurationSeconds(this.databaseName, options);
   }
