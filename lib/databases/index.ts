@@ -1,2 +1,3 @@
+export * from './pitr-settings';
 export * from './rds-pitr-policy';
 export * from './scratch-database';

@@ -1,1 +1,2 @@
+export * from './restore-drill-selection';
 export * from './restore-drill';

@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
-import { EnforcementMode, PitrSettings, RdsPitrPolicy } from '../../lib/databases/rds-pitr-policy';
+import { EnforcementMode, PitrSettings, RdsPitrPolicy } from '../../lib';
 import { ScratchDatabase } from '../../lib/databases/scratch-database';
 import { formatFindings, nagFindings } from '../nag';
 

@@ -1,0 +1,121 @@
+import { Duration } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { checkRange, isUnresolved, MAX_RETENTION_DAYS, ValidationError, wholeDays } from '../private/validation';
+import { CrossAccountBucketProps } from './cross-account-bucket-props';
+
+// The lifecycle of a CrossAccountBucket: its transitions and expirations checked against S3's minimum storage
+// durations and the Object Lock retention.
+
+/** S3: objects must be stored 30 days before STANDARD_IA, and stay 30 days there (minimum storage duration). */
+const IA_MINIMUM_DAYS = 30;
+/** Glacier Flexible Retrieval bills a minimum storage duration of 90 days. */
+const GLACIER_MINIMUM_DAYS = 90;
+
+export interface ValidatedLifecycle {
+  readonly infrequentAccessAfter?: Duration;
+  readonly glacierAfter?: Duration;
+  readonly expireAfter?: Duration;
+  readonly noncurrentExpireAfter: Duration;
+  readonly objectLockRetention: Duration;
+  readonly accessLogsExpireAfter: Duration;
+}
+
+export function validateLifecycle(props: CrossAccountBucketProps, scope: IConstruct): ValidatedLifecycle {
+  const ia = props.transitionToInfrequentAccess ?? true;
+  const glacier = props.transitionToGlacier ?? true;
+  if (!ia && props.infrequentAccessAfter) {
+    throw new ValidationError(
+      'infrequentAccessAfter is set but transitionToInfrequentAccess is false; remove infrequentAccessAfter ' +
+        'or set transitionToInfrequentAccess: true',
+      scope,
+    );
+  }
+  if (!glacier && props.glacierAfter) {
+    throw new ValidationError(
+      'glacierAfter is set but transitionToGlacier is false; remove glacierAfter or set transitionToGlacier: true',
+      scope,
+    );
+  }
+
+  const expire = props.expireCurrentVersions ?? true;
+  if (!expire && props.expireAfter) {
+    throw new ValidationError(
+      'expireAfter is set but expireCurrentVersions is false; remove expireAfter or set expireCurrentVersions: true',
+      scope,
+    );
+  }
+
+  const infrequentAccessAfter = ia ? props.infrequentAccessAfter ?? Duration.days(30) : undefined;
+  const glacierAfter = glacier ? props.glacierAfter ?? Duration.days(90) : undefined;
+  const expireAfter = expire ? props.expireAfter ?? Duration.days(730) : undefined;
+  const noncurrentExpireAfter = props.noncurrentExpireAfter ?? Duration.days(30);
+  const objectLockRetention = props.objectLockRetention ?? Duration.days(30);
+  const accessLogsExpireAfter = props.accessLogsExpireAfter ?? Duration.days(365);
+
+  const days = (prop: string, d: Duration | undefined): number | undefined =>
+    d === undefined || isUnresolved(d) ? undefined : wholeDays(prop, d, scope);
+  const iaDays = days('infrequentAccessAfter', infrequentAccessAfter);
+  const glacierDays = days('glacierAfter', glacierAfter);
+  const expireDays = days('expireAfter', expireAfter);
+  const noncurrentDays = days('noncurrentExpireAfter', noncurrentExpireAfter);
+  const lockDays = days('objectLockRetention', objectLockRetention);
+  const logDays = days('accessLogsExpireAfter', accessLogsExpireAfter);
+
+  if (iaDays !== undefined && iaDays < IA_MINIMUM_DAYS) {
+    throw new ValidationError(
+      `infrequentAccessAfter is ${iaDays} days; S3 requires at least ${IA_MINIMUM_DAYS} days before STANDARD_IA ` +
+        `(e.g. Duration.days(${IA_MINIMUM_DAYS}), or transitionToInfrequentAccess: false)`,
+      scope,
+    );
+  }
+  if (iaDays !== undefined && glacierDays !== undefined && glacierDays < iaDays + IA_MINIMUM_DAYS) {
+    throw new ValidationError(
+      `glacierAfter is ${glacierDays} days; it must be at least ${IA_MINIMUM_DAYS} days later than ` +
+        `infrequentAccessAfter (${iaDays} days), since objects stay ${IA_MINIMUM_DAYS} days in STANDARD_IA ` +
+        `(e.g. Duration.days(${iaDays + IA_MINIMUM_DAYS}))`,
+      scope,
+    );
+  }
+  if (expireDays !== undefined && expireDays < 1) {
+    throw new ValidationError(`expireAfter is ${expireDays} days; it must be at least 1 day (e.g. Duration.days(730))`, scope);
+  }
+  if (expireDays !== undefined && glacierDays !== undefined && expireDays < glacierDays + GLACIER_MINIMUM_DAYS) {
+    throw new ValidationError(
+      `expireAfter is ${expireDays} days; it must be at least ${GLACIER_MINIMUM_DAYS} days later than glacierAfter ` +
+        `(${glacierDays} days), the minimum storage duration of GLACIER ` +
+        `(e.g. Duration.days(${glacierDays + GLACIER_MINIMUM_DAYS}), or transitionToGlacier: false)`,
+      scope,
+    );
+  }
+  if (expireDays !== undefined && glacierAfter === undefined && iaDays !== undefined && expireDays < iaDays + IA_MINIMUM_DAYS) {
+    throw new ValidationError(
+      `expireAfter is ${expireDays} days; it must be at least ${IA_MINIMUM_DAYS} days later than ` +
+        `infrequentAccessAfter (${iaDays} days), the minimum storage duration of STANDARD_IA ` +
+        `(e.g. Duration.days(${iaDays + IA_MINIMUM_DAYS}), or transitionToInfrequentAccess: false)`,
+      scope,
+    );
+  }
+  checkRange('objectLockRetention', lockDays, 1, MAX_RETENTION_DAYS, 'days', scope);
+  if (lockDays !== undefined && expireDays !== undefined && lockDays > expireDays) {
+    throw new ValidationError(
+      `objectLockRetention is ${lockDays} days but expireAfter is ${expireDays} days; the retention must not exceed ` +
+        'the expiry, or lifecycle would hide dumps that are still locked and could not remove their versions ' +
+        `(e.g. objectLockRetention: Duration.days(${expireDays}) or expireAfter: Duration.days(${lockDays}))`,
+      scope,
+    );
+  }
+  if (noncurrentDays !== undefined && noncurrentDays < 1) {
+    throw new ValidationError(
+      `noncurrentExpireAfter is ${noncurrentDays} days; it must be at least 1 day (e.g. Duration.days(30))`,
+      scope,
+    );
+  }
+  if (logDays !== undefined && logDays < 1) {
+    throw new ValidationError(
+      `accessLogsExpireAfter is ${logDays} days; it must be at least 1 day (e.g. Duration.days(365))`,
+      scope,
+    );
+  }
+
+  return { infrequentAccessAfter, glacierAfter, expireAfter, noncurrentExpireAfter, objectLockRetention, accessLogsExpireAfter };
+}
