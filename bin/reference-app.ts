@@ -157,7 +157,7 @@ export class WorkloadStack extends Stack {
         deleteAfter: Duration.days(config.copyRetentionDays),
         ruleNames: ['Daily', 'Weekly', 'Monthly'],
       }],
-      selection: { arns: config.databases.map((db) => db.arn) },
+      selection: { resourceArns: config.databases.map((db) => db.arn) },
     });
     if (config.databases.every((db) => db.kmsKeyArn !== undefined)) {
       Annotations.of(this.plan).acknowledgeWarning('cdk-backup-dr:RecoveryPlan.crossAccountRdsKey',
@@ -320,13 +320,13 @@ export class WorkloadStack extends Stack {
       return {
         name: db.name,
         ...jobs,
-        cluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(this, `Db-${db.name}`, { clusterIdentifier: identifier }),
+        databaseCluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(this, `Db-${db.name}`, { clusterIdentifier: identifier }),
       };
     }
     return {
       name: db.name,
       ...jobs,
-      instance: rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, `Db-${db.name}`, {
+      databaseInstance: rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, `Db-${db.name}`, {
         instanceIdentifier: identifier,
         instanceEndpointAddress: `${identifier}.unknown`,
         port: 5432,

@@ -94,3 +94,10 @@ test('the checker sees type-only imports and resolves folder indexes', () => {
   const source = "import type { VaultLock } from '../vault/vault-lock';\nimport { BackupVault } from '../vault';\n";
   expect(importsOf(probe, source)).toEqual([path.join('vault', 'vault-lock.ts'), path.join('vault', 'index.ts')]);
 });
+
+test('annotation and metadata ids have one spelling: cdk-backup-dr:<Construct>.<camelCase>', () => {
+  const ids = files.flatMap((file) => [...fs.readFileSync(path.join(LIB, file), 'utf8').matchAll(/'(cdk-backup-dr:[^']*)'/g)]
+    .map((match) => `${file}: ${match[1]}`));
+  expect(ids.length).toBeGreaterThan(20);
+  expect(ids.filter((id) => !/: cdk-backup-dr:[A-Z][A-Za-z]+\.[a-z][A-Za-z]+$/.test(id))).toEqual([]);
+});

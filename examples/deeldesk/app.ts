@@ -61,7 +61,7 @@ export function buildDeeldesk(app: App): Stack[] {
   // WAL archiving + PITR: 7 days, with the transaction logs also in us-west-2 (the WAL archive's CRR), under a key of
   // that region. The RDS backup window ends before the 02:00 base backups; maintenance after the dump and its check.
   new RdsPitrPolicy(production, 'Pitr', {
-    instance: db, backupRetention: Duration.days(7),
+    databaseInstance: db, backupRetention: Duration.days(7),
     preferredBackupWindow: '00:30-01:30', preferredMaintenanceWindow: 'sun:05:00-sun:05:30',
     backupReplicationRegion: DR.region, backupReplicationKmsKey: kms.Key.fromKeyArn(production, 'DrRdsKey', DR_RDS_KEY_ARN),
   });
@@ -90,7 +90,7 @@ export function buildDeeldesk(app: App): Stack[] {
   new RestoreDrill(production, 'MonthlyRecoveryDrill', {
     schedule: events.Schedule.cron({ minute: '0', hour: '6', day: '2' }), backupVaults: [plan.backupVault],
   }).addSelection('Database', {
-    resourceType: RestoreDrillResourceType.RDS, instances: [db], subnetGroupName: subnetGroup.subnetGroupName,
+    resourceType: RestoreDrillResourceType.RDS, databaseInstances: [db], subnetGroupName: subnetGroup.subnetGroupName,
     securityGroups: [new ec2.SecurityGroup(production, 'DrillSg', { vpc, description: 'Restore drills', allowAllOutbound: false })],
   });
 
@@ -127,7 +127,7 @@ export function buildDeeldesk(app: App): Stack[] {
     priority: 1, deleteMarkerReplication: true, storageClass: s3.StorageClass.INFREQUENT_ACCESS,
   });
   uploadsReplica.acceptReplicationFrom(uploadsReplication);
-  Annotations.of(uploadsReplica).acknowledgeWarning('cdk-backup-dr:cross-account-bucket-replicated-delete-markers',
+  Annotations.of(uploadsReplica).acknowledgeWarning('cdk-backup-dr:CrossAccountBucket.replicatedDeleteMarkers',
     'The document replicates delete markers, so that deletions (GDPR erasure too) reach the DR copy; versions stay 30 days');
   const backupsReplication = new ReplicationRule(production, 'BackupsReplication', {
     sourceBucket: backups.bucket, destination: ReplicationDestination.fromCrossAccountBucket(backupsReplica),
@@ -138,7 +138,7 @@ export function buildDeeldesk(app: App): Stack[] {
   // verification failure (any) or none in 25 h; and the two replications.
   new BackupAlarms(production, 'Alarms', {
     email: 'devops@deeldesk.example', alarmNamePrefix: 'deeldesk-prod', vaults: [plan.backupVault],
-    databases: [{ name: dump.databaseName, instance: db, readReplicas: [replica] }],
+    databases: [{ name: dump.databaseName, databaseInstance: db, readReplicas: [replica] }],
     replications: Object.entries({ uploads: uploadsReplication, backups: backupsReplication }).map(([name, rule]) => ({
       name, failedOperations: rule.metricOperationsFailedReplication(), latency: rule.metricReplicationLatency(),
     })),

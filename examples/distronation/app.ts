@@ -46,7 +46,7 @@ export function buildDistroNation(app: App): Stack[] {
   // Maintenance windows pinned on Sunday 10:00 (RDS would pick one at random): clear of the 06:00 AWS Backup jobs and the
   // 08:00 restore tests, since AWS Backup starts no database backup in or an hour before a maintenance window.
   new RdsPitrPolicy(production, 'AuroraPitr', {
-    cluster: aurora, backupRetention: Duration.days(7), preferredBackupWindow: '04:00-05:00', preferredMaintenanceWindow: 'sun:10:00-sun:10:30',
+    databaseCluster: aurora, backupRetention: Duration.days(7), preferredBackupWindow: '04:00-05:00', preferredMaintenanceWindow: 'sun:10:00-sun:10:30',
   });
 
   // DocumentDB on db.t3.medium (the document's recovery instance class): backups kept 30 days, window 03:00-04:00 UTC;
@@ -74,7 +74,7 @@ export function buildDistroNation(app: App): Stack[] {
     reason: `DocumentDB exports only the log types audit and profiler (both on); ${event} events are in the audit log (audit_logs)`,
   })));
   const documentDbPitr = new RdsPitrPolicy(production, 'DocumentDbPitr', {
-    docdbCluster: documentDb, backupRetention: Duration.days(30), preferredBackupWindow: '03:00-04:00', preferredMaintenanceWindow: 'sun:10:00-sun:10:30',
+    documentDbCluster: documentDb, backupRetention: Duration.days(30), preferredBackupWindow: '03:00-04:00', preferredMaintenanceWindow: 'sun:10:00-sun:10:30',
   });
   Annotations.of(documentDbPitr).acknowledgeWarning('cdk-backup-dr:RdsPitrPolicy.docdbLogs', 'DocumentDbParameters enables both');
 
@@ -106,7 +106,7 @@ export function buildDistroNation(app: App): Stack[] {
   const restoreTests = new ec2.SecurityGroup(production, 'RestoreTestSg', { vpc, allowAllOutbound: false, description: 'Weekly restore tests' });
   weeklyTest('aurora', PointType.CONTINUOUS, {
     resourceType: ResourceType.AURORA,
-    clusters: [aurora],
+    databaseClusters: [aurora],
     subnetGroupName: (aurora.node.findChild('Subnets') as rds.SubnetGroup).subnetGroupName,
     securityGroups: [restoreTests],
   });
@@ -123,8 +123,8 @@ export function buildDistroNation(app: App): Stack[] {
   new BackupAlarms(production, 'Alarms', {
     email: 'backup-alerts@distronation.example', alarmNamePrefix: 'distronation-prod', vaults: [vault],
     databases: [
-      { name: 'database-2', cluster: aurora, hasDumpJob: false, maxBackupStorage: Size.gibibytes(2000) },
-      { name: 'documentdb', docdbCluster: documentDb, maxBackupStorage: Size.gibibytes(2000) },
+      { name: 'database-2', databaseCluster: aurora, hasDumpJob: false, maxBackupStorage: Size.gibibytes(2000) },
+      { name: 'documentdb', documentDbCluster: documentDb, maxBackupStorage: Size.gibibytes(2000) },
     ],
     backupJobsFailed: failed, copyJobsFailed: failed, restoreJobsFailed: failed,
   });

@@ -57,7 +57,7 @@ export function buildIndoStar(app: App): Stack[] {
   // "RPO 5 minutes" after a region failure too: the automated backups are also replicated to us-west-2, under a key of
   // that region (RDS needs its ARN: a placeholder, like the VPC ids).
   new RdsPitrPolicy(production, 'Pitr', {
-    instance: db, backupRetention: Duration.days(7), preferredBackupWindow: '02:00-03:00', preferredMaintenanceWindow: 'sun:06:00-sun:06:30',
+    databaseInstance: db, backupRetention: Duration.days(7), preferredBackupWindow: '02:00-03:00', preferredMaintenanceWindow: 'sun:06:00-sun:06:30',
     backupReplicationRegion: SECONDARY.region, backupReplicationKmsKey: kms.Key.fromKeyArn(production, 'DrRdsKey', DR_RDS_KEY_ARN),
   });
 
@@ -111,7 +111,7 @@ export function buildIndoStar(app: App): Stack[] {
     schedule: events.Schedule.expression('cron(0 2 ? * SUN#1 *)'), backupVaults: [plan.backupVault],
   });
   drill.addSelection('Database', {
-    resourceType: RestoreDrillResourceType.RDS, instances: [db], validationWindow: Duration.hours(24), // kept a day for the app tests
+    resourceType: RestoreDrillResourceType.RDS, databaseInstances: [db], validationWindow: Duration.hours(24), // kept a day for the app tests
     subnetGroupName: new rds.SubnetGroup(production, 'DrTestSubnets', { vpc, description: 'IndoStar monthly DR test restores' }).subnetGroupName,
     securityGroups: [scratch.securityGroup],
   });
@@ -120,7 +120,7 @@ export function buildIndoStar(app: App): Stack[] {
   // size changed > 50 %; and the S3 replication to the secondary bucket.
   const alarms = new BackupAlarms(production, 'Alarms', {
     email: 'oncall@indostarnaturals.example', alarmNamePrefix: 'indostar-production',
-    vaults: [plan.backupVault], databases: [{ name: NAME, instance: db }],
+    vaults: [plan.backupVault], databases: [{ name: NAME, databaseInstance: db }],
     replications: [{
       name: 'primary-to-secondary', failedOperations: replication.metricOperationsFailedReplication(), latency: replication.metricReplicationLatency(),
     }],

@@ -65,7 +65,7 @@ export function buildInstantPdf(app: App): Stack[] {
   // "Region Outage | Up to 1 day (daily backups)": the automated backups (snapshots and transaction logs) are also
   // replicated to us-west-2, under a key of that region (RDS needs its ARN: a placeholder, like the VPC ids).
   new RdsPitrPolicy(production, 'Pitr', {
-    instance: db,
+    databaseInstance: db,
     backupRetention: Duration.days(30),
     preferredBackupWindow: '03:00-04:00',
     copyTagsToSnapshot: true,
@@ -114,7 +114,7 @@ export function buildInstantPdf(app: App): Stack[] {
   // The seed's alarms: the backup failed, free storage under 10 GiB for two 5-minute periods; and the replication.
   new BackupAlarms(production, 'Alarms', {
     email: 'alerts@instantpdf.example',
-    databases: [{ name: dump.databaseName, instance: db }],
+    databases: [{ name: dump.databaseName, databaseInstance: db }],
     freeStorage: { threshold: Size.gibibytes(10).toBytes(), period: Duration.minutes(5), evaluationPeriods: 2 },
     replications: [{
       name: 'user-files', failedOperations: replication.metricOperationsFailedReplication(), latency: replication.metricReplicationLatency(),

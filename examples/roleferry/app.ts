@@ -56,7 +56,7 @@ export function buildRoleFerry(app: App): Stack[] {
   // §5 scenario 2 (region outage): the automated backups (snapshots and transaction logs) are also replicated to
   // us-west-2, under a key of that region (RDS needs its ARN: a placeholder, like the VPC ids).
   new RdsPitrPolicy(production, 'Pitr', {
-    instance: db, backupRetention: Duration.days(30),
+    databaseInstance: db, backupRetention: Duration.days(30),
     preferredBackupWindow: '03:00-04:00', preferredMaintenanceWindow: 'sun:08:00-sun:08:30',
     backupReplicationRegion: DR.region, backupReplicationKmsKey: kms.Key.fromKeyArn(production, 'DrRdsKey', DR_RDS_KEY_ARN),
   });
@@ -85,7 +85,7 @@ export function buildRoleFerry(app: App): Stack[] {
     vpc, allowAllOutbound: false, description: 'RoleFerry monthly test restore',
   });
   drill.addSelection('Database', {
-    resourceType: RestoreDrillResourceType.RDS, instances: [db], subnetGroupName: subnetGroup.subnetGroupName,
+    resourceType: RestoreDrillResourceType.RDS, databaseInstances: [db], subnetGroupName: subnetGroup.subnetGroupName,
     securityGroups: [restoreSg], validationWindow: Duration.hours(24),
   });
 
@@ -141,7 +141,7 @@ export function buildRoleFerry(app: App): Stack[] {
     email: 'devops@roleferry.example',
     alarmNamePrefix: 'roleferry-prod',
     vaults: [plan.backupVault],
-    databases: [{ name: dump.databaseName, instance: db }],
+    databases: [{ name: dump.databaseName, databaseInstance: db }],
     dumpMissing: { evaluationPeriods: 168 },
     dumpSizeChange: { enabled: false },
     replications: [{

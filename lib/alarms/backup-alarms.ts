@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { JobMetrics } from '../jobs';
+import { MAX_LAMBDA_TIMEOUT } from '../private/job-runtime';
 import { createEncryptedTopic, subscribeEmail } from '../private/notification-topic';
 import { checkPattern, ValidationError } from '../private/validation';
 import { IBackupVault } from '../vault';
@@ -517,7 +518,7 @@ interface GraphLines {
 }
 
 /** Lambda's longest run: a PgDumpJob stops there. */
-const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+const LAMBDA_MAX_TIMEOUT_SECONDS = MAX_LAMBDA_TIMEOUT.toSeconds();
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**

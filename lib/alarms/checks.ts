@@ -71,7 +71,7 @@ export function checkDatabaseWatch(db: DatabaseWatch, scope: Construct): void {
   }
   checkPattern(`databases '${db.name}' name`, db.name, DATABASE_NAME_PATTERN,
     'use the PostgreSQL database name: 1-63 letters, digits, underscores, hyphens, dots or $', 'orders', scope);
-  const homes = (['instance', 'cluster', 'docdbCluster'] as const).filter((prop) => db[prop] !== undefined);
+  const homes = (['databaseInstance', 'databaseCluster', 'documentDbCluster'] as const).filter((prop) => db[prop] !== undefined);
   if (homes.length > 1) {
     const list = homes.length === 2 ? `both ${homes[0]} and ${homes[1]}` : `${homes[0]}, ${homes[1]} and ${homes[2]}`;
     throw new ValidationError(
@@ -79,10 +79,10 @@ export function checkDatabaseWatch(db: DatabaseWatch, scope: Construct): void {
       scope,
     );
   }
-  if (db.docdbCluster) {
+  if (db.documentDbCluster) {
     if ((db.readReplicas ?? []).length > 0) {
       throw new ValidationError(
-        `databases '${db.name}' sets readReplicas with docdbCluster; readReplicas are RDS DB instances, and the replicas `
+        `databases '${db.name}' sets readReplicas with documentDbCluster; readReplicas are RDS DB instances, and the replicas `
           + 'of a DocumentDB cluster are instances of the cluster itself: remove readReplicas',
         scope,
       );
@@ -90,7 +90,7 @@ export function checkDatabaseWatch(db: DatabaseWatch, scope: Construct): void {
     for (const prop of ['hasDumpJob', 'hasVerifyJob'] as const) {
       if (db[prop] === true) {
         throw new ValidationError(
-          `databases '${db.name}' sets ${prop} true with docdbCluster; PgDumpJob and DumpVerifyJob run pg_dump and `
+          `databases '${db.name}' sets ${prop} true with documentDbCluster; PgDumpJob and DumpVerifyJob run pg_dump and `
             + `pg_restore, which cannot read DocumentDB, so the ${prop === 'hasDumpJob' ? 'dump' : 'verification'} alarms would `
             + `fire forever: remove ${prop} (it defaults to false for a DocumentDB cluster)`,
           scope,
@@ -99,10 +99,10 @@ export function checkDatabaseWatch(db: DatabaseWatch, scope: Construct): void {
     }
   }
   if (db.maxBackupStorage !== undefined) {
-    if (!db.cluster && !db.docdbCluster) {
+    if (!db.databaseCluster && !db.documentDbCluster) {
       throw new ValidationError(
-        `databases '${db.name}' sets maxBackupStorage without cluster or docdbCluster; TotalBackupStorageBilled is a `
-          + 'metric of Aurora and DocumentDB clusters: add cluster or docdbCluster, or remove maxBackupStorage',
+        `databases '${db.name}' sets maxBackupStorage without databaseCluster or documentDbCluster; TotalBackupStorageBilled is a `
+          + 'metric of Aurora and DocumentDB clusters: add databaseCluster or documentDbCluster, or remove maxBackupStorage',
         scope,
       );
     }
@@ -114,10 +114,10 @@ export function checkDatabaseWatch(db: DatabaseWatch, scope: Construct): void {
       );
     }
   }
-  const watchesRds = db.instance !== undefined || (db.readReplicas ?? []).length > 0
-    || ((db.cluster !== undefined || db.docdbCluster !== undefined) && db.maxBackupStorage !== undefined);
+  const watchesRds = db.databaseInstance !== undefined || (db.readReplicas ?? []).length > 0
+    || ((db.databaseCluster !== undefined || db.documentDbCluster !== undefined) && db.maxBackupStorage !== undefined);
   if (!hasDumpJobOf(db) && !hasVerifyJobOf(db) && !watchesRds) {
-    Annotations.of(scope).addWarningV2('cdk-backup-dr:backup-alarms-database-unwatched',
+    Annotations.of(scope).addWarningV2('cdk-backup-dr:BackupAlarms.databaseUnwatched',
       `databases '${db.name}' has no dump job, no verify job, no instance or read replica, and no cluster with `
         + 'maxBackupStorage: nothing is watched for it. Remove it, or set what should be watched.');
   }

@@ -67,7 +67,7 @@ export type AnySubject = { [K in SubjectKind]: { readonly kind: K; readonly subj
 
 /** Whether a `PgDumpJob` dumps the database: `hasDumpJob`, by default true except for a DocumentDB cluster. */
 export function hasDumpJobOf(db: DatabaseWatch): boolean {
-  return db.hasDumpJob ?? db.docdbCluster === undefined;
+  return db.hasDumpJob ?? db.documentDbCluster === undefined;
 }
 
 /** Whether a `DumpVerifyJob` verifies the database's dumps: `hasVerifyJob`, by default as `hasDumpJobOf`. */
@@ -96,8 +96,8 @@ export function subjectsOf(
       kind: 'database',
       subject: { path, name, label: name, database: name, hasDumpJob: hasDumpJobOf(db), hasVerifyJob: hasVerifyJobOf(db) },
     });
-    if (db.instance) {
-      subjects.push({ kind: 'instance', subject: { path, name, label: name, database: name, instance: db.instance, replica: false } });
+    if (db.databaseInstance) {
+      subjects.push({ kind: 'instance', subject: { path, name, label: name, database: name, instance: db.databaseInstance, replica: false } });
     }
     for (const replica of db.readReplicas ?? []) {
       subjects.push({
@@ -128,8 +128,8 @@ export function subjectsOf(
 
 function clusterOf(db: DatabaseWatch): Omit<ClusterSubject, keyof SubjectBase | 'database'> | undefined {
   const maxBytes = db.maxBackupStorage?.toBytes();
-  if (db.cluster) {
-    const cluster = db.cluster;
+  if (db.databaseCluster) {
+    const cluster = db.databaseCluster;
     return {
       kind: 'Aurora cluster',
       identifier: cluster.clusterIdentifier,
@@ -137,8 +137,8 @@ function clusterOf(db: DatabaseWatch): Omit<ClusterSubject, keyof SubjectBase | 
       maxBytes,
     };
   }
-  if (db.docdbCluster) {
-    const cluster = db.docdbCluster;
+  if (db.documentDbCluster) {
+    const cluster = db.documentDbCluster;
     return {
       kind: 'DocumentDB cluster',
       identifier: cluster.clusterIdentifier,

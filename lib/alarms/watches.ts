@@ -6,7 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 /**
  * A database that `BackupAlarms` watches: the job metrics of its dumps and verifications
  * (dimension `Database` = `name`) and, when given, its RDS instance, read replicas, Aurora cluster or
- * DocumentDB cluster. A database lives in one place: give at most one of `instance`, `cluster`, `docdbCluster`.
+ * DocumentDB cluster. A database lives in one place: give at most one of `databaseInstance`, `databaseCluster`, `documentDbCluster`.
  */
 export interface DatabaseWatch {
   /**
@@ -18,16 +18,16 @@ export interface DatabaseWatch {
   /**
    * Whether a `PgDumpJob` dumps this database: creates the dump failed, missing, size-change and
    * duration alarms. Set false for a database backed up only by AWS Backup / PITR, or the
-   * missing-dump alarm fires forever. A DocumentDB database (`docdbCluster`) has no dump job: pg_dump
+   * missing-dump alarm fires forever. A DocumentDB database (`documentDbCluster`) has no dump job: pg_dump
    * cannot read it, so `true` is refused there.
    *
-   * @default - true; false with `docdbCluster`
+   * @default - true; false with `documentDbCluster`
    */
   readonly hasDumpJob?: boolean;
 
   /**
    * Whether a `DumpVerifyJob` verifies the dumps of this database: creates the verification failed
-   * and stale alarms. Refused (`true`) with `docdbCluster`, like `hasDumpJob`.
+   * and stale alarms. Refused (`true`) with `documentDbCluster`, like `hasDumpJob`.
    *
    * @default - the value of `hasDumpJob`
    */
@@ -38,7 +38,7 @@ export interface DatabaseWatch {
    *
    * @default - no instance alarms
    */
-  readonly instance?: rds.IDatabaseInstance;
+  readonly databaseInstance?: rds.IDatabaseInstance;
 
   /**
    * Read replicas of the database (in this stack's region; an alarm cannot watch a metric of another
@@ -55,7 +55,7 @@ export interface DatabaseWatch {
    *
    * @default - no cluster alarms
    */
-  readonly cluster?: rds.IDatabaseCluster;
+  readonly databaseCluster?: rds.IDatabaseCluster;
 
   /**
    * The Amazon DocumentDB cluster that holds the database (seed 004, Distro Nation). DocumentDB storage grows by
@@ -65,14 +65,14 @@ export interface DatabaseWatch {
    *
    * @default - no DocumentDB cluster alarms
    */
-  readonly docdbCluster?: docdb.IDatabaseCluster;
+  readonly documentDbCluster?: docdb.IDatabaseCluster;
 
   /**
    * Alarm when the cluster's billed backup storage exceeds this size: backups growing faster than planned
    * (seed 004 "backup storage growth", threshold 2000 GB). `TotalBackupStorageBilled`, daily average, of the
-   * Aurora `cluster` (namespace `AWS/RDS`) or the `docdbCluster` (namespace `AWS/DocDB`), dimension
+   * Aurora `databaseCluster` (namespace `AWS/RDS`) or the `documentDbCluster` (namespace `AWS/DocDB`), dimension
    * `DBClusterIdentifier`: the billed continuous backups within the retention period and snapshots kept beyond it.
-   * Needs `cluster` or `docdbCluster`; there is no sensible default, as it depends on the database size and retention.
+   * Needs `databaseCluster` or `documentDbCluster`; there is no sensible default, as it depends on the database size and retention.
    *
    * @default - no backup-storage alarm
    */

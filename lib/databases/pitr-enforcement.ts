@@ -11,7 +11,7 @@ export const WARN_REPLICATION_CLUSTER = 'cdk-backup-dr:RdsPitrPolicy.replication
 export const WARN_DOCDB_LOGS = 'cdk-backup-dr:RdsPitrPolicy.docdbLogs';
 
 /** Metadata type of `RdsPitrPolicy.exclude()`. */
-export const EXCLUDED_METADATA = 'cdk-backup-dr:pitr-excluded';
+export const EXCLUDED_METADATA = 'cdk-backup-dr:RdsPitrPolicy.excluded';
 
 /** Applies or audits the policy on every database L1 it visits. */
 export class PitrAspect implements IAspect {

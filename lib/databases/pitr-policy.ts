@@ -9,9 +9,9 @@ import { DailyWindow, overlapMessage, parseBackupWindow, parseMaintenanceWindow,
 
 export const DEFAULT_RETENTION = Duration.days(7);
 
-export const MIN_RETENTION_DAYS = 1;
+export const MIN_AUTOMATED_BACKUP_RETENTION_DAYS = 1;
 
-export const MAX_RETENTION_DAYS = 35;
+export const MAX_AUTOMATED_BACKUP_RETENTION_DAYS = 35;
 
 /** Validated settings. */
 export interface Policy {
@@ -50,14 +50,14 @@ export function validateSettings(settings: PitrSettings, scope: IConstruct): Pol
     if (retentionDays === 0) {
       throw validationError(
         'backupRetention is 0 days, which turns off automated backups and point-in-time recovery (RDS accepts 0 for ' +
-          `instances, this policy does not); allowed range is ${MIN_RETENTION_DAYS}-${MAX_RETENTION_DAYS} days (e.g. Duration.days(7))`,
+          `instances, this policy does not); allowed range is ${MIN_AUTOMATED_BACKUP_RETENTION_DAYS}-${MAX_AUTOMATED_BACKUP_RETENTION_DAYS} days (e.g. Duration.days(7))`,
         scope,
       );
     }
-    if (retentionDays > MAX_RETENTION_DAYS) {
+    if (retentionDays > MAX_AUTOMATED_BACKUP_RETENTION_DAYS) {
       throw validationError(
-        `backupRetention is ${retentionDays} days; RDS keeps automated backups ${MIN_RETENTION_DAYS}-${MAX_RETENTION_DAYS} days ` +
-          `(e.g. Duration.days(${MAX_RETENTION_DAYS})); keep longer-lived recovery points with a RecoveryPlan`,
+        `backupRetention is ${retentionDays} days; RDS keeps automated backups ${MIN_AUTOMATED_BACKUP_RETENTION_DAYS}-${MAX_AUTOMATED_BACKUP_RETENTION_DAYS} days ` +
+          `(e.g. Duration.days(${MAX_AUTOMATED_BACKUP_RETENTION_DAYS})); keep longer-lived recovery points with a RecoveryPlan`,
         scope,
       );
     }
@@ -117,10 +117,10 @@ export function validateSettings(settings: PitrSettings, scope: IConstruct): Pol
     }
     if (replicationRetention && !isUnresolved(replicationRetention)) {
       const days = wholeDays('backupReplicationRetention', replicationRetention, scope);
-      if (days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS) {
+      if (days < MIN_AUTOMATED_BACKUP_RETENTION_DAYS || days > MAX_AUTOMATED_BACKUP_RETENTION_DAYS) {
         throw validationError(
-          `backupReplicationRetention is ${days} days; allowed range is ${MIN_RETENTION_DAYS}-${MAX_RETENTION_DAYS} days ` +
-            `(e.g. Duration.days(${days < MIN_RETENTION_DAYS ? 7 : MAX_RETENTION_DAYS}))`,
+          `backupReplicationRetention is ${days} days; allowed range is ${MIN_AUTOMATED_BACKUP_RETENTION_DAYS}-${MAX_AUTOMATED_BACKUP_RETENTION_DAYS} days ` +
+            `(e.g. Duration.days(${days < MIN_AUTOMATED_BACKUP_RETENTION_DAYS ? 7 : MAX_AUTOMATED_BACKUP_RETENTION_DAYS}))`,
           scope,
         );
       }

@@ -16,24 +16,24 @@ export interface RdsPitrPolicyProps extends PitrSettings {
    * An RDS DB instance defined in this app (`rds.DatabaseInstance`, `DatabaseInstanceFromSnapshot`, ...).
    * Read replicas are refused: their source's backups are what restores them.
    *
-   * @default - none; give exactly one of `instance`, `cluster`, `docdbCluster`
+   * @default - none; give exactly one of `databaseInstance`, `databaseCluster`, `documentDbCluster`
    */
-  readonly instance?: rds.IDatabaseInstance;
+  readonly databaseInstance?: rds.IDatabaseInstance;
 
   /**
    * An Aurora (or Multi-AZ) DB cluster defined in this app. Backup settings are cluster-level:
    * the cluster's instances are not changed.
    *
-   * @default - none; give exactly one of `instance`, `cluster`, `docdbCluster`
+   * @default - none; give exactly one of `databaseInstance`, `databaseCluster`, `documentDbCluster`
    */
-  readonly cluster?: rds.IDatabaseCluster;
+  readonly databaseCluster?: rds.IDatabaseCluster;
 
   /**
    * A DocumentDB cluster defined in this app.
    *
-   * @default - none; give exactly one of `instance`, `cluster`, `docdbCluster`
+   * @default - none; give exactly one of `databaseInstance`, `databaseCluster`, `documentDbCluster`
    */
-  readonly docdbCluster?: docdb.IDatabaseCluster;
+  readonly documentDbCluster?: docdb.IDatabaseCluster;
 }
 
 /**
@@ -83,7 +83,7 @@ export class RdsPitrPolicy extends Construct {
    * Keeps `RdsPitrPolicy.enforce()` away from a database, or from every database under a construct: for a server
    * that holds no data of its own, such as the `ScratchDatabase` a `DumpVerifyJob` restores into, where the policy
    * would turn on deletion protection and backups. The reason is recorded in the construct's metadata
-   * (`cdk-backup-dr:pitr-excluded`, in the cloud assembly) for auditors.
+   * (`cdk-backup-dr:RdsPitrPolicy.excluded`, in the cloud assembly) for auditors.
    */
   public static exclude(scope: IConstruct, reason: string): void {
     if (reason.trim() === '') {
@@ -131,18 +131,18 @@ export class RdsPitrPolicy extends Construct {
 /** The one database named in the props, as its L1. */
 function targetOf(props: RdsPitrPolicyProps, scope: IConstruct): Db {
   const given: Array<[string, IConstruct, DbKind, string]> = [];
-  if (props.instance) {
-    given.push(['instance', props.instance, 'instance', 'AWS::RDS::DBInstance']);
+  if (props.databaseInstance) {
+    given.push(['databaseInstance', props.databaseInstance, 'instance', 'AWS::RDS::DBInstance']);
   }
-  if (props.cluster) {
-    given.push(['cluster', props.cluster, 'cluster', 'AWS::RDS::DBCluster']);
+  if (props.databaseCluster) {
+    given.push(['databaseCluster', props.databaseCluster, 'cluster', 'AWS::RDS::DBCluster']);
   }
-  if (props.docdbCluster) {
-    given.push(['docdbCluster', props.docdbCluster, 'docdb', 'AWS::DocDB::DBCluster']);
+  if (props.documentDbCluster) {
+    given.push(['documentDbCluster', props.documentDbCluster, 'docdb', 'AWS::DocDB::DBCluster']);
   }
   if (given.length !== 1) {
     throw new ValidationError(
-      `give exactly one database: instance, cluster or docdbCluster (got ${given.length === 0 ? 'none' : given.map(([prop]) => prop).join(' and ')}); ` +
+      `give exactly one database: databaseInstance, databaseCluster or documentDbCluster (got ${given.length === 0 ? 'none' : given.map(([prop]) => prop).join(' and ')}); ` +
         'use one RdsPitrPolicy per database, or RdsPitrPolicy.enforce() for every database in a scope',
       scope,
     );
@@ -160,7 +160,7 @@ function targetOf(props: RdsPitrPolicyProps, scope: IConstruct): Db {
   }
   if (db.replica) {
     throw new ValidationError(
-      `instance ${target.node.path} is a read replica (SourceDBInstanceIdentifier is set); point-in-time recovery comes ` +
+      `databaseInstance ${target.node.path} is a read replica (SourceDBInstanceIdentifier is set); point-in-time recovery comes ` +
         'from the source instance\'s automated backups: apply the policy to the source instance',
       scope,
     );

@@ -58,8 +58,8 @@ export enum RestoreDrillResourceType {
 }
 
 /**
- * What one selection of a drill restores: resources of one type. Give specific databases (`instances`, `clusters`,
- * `documentDbClusters`) and/or ARNs (`resources`), 30 at most; with none of them every protected resource of the
+ * What one selection of a drill restores: resources of one type. Give specific databases (`databaseInstances`,
+ * `databaseClusters`, `documentDbClusters`) and/or ARNs (`resourceArns`), 30 at most; with none of them every protected resource of the
  * type with a recovery point in the plan's vaults is tested.
  */
 export interface RestoreDrillSelectionOptions {
@@ -79,14 +79,14 @@ export interface RestoreDrillSelectionOptions {
    *
    * @default - none
    */
-  readonly instances?: rds.IDatabaseInstance[];
+  readonly databaseInstances?: rds.IDatabaseInstance[];
 
   /**
    * Aurora clusters to restore (`resourceType` AURORA), e.g. seed 004's Aurora PostgreSQL Serverless v2 cluster.
    *
    * @default - none
    */
-  readonly clusters?: rds.IDatabaseCluster[];
+  readonly databaseClusters?: rds.IDatabaseCluster[];
 
   /**
    * DocumentDB clusters to restore (`resourceType` DOCUMENTDB).
@@ -100,7 +100,7 @@ export interface RestoreDrillSelectionOptions {
    *
    * @default - none; with no databases either, every protected resource of the type (`['*']`)
    */
-  readonly resources?: string[];
+  readonly resourceArns?: string[];
 
   /**
    * How long AWS Backup keeps the restored resource so that you can validate it (and report the result with

@@ -425,8 +425,8 @@ export class RestoreDrill extends Construct {
   private protectedResourceArns(prefix: string, options: RestoreDrillSelectionOptions): string[] {
     const type = options.resourceType;
     const typed: Array<[string, number, RestoreDrillResourceType, string]> = [
-      ['instances', options.instances?.length ?? 0, RestoreDrillResourceType.RDS, 'RDS DB instances'],
-      ['clusters', options.clusters?.length ?? 0, RestoreDrillResourceType.AURORA, 'Aurora clusters'],
+      ['databaseInstances', options.databaseInstances?.length ?? 0, RestoreDrillResourceType.RDS, 'RDS DB instances'],
+      ['databaseClusters', options.databaseClusters?.length ?? 0, RestoreDrillResourceType.AURORA, 'Aurora clusters'],
       ['documentDbClusters', options.documentDbClusters?.length ?? 0, RestoreDrillResourceType.DOCUMENTDB, 'DocumentDB clusters'],
     ];
     for (const [prop, count, expected, what] of typed) {
@@ -440,26 +440,26 @@ export class RestoreDrill extends Construct {
     }
 
     const arns = [
-      ...(options.instances ?? []).map((db) => db.instanceArn),
-      ...(options.clusters ?? []).map((cluster) => cluster.clusterArn),
+      ...(options.databaseInstances ?? []).map((db) => db.instanceArn),
+      ...(options.databaseClusters ?? []).map((cluster) => cluster.clusterArn),
       ...(options.documentDbClusters ?? []).map((cluster) => documentDbClusterArn(cluster)),
-      ...(options.resources ?? []),
+      ...(options.resourceArns ?? []),
     ];
-    for (const arn of options.resources ?? []) {
+    for (const arn of options.resourceArns ?? []) {
       if (Token.isUnresolved(arn) || arn === '*') {
         continue;
       }
       const service = arnService(arn);
       if (service === undefined) {
         throw new ValidationError(
-          `${prefix} resources contains '${arn}', which is not an ARN (e.g. 'arn:aws:rds:eu-west-1:111111111111:cluster:orders'); ` +
-            'leave resources out to test every protected resource of the type',
+          `${prefix} resourceArns contains '${arn}', which is not an ARN (e.g. 'arn:aws:rds:eu-west-1:111111111111:cluster:orders'); ` +
+            'leave resourceArns out to test every protected resource of the type',
           this,
         );
       }
       if (service !== ARN_SERVICES[type]) {
         throw new ValidationError(
-          `${prefix} resources contains '${arn}', an ARN of service '${service}', but resourceType ${type} resources ` +
+          `${prefix} resourceArns contains '${arn}', an ARN of service '${service}', but resourceType ${type} resources ` +
             `have '${ARN_SERVICES[type]}' ARNs; give ${type} resources only, or add another selection with the matching resourceType`,
           this,
         );
@@ -468,7 +468,7 @@ export class RestoreDrill extends Construct {
       const expectedResource = type === RestoreDrillResourceType.RDS ? 'db' : 'cluster';
       if (service === 'rds' && resource !== undefined && resource !== expectedResource) {
         throw new ValidationError(
-          `${prefix} resources contains '${arn}', an RDS '${resource}' ARN, but resourceType ${type} resources are ` +
+          `${prefix} resourceArns contains '${arn}', an RDS '${resource}' ARN, but resourceType ${type} resources are ` +
             `'${expectedResource}' ARNs (e.g. 'arn:aws:rds:us-east-1:111111111111:${expectedResource}:orders'); ` +
             'add another selection with the matching resourceType',
           this,
@@ -493,7 +493,7 @@ export class RestoreDrill extends Construct {
       Annotations.of(this).addWarningV2(
         WARN_EVERY_RESOURCE,
         `${prefix} restores every ${type} resource with a recovery point in the drill's vaults on every run (each one ` +
-          'billed while it exists); name the databases (instances, clusters, documentDbClusters or resources) to test ' +
+          'billed while it exists); name the databases (databaseInstances, databaseClusters, documentDbClusters or resourceArns) to test ' +
           'only those',
       );
     }

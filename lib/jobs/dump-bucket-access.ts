@@ -70,7 +70,7 @@ function keyOf(scope: IConstruct, bucket: IDumpBucket): KeyReference | undefined
         scope,
       );
     }
-    Annotations.of(scope).addWarningV2('cdk-backup-dr:dump-job-bucket-without-key',
+    Annotations.of(scope).addWarningV2('cdk-backup-dr:DumpJob.bucketWithoutKey',
       `the dump bucket '${bucket.bucketName}' has no encryptionKeyArn, so the job gets no KMS permission: if the bucket's ` +
         'default encryption is SSE-KMS with a customer-managed key, every request fails with AccessDenied. Give the ' +
         "key's ARN (or alias ARN) as encryptionKeyArn, unless the bucket uses SSE-S3");

@@ -14,7 +14,7 @@ import { DumpJobBaseProps } from './dump-job-props';
 import { acknowledgeDumpGrants, grantDumpRead, resolveDumpBucket } from './dump-bucket-access';
 import { VERIFY_ENV } from '../private/job-contract';
 import { checkPgMajor, DEFAULT_PG_MAJOR, RDS_CA_BUNDLE_PATH, SSL_MODE, VERIFY_DUMP_HANDLER } from '../private/job-image';
-import { allowJobTo, checkDatabaseName, checkPort, createJobRuntime, MAX_TIMEOUT, validateRuntime } from '../private/job-runtime';
+import { allowJobTo, checkDatabaseName, checkPort, createJobRuntime, MAX_LAMBDA_TIMEOUT, validateRuntime } from '../private/job-runtime';
 import { checkPattern, checkRange, isUnresolved, ValidationError } from '../private/validation';
 
 /** A freshness check of `DumpVerifyJob`: the newest value of a timestamp column must be recent. */
@@ -218,7 +218,7 @@ export class DumpVerifyJob extends Construct implements ec2.IConnectable, iam.IG
     const pgMajor = props.pgMajor ?? DEFAULT_PG_MAJOR;
     checkPgMajor(pgMajor, this);
     const memorySize = props.memorySize ?? 2048;
-    const timeout = props.timeout ?? MAX_TIMEOUT;
+    const timeout = props.timeout ?? MAX_LAMBDA_TIMEOUT;
     const ephemeralStorageSize = props.ephemeralStorageSize ?? Size.gibibytes(10);
     const schedule = props.schedule ??
       scheduler.ScheduleExpression.cron({ minute: '0', hour: '4', weekDay: 'SUN', timeZone: TimeZone.ETC_UTC });

@@ -15,7 +15,7 @@ import { DumpCompression } from './dump-compression';
 import { DumpJobBaseProps } from './dump-job-props';
 import { DUMP_ENV, DUMP_STORAGE_CLASSES } from '../private/job-contract';
 import { checkPgMajor, DEFAULT_PG_MAJOR, PG_DUMP_HANDLER, RDS_CA_BUNDLE_PATH, SSL_MODE } from '../private/job-image';
-import { allowJobTo, checkDatabaseName, checkPort, createJobRuntime, MAX_TIMEOUT, validateRuntime } from '../private/job-runtime';
+import { allowJobTo, checkDatabaseName, checkPort, createJobRuntime, MAX_LAMBDA_TIMEOUT, validateRuntime } from '../private/job-runtime';
 import { ValidationError } from '../private/validation';
 
 /** Props of `PgDumpJob`. */
@@ -165,7 +165,7 @@ export class PgDumpJob extends Construct implements ec2.IConnectable, iam.IGrant
     const pgMajor = props.pgMajor ?? DEFAULT_PG_MAJOR;
     checkPgMajor(pgMajor, this);
     const memorySize = props.memorySize ?? 2048;
-    const timeout = props.timeout ?? MAX_TIMEOUT;
+    const timeout = props.timeout ?? MAX_LAMBDA_TIMEOUT;
     const ephemeralStorageSize = props.ephemeralStorageSize ?? Size.mebibytes(512);
     const schedule = props.schedule ?? scheduler.ScheduleExpression.cron({ minute: '0', hour: '3', timeZone: TimeZone.ETC_UTC });
     validateRuntime(this, { memorySize, timeout, ephemeralStorageSize, schedule, roleName: props.roleName });

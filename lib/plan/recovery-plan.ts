@@ -14,7 +14,7 @@ import { Construct, IConstruct } from 'constructs';
 import { BackupVault, IBackupVault } from '../vault';
 import { documentDbClusterArn } from '../private/arns';
 import { assessRpo, checkSchedule, CronFields, describeDays, mayShareDay, parseCron } from '../private/schedule';
-import { checkPattern, isUnresolved, MAX_RETENTION_DAYS, ValidationError, wholeDays, wholeMinutes } from '../private/validation';
+import { checkPattern, isUnresolved, MAX_LIFECYCLE_DAYS, ValidationError, wholeDays, wholeMinutes } from '../private/validation';
 import { RecoveryCopyOptions } from './copies';
 import { GfsRules } from './gfs';
 import { DEFAULT_COLD_AFTER, GFS_DEFAULTS, GfsDefaults } from './gfs-defaults';
@@ -277,21 +277,21 @@ export class RecoveryPlan extends Construct {
       ...(options.tables ?? []).map((table) => backup.BackupResource.fromDynamoDbTable(table)),
       ...(options.fileSystems ?? []).map((fs) => backup.BackupResource.fromEfsFileSystem(fs)),
       ...(options.buckets ?? []).map((bucket) => backup.BackupResource.fromArn(bucket.bucketArn)),
-      ...(options.arns ?? []).map((arn) => backup.BackupResource.fromArn(arn)),
+      ...(options.resourceArns ?? []).map((arn) => backup.BackupResource.fromArn(arn)),
       ...Object.entries(options.tags ?? {}).map(([key, value]) => backup.BackupResource.fromTag(key, value)),
       ...(options.resources ?? []),
     ];
     if (resources.length === 0) {
       throw new ValidationError(
-        `${prefix} selects nothing; set databaseInstances, databaseClusters, documentDbClusters, tables, fileSystems, buckets, arns, tags ` +
+        `${prefix} selects nothing; set databaseInstances, databaseClusters, documentDbClusters, tables, fileSystems, buckets, resourceArns, tags ` +
           "or resources (e.g. tags: { backup: 'daily' })",
         this,
       );
     }
-    for (const arn of options.arns ?? []) {
+    for (const arn of options.resourceArns ?? []) {
       if (!Token.isUnresolved(arn) && !/^arn:[a-z-]+:[a-z0-9-]+:/.test(arn)) {
         throw new ValidationError(
-          `${prefix} arns contains '${arn}', which is not an ARN (e.g. 'arn:aws:rds:eu-west-1:111111111111:db:orders')`,
+          `${prefix} resourceArns contains '${arn}', which is not an ARN (e.g. 'arn:aws:rds:eu-west-1:111111111111:db:orders')`,
           this,
         );
       }
@@ -303,7 +303,7 @@ export class RecoveryPlan extends Construct {
     }
 
     const arnStrings = [
-      ...(options.arns ?? []),
+      ...(options.resourceArns ?? []),
       ...(options.resources ?? []).map((resource) => resource.resource).filter((arn): arn is string => arn !== undefined),
     ];
     const s3Selected = (options.buckets ?? []).length > 0 || arnStrings.some((arn) => arn.includes(':s3:::'));
@@ -511,10 +511,10 @@ export class RecoveryPlan extends Construct {
         );
       }
     }
-    if (deleteDays !== undefined && (deleteDays < 1 || deleteDays > MAX_RETENTION_DAYS)) {
+    if (deleteDays !== undefined && (deleteDays < 1 || deleteDays > MAX_LIFECYCLE_DAYS)) {
       throw new ValidationError(
-        `${prefix} deleteAfter is ${deleteDays} days; AWS Backup allows 1-${MAX_RETENTION_DAYS} days ` +
-          `(e.g. Duration.days(${deleteDays < 1 ? 1 : MAX_RETENTION_DAYS}))`,
+        `${prefix} deleteAfter is ${deleteDays} days; AWS Backup allows 1-${MAX_LIFECYCLE_DAYS} days ` +
+          `(e.g. Duration.days(${deleteDays < 1 ? 1 : MAX_LIFECYCLE_DAYS}))`,
         this,
       );
     }
@@ -781,7 +781,7 @@ function checkLock(prop: string, days: number, vault: IBackupVault, vaultName: s
   const lock = vault.vaultLock!;
   const fix = lock.minRetentionDays !== undefined && days < lock.minRetentionDays
     ? lock.minRetentionDays
-    : lock.maxRetentionDays ?? MAX_RETENTION_DAYS;
+    : lock.maxRetentionDays ?? MAX_LIFECYCLE_DAYS;
   throw new ValidationError(
     `${prop} is ${days} days, which ${vaultName} rejects: ${reason} (e.g. Duration.days(${fix}))`,
     scope,

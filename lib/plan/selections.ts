@@ -59,7 +59,7 @@ export interface RecoverySelectionOptions {
    *
    * @default - none
    */
-  readonly arns?: string[];
+  readonly resourceArns?: string[];
 
   /**
    * Tags: every resource carrying any of these tag key/value pairs (StringEquals) is protected.

@@ -17,7 +17,7 @@ import { checkPattern, checkRange, isUnresolved, ValidationError } from './valid
 // The resources are created directly under the public construct, so their construct ids are the public ones.
 
 /** Lambda stops every invocation at 15 minutes. */
-export const MAX_TIMEOUT = Duration.minutes(15);
+export const MAX_LAMBDA_TIMEOUT = Duration.minutes(15);
 /** The watchdog of a handler needs time to abort cleanly; shorter runs are not useful jobs. */
 const MIN_TIMEOUT = Duration.minutes(1);
 
@@ -226,7 +226,7 @@ export function validateRuntime(scope: IConstruct, props: {
   checkRange('memorySize', props.memorySize, 128, 10240, 'MiB', scope);
   if (!isUnresolved(props.timeout)) {
     const ms = props.timeout.toMilliseconds();
-    if (ms > MAX_TIMEOUT.toMilliseconds() || ms < MIN_TIMEOUT.toMilliseconds()) {
+    if (ms > MAX_LAMBDA_TIMEOUT.toMilliseconds() || ms < MIN_TIMEOUT.toMilliseconds()) {
       throw new ValidationError(
         `timeout is ${props.timeout.toHumanString()}; Lambda stops an invocation at 15 minutes and the job needs at ` +
           'least 1 minute to connect, work and clean up: allowed range is 1-15 minutes (e.g. Duration.minutes(15))',

@@ -17,7 +17,7 @@ export class ValidationError extends Error {
 }
 
 /** The longest retention AWS Backup and S3 Object Lock accept, in days (100 years). */
-export const MAX_RETENTION_DAYS = 36500;
+export const MAX_LIFECYCLE_DAYS = 36500;
 
 /** True when the value cannot be checked at synth time (a token, or a Duration built from one). */
 export function isUnresolved(value: string | number | Duration | undefined): boolean {

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { checkRange, isUnresolved, MAX_RETENTION_DAYS, ValidationError, wholeDays } from '../private/validation';
+import { checkRange, isUnresolved, MAX_LIFECYCLE_DAYS, ValidationError, wholeDays } from '../private/validation';
 import { CrossAccountBucketProps } from './cross-account-bucket-props';
 
 // The lifecycle of a CrossAccountBucket: its transitions and expirations checked against S3's minimum storage
@@ -95,7 +95,7 @@ export function validateLifecycle(props: CrossAccountBucketProps, scope: IConstr
       scope,
     );
   }
-  checkRange('objectLockRetention', lockDays, 1, MAX_RETENTION_DAYS, 'days', scope);
+  checkRange('objectLockRetention', lockDays, 1, MAX_LIFECYCLE_DAYS, 'days', scope);
   if (lockDays !== undefined && expireDays !== undefined && lockDays > expireDays) {
     throw new ValidationError(
       `objectLockRetention is ${lockDays} days but expireAfter is ${expireDays} days; the retention must not exceed ` +

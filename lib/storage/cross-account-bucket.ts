@@ -431,7 +431,7 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
     }));
     if (!result.statementAdded) {
       Annotations.of(this).addWarningV2(
-        'cdk-backup-dr:cross-account-bucket-key-policy',
+        'cdk-backup-dr:CrossAccountBucket.importedKeyPolicy',
         `the key policy of the imported encryptionKey cannot be changed here; add a statement allowing ${actions.join(', ')} ` +
           `to ${values.join(', ')} with kms:ViaService s3.<region>.amazonaws.com ` +
           'and kms:EncryptionContext:aws:s3:arn = the bucket ARN, or the external principals cannot use the bucket',
@@ -533,7 +533,7 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
     }
     if (rule.deleteMarkerReplication) {
       Annotations.of(this).addWarningV2(
-        'cdk-backup-dr:cross-account-bucket-replicated-delete-markers',
+        'cdk-backup-dr:CrossAccountBucket.replicatedDeleteMarkers',
         `rule '${rule.node.path}' replicates delete markers: a delete in the source account hides the replica here ` +
           '(the versions stay, locked). Prefer deleteMarkerReplication: false for a recovery copy',
       );
@@ -543,7 +543,7 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
     const added = policy.keyPolicyStatements.map((statement) => this.addToKeyPolicy(statement).statementAdded);
     if (added.includes(false)) {
       Annotations.of(this).addWarningV2(
-        'cdk-backup-dr:cross-account-bucket-key-policy',
+        'cdk-backup-dr:CrossAccountBucket.importedKeyPolicy',
         `the key policy of the imported encryptionKey cannot be changed here; add rule '${rule.node.path}'s ` +
           'destinationPolicy().keyPolicyStatements to it, or S3 cannot encrypt the replicas',
       );

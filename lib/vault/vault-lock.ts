@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { isUnresolved, MAX_RETENTION_DAYS, ValidationError, wholeDays } from '../private/validation';
+import { isUnresolved, MAX_LIFECYCLE_DAYS, ValidationError, wholeDays } from '../private/validation';
 
 /** How an AWS Backup Vault Lock behaves. */
 export enum VaultLockMode {
@@ -97,15 +97,15 @@ export class VaultLock {
     this.changeableFor = changeableFor;
 
     const min = this.minRetentionDays;
-    if (min !== undefined && (min < 1 || min > MAX_RETENTION_DAYS)) {
+    if (min !== undefined && (min < 1 || min > MAX_LIFECYCLE_DAYS)) {
       throw new ValidationError(
-        `VaultLock minRetention is ${min} days; AWS Backup allows 1-${MAX_RETENTION_DAYS} days (e.g. Duration.days(7))`,
+        `VaultLock minRetention is ${min} days; AWS Backup allows 1-${MAX_LIFECYCLE_DAYS} days (e.g. Duration.days(7))`,
       );
     }
     const max = this.maxRetentionDays;
-    if (max !== undefined && (max < 1 || max > MAX_RETENTION_DAYS)) {
+    if (max !== undefined && (max < 1 || max > MAX_LIFECYCLE_DAYS)) {
       throw new ValidationError(
-        `VaultLock maxRetention is ${max} days; AWS Backup allows 1-${MAX_RETENTION_DAYS} days (e.g. Duration.days(3650))`,
+        `VaultLock maxRetention is ${max} days; AWS Backup allows 1-${MAX_LIFECYCLE_DAYS} days (e.g. Duration.days(3650))`,
       );
     }
     if (min !== undefined && max !== undefined && max < min) {
@@ -145,7 +145,7 @@ export class VaultLock {
   public checkRetention(retentionDays: number): string | undefined {
     const min = this.minRetentionDays;
     const max = this.maxRetentionDays;
-    const range = `${min ?? '?'}-${max ?? MAX_RETENTION_DAYS} days`;
+    const range = `${min ?? '?'}-${max ?? MAX_LIFECYCLE_DAYS} days`;
     if (min !== undefined && retentionDays < min) {
       return `${retentionDays} days is below the vault lock minimum; the lock accepts ${range}`;
     }

@@ -63,12 +63,12 @@ function build(props: BackupAlarmsProps = {}, stack: Stack = newStack()): Fixtur
     databases: [
       {
         name: 'orders',
-        instance: instance(stack, 'OrdersDb', 'orders-prod'),
+        databaseInstance: instance(stack, 'OrdersDb', 'orders-prod'),
         readReplicas: [instance(stack, 'OrdersReplica', 'orders-replica')],
       },
       {
         name: 'distro',
-        cluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'DistroCluster', { clusterIdentifier: 'distro-prod' }),
+        databaseCluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'DistroCluster', { clusterIdentifier: 'distro-prod' }),
         hasDumpJob: false,
         maxBackupStorage: Size.gibibytes(2000),
       },
@@ -496,7 +496,7 @@ describe('BackupAlarms default alarms', () => {
     const f = build({
       vaults: [],
       replications: [],
-      databases: [{ name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'distro-docdb'), maxBackupStorage: Size.gibibytes(2000) }],
+      databases: [{ name: 'documentdb', documentDbCluster: docdbCluster(stack, 'Docdb', 'distro-docdb'), maxBackupStorage: Size.gibibytes(2000) }],
     }, stack);
     expect(alarmProps(f, 'Database-documentdb/BackupStorage')).toEqual({
       Namespace: 'AWS/DocDB',
@@ -522,7 +522,7 @@ describe('BackupAlarms default alarms', () => {
     const f = build({
       vaults: [],
       replications: [],
-      databases: [{ name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'distro-docdb'), maxBackupStorage: Size.gibibytes(1) }],
+      databases: [{ name: 'documentdb', documentDbCluster: docdbCluster(stack, 'Docdb', 'distro-docdb'), maxBackupStorage: Size.gibibytes(1) }],
     }, stack);
     expect(alarmPaths(f)).toEqual(['Database-documentdb/BackupStorage']);
     Annotations.fromStack(stack).hasNoWarning('/Stack/Alarms', Match.anyValue());
@@ -534,7 +534,7 @@ describe('BackupAlarms default alarms', () => {
       vaults: [],
       replications: [],
       databases: [{
-        name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'd'), hasDumpJob: false, hasVerifyJob: false,
+        name: 'documentdb', documentDbCluster: docdbCluster(stack, 'Docdb', 'd'), hasDumpJob: false, hasVerifyJob: false,
         maxBackupStorage: Size.gibibytes(1),
       }],
     }, stack);
@@ -543,7 +543,7 @@ describe('BackupAlarms default alarms', () => {
 
   test('a warning when a DocumentDB database has no maxBackupStorage: nothing is watched for it', () => {
     const stack = newStack();
-    new BackupAlarms(stack, 'Alarms', { databases: [{ name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'd') }] });
+    new BackupAlarms(stack, 'Alarms', { databases: [{ name: 'documentdb', documentDbCluster: docdbCluster(stack, 'Docdb', 'd') }] });
     Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
     Annotations.fromStack(stack).hasWarning('/Stack/Alarms',
       Match.stringLikeRegexp("databases 'documentdb' has no dump job, no verify job.*nothing is watched"));
@@ -552,7 +552,7 @@ describe('BackupAlarms default alarms', () => {
   test('no backup-storage alarm for a cluster without maxBackupStorage', () => {
     const stack = newStack();
     const cluster = rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'C', { clusterIdentifier: 'c' });
-    new BackupAlarms(stack, 'Alarms', { databases: [{ name: 'distro', cluster, hasDumpJob: false }] });
+    new BackupAlarms(stack, 'Alarms', { databases: [{ name: 'distro', databaseCluster: cluster, hasDumpJob: false }] });
     Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });
 
@@ -583,7 +583,7 @@ describe('BackupAlarms default alarms', () => {
   test('hasDumpJob false drops the dump and (by default) verification alarms, keeping the RDS ones', () => {
     const stack = newStack();
     const f = build({
-      databases: [{ name: 'orders', hasDumpJob: false, instance: instance(stack, 'Db', 'orders-prod') }],
+      databases: [{ name: 'orders', hasDumpJob: false, databaseInstance: instance(stack, 'Db', 'orders-prod') }],
       vaults: [],
       replications: [],
     }, stack);
@@ -612,7 +612,7 @@ describe('BackupAlarms default alarms', () => {
       alarmNamePrefix: 'distronation-prod',
       vaults: [],
       replications: [],
-      databases: [{ name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'd'), maxBackupStorage: Size.gibibytes(1) }],
+      databases: [{ name: 'documentdb', documentDbCluster: docdbCluster(stack, 'Docdb', 'd'), maxBackupStorage: Size.gibibytes(1) }],
     }, stack);
     expect(alarmProps(docdbAlarms, 'Database-documentdb/BackupStorage').AlarmName).toBe('distronation-prod-documentdb-BackupStorage');
     expect(alarmProps(f, 'Replication-files-to-dr/Latency').AlarmName).toBe('instantpdf-prod-files-to-dr-Latency');
@@ -838,7 +838,7 @@ describe('BackupAlarms tuning', () => {
 
   test('no dumpDuration warning when no database has a dump job', () => {
     const stack = newStack();
-    new BackupAlarms(stack, 'Alarms', { dumpDuration: { threshold: 3600 }, databases: [{ name: 'orders', hasDumpJob: false, instance: instance(stack, 'Db', 'orders') }] });
+    new BackupAlarms(stack, 'Alarms', { dumpDuration: { threshold: 3600 }, databases: [{ name: 'orders', hasDumpJob: false, databaseInstance: instance(stack, 'Db', 'orders') }] });
     expect(Annotations.fromStack(stack).findWarning('/Stack/Alarms', Match.stringLikeRegexp('dumpDurationBeyondLambda'))).toEqual([]);
   });
 
@@ -986,8 +986,8 @@ describe('BackupAlarms dashboard', () => {
     const stack = newStack();
     const f = build({
       databases: [
-        { name: 'aurora', cluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'A', { clusterIdentifier: 'a' }), hasDumpJob: false },
-        { name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'distro-docdb') },
+        { name: 'aurora', databaseCluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'A', { clusterIdentifier: 'a' }), hasDumpJob: false },
+        { name: 'documentdb', documentDbCluster: docdbCluster(stack, 'Docdb', 'distro-docdb') },
       ],
       vaults: [],
       replications: [],
@@ -1053,7 +1053,7 @@ describe('BackupAlarms compliance', () => {
     new BackupAlarms(stack, 'Alarms', {
       email: 'oncall@example.com',
       vaults: [vault],
-      databases: [{ name: 'orders', instance: db }],
+      databases: [{ name: 'orders', databaseInstance: db }],
     });
     Template.fromStack(stack); // the tree is complete
     const findings = nagFindings(stack).filter((finding) => finding.path.startsWith('Stack/Alarms/'));
@@ -1069,7 +1069,7 @@ describe('BackupAlarms compliance', () => {
       vpc,
     });
     const alarms = new BackupAlarms(stack, 'Alarms', {
-      databases: [{ name: 'documentdb', docdbCluster: cluster, maxBackupStorage: Size.gibibytes(2000) }],
+      databases: [{ name: 'documentdb', documentDbCluster: cluster, maxBackupStorage: Size.gibibytes(2000) }],
     });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -1298,37 +1298,37 @@ describe('BackupAlarms validation', () => {
       + 'metrics of its own region only; watch it from a BackupAlarms in a stack of us-west-2');
   });
 
-  test('fails when a database sets both instance and cluster', () => {
+  test('fails when a database sets both databaseInstance and databaseCluster', () => {
     const stack = newStack();
     expect(() => new BackupAlarms(stack, 'Alarms', {
       databases: [{
         name: 'orders',
-        instance: instance(stack, 'Db', 'orders-prod'),
-        cluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'C', { clusterIdentifier: 'c' }),
+        databaseInstance: instance(stack, 'Db', 'orders-prod'),
+        databaseCluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'C', { clusterIdentifier: 'c' }),
       }],
-    })).toThrow("databases 'orders' sets both instance and cluster; a database lives in one of them: remove one");
+    })).toThrow("databases 'orders' sets both databaseInstance and databaseCluster; a database lives in one of them: remove one");
   });
 
-  test('fails when maxBackupStorage is set without a cluster or docdbCluster', () => {
+  test('fails when maxBackupStorage is set without a databaseCluster or documentDbCluster', () => {
     expect(newAlarms({ databases: [{ name: 'orders', maxBackupStorage: Size.gibibytes(100) }] })).toThrow(
-      "databases 'orders' sets maxBackupStorage without cluster or docdbCluster; TotalBackupStorageBilled is a metric of "
-      + 'Aurora and DocumentDB clusters: add cluster or docdbCluster, or remove maxBackupStorage');
+      "databases 'orders' sets maxBackupStorage without databaseCluster or documentDbCluster; TotalBackupStorageBilled is a metric of "
+      + 'Aurora and DocumentDB clusters: add databaseCluster or documentDbCluster, or remove maxBackupStorage');
   });
 
   test.each([
-    ['instance', 'both instance and docdbCluster', 'one'],
-    ['cluster', 'both cluster and docdbCluster', 'one'],
-    ['instance+cluster', 'instance, cluster and docdbCluster', 'all but one'],
-  ])('fails when a database sets docdbCluster with %s', (others, list, fix) => {
+    ['instance', 'both databaseInstance and documentDbCluster', 'one'],
+    ['cluster', 'both databaseCluster and documentDbCluster', 'one'],
+    ['instance+cluster', 'databaseInstance, databaseCluster and documentDbCluster', 'all but one'],
+  ])('fails when a database sets documentDbCluster with %s', (others, list, fix) => {
     const stack = newStack();
     expect(() => new BackupAlarms(stack, 'Alarms', {
       databases: [{
         name: 'orders',
-        instance: others.includes('instance') ? instance(stack, 'Db', 'orders-prod') : undefined,
-        cluster: others.includes('cluster')
+        databaseInstance: others.includes('instance') ? instance(stack, 'Db', 'orders-prod') : undefined,
+        databaseCluster: others.includes('cluster')
           ? rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'C', { clusterIdentifier: 'c' })
           : undefined,
-        docdbCluster: docdbCluster(stack, 'Docdb', 'd'),
+        documentDbCluster: docdbCluster(stack, 'Docdb', 'd'),
       }],
     })).toThrow(`databases 'orders' sets ${list}; a database lives in one of them: remove ${fix}`);
   });
@@ -1338,10 +1338,10 @@ describe('BackupAlarms validation', () => {
     expect(() => new BackupAlarms(stack, 'Alarms', {
       databases: [{
         name: 'documentdb',
-        docdbCluster: docdbCluster(stack, 'Docdb', 'd'),
+        documentDbCluster: docdbCluster(stack, 'Docdb', 'd'),
         readReplicas: [instance(stack, 'Replica', 'r')],
       }],
-    })).toThrow("databases 'documentdb' sets readReplicas with docdbCluster; readReplicas are RDS DB instances, and the "
+    })).toThrow("databases 'documentdb' sets readReplicas with documentDbCluster; readReplicas are RDS DB instances, and the "
       + 'replicas of a DocumentDB cluster are instances of the cluster itself: remove readReplicas');
   });
 
@@ -1351,8 +1351,8 @@ describe('BackupAlarms validation', () => {
   ])('fails when a DocumentDB database sets %s true (pg_dump cannot read DocumentDB)', (prop, alarms) => {
     const stack = newStack();
     expect(() => new BackupAlarms(stack, 'Alarms', {
-      databases: [{ name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'd'), [prop]: true }],
-    })).toThrow(`databases 'documentdb' sets ${prop} true with docdbCluster; PgDumpJob and DumpVerifyJob run pg_dump and `
+      databases: [{ name: 'documentdb', documentDbCluster: docdbCluster(stack, 'Docdb', 'd'), [prop]: true }],
+    })).toThrow(`databases 'documentdb' sets ${prop} true with documentDbCluster; PgDumpJob and DumpVerifyJob run pg_dump and `
       + `pg_restore, which cannot read DocumentDB, so the ${alarms} alarms would fire forever: remove ${prop} (it defaults `
       + 'to false for a DocumentDB cluster)');
   });
@@ -1360,7 +1360,7 @@ describe('BackupAlarms validation', () => {
   test('fails when maxBackupStorage is 0 on a DocumentDB cluster', () => {
     const stack = newStack();
     expect(() => new BackupAlarms(stack, 'Alarms', {
-      databases: [{ name: 'documentdb', docdbCluster: docdbCluster(stack, 'Docdb', 'd'), maxBackupStorage: Size.bytes(0) }],
+      databases: [{ name: 'documentdb', documentDbCluster: docdbCluster(stack, 'Docdb', 'd'), maxBackupStorage: Size.bytes(0) }],
     })).toThrow("databases 'documentdb' maxBackupStorage is 0 bytes; it must be greater than 0 (e.g. Size.gibibytes(2000))");
   });
 
@@ -1369,7 +1369,7 @@ describe('BackupAlarms validation', () => {
     expect(() => new BackupAlarms(stack, 'Alarms', {
       databases: [{
         name: 'distro',
-        cluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'C', { clusterIdentifier: 'c' }),
+        databaseCluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'C', { clusterIdentifier: 'c' }),
         maxBackupStorage: Size.bytes(0),
       }],
     })).toThrow("databases 'distro' maxBackupStorage is 0 bytes; it must be greater than 0 (e.g. Size.gibibytes(2000))");

@@ -68,7 +68,7 @@ function docdbCluster(f: Fixture, props: Partial<docdb.DatabaseClusterProps> = {
 function onInstance(settings: PitrSettings, instanceProps: Partial<rds.DatabaseInstanceProps> = {}): Fixture {
   const f = fixture();
   const instance = pgInstance(f, instanceProps);
-  new RdsPitrPolicy(f.stack, 'Pitr', { instance, ...settings });
+  new RdsPitrPolicy(f.stack, 'Pitr', { databaseInstance: instance, ...settings });
   return f;
 }
 
@@ -174,7 +174,7 @@ describe('RdsPitrPolicy on a DB instance', () => {
     const instance = pgInstance(f, {
       engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_46 }),
     });
-    new RdsPitrPolicy(f.stack, 'Pitr', { instance });
+    new RdsPitrPolicy(f.stack, 'Pitr', { databaseInstance: instance });
     Template.fromStack(f.stack).hasResourceProperties('AWS::RDS::DBInstance', {
       Engine: 'mysql',
       BackupRetentionPeriod: 7,
@@ -187,7 +187,7 @@ describe('RdsPitrPolicy on a DB instance', () => {
     const instance = pgInstance(f);
     const key = kms.Key.fromKeyArn(f.stack, 'ReplicaKey', WEST_KEY_ARN);
     const policy = new RdsPitrPolicy(f.stack, 'Pitr', {
-      instance,
+      databaseInstance: instance,
       backupReplicationRegion: 'us-west-2',
       backupReplicationKmsKey: key,
       backupReplicationRetention: Duration.days(14),
@@ -205,7 +205,7 @@ describe('RdsPitrPolicy on a DB instance', () => {
     const f = fixture();
     const instance = pgInstance(f);
     new RdsPitrPolicy(f.stack, 'Pitr', {
-      instance,
+      databaseInstance: instance,
       backupReplicationRegion: 'us-west-2',
       backupReplicationKmsKey: kms.Key.fromKeyArn(f.stack, 'ReplicaKey', WEST_KEY_ARN),
     });
@@ -223,7 +223,7 @@ describe('RdsPitrPolicy on a DB instance', () => {
       vpc: f.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     });
-    new RdsPitrPolicy(f.stack, 'Pitr', { instance });
+    new RdsPitrPolicy(f.stack, 'Pitr', { databaseInstance: instance });
     Template.fromStack(f.stack).hasResourceProperties('AWS::RDS::DBInstance', {
       DBSnapshotIdentifier: 'arn:aws:rds:us-east-1:111111111111:snapshot:encrypted',
       BackupRetentionPeriod: 7,
@@ -240,7 +240,7 @@ describe('RdsPitrPolicy on a DB instance', () => {
     const keyArn = new CfnParameter(f.stack, 'KeyArn');
     const replicaRetention = new CfnParameter(f.stack, 'ReplicaRetention', { type: 'Number' });
     expect(() => new RdsPitrPolicy(f.stack, 'Pitr', {
-      instance,
+      databaseInstance: instance,
       backupRetention: Duration.days(retention.valueAsNumber),
       preferredBackupWindow: window.valueAsString,
       preferredMaintenanceWindow: maintenance.valueAsString,
@@ -262,7 +262,7 @@ describe('RdsPitrPolicy on a DB instance', () => {
     const f = fixture();
     const retention = new CfnParameter(f.stack, 'Retention', { type: 'Number' });
     const instance = pgInstance(f, { backupRetention: Duration.days(retention.valueAsNumber) });
-    new RdsPitrPolicy(f.stack, 'Pitr', { instance, backupRetention: Duration.days(30) });
+    new RdsPitrPolicy(f.stack, 'Pitr', { databaseInstance: instance, backupRetention: Duration.days(30) });
     Template.fromStack(f.stack).hasResourceProperties('AWS::RDS::DBInstance', {
       BackupRetentionPeriod: { Ref: 'Retention' },
     });
@@ -272,7 +272,7 @@ describe('RdsPitrPolicy on a DB instance', () => {
     const f = fixture();
     const maintenance = new CfnParameter(f.stack, 'Maintenance');
     const instance = pgInstance(f, { preferredMaintenanceWindow: maintenance.valueAsString });
-    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { instance, preferredBackupWindow: '03:00-04:00' })).not.toThrow();
+    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { databaseInstance: instance, preferredBackupWindow: '03:00-04:00' })).not.toThrow();
   });
 });
 
@@ -281,7 +281,7 @@ describe('RdsPitrPolicy on clusters', () => {
     const f = fixture();
     const cluster = auroraCluster(f);
     new RdsPitrPolicy(f.stack, 'Pitr', {
-      cluster,
+      databaseCluster: cluster,
       backupRetention: Duration.days(7),
       preferredBackupWindow: '04:00-05:00',
     });
@@ -307,7 +307,7 @@ describe('RdsPitrPolicy on clusters', () => {
     const f = fixture();
     const cluster = docdbCluster(f);
     new RdsPitrPolicy(f.stack, 'Pitr', {
-      docdbCluster: cluster,
+      documentDbCluster: cluster,
       backupRetention: Duration.days(30),
       preferredBackupWindow: '03:00-04:00',
     });
@@ -323,7 +323,7 @@ describe('RdsPitrPolicy on clusters', () => {
 
   test('DocumentDB audit and profiler exports come with a warning about the cluster parameter group', () => {
     const f = fixture();
-    new RdsPitrPolicy(f.stack, 'Pitr', { docdbCluster: docdbCluster(f) });
+    new RdsPitrPolicy(f.stack, 'Pitr', { documentDbCluster: docdbCluster(f) });
     Annotations.fromStack(f.stack).hasWarning('/Stack/Pitr', Match.stringLikeRegexp(
       "Stack/DocDb/Resource: EnableCloudwatchLogsExports includes 'audit' and 'profiler', but DocumentDB writes those logs " +
         'only when the cluster parameter group enables them \\(audit_logs: enabled, profiler: enabled, with ' +
@@ -332,13 +332,13 @@ describe('RdsPitrPolicy on clusters', () => {
 
   test('no DocumentDB log warning when the policy requires no audit or profiler export', () => {
     const f = fixture();
-    new RdsPitrPolicy(f.stack, 'Pitr', { docdbCluster: docdbCluster(f), cloudwatchLogsExports: [] });
+    new RdsPitrPolicy(f.stack, 'Pitr', { documentDbCluster: docdbCluster(f), cloudwatchLogsExports: [] });
     Annotations.fromStack(f.stack).hasNoWarning('*', Match.stringLikeRegexp('docdbLogs'));
   });
 
   test('the DocumentDB log warning names only the required log type', () => {
     const f = fixture();
-    new RdsPitrPolicy(f.stack, 'Pitr', { docdbCluster: docdbCluster(f), cloudwatchLogsExports: ['audit'] });
+    new RdsPitrPolicy(f.stack, 'Pitr', { documentDbCluster: docdbCluster(f), cloudwatchLogsExports: ['audit'] });
     Annotations.fromStack(f.stack).hasWarning('/Stack/Pitr', Match.stringLikeRegexp(
       "includes 'audit', but DocumentDB writes those logs only when the cluster parameter group enables them \\(audit_logs: enabled\\); "));
   });
@@ -346,7 +346,7 @@ describe('RdsPitrPolicy on clusters', () => {
   test('the cluster\'s own maintenance window is kept and checked', () => {
     const f = fixture();
     const cluster = auroraCluster(f, { preferredMaintenanceWindow: 'sun:05:00-sun:05:30' });
-    new RdsPitrPolicy(f.stack, 'Pitr', { cluster, preferredBackupWindow: '04:00-05:00' });
+    new RdsPitrPolicy(f.stack, 'Pitr', { databaseCluster: cluster, preferredBackupWindow: '04:00-05:00' });
     Template.fromStack(f.stack).hasResourceProperties('AWS::RDS::DBCluster', {
       PreferredBackupWindow: '04:00-05:00',
       PreferredMaintenanceWindow: 'sun:05:00-sun:05:30',
@@ -469,15 +469,15 @@ describe('RdsPitrPolicy validation', () => {
   test('fails when no database is given', () => {
     const f = fixture();
     expect(() => new RdsPitrPolicy(f.stack, 'Pitr', {})).toThrow(
-      'Stack/Pitr: give exactly one database: instance, cluster or docdbCluster (got none)');
+      'Stack/Pitr: give exactly one database: databaseInstance, databaseCluster or documentDbCluster (got none)');
   });
 
   test('fails when two databases are given', () => {
     const f = fixture();
     const instance = pgInstance(f);
     const cluster = auroraCluster(f);
-    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { instance, cluster })).toThrow(
-      'give exactly one database: instance, cluster or docdbCluster (got instance and cluster)');
+    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { databaseInstance: instance, databaseCluster: cluster })).toThrow(
+      'give exactly one database: databaseInstance, databaseCluster or documentDbCluster (got databaseInstance and databaseCluster)');
   });
 
   test('fails when the database is imported', () => {
@@ -488,8 +488,8 @@ describe('RdsPitrPolicy validation', () => {
       port: 5432,
       securityGroups: [],
     });
-    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { instance })).toThrow(
-      'instance Stack/Imported has no AWS::RDS::DBInstance resource in this app (imported with from...Attributes?)');
+    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { databaseInstance: instance })).toThrow(
+      'databaseInstance Stack/Imported has no AWS::RDS::DBInstance resource in this app (imported with from...Attributes?)');
   });
 
   test('fails when the instance is a read replica', () => {
@@ -502,8 +502,8 @@ describe('RdsPitrPolicy validation', () => {
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       storageEncrypted: true,
     });
-    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { instance: replica })).toThrow(
-      'instance Stack/Replica is a read replica (SourceDBInstanceIdentifier is set)');
+    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { databaseInstance: replica })).toThrow(
+      'databaseInstance Stack/Replica is a read replica (SourceDBInstanceIdentifier is set)');
   });
 
   test('fails when backupRetention is 0 days', () => {
@@ -537,14 +537,14 @@ describe('RdsPitrPolicy validation', () => {
   test('fails when the Aurora cluster\'s storage is not encrypted', () => {
     const f = fixture();
     const cluster = auroraCluster(f, { storageEncrypted: false });
-    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { cluster })).toThrow(
+    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { databaseCluster: cluster })).toThrow(
       'DB cluster Stack/Aurora/Resource has unencrypted storage (StorageEncrypted is false)');
   });
 
   test('fails when the DocumentDB cluster\'s storage is not encrypted', () => {
     const f = fixture();
     const cluster = docdbCluster(f, { storageEncrypted: false });
-    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { docdbCluster: cluster })).toThrow(
+    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { documentDbCluster: cluster })).toThrow(
       'DocumentDB cluster Stack/DocDb/Resource has unencrypted storage (StorageEncrypted is false)');
   });
 
@@ -552,7 +552,7 @@ describe('RdsPitrPolicy validation', () => {
     const f = fixture();
     const cluster = auroraCluster(f);
     expect(() => new RdsPitrPolicy(f.stack, 'Pitr', {
-      cluster,
+      databaseCluster: cluster,
       backupReplicationRegion: 'us-west-2',
       backupReplicationKmsKey: kms.Key.fromKeyArn(f.stack, 'ReplicaKey', WEST_KEY_ARN),
     })).toThrow(
@@ -564,7 +564,7 @@ describe('RdsPitrPolicy validation', () => {
     const f = fixture();
     const instance = pgInstance(f);
     expect(() => new RdsPitrPolicy(f.stack, 'Pitr', {
-      instance,
+      databaseInstance: instance,
       backupRetention: Duration.days(0),
       backupReplicationRegion: 'us-west-2',
       backupReplicationKmsKey: kms.Key.fromKeyArn(f.stack, 'ReplicaKey', WEST_KEY_ARN),
@@ -577,7 +577,7 @@ describe('RdsPitrPolicy validation', () => {
     const f = fixture('us-west-2');
     const instance = pgInstance(f);
     expect(() => new RdsPitrPolicy(f.stack, 'Pitr', {
-      instance,
+      databaseInstance: instance,
       backupReplicationRegion: 'us-west-2',
       backupReplicationKmsKey: kms.Key.fromKeyArn(f.stack, 'ReplicaKey', WEST_KEY_ARN),
     })).toThrow("backupReplicationRegion 'us-west-2' is the region of DB instance Stack/Db/Resource itself");
@@ -586,7 +586,7 @@ describe('RdsPitrPolicy validation', () => {
   test('fails when an explicit cloudwatchLogsExports names a log type the Aurora PostgreSQL cluster does not export', () => {
     const f = fixture();
     const cluster = auroraCluster(f);
-    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { cluster, cloudwatchLogsExports: ['postgresql', 'upgrade'] })).toThrow(
+    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { databaseCluster: cluster, cloudwatchLogsExports: ['postgresql', 'upgrade'] })).toThrow(
       "Stack/Pitr: cloudwatchLogsExports 'upgrade' is not a log type of DB cluster Stack/Aurora/Resource (Aurora PostgreSQL), " +
         "which exports 'postgresql', 'instance', 'iam-db-auth-error'; remove it from the list, or leave " +
         "cloudwatchLogsExports unset to export each engine's defaults (an explicit list applies to every database the policy reaches)");
@@ -595,7 +595,7 @@ describe('RdsPitrPolicy validation', () => {
   test('fails when an explicit cloudwatchLogsExports names PostgreSQL logs for a DocumentDB cluster', () => {
     const f = fixture();
     const cluster = docdbCluster(f);
-    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { docdbCluster: cluster, cloudwatchLogsExports: ['postgresql', 'audit', 'upgrade'] }))
+    expect(() => new RdsPitrPolicy(f.stack, 'Pitr', { documentDbCluster: cluster, cloudwatchLogsExports: ['postgresql', 'audit', 'upgrade'] }))
       .toThrow("cloudwatchLogsExports 'postgresql', 'upgrade' are not log types of DocumentDB cluster Stack/DocDb/Resource " +
         "(DocumentDB), which exports 'audit', 'profiler'; remove them from the list");
   });
@@ -616,7 +616,7 @@ describe('RdsPitrPolicy validation', () => {
   test('an explicit list is applied unchecked to an engine the policy does not know (MySQL)', () => {
     const f = fixture();
     const instance = pgInstance(f, { engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_46 }) });
-    new RdsPitrPolicy(f.stack, 'Pitr', { instance, cloudwatchLogsExports: ['error', 'slowquery'] });
+    new RdsPitrPolicy(f.stack, 'Pitr', { databaseInstance: instance, cloudwatchLogsExports: ['error', 'slowquery'] });
     Template.fromStack(f.stack).hasResourceProperties('AWS::RDS::DBInstance', {
       Engine: 'mysql',
       EnableCloudwatchLogsExports: ['error', 'slowquery'],
@@ -638,7 +638,7 @@ describe('RdsPitrPolicy validation', () => {
     const f = fixture();
     const instance = pgInstance(f);
     expect(() => new RdsPitrPolicy(f.stack, 'Pitr', {
-      instance,
+      databaseInstance: instance,
       backupReplicationRegion: 'us-west-2',
       backupReplicationKmsKey: kms.Key.fromKeyArn(f.stack, 'ReplicaKey',
         'arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
@@ -649,7 +649,7 @@ describe('RdsPitrPolicy validation', () => {
     const f = fixture();
     const instance = pgInstance(f);
     expect(() => new RdsPitrPolicy(f.stack, 'Pitr', {
-      instance,
+      databaseInstance: instance,
       backupReplicationRegion: 'us-west-2',
       backupReplicationKmsKey: new kms.Key(f.stack, 'LocalKey', { enableKeyRotation: true }),
     })).toThrow("backupReplicationKmsKey is a key of us-east-1, but backupReplicationRegion is 'us-west-2'");
@@ -659,7 +659,7 @@ describe('RdsPitrPolicy validation', () => {
     const f = fixture();
     const instance = pgInstance(f);
     expect(() => new RdsPitrPolicy(f.stack, 'Pitr', {
-      instance,
+      databaseInstance: instance,
       backupReplicationKmsKey: kms.Key.fromKeyArn(f.stack, 'ReplicaKey', WEST_KEY_ARN),
     })).toThrow('backupReplicationKmsKey is set but backupReplicationRegion is not');
   });
@@ -673,7 +673,7 @@ describe('RdsPitrPolicy validation', () => {
     const f = fixture();
     const instance = pgInstance(f);
     expect(() => new RdsPitrPolicy(f.stack, 'Pitr', {
-      instance,
+      databaseInstance: instance,
       backupReplicationRegion: 'us-west-2',
       backupReplicationKmsKey: kms.Key.fromKeyArn(f.stack, 'ReplicaKey', WEST_KEY_ARN),
       backupReplicationRetention: Duration.days(value),
@@ -768,7 +768,7 @@ describe('RdsPitrPolicy.enforce', () => {
       Annotations.fromStack(f.stack).hasError(`/${f.stack.stackName}/Db/Resource`, Match.anyValue());
     }
     Annotations.fromStack(f.stack).hasNoError(`/${f.stack.stackName}/Long/Resource`, Match.anyValue());
-    expect(f.long.node.metadata.map((m) => [m.type, m.data])).toContainEqual(['cdk-backup-dr:pitr-excluded', 'holds transient restores only']);
+    expect(f.long.node.metadata.map((m) => [m.type, m.data])).toContainEqual(['cdk-backup-dr:RdsPitrPolicy.excluded', 'holds transient restores only']);
   });
 
   test('a ScratchDatabase under an enforced scope keeps no backups and no deletion protection', () => {
@@ -1081,7 +1081,7 @@ describe('RdsPitrPolicy with another copy of aws-cdk-lib', () => {
       });
       expect(instance.node.defaultChild).not.toBeInstanceOf(rds.CfnDBInstance);
       const policy = new RdsPitrPolicy(stack as unknown as Stack, 'Pitr', {
-        instance: instance as unknown as rds.IDatabaseInstance,
+        databaseInstance: instance as unknown as rds.IDatabaseInstance,
         backupRetention: Duration.days(30),
       });
       expect(policy.databaseResource).toBe(instance.node.defaultChild);
@@ -1114,7 +1114,7 @@ describe('RdsPitrPolicy and cdk-nag', () => {
       const f = fixture();
       const instance = pgInstance(f, { backupRetention: Duration.days(0) });
       if (withPolicy) {
-        new RdsPitrPolicy(f.stack, 'Pitr', { instance, backupRetention: Duration.days(30), preferredBackupWindow: '03:00-04:00' });
+        new RdsPitrPolicy(f.stack, 'Pitr', { databaseInstance: instance, backupRetention: Duration.days(30), preferredBackupWindow: '03:00-04:00' });
       }
       return nagFindings(f.stack);
     };

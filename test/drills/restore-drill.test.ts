@@ -155,7 +155,7 @@ describe('RestoreDrill', () => {
     const sg = restoreSecurityGroup(stack);
     drill.addSelection('Aurora', {
       resourceType: RestoreDrillResourceType.AURORA,
-      clusters: [auroraCluster(stack)],
+      databaseClusters: [auroraCluster(stack)],
       subnetGroupName: 'restore-tests',
       securityGroups: [sg],
       validationWindow: Duration.hours(2),
@@ -211,7 +211,7 @@ describe('RestoreDrill', () => {
     });
     drill.addSelection('Postgres', {
       resourceType: RestoreDrillResourceType.RDS,
-      instances: [postgresInstance(stack)],
+      databaseInstances: [postgresInstance(stack)],
       subnetGroupName: 'roleferry-private',
       restoreMetadataOverrides: { dbInstanceClass: 'db.t4g.micro', availabilityZones: '["us-east-1a"]' },
     });
@@ -236,8 +236,8 @@ describe('RestoreDrill', () => {
     const stack = newStack();
     const role = iam.Role.fromRoleArn(stack, 'Restore', `arn:aws:iam::${ACCOUNT}:role/restore-tests`);
     const drill = newDrill(stack, { algorithm: RestoreDrillAlgorithm.RANDOM_WITHIN_WINDOW, role });
-    drill.addSelection('Orders', { resourceType: RestoreDrillResourceType.AURORA, resources: [AURORA_ARN], subnetGroupName: 'tests' });
-    drill.addSelection('Uploads', { resourceType: RestoreDrillResourceType.S3, resources: ['arn:aws:s3:::roleferry-uploads'] });
+    drill.addSelection('Orders', { resourceType: RestoreDrillResourceType.AURORA, resourceArns: [AURORA_ARN], subnetGroupName: 'tests' });
+    drill.addSelection('Uploads', { resourceType: RestoreDrillResourceType.S3, resourceArns: ['arn:aws:s3:::roleferry-uploads'] });
     const template = Template.fromStack(stack);
 
     template.resourceCountIs('AWS::IAM::Role', 0);
@@ -287,12 +287,12 @@ describe('RestoreDrill', () => {
   });
 
   test('warns when a selection restores every resource of its type, not when it names them', () => {
-    const { stack, drill } = addSelection({ resources: undefined, clusters: undefined, subnetGroupName: 'tests' }, 'All');
-    drill.addSelection('Named', { resourceType: RestoreDrillResourceType.AURORA, resources: [AURORA_ARN], subnetGroupName: 'tests' });
+    const { stack, drill } = addSelection({ resourceArns: undefined, databaseClusters: undefined, subnetGroupName: 'tests' }, 'All');
+    drill.addSelection('Named', { resourceType: RestoreDrillResourceType.AURORA, resourceArns: [AURORA_ARN], subnetGroupName: 'tests' });
     const warnings = Annotations.fromStack(stack).findWarning('/Stack/Drill', Match.stringLikeRegexp('every'));
     expect(warnings.map((w) => w.entry.data)).toEqual([
       "selection 'All' restores every Aurora resource with a recovery point in the drill's vaults on every run (each one " +
-        'billed while it exists); name the databases (instances, clusters, documentDbClusters or resources) to test only ' +
+        'billed while it exists); name the databases (databaseInstances, databaseClusters, documentDbClusters or resourceArns) to test only ' +
         'those [ack: cdk-backup-dr:RestoreDrill.everyResource]',
     ]);
   });
@@ -307,7 +307,7 @@ describe('RestoreDrill', () => {
 
     test('one resource type: the failed and completed restore job metrics of that type', () => {
       const { drill } = addSelection();
-      drill.addSelection('More', { resourceType: RestoreDrillResourceType.AURORA, resources: [AURORA_ARN] });
+      drill.addSelection('More', { resourceType: RestoreDrillResourceType.AURORA, resourceArns: [AURORA_ARN] });
       const failed = drill.metricRestoreJobsFailed() as cloudwatch.Metric;
       const completed = drill.metricRestoreJobsCompleted({ period: Duration.days(1) }) as cloudwatch.Metric;
       expect(failed).toBeInstanceOf(cloudwatch.Metric);
@@ -371,7 +371,7 @@ describe('RestoreDrill', () => {
       const sg = restoreSecurityGroup(stack);
       drill.addSelection('Aurora', {
         resourceType: RestoreDrillResourceType.AURORA,
-        clusters: [auroraCluster(stack)],
+        databaseClusters: [auroraCluster(stack)],
         subnetGroupName: 'restore-tests',
         securityGroups: [sg],
       });
@@ -554,35 +554,35 @@ describe('RestoreDrill', () => {
     test('fails when databases are given under another resource type', () => {
       const stack = newStack();
       const drill = newDrill(stack);
-      expect(() => drill.addSelection('A', { resourceType: RestoreDrillResourceType.AURORA, instances: [postgresInstance(stack)] }))
-        .toThrow("selection 'A' has resourceType Aurora but sets instances, which are RDS DB instances; one selection tests one " +
+      expect(() => drill.addSelection('A', { resourceType: RestoreDrillResourceType.AURORA, databaseInstances: [postgresInstance(stack)] }))
+        .toThrow("selection 'A' has resourceType Aurora but sets databaseInstances, which are RDS DB instances; one selection tests one " +
           'resource type: use resourceType RestoreDrillResourceType.RDS, or add another selection for them');
-      expect(() => drill.addSelection('B', { resourceType: RestoreDrillResourceType.RDS, clusters: [auroraCluster(stack)] }))
-        .toThrow(/sets clusters, which are Aurora clusters; .*RestoreDrillResourceType.AURORA/);
+      expect(() => drill.addSelection('B', { resourceType: RestoreDrillResourceType.RDS, databaseClusters: [auroraCluster(stack)] }))
+        .toThrow(/sets databaseClusters, which are Aurora clusters; .*RestoreDrillResourceType.AURORA/);
       expect(() => drill.addSelection('C', { resourceType: RestoreDrillResourceType.AURORA, documentDbClusters: [documentDbCluster(stack)] }))
         .toThrow(/sets documentDbClusters, which are DocumentDB clusters; .*RestoreDrillResourceType.DOCUMENTDB/);
     });
 
     test('fails when resources are not ARNs or ARNs of another service', () => {
-      expect(() => addSelection({ resources: ['database-2'] }))
-        .toThrow("selection 'Aurora' resources contains 'database-2', which is not an ARN");
-      expect(() => addSelection({ resources: ['arn:aws:s3:::bucket'] }))
-        .toThrow("selection 'Aurora' resources contains 'arn:aws:s3:::bucket', an ARN of service 's3', but resourceType Aurora " +
+      expect(() => addSelection({ resourceArns: ['database-2'] }))
+        .toThrow("selection 'Aurora' resourceArns contains 'database-2', which is not an ARN");
+      expect(() => addSelection({ resourceArns: ['arn:aws:s3:::bucket'] }))
+        .toThrow("selection 'Aurora' resourceArns contains 'arn:aws:s3:::bucket', an ARN of service 's3', but resourceType Aurora " +
           "resources have 'rds' ARNs");
     });
 
     test('fails when the wildcard is combined with specific resources', () => {
-      expect(() => addSelection({ resources: ['*', AURORA_ARN] }))
+      expect(() => addSelection({ resourceArns: ['*', AURORA_ARN] }))
         .toThrow("selection 'Aurora' combines '*' with specific resources; AWS Backup takes either specific ARNs or the wildcard");
-      const { stack } = addSelection({ resources: ['*'] });
+      const { stack } = addSelection({ resourceArns: ['*'] });
       Template.fromStack(stack).hasResourceProperties('AWS::Backup::RestoreTestingSelection', { ProtectedResourceArns: ['*'] });
     });
 
     test('fails when a selection lists more than 30 resources', () => {
       const arns = Array.from({ length: 31 }, (_, i) => `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:c${i}`);
-      expect(() => addSelection({ resources: arns }))
+      expect(() => addSelection({ resourceArns: arns }))
         .toThrow("selection 'Aurora' lists 31 resources; AWS Backup allows 30 protected resource ARNs per selection");
-      expect(() => addSelection({ resources: arns.slice(0, 30) })).not.toThrow();
+      expect(() => addSelection({ resourceArns: arns.slice(0, 30) })).not.toThrow();
     });
 
     test('fails when network placement is given for a type that is not restored into a DB subnet group', () => {
@@ -613,7 +613,7 @@ describe('RestoreDrill', () => {
       [RestoreDrillResourceType.AURORA, `arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`, "an RDS 'db' ARN, but resourceType Aurora resources are 'cluster' ARNs"],
       [RestoreDrillResourceType.RDS, `arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`, "an RDS 'cluster' ARN, but resourceType RDS resources are 'db' ARNs"],
     ])('fails when a %s selection names an RDS ARN of the other kind', (resourceType, arn, message) => {
-      expect(() => addSelection({ resourceType, resources: [arn] })).toThrow(message);
+      expect(() => addSelection({ resourceType, resourceArns: [arn] })).toThrow(message);
     });
 
     test('fails when a vault is of another account or region', () => {
@@ -653,7 +653,7 @@ describe('RestoreDrill', () => {
       expect(() => drill.addSelection('Aurora', {
         resourceType: RestoreDrillResourceType.AURORA,
         restoreTestingSelectionName: param('SelectionName'),
-        resources: [param('Arn')],
+        resourceArns: [param('Arn')],
         validationWindow: Duration.hours(hours),
         subnetGroupName: param('SubnetGroup'),
       })).not.toThrow();

@@ -479,7 +479,7 @@ describe('copies', () => {
 
     test('warn for an RDS ARN (selection added before the copy)', () => {
       const f = fixture();
-      const plan = newPlan(f, { selection: { arns: [`arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`] } });
+      const plan = newPlan(f, { selection: { resourceArns: [`arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`] } });
       plan.addCopy({ destinationBackupVault: central(f), deleteAfter: Duration.days(30) });
 
       Annotations.fromStack(f.stack).hasWarning('/Workload/Plan', Match.stringLikeRegexp(`arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`));
@@ -545,7 +545,7 @@ describe('copies', () => {
       ['an RDS instance', `arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`],
     ])('fails when the plan selects the ARN of %s (copy added after the selection)', (_label, arn) => {
       const f = fixture();
-      const plan = newPlan(f, { selection: { arns: [arn] } });
+      const plan = newPlan(f, { selection: { resourceArns: [arn] } });
       plan.addCopy({ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30) });
 
       expect(crossBoth.exec(synthError(f))?.[1]).toBe(arn);
@@ -607,7 +607,7 @@ describe('copies', () => {
         selection: {
           tables: [table],
           buckets: [new s3.Bucket(f.stack, 'Exports', { versioned: true })],
-          arns: [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`],
+          resourceArns: [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`],
           resources: [backup.BackupResource.fromConstruct(table)],
         },
         copyTo: [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30) }],
@@ -620,11 +620,11 @@ describe('copies', () => {
     test.each<[string, (f: Fixture) => RecoverySelectionOptions, string]>([
       ['tags', () => TAGGED, "selection 'Selection': tag backup=daily"],
       ['a tag resource', () => ({ resources: [backup.BackupResource.fromTag('tier', 'gold')] }), "selection 'Selection': tag tier=gold"],
-      ['an ARN token', (f) => ({ arns: [new CfnParameter(f.stack, 'Arn').valueAsString] }), "selection 'Selection': an ARN known only at deployment"],
+      ['an ARN token', (f) => ({ resourceArns: [new CfnParameter(f.stack, 'Arn').valueAsString] }), "selection 'Selection': an ARN known only at deployment"],
     ])('warns when the plan selects %s, whose type is not known', (_label, selection, sources) => {
       const f = fixture();
       const plan = newPlan(f, { selection: selection(f), copyTo: [{ destinationBackupVault: drVault(f), deleteAfter: Duration.days(30) }] });
-      plan.addSelection('Table', { arns: [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`] });
+      plan.addSelection('Table', { resourceArns: [`arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders`] });
 
       Annotations.fromStack(f.stack).hasWarning('/Workload/Plan', unknownWarning(sources));
       Annotations.fromStack(f.stack).hasWarning('/Workload/Plan', warningId);
@@ -642,7 +642,7 @@ describe('copies', () => {
       const app = new App();
       const stack = new Stack(app, 'Workload');
       const vault = new BackupVault(stack, 'Vault');
-      const plan = new RecoveryPlan(stack, 'Plan', { backupVault: vault, selection: { arns: [`arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`] } });
+      const plan = new RecoveryPlan(stack, 'Plan', { backupVault: vault, selection: { resourceArns: [`arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`] } });
       plan.addCopy({ destinationBackupVault: BackupVault.fromBackupVaultArn(stack, 'Dr', DR_VAULT_ARN), deleteAfter: Duration.days(30) });
 
       expect(() => app.synth()).not.toThrow();
@@ -821,7 +821,7 @@ describe('copies', () => {
 describe('selections', () => {
   test('tags and ARNs are rendered with the created role', () => {
     const f = fixture();
-    newPlan(f, { selection: { tags: { backup: 'daily', tier: 'gold' }, arns: [`arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`] } });
+    newPlan(f, { selection: { tags: { backup: 'daily', tier: 'gold' }, resourceArns: [`arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`] } });
 
     const template = Template.fromStack(f.stack);
     template.hasResourceProperties('AWS::Backup::BackupSelection', {
@@ -900,14 +900,14 @@ describe('selections', () => {
     ['backup only', { tags: { backup: 'daily' } }, ['service-role/AWSBackupServiceRolePolicyForBackup']],
     ['with restores', { tags: { backup: 'daily' }, allowRestores: true },
       ['service-role/AWSBackupServiceRolePolicyForBackup', 'service-role/AWSBackupServiceRolePolicyForRestores']],
-    ['an S3 bucket ARN', { arns: ['arn:aws:s3:::orders-exports'] },
+    ['an S3 bucket ARN', { resourceArns: ['arn:aws:s3:::orders-exports'] },
       ['service-role/AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForS3Backup']],
-    ['an S3 bucket ARN with restores', { arns: ['arn:aws:s3:::orders-exports'], allowRestores: true },
+    ['an S3 bucket ARN with restores', { resourceArns: ['arn:aws:s3:::orders-exports'], allowRestores: true },
       ['service-role/AWSBackupServiceRolePolicyForBackup', 'service-role/AWSBackupServiceRolePolicyForRestores',
         'AWSBackupServiceRolePolicyForS3Backup', 'AWSBackupServiceRolePolicyForS3Restore']],
     ['tags with s3Permissions', { tags: { backup: 'daily' }, s3Permissions: true },
       ['service-role/AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForS3Backup']],
-    ['an S3 bucket ARN with s3Permissions off', { arns: ['arn:aws:s3:::orders-exports'], s3Permissions: false },
+    ['an S3 bucket ARN with s3Permissions off', { resourceArns: ['arn:aws:s3:::orders-exports'], s3Permissions: false },
       ['service-role/AWSBackupServiceRolePolicyForBackup']],
   ])('the created role for %s has exactly the AWS Backup policies it needs', (_label, selection, policies) => {
     const f = fixture();
@@ -978,13 +978,13 @@ describe('selections', () => {
   test('fails when a selection selects nothing', () => {
     const f = fixture();
     expect(() => newPlan(f, { selection: {} }))
-      .toThrow(/selection 'Selection' selects nothing; set databaseInstances, databaseClusters, documentDbClusters, tables, fileSystems, buckets, arns, tags or resources/);
+      .toThrow(/selection 'Selection' selects nothing; set databaseInstances, databaseClusters, documentDbClusters, tables, fileSystems, buckets, resourceArns, tags or resources/);
   });
 
   test('fails when an ARN is not an ARN', () => {
     const f = fixture();
-    expect(() => newPlan(f, { selection: { arns: ['orders-db'] } }))
-      .toThrow(/selection 'Selection' arns contains 'orders-db', which is not an ARN/);
+    expect(() => newPlan(f, { selection: { resourceArns: ['orders-db'] } }))
+      .toThrow(/selection 'Selection' resourceArns contains 'orders-db', which is not an ARN/);
   });
 
   test('fails when a tag key is empty', () => {
@@ -1336,13 +1336,13 @@ describe('cdk-nag', () => {
     const f = fixture();
     const plan = newPlan(f, {
       tier: RecoveryTier.TEAM,
-      selection: { tags: { backup: 'team' }, arns: [`arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`], allowRestores: true },
+      selection: { tags: { backup: 'team' }, resourceArns: [`arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`], allowRestores: true },
       copyTo: [{
         destinationBackupVault: drVault(f, VaultLock.compliance({ minRetention: Duration.days(7) }), SAME_REGION_VAULT_ARN),
         deleteAfter: Duration.days(30),
       }],
     });
-    plan.addSelection('Exports', { arns: ['arn:aws:s3:::orders-exports'], allowRestores: true });
+    plan.addSelection('Exports', { resourceArns: ['arn:aws:s3:::orders-exports'], allowRestores: true });
     plan.addSelection('Archive', { buckets: [s3.Bucket.fromBucketName(f.stack, 'Archive', 'orders-archive')] });
     expect(() => f.app.synth()).not.toThrow();
 
@@ -1354,7 +1354,7 @@ describe('cdk-nag', () => {
   test('a plan with its default vault and an S3 selection has no unacknowledged findings', () => {
     const app = new App();
     const stack = new Stack(app, 'Workload', { env: { account: ACCOUNT, region: REGION } });
-    new RecoveryPlan(stack, 'Plan', { tier: RecoveryTier.FREE, selection: { arns: ['arn:aws:s3:::orders-exports'] } });
+    new RecoveryPlan(stack, 'Plan', { tier: RecoveryTier.FREE, selection: { resourceArns: ['arn:aws:s3:::orders-exports'] } });
 
     const findings = nagFindings(stack);
     expect(formatFindings(findings)).toBe('');
