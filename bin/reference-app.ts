@@ -9,8 +9,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
-  BackupAlarms, BackupVault, CrossAccountBucket, DatabaseWatch, DumpBucket, DumpVerifyJob, PgDumpJob, RecoveryPlan, RecoveryTier,
-  ReplicationDestination, ReplicationRule, VaultLock,
+  BackupAlarms, BackupVault, CrossAccountBucket, DatabaseWatch, DumpBucket, DumpVerifyJob, LifecycleAge, PgDumpJob,
+  RecoveryPlan, RecoveryTier, ReplicationDestination, ReplicationRule, VaultLock,
 } from '../lib';
 import {
   AppBucketConfig, BackupDrConfig, CONTEXT_KEY, DatabaseConfig, DumpConfig, jobRoleNames, parseConfig, sharedNames,
@@ -59,9 +59,9 @@ export class BackupAccountStack extends Stack {
         // expiry of current versions (the files are still in use); replaced versions go after 30 days.
         this.appReplicas.set(app.name, new CrossAccountBucket(this, `Replica-${app.name}`, {
           bucketName: replicaBucketName(app),
-          transitionToInfrequentAccess: false,
-          transitionToGlacier: false,
-          expireCurrentVersions: false,
+          infrequentAccessAfter: LifecycleAge.NEVER,
+          glacierAfter: LifecycleAge.NEVER,
+          expireAfter: LifecycleAge.NEVER,
         }));
       }
     }

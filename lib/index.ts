@@ -1,3 +1,4 @@
+export * from './common';
 export * from './vault';
 export * from './storage';
 export * from './plan';

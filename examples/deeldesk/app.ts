@@ -10,8 +10,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import {
-  BackupAlarms, BackupVault, CrossAccountBucket, CrossAccountBucketProps, DumpVerifyJob, PgDumpJob, RdsPitrPolicy, RecoveryPlan,
-  RecoveryTier, ReplicationDestination, ReplicationRule, RestoreDrill, RestoreDrillResourceType, ScratchDatabase,
+  BackupAlarms, BackupVault, CrossAccountBucket, CrossAccountBucketProps, DumpVerifyJob, LifecycleAge, PgDumpJob,
+  RdsPitrPolicy, RecoveryPlan, RecoveryTier, ReplicationDestination, ReplicationRule, RestoreDrill,
+  RestoreDrillResourceType, ScratchDatabase,
 } from '../../lib';
 import { acknowledgeDatabaseFindings, acknowledgeReadReplicaFindings, addCompliancePacks, exampleVpc } from '../shared';
 
@@ -21,8 +22,8 @@ const DR = { account: '111111111111', region: 'us-west-2' };
 // version goes a day later, each at the next midnight UTC, so at most about 32 days. "S3 Standard-IA": the job writes them in STANDARD_IA (a lifecycle transition would come
 // only after 30 days).
 const DUMPS: CrossAccountBucketProps = {
-  prefix: 'logical/', objectLockRetention: Duration.days(30), expireAfter: Duration.days(30), noncurrentExpireAfter: Duration.days(1),
-  transitionToInfrequentAccess: false, transitionToGlacier: false,
+  prefix: 'logical/', objectLockRetention: Duration.days(30), expireAfter: LifecycleAge.after(Duration.days(30)), noncurrentExpireAfter: Duration.days(1),
+  infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER,
 };
 // The DR region's key for RDS's replicated backups: RDS needs a key ARN, which exists only once the key does (see README).
 const DR_RDS_KEY_ARN = 'arn:aws:kms:us-west-2:111111111111:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -35,7 +36,7 @@ export function buildDeeldesk(app: App): Stack[] {
   new BackupVault(dr, 'Vault', { backupVaultName: 'deeldesk-dr' });
   const backupsReplica = new CrossAccountBucket(dr, 'BackupsReplica', { bucketName: 'deeldesk-backups-dr', ...DUMPS });
   const uploadsReplica = new CrossAccountBucket(dr, 'UploadsReplica', {
-    bucketName: 'deeldesk-uploads-dr', transitionToInfrequentAccess: false, transitionToGlacier: false, expireCurrentVersions: false,
+    bucketName: 'deeldesk-uploads-dr', infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.NEVER,
   });
 
   // The PostgreSQL primary (the runbooks' deeldesk-prod; PostgreSQL 16) and its streaming read replica.
@@ -76,7 +77,7 @@ export function buildDeeldesk(app: App): Stack[] {
     gfs: {
       weekly: { schedule: events.Schedule.cron({ minute: '0', hour: '2', weekDay: 'SUN' }), deleteAfter: Duration.days(90) },
       // No cold storage: AWS Backup keeps RDS snapshots warm (the document's "S3 Glacier" tier has no RDS counterpart).
-      monthly: { schedule: events.Schedule.cron({ minute: '0', hour: '2', day: '1' }), deleteAfter: Duration.days(365), coldStorage: false },
+      monthly: { schedule: events.Schedule.cron({ minute: '0', hour: '2', day: '1' }), deleteAfter: Duration.days(365), moveToColdStorageAfter: LifecycleAge.NEVER },
     },
     copyTo: [
       { destinationBackupVault: drVault, ruleNames: ['Daily'], deleteAfter: Duration.days(30) },

@@ -9,8 +9,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import {
-  BackupAlarms, BackupVault, CrossAccountBucket, CrossAccountBucketProps, DumpVerifyJob, PgDumpJob, RdsPitrPolicy,
-  RecoveryPlan, ReplicationDestination, ReplicationRule, RestoreDrill, RestoreDrillResourceType, ScratchDatabase,
+  BackupAlarms, BackupVault, CrossAccountBucket, CrossAccountBucketProps, DumpVerifyJob, LifecycleAge, PgDumpJob,
+  RdsPitrPolicy, RecoveryPlan, ReplicationDestination, ReplicationRule, RestoreDrill, RestoreDrillResourceType,
+  ScratchDatabase,
 } from '../../lib';
 import { acknowledgeDatabaseFindings, addCompliancePacks, exampleVpc } from '../shared';
 
@@ -24,7 +25,7 @@ export function buildIndoStar(app: App): Stack[] {
   // "Backup Types / Full Backups": S3 with versioning, "Delete old backups (keep 30 days)" under daily/ as a lifecycle
   // expiry instead of the script's delete loop (the replaced version goes a day later); SSE-KMS, TLS 1.2+ only.
   const daily: CrossAccountBucketProps = {
-    prefix: 'daily/', transitionToInfrequentAccess: false, transitionToGlacier: false, expireAfter: Duration.days(30), noncurrentExpireAfter: Duration.days(1),
+    prefix: 'daily/', infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.after(Duration.days(30)), noncurrentExpireAfter: Duration.days(1),
   };
   // "Backup Locations / Secondary": indostar-backups-secondary in us-west-2, and the vault the DR runbook restores from.
   const dr = new Stack(app, 'IndoStar-Secondary', { env: SECONDARY });
@@ -72,7 +73,7 @@ export function buildIndoStar(app: App): Stack[] {
       daily: { schedule: events.Schedule.cron({ minute: '0', hour: '3' }), deleteAfter: Duration.days(30) },
       weekly: { enabled: false },
       // RDS snapshots have no cold storage tier: the Glacier tier is the archive bucket below.
-      monthly: { schedule: events.Schedule.cron({ minute: '0', hour: '3', day: '1' }), deleteAfter: Duration.days(365), coldStorage: false },
+      monthly: { schedule: events.Schedule.cron({ minute: '0', hour: '3', day: '1' }), deleteAfter: Duration.days(365), moveToColdStorageAfter: LifecycleAge.NEVER },
     },
     copyTo: [
       { destinationBackupVault: drVault, deleteAfter: Duration.days(30), ruleNames: ['Daily'] },
@@ -85,8 +86,8 @@ export function buildIndoStar(app: App): Stack[] {
   // replicated to the secondary bucket. "Tertiary": monthly archives in Glacier after 90 days, kept (and locked) 1 year.
   const primary = new CrossAccountBucket(production, 'Primary', { bucketName: 'indostar-backups-primary', ...daily });
   const archive = new CrossAccountBucket(production, 'Archive', {
-    bucketName: 'indostar-backups-archive', prefix: 'monthly/', transitionToInfrequentAccess: false,
-    glacierAfter: Duration.days(90), expireAfter: Duration.days(365), objectLockRetention: Duration.days(365),
+    bucketName: 'indostar-backups-archive', prefix: 'monthly/', infrequentAccessAfter: LifecycleAge.NEVER,
+    glacierAfter: LifecycleAge.after(Duration.days(90)), expireAfter: LifecycleAge.after(Duration.days(365)), objectLockRetention: Duration.days(365),
   });
   const replication = new ReplicationRule(production, 'PrimaryToSecondary', {
     sourceBucket: primary.bucket, destination: ReplicationDestination.fromCrossAccountBucket(secondary),

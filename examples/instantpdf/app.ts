@@ -7,8 +7,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
-  BackupAlarms, CrossAccountBucket, DumpVerifyJob, PgDumpJob, RdsPitrPolicy, ReplicationDestination, ReplicationRule,
-  ScratchDatabase,
+  BackupAlarms, CrossAccountBucket, DumpVerifyJob, LifecycleAge, PgDumpJob, RdsPitrPolicy, ReplicationDestination,
+  ReplicationRule, ScratchDatabase,
 } from '../../lib';
 import { accessLogsBucket, acknowledgeDatabaseFindings, addCompliancePacks, exampleVpc } from '../shared';
 
@@ -26,18 +26,18 @@ export function buildInstantPdf(app: App): Stack[] {
     writerPrincipals: [PRODUCTION.account],
     readerPrincipals: [PRODUCTION.account],
     objectLockRetention: Duration.days(30),
-    transitionToInfrequentAccess: false,
-    glacierAfter: Duration.days(90),
-    expireAfter: Duration.days(180),
+    infrequentAccessAfter: LifecycleAge.NEVER,
+    glacierAfter: LifecycleAge.after(Duration.days(90)),
+    expireAfter: LifecycleAge.after(Duration.days(180)),
   });
 
   // The user-files replica in us-west-2, encrypted with its own key.
   const replicaRegion = new Stack(app, 'InstantPdf-Replica', { env: { account: PRODUCTION.account, region: 'us-west-2' } });
   const replica = new CrossAccountBucket(replicaRegion, 'UserFilesReplica', {
     bucketName: 'instantpdf-user-files-replica',
-    transitionToInfrequentAccess: false,
-    transitionToGlacier: false,
-    expireCurrentVersions: false,
+    infrequentAccessAfter: LifecycleAge.NEVER,
+    glacierAfter: LifecycleAge.NEVER,
+    expireAfter: LifecycleAge.NEVER,
   });
 
   const production = new Stack(app, 'InstantPdf-Production', { env: PRODUCTION });

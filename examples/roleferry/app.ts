@@ -10,8 +10,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import {
-  BackupAlarms, CrossAccountBucket, DumpVerifyJob, PgDumpJob, RdsPitrPolicy, RecoveryPlan, ReplicationDestination,
-  ReplicationRule, RestoreDrill, RestoreDrillRecoveryPointType, RestoreDrillResourceType, ScratchDatabase,
+  BackupAlarms, CrossAccountBucket, DumpVerifyJob, LifecycleAge, PgDumpJob, RdsPitrPolicy, RecoveryPlan,
+  ReplicationDestination, ReplicationRule, RestoreDrill, RestoreDrillRecoveryPointType, RestoreDrillResourceType,
+  ScratchDatabase,
 } from '../../lib';
 import { acknowledgeDatabaseFindings, addCompliancePacks, exampleVpc } from '../shared';
 
@@ -25,7 +26,7 @@ export function buildRoleFerry(app: App): Stack[] {
   const dr = new Stack(app, 'RoleFerry-DR', { env: DR });
   const resumesReplica = new CrossAccountBucket(dr, 'ResumesReplica', {
     bucketName: 'roleferry-prod-resumes-replica',
-    transitionToInfrequentAccess: false, transitionToGlacier: false, expireCurrentVersions: false,
+    infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.NEVER,
   });
 
   const production = new Stack(app, 'RoleFerry-Production', { env: PRODUCTION });
@@ -93,7 +94,7 @@ export function buildRoleFerry(app: App): Stack[] {
   // 90 days, expired after 730. SSE-KMS with the bucket's own key, where the script re-copied the object as AES256.
   const backups = new CrossAccountBucket(production, 'Backups', {
     bucketName: 'roleferry-prod-backups', prefix: 'database/',
-    transitionToInfrequentAccess: false, glacierAfter: Duration.days(90), expireAfter: Duration.days(730),
+    infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.after(Duration.days(90)), expireAfter: LifecycleAge.after(Duration.days(730)),
   });
   // Sundays at 04:00 UTC, after the backup window (the document names no day or hour).
   const dump = new PgDumpJob(production, 'WeeklyExport', {

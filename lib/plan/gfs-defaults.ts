@@ -9,7 +9,7 @@ export interface GfsDefaults {
 }
 
 /** Seed 001 "Monthly backups ... S3 Glacier", lifecycle rule "TransitionToGlacier" after 90 days (also seed 003). */
-export const DEFAULT_COLD_AFTER = Duration.days(90);
+const DEFAULT_COLD_AFTER = Duration.days(90);
 
 /** Seed 001 "Base Backups (Full Snapshots)" and "Retention Policy". */
 export const GFS_DEFAULTS: { readonly daily: GfsDefaults; readonly weekly: GfsDefaults; readonly monthly: GfsDefaults } = {

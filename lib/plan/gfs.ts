@@ -1,5 +1,6 @@
 import { Duration, TimeZone } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import { LifecycleAge } from '../common';
 
 /**
  * One rule of the grandfather-father-son rotation (`GfsRules.daily`, `.weekly`, `.monthly`).
@@ -39,19 +40,13 @@ export interface GfsRuleOptions {
   readonly deleteAfter?: Duration;
 
   /**
-   * When the recovery points move to cold storage (only for resource types that support it;
-   * RDS and Aurora snapshots stay warm). Seed 001 moves monthly backups to Glacier after 90 days.
+   * When the recovery points move to cold storage (only for resource types that support it; RDS and Aurora
+   * snapshots stay warm), or `LifecycleAge.NEVER` to keep them warm. Seed 001 moves monthly backups to Glacier after
+   * 90 days.
    *
-   * @default - monthly Duration.days(90); daily and weekly never
+   * @default - monthly LifecycleAge.after(Duration.days(90)); daily and weekly LifecycleAge.NEVER
    */
-  readonly moveToColdStorageAfter?: Duration;
-
-  /**
-   * Whether the recovery points move to cold storage at all. Set false to keep monthly backups warm.
-   *
-   * @default - true for monthly or when `moveToColdStorageAfter` is set, false otherwise
-   */
-  readonly coldStorage?: boolean;
+  readonly moveToColdStorageAfter?: LifecycleAge;
 
   /**
    * How long after the scheduled time a job may start. At least 60 minutes.

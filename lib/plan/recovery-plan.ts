@@ -14,10 +14,10 @@ import { Construct, IConstruct } from 'constructs';
 import { BackupVault, IBackupVault } from '../vault';
 import { documentDbClusterArn } from '../private/arns';
 import { assessRpo, checkSchedule, CronFields, describeDays, mayShareDay, parseCron } from '../private/schedule';
-import { checkPattern, isUnresolved, MAX_LIFECYCLE_DAYS, ValidationError, wholeDays, wholeMinutes } from '../private/validation';
+import { checkPattern, isUnresolved, lifecycleAge, MAX_LIFECYCLE_DAYS, ValidationError, wholeDays, wholeMinutes } from '../private/validation';
 import { RecoveryCopyOptions } from './copies';
 import { GfsRules } from './gfs';
-import { DEFAULT_COLD_AFTER, GFS_DEFAULTS, GfsDefaults } from './gfs-defaults';
+import { GFS_DEFAULTS, GfsDefaults } from './gfs-defaults';
 import { RecoveryRule, RecoveryRuleOptions, RecoveryTier } from './recovery-tier';
 import { acknowledgeManagedPolicies, RdsSource, rdsSourcesOf, unknownSourcesOf } from './selection-sources';
 import { RecoverySelectionOptions } from './selections';
@@ -369,14 +369,7 @@ export class RecoveryPlan extends Construct {
         continue;
       }
       const prefix = `gfs.${key}`;
-      if (options?.coldStorage === false && options.moveToColdStorageAfter !== undefined) {
-        throw new ValidationError(
-          `${prefix} sets moveToColdStorageAfter but coldStorage is false; remove one of them`,
-          this,
-        );
-      }
-      const cold = options?.coldStorage ?? (options?.moveToColdStorageAfter !== undefined || defaults.coldAfter !== undefined);
-      const coldAfter = cold ? options?.moveToColdStorageAfter ?? defaults.coldAfter ?? DEFAULT_COLD_AFTER : undefined;
+      const coldAfter = lifecycleAge(options?.moveToColdStorageAfter, defaults.coldAfter);
       this.addRuleInternal(ruleName, {
         schedule: options?.schedule ?? defaults.schedule(),
         scheduleTimezone: options?.scheduleTimezone,

@@ -190,3 +190,11 @@ export function checkFilterPrefix(prefix: string, scope: IConstruct): void {
       `prefix is ${prefix.length} characters long; S3 keys (and prefixes) have at most ${MAX_S3_KEY_LENGTH}`, scope);
   }
 }
+
+/**
+ * The age of a lifecycle step given as a `LifecycleAge` (structurally: `{ age?: Duration }`, where no age means never),
+ * or its default when not given; undefined for never.
+ */
+export function lifecycleAge(given: { readonly age?: Duration } | undefined, fallback: Duration | undefined): Duration | undefined {
+  return given === undefined ? fallback : given.age;
+}

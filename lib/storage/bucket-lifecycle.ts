@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { checkRange, isUnresolved, MAX_LIFECYCLE_DAYS, ValidationError, wholeDays } from '../private/validation';
+import { checkRange, isUnresolved, lifecycleAge, MAX_LIFECYCLE_DAYS, ValidationError, wholeDays } from '../private/validation';
 import { CrossAccountBucketProps } from './cross-account-bucket-props';
 
 // The lifecycle of a CrossAccountBucket: its transitions and expirations checked against S3's minimum storage
@@ -21,33 +21,9 @@ export interface ValidatedLifecycle {
 }
 
 export function validateLifecycle(props: CrossAccountBucketProps, scope: IConstruct): ValidatedLifecycle {
-  const ia = props.transitionToInfrequentAccess ?? true;
-  const glacier = props.transitionToGlacier ?? true;
-  if (!ia && props.infrequentAccessAfter) {
-    throw new ValidationError(
-      'infrequentAccessAfter is set but transitionToInfrequentAccess is false; remove infrequentAccessAfter ' +
-        'or set transitionToInfrequentAccess: true',
-      scope,
-    );
-  }
-  if (!glacier && props.glacierAfter) {
-    throw new ValidationError(
-      'glacierAfter is set but transitionToGlacier is false; remove glacierAfter or set transitionToGlacier: true',
-      scope,
-    );
-  }
-
-  const expire = props.expireCurrentVersions ?? true;
-  if (!expire && props.expireAfter) {
-    throw new ValidationError(
-      'expireAfter is set but expireCurrentVersions is false; remove expireAfter or set expireCurrentVersions: true',
-      scope,
-    );
-  }
-
-  const infrequentAccessAfter = ia ? props.infrequentAccessAfter ?? Duration.days(30) : undefined;
-  const glacierAfter = glacier ? props.glacierAfter ?? Duration.days(90) : undefined;
-  const expireAfter = expire ? props.expireAfter ?? Duration.days(730) : undefined;
+  const infrequentAccessAfter = lifecycleAge(props.infrequentAccessAfter, Duration.days(30));
+  const glacierAfter = lifecycleAge(props.glacierAfter, Duration.days(90));
+  const expireAfter = lifecycleAge(props.expireAfter, Duration.days(730));
   const noncurrentExpireAfter = props.noncurrentExpireAfter ?? Duration.days(30);
   const objectLockRetention = props.objectLockRetention ?? Duration.days(30);
   const accessLogsExpireAfter = props.accessLogsExpireAfter ?? Duration.days(365);
@@ -64,7 +40,7 @@ export function validateLifecycle(props: CrossAccountBucketProps, scope: IConstr
   if (iaDays !== undefined && iaDays < IA_MINIMUM_DAYS) {
     throw new ValidationError(
       `infrequentAccessAfter is ${iaDays} days; S3 requires at least ${IA_MINIMUM_DAYS} days before STANDARD_IA ` +
-        `(e.g. Duration.days(${IA_MINIMUM_DAYS}), or transitionToInfrequentAccess: false)`,
+        `(e.g. LifecycleAge.after(Duration.days(${IA_MINIMUM_DAYS})), or infrequentAccessAfter: LifecycleAge.NEVER)`,
       scope,
     );
   }
@@ -72,18 +48,18 @@ export function validateLifecycle(props: CrossAccountBucketProps, scope: IConstr
     throw new ValidationError(
       `glacierAfter is ${glacierDays} days; it must be at least ${IA_MINIMUM_DAYS} days later than ` +
         `infrequentAccessAfter (${iaDays} days), since objects stay ${IA_MINIMUM_DAYS} days in STANDARD_IA ` +
-        `(e.g. Duration.days(${iaDays + IA_MINIMUM_DAYS}))`,
+        `(e.g. LifecycleAge.after(Duration.days(${iaDays + IA_MINIMUM_DAYS})))`,
       scope,
     );
   }
   if (expireDays !== undefined && expireDays < 1) {
-    throw new ValidationError(`expireAfter is ${expireDays} days; it must be at least 1 day (e.g. Duration.days(730))`, scope);
+    throw new ValidationError(`expireAfter is ${expireDays} days; it must be at least 1 day (e.g. LifecycleAge.after(Duration.days(730)))`, scope);
   }
   if (expireDays !== undefined && glacierDays !== undefined && expireDays < glacierDays + GLACIER_MINIMUM_DAYS) {
     throw new ValidationError(
       `expireAfter is ${expireDays} days; it must be at least ${GLACIER_MINIMUM_DAYS} days later than glacierAfter ` +
         `(${glacierDays} days), the minimum storage duration of GLACIER ` +
-        `(e.g. Duration.days(${glacierDays + GLACIER_MINIMUM_DAYS}), or transitionToGlacier: false)`,
+        `(e.g. LifecycleAge.after(Duration.days(${glacierDays + GLACIER_MINIMUM_DAYS})), or glacierAfter: LifecycleAge.NEVER)`,
       scope,
     );
   }
@@ -91,7 +67,7 @@ export function validateLifecycle(props: CrossAccountBucketProps, scope: IConstr
     throw new ValidationError(
       `expireAfter is ${expireDays} days; it must be at least ${IA_MINIMUM_DAYS} days later than ` +
         `infrequentAccessAfter (${iaDays} days), the minimum storage duration of STANDARD_IA ` +
-        `(e.g. Duration.days(${iaDays + IA_MINIMUM_DAYS}), or transitionToInfrequentAccess: false)`,
+        `(e.g. LifecycleAge.after(Duration.days(${iaDays + IA_MINIMUM_DAYS})), or infrequentAccessAfter: LifecycleAge.NEVER)`,
       scope,
     );
   }
@@ -100,7 +76,7 @@ export function validateLifecycle(props: CrossAccountBucketProps, scope: IConstr
     throw new ValidationError(
       `objectLockRetention is ${lockDays} days but expireAfter is ${expireDays} days; the retention must not exceed ` +
         'the expiry, or lifecycle would hide dumps that are still locked and could not remove their versions ' +
-        `(e.g. objectLockRetention: Duration.days(${expireDays}) or expireAfter: Duration.days(${lockDays}))`,
+        `(e.g. objectLockRetention: Duration.days(${expireDays}) or expireAfter: LifecycleAge.after(Duration.days(${lockDays})))`,
       scope,
     );
   }

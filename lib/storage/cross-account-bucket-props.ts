@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { LifecycleAge } from '../common';
 
 /** Props of a CrossAccountBucket. Every prop is optional. */
 export interface CrossAccountBucketProps {
@@ -95,53 +96,31 @@ export interface CrossAccountBucketProps {
   readonly objectLockRetention?: Duration;
 
   /**
-   * Whether objects move to STANDARD_IA after `infrequentAccessAfter`.
+   * Age at which objects move to STANDARD_IA, or `LifecycleAge.NEVER` to keep them in STANDARD. S3 requires at
+   * least 30 days.
    *
-   * @default true
+   * @default LifecycleAge.after(Duration.days(30))
    */
-  readonly transitionToInfrequentAccess?: boolean;
+  readonly infrequentAccessAfter?: LifecycleAge;
 
   /**
-   * Age at which objects move to STANDARD_IA. S3 requires at least 30 days.
-   * Only valid when `transitionToInfrequentAccess` is true.
+   * Age at which objects move to GLACIER (Glacier Flexible Retrieval), or `LifecycleAge.NEVER`. At least 30 days
+   * after `infrequentAccessAfter` when that transition happens (objects must stay 30 days in STANDARD_IA).
    *
-   * @default Duration.days(30)
+   * @default LifecycleAge.after(Duration.days(90))
    */
-  readonly infrequentAccessAfter?: Duration;
-
-  /**
-   * Whether objects move to GLACIER (Glacier Flexible Retrieval) after `glacierAfter`.
-   *
-   * @default true
-   */
-  readonly transitionToGlacier?: boolean;
-
-  /**
-   * Age at which objects move to GLACIER. At least 30 days after `infrequentAccessAfter` when that
-   * transition is on (objects must stay 30 days in STANDARD_IA). Only valid when `transitionToGlacier` is true.
-   *
-   * @default Duration.days(90)
-   */
-  readonly glacierAfter?: Duration;
+  readonly glacierAfter?: LifecycleAge;
 
   /**
    * Age at which the current version of an object expires (a delete marker hides it; the version itself
-   * becomes noncurrent and is removed `noncurrentExpireAfter` later). Must leave each storage class its
-   * minimum storage duration: at least 90 days after `glacierAfter`, or 30 days after
-   * `infrequentAccessAfter` when only that transition is on; and not shorter than `objectLockRetention`.
+   * becomes noncurrent and is removed `noncurrentExpireAfter` later), or `LifecycleAge.NEVER` for a bucket of live
+   * files, such as the replica of an application bucket, where only replaced versions should go. Must leave each
+   * storage class its minimum storage duration: at least 90 days after `glacierAfter`, or 30 days after
+   * `infrequentAccessAfter` when only that transition happens; and not shorter than `objectLockRetention`.
    *
-   * @default Duration.days(730)
+   * @default LifecycleAge.after(Duration.days(730))
    */
-  readonly expireAfter?: Duration;
-
-  /**
-   * Whether current versions expire at all. Turn it off for a bucket of live files, such as the
-   * replica of an application bucket, where only replaced versions should go (`noncurrentExpireAfter`).
-   * Only valid without `expireAfter`.
-   *
-   * @default true
-   */
-  readonly expireCurrentVersions?: boolean;
+  readonly expireAfter?: LifecycleAge;
 
   /**
    * How long a version is kept once it became noncurrent (after expiry or an overwrite). At least 1 day.

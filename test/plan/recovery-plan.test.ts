@@ -11,7 +11,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BackupVault, IBackupVault } from '../../lib/vault/backup-vault';
-import { RecoveryPlan, RecoveryPlanProps, RecoverySelectionOptions } from '../../lib';
+import { LifecycleAge, RecoveryPlan, RecoveryPlanProps, RecoverySelectionOptions } from '../../lib';
 import { RecoveryTier } from '../../lib/plan/recovery-tier';
 import { VaultLock } from '../../lib/vault/vault-lock';
 import { formatFindings, nagFindings } from '../nag';
@@ -274,7 +274,7 @@ describe('grandfather-father-son rules', () => {
         weekly: {
           schedule: events.Schedule.cron({ minute: '0', hour: '4', weekDay: 'SAT' }),
           deleteAfter: Duration.days(180),
-          moveToColdStorageAfter: Duration.days(60),
+          moveToColdStorageAfter: LifecycleAge.after(Duration.days(60)),
           startWindow: Duration.hours(3),
           completionWindow: Duration.hours(12),
         },
@@ -282,7 +282,7 @@ describe('grandfather-father-son rules', () => {
           schedule: events.Schedule.cron({ minute: '0', hour: '5', day: '2' }),
           scheduleTimezone: TimeZone.EUROPE_BERLIN,
           deleteAfter: Duration.days(2555),
-          moveToColdStorageAfter: Duration.days(30),
+          moveToColdStorageAfter: LifecycleAge.after(Duration.days(30)),
         },
       },
     });
@@ -319,15 +319,9 @@ describe('grandfather-father-son rules', () => {
 
   test('monthly backups can stay warm', () => {
     const f = fixture();
-    newPlan(f, { gfs: { monthly: { coldStorage: false } } });
+    newPlan(f, { gfs: { monthly: { moveToColdStorageAfter: LifecycleAge.NEVER } } });
 
     expect(renderedRules(f.stack).Monthly.Lifecycle).toEqual({ DeleteAfterDays: 365 });
-  });
-
-  test('fails when coldStorage is false and moveToColdStorageAfter is set', () => {
-    const f = fixture();
-    expect(() => newPlan(f, { gfs: { monthly: { coldStorage: false, moveToColdStorageAfter: Duration.days(30) } } }))
-      .toThrow(/gfs.monthly sets moveToColdStorageAfter but coldStorage is false; remove one of them/);
   });
 
   test('a GFS lifecycle error names the gfs prop', () => {

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { IConstruct } from 'constructs';
-import { CrossAccountBucket, CrossAccountBucketProps } from '../../lib';
+import { CrossAccountBucket, CrossAccountBucketProps, LifecycleAge } from '../../lib';
 import { ReplicationDestination, ReplicationRule, ReplicationRuleProps } from '../../lib';
 import { formatFindings, nagFindings } from '../nag';
 
@@ -722,7 +722,7 @@ describe('CrossAccountBucket', () => {
     });
 
     test('current versions can be kept forever, for a bucket of live files', () => {
-      const { template } = build({ transitionToInfrequentAccess: false, transitionToGlacier: false, expireCurrentVersions: false });
+      const { template } = build({ infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.NEVER });
       template.hasResourceProperties('AWS::S3::Bucket', {
         ObjectLockEnabled: true,
         LifecycleConfiguration: {
@@ -739,17 +739,24 @@ describe('CrossAccountBucket', () => {
       });
     });
 
-    test('fails when expireAfter is set while current versions never expire', () => {
-      expect(() => build({ expireCurrentVersions: false, expireAfter: Duration.days(30) })).toThrow(
-        'S/Dumps: expireAfter is set but expireCurrentVersions is false; remove expireAfter or set expireCurrentVersions: true',
-      );
+    test.each([
+      ['infrequentAccessAfter', { Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: 90 }], ExpirationInDays: 730 }],
+      ['glacierAfter', { Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }], ExpirationInDays: 730 }],
+      ['expireAfter', {
+        Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }, { StorageClass: 'GLACIER', TransitionInDays: 90 }],
+        ExpirationInDays: Match.absent(),
+      }],
+    ])('%s: LifecycleAge.NEVER leaves that step out and keeps the others', (prop, rule) => {
+      build({ [prop]: LifecycleAge.NEVER }).template.hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'TierAndExpireDumps', ...rule })]) },
+      });
     });
 
     test('every duration can be overridden', () => {
       const { template } = build({
-        infrequentAccessAfter: Duration.days(45),
-        glacierAfter: Duration.days(120),
-        expireAfter: Duration.days(400),
+        infrequentAccessAfter: LifecycleAge.after(Duration.days(45)),
+        glacierAfter: LifecycleAge.after(Duration.days(120)),
+        expireAfter: LifecycleAge.after(Duration.days(400)),
         noncurrentExpireAfter: Duration.days(7),
         objectLockRetention: Duration.days(90),
       });
@@ -772,7 +779,7 @@ describe('CrossAccountBucket', () => {
     });
 
     test('seed 000: keep 30 days without tiering', () => {
-      const { template } = build({ transitionToInfrequentAccess: false, transitionToGlacier: false, expireAfter: Duration.days(30) });
+      const { template } = build({ infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.after(Duration.days(30)) });
       template.hasResourceProperties('AWS::S3::Bucket', {
         ObjectLockEnabled: true,
         LifecycleConfiguration: {
@@ -788,7 +795,7 @@ describe('CrossAccountBucket', () => {
     });
 
     test('Glacier without IA', () => {
-      const { template } = build({ transitionToInfrequentAccess: false, glacierAfter: Duration.days(1), expireAfter: Duration.days(91) });
+      const { template } = build({ infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.after(Duration.days(1)), expireAfter: LifecycleAge.after(Duration.days(91)) });
       template.hasResourceProperties('AWS::S3::Bucket', {
         ObjectLockEnabled: true,
         LifecycleConfiguration: {
@@ -875,16 +882,16 @@ describe('CrossAccountBucket', () => {
 
   describe('validation', () => {
     test.each([
-      ['infrequentAccessAfter 30 d (S3 minimum)', { infrequentAccessAfter: Duration.days(30) }],
-      ['glacierAfter 30 d after IA', { infrequentAccessAfter: Duration.days(30), glacierAfter: Duration.days(60), expireAfter: Duration.days(150) }],
-      ['expireAfter 90 d after Glacier', { glacierAfter: Duration.days(90), expireAfter: Duration.days(180) }],
-      ['expireAfter 30 d after IA when Glacier is off', { transitionToGlacier: false, expireAfter: Duration.days(60) }],
+      ['infrequentAccessAfter 30 d (S3 minimum)', { infrequentAccessAfter: LifecycleAge.after(Duration.days(30)) }],
+      ['glacierAfter 30 d after IA', { infrequentAccessAfter: LifecycleAge.after(Duration.days(30)), glacierAfter: LifecycleAge.after(Duration.days(60)), expireAfter: LifecycleAge.after(Duration.days(150)) }],
+      ['expireAfter 90 d after Glacier', { glacierAfter: LifecycleAge.after(Duration.days(90)), expireAfter: LifecycleAge.after(Duration.days(180)) }],
+      ['expireAfter 30 d after IA when Glacier is off', { glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.after(Duration.days(60)) }],
       ['expireAfter 1 d without transitions', {
-        transitionToInfrequentAccess: false, transitionToGlacier: false, expireAfter: Duration.days(1), objectLockRetention: Duration.days(1),
+        infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.after(Duration.days(1)), objectLockRetention: Duration.days(1),
       }],
-      ['Glacier at day 0 without IA', { transitionToInfrequentAccess: false, glacierAfter: Duration.days(0), expireAfter: Duration.days(90) }],
+      ['Glacier at day 0 without IA', { infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.after(Duration.days(0)), expireAfter: LifecycleAge.after(Duration.days(90)) }],
       ['objectLockRetention equal to expireAfter', { objectLockRetention: Duration.days(730) }],
-      ['objectLockRetention 36500 d', { objectLockRetention: Duration.days(36500), expireAfter: Duration.days(36500) }],
+      ['objectLockRetention 36500 d', { objectLockRetention: Duration.days(36500), expireAfter: LifecycleAge.after(Duration.days(36500)) }],
       ['noncurrentExpireAfter 1 d', { noncurrentExpireAfter: Duration.days(1) }],
       ['accessLogsExpireAfter 1 d', { accessLogsExpireAfter: Duration.days(1) }],
     ])('accepts the boundary: %s', (_name, props: CrossAccountBucketProps) => {
@@ -892,14 +899,14 @@ describe('CrossAccountBucket', () => {
     });
 
     test.each([
-      ['infrequentAccessAfter 29 d', { infrequentAccessAfter: Duration.days(29) }, /^S\/Dumps: infrequentAccessAfter is 29 days; S3 requires at least 30 days before STANDARD_IA \(e\.g\. Duration\.days\(30\)/],
-      ['glacierAfter 29 d after IA', { glacierAfter: Duration.days(59) }, /glacierAfter is 59 days; it must be at least 30 days later than infrequentAccessAfter \(30 days\)/],
-      ['expireAfter 89 d after Glacier', { expireAfter: Duration.days(179) }, /expireAfter is 179 days; it must be at least 90 days later than glacierAfter \(90 days\)/],
-      ['expireAfter 29 d after IA without Glacier', { transitionToGlacier: false, expireAfter: Duration.days(59) }, /expireAfter is 59 days; it must be at least 30 days later than infrequentAccessAfter \(30 days\)/],
-      ['expireAfter 0 d', { transitionToInfrequentAccess: false, transitionToGlacier: false, expireAfter: Duration.days(0) }, /expireAfter is 0 days; it must be at least 1 day/],
+      ['infrequentAccessAfter 29 d', { infrequentAccessAfter: LifecycleAge.after(Duration.days(29)) }, /^S\/Dumps: infrequentAccessAfter is 29 days; S3 requires at least 30 days before STANDARD_IA \(e\.g\. LifecycleAge\.after\(Duration\.days\(30\)\)/],
+      ['glacierAfter 29 d after IA', { glacierAfter: LifecycleAge.after(Duration.days(59)) }, /glacierAfter is 59 days; it must be at least 30 days later than infrequentAccessAfter \(30 days\)/],
+      ['expireAfter 89 d after Glacier', { expireAfter: LifecycleAge.after(Duration.days(179)) }, /expireAfter is 179 days; it must be at least 90 days later than glacierAfter \(90 days\)/],
+      ['expireAfter 29 d after IA without Glacier', { glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.after(Duration.days(59)) }, /expireAfter is 59 days; it must be at least 30 days later than infrequentAccessAfter \(30 days\)/],
+      ['expireAfter 0 d', { infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.after(Duration.days(0)) }, /expireAfter is 0 days; it must be at least 1 day/],
       ['objectLockRetention 1 d over expireAfter', { objectLockRetention: Duration.days(731) }, /objectLockRetention is 731 days but expireAfter is 730 days/],
       ['objectLockRetention 0 d', { objectLockRetention: Duration.days(0) }, /objectLockRetention is 0 days; allowed range is 1-36500 days/],
-      ['objectLockRetention 36501 d', { objectLockRetention: Duration.days(36501), expireAfter: Duration.days(40000) }, /objectLockRetention is 36501 days; allowed range is 1-36500 days/],
+      ['objectLockRetention 36501 d', { objectLockRetention: Duration.days(36501), expireAfter: LifecycleAge.after(Duration.days(40000)) }, /objectLockRetention is 36501 days; allowed range is 1-36500 days/],
       ['noncurrentExpireAfter 0 d', { noncurrentExpireAfter: Duration.days(0) }, /noncurrentExpireAfter is 0 days; it must be at least 1 day/],
       ['accessLogsExpireAfter 0 d', { accessLogsExpireAfter: Duration.days(0) }, /accessLogsExpireAfter is 0 days; it must be at least 1 day/],
     ])('rejects the boundary: %s', (_name, props: CrossAccountBucketProps, message: RegExp) => {
@@ -907,36 +914,36 @@ describe('CrossAccountBucket', () => {
     });
 
     test('fails when infrequentAccessAfter is under the S3 minimum of 30 days', () => {
-      expect(() => build({ infrequentAccessAfter: Duration.days(7) })).toThrow(
+      expect(() => build({ infrequentAccessAfter: LifecycleAge.after(Duration.days(7)) })).toThrow(
         'S/Dumps: infrequentAccessAfter is 7 days; S3 requires at least 30 days before STANDARD_IA ' +
-          '(e.g. Duration.days(30), or transitionToInfrequentAccess: false)',
+          '(e.g. LifecycleAge.after(Duration.days(30)), or infrequentAccessAfter: LifecycleAge.NEVER)',
       );
     });
 
     test('fails when glacierAfter is not at least 30 days after infrequentAccessAfter', () => {
-      expect(() => build({ glacierAfter: Duration.days(20) })).toThrow(
+      expect(() => build({ glacierAfter: LifecycleAge.after(Duration.days(20)) })).toThrow(
         'S/Dumps: glacierAfter is 20 days; it must be at least 30 days later than infrequentAccessAfter (30 days), ' +
-          'since objects stay 30 days in STANDARD_IA (e.g. Duration.days(60))',
+          'since objects stay 30 days in STANDARD_IA (e.g. LifecycleAge.after(Duration.days(60)))',
       );
     });
 
     test('fails when expireAfter is less than 90 days after glacierAfter', () => {
-      expect(() => build({ expireAfter: Duration.days(100) })).toThrow(
+      expect(() => build({ expireAfter: LifecycleAge.after(Duration.days(100)) })).toThrow(
         'S/Dumps: expireAfter is 100 days; it must be at least 90 days later than glacierAfter (90 days), ' +
-          'the minimum storage duration of GLACIER (e.g. Duration.days(180), or transitionToGlacier: false)',
+          'the minimum storage duration of GLACIER (e.g. LifecycleAge.after(Duration.days(180)), or glacierAfter: LifecycleAge.NEVER)',
       );
     });
 
     test('fails when expireAfter is less than 30 days after infrequentAccessAfter and Glacier is off', () => {
-      expect(() => build({ transitionToGlacier: false, infrequentAccessAfter: Duration.days(60), expireAfter: Duration.days(70) })).toThrow(
+      expect(() => build({ glacierAfter: LifecycleAge.NEVER, infrequentAccessAfter: LifecycleAge.after(Duration.days(60)), expireAfter: LifecycleAge.after(Duration.days(70)) })).toThrow(
         'S/Dumps: expireAfter is 70 days; it must be at least 30 days later than infrequentAccessAfter (60 days), ' +
-          'the minimum storage duration of STANDARD_IA (e.g. Duration.days(90), or transitionToInfrequentAccess: false)',
+          'the minimum storage duration of STANDARD_IA (e.g. LifecycleAge.after(Duration.days(90)), or infrequentAccessAfter: LifecycleAge.NEVER)',
       );
     });
 
     test('fails when expireAfter is 0 days', () => {
-      expect(() => build({ transitionToInfrequentAccess: false, transitionToGlacier: false, expireAfter: Duration.days(0) })).toThrow(
-        'S/Dumps: expireAfter is 0 days; it must be at least 1 day (e.g. Duration.days(730))',
+      expect(() => build({ infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.after(Duration.days(0)) })).toThrow(
+        'S/Dumps: expireAfter is 0 days; it must be at least 1 day (e.g. LifecycleAge.after(Duration.days(730)))',
       );
     });
 
@@ -944,7 +951,7 @@ describe('CrossAccountBucket', () => {
       expect(() => build({ objectLockRetention: Duration.days(800) })).toThrow(
         'S/Dumps: objectLockRetention is 800 days but expireAfter is 730 days; the retention must not exceed the expiry, ' +
           'or lifecycle would hide dumps that are still locked and could not remove their versions ' +
-          '(e.g. objectLockRetention: Duration.days(730) or expireAfter: Duration.days(800))',
+          '(e.g. objectLockRetention: Duration.days(730) or expireAfter: LifecycleAge.after(Duration.days(800)))',
       );
     });
 
@@ -967,24 +974,11 @@ describe('CrossAccountBucket', () => {
     });
 
     test('fails when a duration is not a whole number of days', () => {
-      expect(() => build({ expireAfter: Duration.hours(36) })).toThrow(
+      expect(() => build({ expireAfter: LifecycleAge.after(Duration.hours(36)) })).toThrow(
         'S/Dumps: expireAfter is 1 day 12 hours, which is not a whole number of days; use Duration.days(2)',
       );
       expect(() => build({ objectLockRetention: Duration.hours(12) })).toThrow(
         'S/Dumps: objectLockRetention is 12 hours, which is not a whole number of days; use Duration.days(1)',
-      );
-    });
-
-    test('fails when infrequentAccessAfter is set while the IA transition is off', () => {
-      expect(() => build({ transitionToInfrequentAccess: false, infrequentAccessAfter: Duration.days(30) })).toThrow(
-        'S/Dumps: infrequentAccessAfter is set but transitionToInfrequentAccess is false; remove infrequentAccessAfter ' +
-          'or set transitionToInfrequentAccess: true',
-      );
-    });
-
-    test('fails when glacierAfter is set while the Glacier transition is off', () => {
-      expect(() => build({ transitionToGlacier: false, glacierAfter: Duration.days(90) })).toThrow(
-        'S/Dumps: glacierAfter is set but transitionToGlacier is false; remove glacierAfter or set transitionToGlacier: true',
       );
     });
 
@@ -1102,7 +1096,7 @@ describe('CrossAccountBucket', () => {
       const days = new CfnParameter(stack, 'ExpireDays', { type: 'Number' });
       expect(() => new CrossAccountBucket(stack, 'Dumps', {
         bucketName: 'acme-dumps',
-        expireAfter: Duration.days(Token.asNumber(days.valueAsNumber)),
+        expireAfter: LifecycleAge.after(Duration.days(Token.asNumber(days.valueAsNumber))),
       })).not.toThrow();
       Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
         LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: { Ref: 'ExpireDays' } })]) },
@@ -1139,7 +1133,7 @@ describe('CrossAccountBucket', () => {
         breakGlassRole: iam.Role.fromRoleArn(stack, 'BreakGlass', BREAK_GLASS_ROLE),
         objectLockMode: s3.ObjectLockMode.COMPLIANCE,
       })],
-      ['no tiering', () => ({ transitionToInfrequentAccess: false, transitionToGlacier: false, expireAfter: Duration.days(30) })],
+      ['no tiering', () => ({ infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.after(Duration.days(30)) })],
     ])('has no unacknowledged cdk-nag findings: %s', (_name, props) => {
       const stack = newStack();
       new CrossAccountBucket(stack, 'Dumps', props(stack));
