@@ -14,7 +14,8 @@ export interface AlarmTuning {
 
   /**
    * The threshold, in the unit the family documents (seconds, bytes, percent, a count).
-   * Families whose threshold is fixed by their meaning (a success flag below 1) refuse it.
+   * Families whose threshold is fixed by their meaning (a success flag below 1) refuse it, and so does
+   * `backupStorage`, whose threshold is each database's `maxBackupStorage`.
    *
    * @default - the family's default
    */

@@ -238,7 +238,8 @@ export interface BackupAlarmsProps {
  * Every alarm notifies the topic when it goes into ALARM and back to OK, and its description says what it
  * means and what to check first. Every family can be tuned or turned off (`AlarmTuning`); `addAlarm`
  * adds your own alarm with the same wiring.
- */export class BackupAlarms extends Construct {
+ */
+export class BackupAlarms extends Construct {
   /** The topic every alarm notifies. */
   public readonly topic: sns.ITopic;
 

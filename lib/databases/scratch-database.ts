@@ -167,9 +167,11 @@ const WARN_AUTOSCALING_HEADROOM = 'cdk-backup-dr:ScratchDatabase.maxAllocatedSto
  * new DumpVerifyJob(this, 'VerifyOrders', {
  *   databaseName: 'orders',
  *   vpc,
- *   bucketName: 'acme-dumps-222222222222-us-east-1',
- *   bucketOwnerAccount: '222222222222',
- *   bucketKeyArn: 'arn:aws:kms:us-east-1:222222222222:alias/acme-dumps-222222222222-us-east-1',
+ *   dumpBucket: DumpBucket.fromDumpBucketAttributes(this, 'Dumps', {
+ *     bucketName: 'acme-dumps-222222222222-us-east-1',
+ *     account: '222222222222',
+ *     encryptionKeyArn: 'arn:aws:kms:us-east-1:222222222222:alias/acme-dumps-222222222222-us-east-1',
+ *   }),
  *   scratchSecret: scratch.secret,
  *   scratchServer: scratch,
  *   productionTarget: 'orders.abc123xyz.us-east-1.rds.amazonaws.com:5432/orders',

@@ -207,7 +207,7 @@ interface SelectionInfo {
  * });
  * drill.addSelection('Aurora', {
  *   resourceType: RestoreDrillResourceType.AURORA,
- *   clusters: [cluster],
+ *   databaseClusters: [cluster],
  *   subnetGroupName: 'restore-tests',
  *   securityGroups: [restoreSecurityGroup],
  * });
@@ -580,7 +580,7 @@ export class RestoreDrill extends Construct {
     if (this.selectionList.length === 0) {
       return [
         'RestoreDrill tests nothing: call addSelection() (e.g. addSelection(\'Aurora\', { resourceType: ' +
-          'RestoreDrillResourceType.AURORA, clusters: [cluster] }))',
+          'RestoreDrillResourceType.AURORA, databaseClusters: [cluster] }))',
       ];
     }
     return [];

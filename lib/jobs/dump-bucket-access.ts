@@ -60,9 +60,8 @@ function keyOf(scope: IConstruct, bucket: IDumpBucket): KeyReference | undefined
   }
   const keyArn = bucket.encryptionKeyArn;
   if (keyArn === undefined) {
-    const crossAccount = Token.isUnresolved(bucket.bucketAccount) || Token.isUnresolved(stack.account) ||
-      bucket.bucketAccount !== stack.account;
-    if (crossAccount) {
+    // The same text, a literal or the token of an environment-agnostic stack's own account, is this account.
+    if (bucket.bucketAccount !== stack.account) {
       throw new ValidationError(
         `the dump bucket '${bucket.bucketName}' of account ${bucket.bucketAccount} has no encryptionKeyArn; a job can use ` +
           "the key of another account's bucket only when its own policy names that key: give the key ARN or the alias " +
@@ -76,12 +75,13 @@ function keyOf(scope: IConstruct, bucket: IDumpBucket): KeyReference | undefined
         "key's ARN (or alias ARN) as encryptionKeyArn, unless the bucket uses SSE-S3");
     return undefined;
   }
+  // A key ARN that is a token resolves to a reference, which cannot cross environments; a literal ARN can.
   if (bucketStack !== stack && Token.isUnresolved(keyArn) && !sameEnvironment(bucketStack, stack)) {
     throw new ValidationError(
       `the dump bucket '${bucket.node.path}' is in another environment (${bucketStack.account}/${bucketStack.region}) ` +
-        'and its key has no alias created by it, so its ARN is only known after deployment; name the bucket with ' +
-        'DumpBucket.fromDumpBucketAttributes() and the deployed key ARN, or let the CrossAccountBucket create its key ' +
-        'and alias',
+        'and its key has no alias created by it, so its ARN is only known after deployment; name the key by its ' +
+        'deployed ARN (DumpBucket.fromDumpBucketAttributes() with encryptionKeyArn, or a CrossAccountBucket given ' +
+        "kms.Key.fromKeyArn(this, 'Key', '<arn>')), or let the CrossAccountBucket create its key and alias",
       scope,
     );
   }

@@ -17,15 +17,21 @@ export function documentDbClusterArn(cluster: docdb.IDatabaseCluster): string {
 }
 
 /**
- * The service of an ARN (`rds` for RDS, Aurora, DocumentDB and Neptune), or undefined for text that is not an ARN
- * and for an ARN whose service is a token.
+ * The service of an ARN (`rds` for RDS, Aurora, DocumentDB and Neptune): `arn:<partition>:<service>:...` with a
+ * partition of lowercase letters and hyphens (or a token, as in ARNs built by `Stack.formatArn()`) and a service of
+ * lowercase letters, digits and hyphens. Undefined for text that is not an ARN and for an ARN whose service is a token.
  */
 export function arnService(arn: string): string | undefined {
-  const service = arn.split(':')[2];
-  return arn.startsWith('arn:') && service !== undefined && service !== '' && !Token.isUnresolved(service) ? service : undefined;
+  const match = /^arn:([^:]+):([^:]+):/.exec(arn);
+  if (!match) {
+    return undefined;
+  }
+  const [, partition, service] = match;
+  const partitionValid = Token.isUnresolved(partition) || /^[a-z-]+$/.test(partition);
+  return partitionValid && !Token.isUnresolved(service) && /^[a-z0-9-]+$/.test(service) ? service : undefined;
 }
 
-/** The resource type of an RDS ARN (`db`, `cluster`, `snapshot`, ...), or undefined for other text. */
+/** The resource type of an RDS ARN (`db`, `cluster`, ...), or undefined for other text. */
 export function rdsResourceType(arn: string): string | undefined {
-  return /^arn:[^:]+:rds:[^:]*:[^:]*:([a-z-]+):/.exec(arn)?.[1];
+  return /^arn:[^:]+:rds:[^:]*:[^:]*:([a-z]+):/.exec(arn)?.[1];
 }

@@ -13,6 +13,7 @@ import {
 } from '../private/validation';
 import { DEFAULT_DUMP_PREFIX } from '../private/job-contract';
 import { viaService } from '../private/kms';
+import { bucketArnFromName } from '../private/s3';
 import { validateLifecycle } from './bucket-lifecycle';
 import { CrossAccountBucketProps } from './cross-account-bucket-props';
 import { IDumpBucket } from './dump-bucket';
@@ -125,7 +126,7 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
     readers.forEach((p, i) => checkPrincipal(`readerPrincipals[${i}]`, p, this));
 
     this.prefix = prefix;
-    this.bucketArnFromName = Stack.of(this).formatArn({ service: 's3', region: '', account: '', resource: bucketName });
+    this.bucketArnFromName = bucketArnFromName(Stack.of(this).partition, bucketName);
     if (props.encryptionKey) {
       if (props.encryptionKeyAlias !== undefined) {
         throw new ValidationError(

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { isKnown, parseKmsArn } from '../private/kms';
-import { BUCKET_ARN_PATTERN, bucketNameFromArn, cfnBucketOf, isObjectLocked } from '../private/s3';
+import { BUCKET_ARN_PATTERN, bucketArnFromName, bucketNameFromArn, cfnBucketOf, isObjectLocked } from '../private/s3';
 import { checkAccountId, checkPattern, KMS_ALIAS_NAME_PATTERN, REGION_PATTERN, ValidationError } from '../private/validation';
 
 /**
@@ -143,7 +143,7 @@ export class ReplicationDestination {
     const name = cfnBucketOf(bucket)?.bucketName;
     const named = name !== undefined && !Token.isUnresolved(name);
     return new ReplicationDestination({
-      bucketArn: named ? Stack.of(bucket).formatArn({ service: 's3', region: '', account: '', resource: name }) : bucket.bucketArn,
+      bucketArn: named ? bucketArnFromName(Stack.of(bucket).partition, name) : bucket.bucketArn,
       bucketName: named ? name : bucket.bucketName,
       account: bucket.env.account,
       region: bucket.env.region,
@@ -185,7 +185,7 @@ export class ReplicationDestination {
       );
     }
     return ReplicationDestination.fromAttributes({
-      bucketArn: `arn:${stack.partition}:s3:::${name}`,
+      bucketArn: bucketArnFromName(stack.partition, name),
       account: stack.account,
       region: stack.region,
       encryptionKeyArn: bucket.encryptionKeyAliasArn,

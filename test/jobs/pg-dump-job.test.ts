@@ -605,6 +605,35 @@ describe('PgDumpJob', () => {
         .toThrow(/the dump bucket 'Backup\/Dumps' is in another environment \(222222222222\/us-east-1\) and its key has no alias/);
     });
 
+    test('a dumpBucket of another environment whose given key has a literal ARN is named by that ARN', () => {
+      const app = new App();
+      const backup = new Stack(app, 'Backup', { env: { account: '222222222222', region: 'us-east-1' } });
+      const keyArn = 'arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      const dumps = new CrossAccountBucket(backup, 'Dumps', { bucketName: BUCKET, encryptionKey: kms.Key.fromKeyArn(backup, 'Key', keyArn) });
+      const stack = new Stack(app, 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+      const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      const f = { app, stack, vpc, secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Secret', SECRET_ARN), dbSg: new ec2.SecurityGroup(stack, 'DbSg', { vpc }) };
+      const { template } = build({ dumpBucket: dumps }, f);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ DUMP_KMS_KEY: keyArn, DUMP_BUCKET_OWNER: '222222222222' }) },
+      });
+    });
+
+    test('an environment-agnostic stack: a bucket of its own account without a key gets the warning, not an error', () => {
+      const app = new App();
+      const stack = new Stack(app, 'S');
+      const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      const f = { app, stack, vpc, secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Secret', SECRET_ARN), dbSg: new ec2.SecurityGroup(stack, 'DbSg', { vpc }) };
+      build({ bucket: { bucketName: 'acme-dumps', account: undefined, encryptionKeyArn: undefined } }, f);
+      Annotations.fromStack(stack).hasWarning('/S/Dump',
+        Match.stringLikeRegexp("the dump bucket 'acme-dumps' has no encryptionKeyArn, so the job gets no KMS permission"));
+      const named = DumpBucket.fromDumpBucketAttributes(stack, 'Other', { bucketName: 'acme-dumps', account: '222222222222' });
+      expect(() => new PgDumpJob(stack, 'Dump2', {
+        databaseName: 'orders', vpc, databaseSecret: f.secret, databaseServer: new ec2.Connections({ securityGroups: [f.dbSg] }),
+        dumpBucket: named,
+      })).toThrow(/the dump bucket 'acme-dumps' of account 222222222222 has no encryptionKeyArn/);
+    });
+
     test('synthesizes without warnings when the bucket is named with its key', () => {
       const { stack } = build();
       expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
