@@ -1,3 +1,4 @@
+import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import {
   AwsSolutionsChecks,
@@ -52,4 +53,13 @@ export function nagFindings(scope: IConstruct): NagFinding[] {
 /** Human-readable list for a failing assertion. */
 export function formatFindings(findings: NagFinding[]): string {
   return findings.map((f) => `${f.rule} at ${f.path}: ${f.description}`).join('\n');
+}
+
+/** The finding ids acknowledged on a construct itself (not its children), without the `annotation::` prefix, sorted. */
+export function acknowledgedIds(construct: IConstruct): string[] {
+  return construct.node.metadata
+    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((entry) => Object.keys(entry.data as Record<string, unknown>))
+    .map((ackId) => ackId.replace(/^annotation::/i, ''))
+    .sort();
 }

@@ -91,6 +91,66 @@ const vaultJobsFailed = (
   graph: { title, row: 'vault', unit: 'jobs' },
 });
 
+/** A job whose runs report a success flag (1 = ok, 0 = failed): the dump job or the verify job. */
+interface FlagJob {
+  readonly row: DashboardRow;
+  readonly watches: (subject: Subjects['database']) => boolean;
+  readonly flag: (database: string, options: cloudwatch.MetricOptions) => cloudwatch.Metric;
+}
+
+const DUMP: FlagJob = {
+  row: 'dump',
+  watches: (s) => s.hasDumpJob,
+  flag: (database, options) => JobMetrics.backupSuccess(database, options),
+};
+
+const VERIFY: FlagJob = {
+  row: 'verify',
+  watches: (s) => s.hasVerifyJob,
+  flag: (database, options) => JobMetrics.verificationSuccess(database, options),
+};
+
+/** The latest run failed: the lowest flag of a 5-minute period is 0; the verdict stays until the next run reports. */
+const latestRunFailed = (
+  name: FamilyName,
+  id: string,
+  job: FlagJob,
+  title: string,
+  description: (subject: Subjects['database'], tuning: DescribedTuning) => string,
+): AlarmFamily<'database'> => family({
+  name,
+  kind: 'database',
+  id,
+  defaults: { fixedThreshold: 1, unit: '', period: Duration.minutes(5), evaluationPeriods: 1 },
+  watches: job.watches,
+  metric: (s, period) => job.flag(s.database, { statistic: Stats.MINIMUM, period }),
+  comparison: Compare.LESS_THAN_THRESHOLD,
+  missingData: Missing.IGNORE,
+  description,
+  graph: { title, row: job.row },
+});
+
+/** No run succeeded in `evaluationPeriods` hours: the highest flag of every hour is below 1, missing hours included. */
+const noSuccessWithin = (
+  name: FamilyName,
+  id: string,
+  job: FlagJob,
+  evaluationPeriods: number,
+  title: string,
+  description: (subject: Subjects['database'], tuning: DescribedTuning) => string,
+): AlarmFamily<'database'> => family({
+  name,
+  kind: 'database',
+  id,
+  defaults: { fixedThreshold: 1, unit: '', period: Duration.hours(1), evaluationPeriods, allPeriodsMustBreach: true },
+  watches: job.watches,
+  metric: (s, period) => job.flag(s.database, { statistic: Stats.MAXIMUM, period }),
+  comparison: Compare.LESS_THAN_THRESHOLD,
+  missingData: Missing.BREACHING,
+  description,
+  graph: { title, row: job.row },
+});
+
 /**
  * The families, in the order their alarms are created under a subject. The order is part of the synthesized
  * templates (resource order, the alarm status widget): append new families at the end of their kind.
@@ -126,42 +186,24 @@ export const FAMILIES: readonly AnyFamily[] = [
       + 'KMS permissions). A failed restore test means the recovery point may not be restorable: '
       + 'do not let older recovery points expire until one restores.'),
 
-  family({
-    name: 'dumpFailed',
-    kind: 'database',
-    id: 'DumpFailed',
-    defaults: { fixedThreshold: 1, unit: '', period: Duration.minutes(5), evaluationPeriods: 1 },
-    watches: (s) => s.hasDumpJob,
-    metric: (s, period) => JobMetrics.backupSuccess(s.database, { statistic: Stats.MINIMUM, period }),
-    comparison: Compare.LESS_THAN_THRESHOLD,
-    missingData: Missing.IGNORE,
-    description: (s) => `The latest pg_dump of database '${s.database}' failed (BackupSuccess = 0); the alarm stays until a `
+  latestRunFailed('dumpFailed', 'DumpFailed', DUMP,
+    'pg_dump failed (lowest BackupSuccess, 0 = a run failed)',
+    (s) => `The latest pg_dump of database '${s.database}' failed (BackupSuccess = 0); the alarm stays until a `
       + 'run succeeds. First read that run\'s pg-dump log: connection or TLS error, secret, pg_dump older than '
-      + 'the server, S3 or KMS access denied, or the Lambda deadline. Fix it and run the dump job again.',
-    graph: { title: 'pg_dump failed (lowest BackupSuccess, 0 = a run failed)', row: 'dump' },
-  }),
-  family({
-    // "No success in 25 h" is 25 hourly periods that must all breach: an hour with a success has Maximum = 1,
-    // an hour without a run is missing and counts as breaching. One success anywhere in the window keeps the
-    // alarm OK. With hourly periods the alarm fires 25-26 h after the last success; CloudWatch may also count a
-    // real datapoint from a few periods before the window (its "evaluation range"), which can delay the alarm by
-    // that much, never bring it forward.
-    name: 'dumpMissing',
-    kind: 'database',
-    id: 'DumpMissing',
-    defaults: { fixedThreshold: 1, unit: '', period: Duration.hours(1), evaluationPeriods: 25, allPeriodsMustBreach: true },
-    watches: (s) => s.hasDumpJob,
-    metric: (s, period) => JobMetrics.backupSuccess(s.database, { statistic: Stats.MAXIMUM, period }),
-    comparison: Compare.LESS_THAN_THRESHOLD,
-    missingData: Missing.BREACHING,
-    description: (s, t) => `No successful pg_dump of database '${s.database}' in ${humanWindow(t.period, t.evaluationPeriods)} `
+      + 'the server, S3 or KMS access denied, or the Lambda deadline. Fix it and run the dump job again.'),
+  // "No success in 25 h" is 25 hourly periods that must all breach: an hour with a success has Maximum = 1,
+  // an hour without a run is missing and counts as breaching. One success anywhere in the window keeps the
+  // alarm OK. With hourly periods the alarm fires 25-26 h after the last success; CloudWatch may also count a
+  // real datapoint from a few periods before the window (its "evaluation range"), which can delay the alarm by
+  // that much, never bring it forward.
+  noSuccessWithin('dumpMissing', 'DumpMissing', DUMP, 25,
+    'pg_dump succeeded (highest BackupSuccess, 1 = a run succeeded)',
+    (s, t) => `No successful pg_dump of database '${s.database}' in ${humanWindow(t.period, t.evaluationPeriods)} `
       + '(no BackupSuccess = 1; missing data counts as breaching). First check that the dump schedule is enabled and '
-      + 'the job ran (scheduler invocations, the pg-dump log group), then run the job by hand and watch it finish.',
-    graph: { title: 'pg_dump succeeded (highest BackupSuccess, 1 = a run succeeded)', row: 'dump' },
-  }),
+      + 'the job ran (scheduler invocations, the pg-dump log group), then run the job by hand and watch it finish.'),
   family({
-    // DIFF(size) is the change from the previous period that has a dump; size - DIFF(size) is that previous
-    // size. At least two evaluation periods make the evaluated range always hold the newest period's
+  // DIFF(size) is the change from the previous period that has a dump; size - DIFF(size) is that previous
+  // size. At least two evaluation periods make the evaluated range always hold the newest period's
     // predecessor. A period without a dump has no value and is not breaching: missing dumps have their own alarm.
     name: 'dumpSizeChange',
     kind: 'database',
@@ -199,37 +241,19 @@ export const FAMILIES: readonly AnyFamily[] = [
       + 'that keeps growing will hit the job\'s time limit: use faster compression or give the job more time.',
     graph: { title: 'pg_dump duration', row: 'dump', unit: 'seconds' },
   }),
-  family({
-    name: 'verificationFailed',
-    kind: 'database',
-    id: 'VerificationFailed',
-    defaults: { fixedThreshold: 1, unit: '', period: Duration.minutes(5), evaluationPeriods: 1 },
-    watches: (s) => s.hasVerifyJob,
-    metric: (s, period) => JobMetrics.verificationSuccess(s.database, { statistic: Stats.MINIMUM, period }),
-    comparison: Compare.LESS_THAN_THRESHOLD,
-    missingData: Missing.IGNORE,
-    description: (s) => `The latest restore verification of database '${s.database}' failed (VerificationSuccess = 0). `
+  latestRunFailed('verificationFailed', 'VerificationFailed', VERIFY,
+    'Verification failed (lowest VerificationSuccess, 0 = a run failed)',
+    (s) => `The latest restore verification of database '${s.database}' failed (VerificationSuccess = 0). `
       + 'First read the verify-dump log: no dump found, checksum mismatch, pg_restore error or row counts '
-      + 'outside the tolerance. Until a verification passes, treat the newest dump as not restorable.',
-    graph: { title: 'Verification failed (lowest VerificationSuccess, 0 = a run failed)', row: 'verify' },
-  }),
-  family({
-    // Like DumpMissing: every evaluated hour without VerificationSuccess = 1 breaches, missing hours included.
-    name: 'verificationMissing',
-    kind: 'database',
-    id: 'VerificationMissing',
-    defaults: { fixedThreshold: 1, unit: '', period: Duration.hours(1), evaluationPeriods: 168, allPeriodsMustBreach: true },
-    watches: (s) => s.hasVerifyJob,
-    metric: (s, period) => JobMetrics.verificationSuccess(s.database, { statistic: Stats.MAXIMUM, period }),
-    comparison: Compare.LESS_THAN_THRESHOLD,
-    missingData: Missing.BREACHING,
-    description: (s, t) => `No passing restore verification of database '${s.database}' in `
+      + 'outside the tolerance. Until a verification passes, treat the newest dump as not restorable.'),
+  // Like DumpMissing: every evaluated hour without VerificationSuccess = 1 breaches, missing hours included.
+  noSuccessWithin('verificationMissing', 'VerificationMissing', VERIFY, 168,
+    'Verification passed (highest VerificationSuccess, 1 = a run passed)',
+    (s, t) => `No passing restore verification of database '${s.database}' in `
       + `${humanWindow(t.period, t.evaluationPeriods)} (no VerificationSuccess = 1; `
       + 'missing data counts as breaching): the verify job stopped running, or every run failed. First check that '
       + 'the verify schedule is enabled and its dead-letter queue is empty, then read the verify-dump log and run '
-      + 'the job by hand. Until a verification passes, the dumps are not proven restorable.',
-    graph: { title: 'Verification passed (highest VerificationSuccess, 1 = a run passed)', row: 'verify' },
-  }),
+      + 'the job by hand. Until a verification passes, the dumps are not proven restorable.'),
   family({
     name: 'verificationStale',
     kind: 'database',

@@ -1,12 +1,11 @@
-import { App, CfnParameter, RemovalPolicy, Size, Stack, Token, Validations } from 'aws-cdk-lib';
+import { App, CfnParameter, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { IConstruct } from 'constructs';
 import { DumpBucket, DumpVerifyJob } from '../../lib';
 import { ScratchDatabase, ScratchDatabaseProps } from '../../lib/databases/scratch-database';
-import { formatFindings, nagFindings } from '../nag';
+import { acknowledgedIds, formatFindings, nagFindings } from '../nag';
 
 const BUCKET = 'acme-dumps-222222222222-us-east-1';
 const PRIVATE = ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'];
@@ -66,13 +65,6 @@ function instanceResource(template: Template): { Properties: Record<string, unkn
   return instances[0] as { Properties: Record<string, unknown>; DeletionPolicy?: string };
 }
 
-function acknowledgedIds(construct: IConstruct): string[] {
-  return construct.node.metadata
-    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap((entry) => Object.keys(entry.data as Record<string, unknown>))
-    .map((ackId) => ackId.replace(/^annotation::/i, ''))
-    .sort();
-}
 
 describe('ScratchDatabase', () => {
   describe('defaults', () => {

@@ -1,12 +1,11 @@
-import { App, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { IConstruct } from 'constructs';
 import { CrossAccountBucket, DumpBucket, DumpBucketAttributes, DumpVerifyJob, DumpVerifyJobProps } from '../../lib';
-import { formatFindings, nagFindings } from '../nag';
+import { acknowledgedIds, formatFindings, nagFindings } from '../nag';
 
 const SCRATCH_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:scratch-AbCdEf';
 const PRODUCTION_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:orders-prod-GhIjKl';
@@ -75,13 +74,6 @@ function environment(template: Template): Record<string, unknown> {
   return fn.Properties.Environment.Variables;
 }
 
-function acknowledgedIds(construct: IConstruct): string[] {
-  return construct.node.metadata
-    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap((entry) => Object.keys(entry.data as Record<string, unknown>))
-    .map((ackId) => ackId.replace(/^annotation::/i, ''))
-    .sort();
-}
 
 describe('DumpVerifyJob', () => {
   describe('function', () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Size, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,14 +12,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AssetManifestArtifact } from 'aws-cdk-lib/cx-api';
-import { IConstruct } from 'constructs';
 import {
   CrossAccountBucket, DumpBucket, DumpBucketAttributes, DumpCompression, DumpVerifyJob, IDumpBucket, PgDumpJob, PgDumpJobProps,
 } from '../../lib';
 import {
   DEFAULT_PG_MAJOR, JOB_IMAGE_DIRECTORY, PG_DUMP_HANDLER, RDS_CA_BUNDLE_PATH, SUPPORTED_PG_MAJORS, VERIFY_DUMP_HANDLER,
 } from '../../lib/private/job-image';
-import { formatFindings, nagFindings } from '../nag';
+import { acknowledgedIds, formatFindings, nagFindings } from '../nag';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:orders-prod-AbCdEf';
@@ -98,13 +97,6 @@ function policyStatements(template: Template, prefix: string): unknown[] {
   return (policies[0][1] as any).Properties.PolicyDocument.Statement;
 }
 
-function acknowledgedIds(construct: IConstruct): string[] {
-  return construct.node.metadata
-    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap((entry) => Object.keys(entry.data as Record<string, unknown>))
-    .map((ackId) => ackId.replace(/^annotation::/i, ''))
-    .sort();
-}
 
 describe('PgDumpJob', () => {
   describe('function', () => {

@@ -1,13 +1,12 @@
-import { App, CfnParameter, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { IConstruct } from 'constructs';
 import { CrossAccountBucket, CrossAccountBucketProps, LifecycleAge } from '../../lib';
 import { ReplicationDestination, ReplicationRule, ReplicationRuleProps } from '../../lib';
-import { formatFindings, nagFindings } from '../nag';
+import { acknowledgedIds, formatFindings, nagFindings } from '../nag';
 
 const WRITER_ACCOUNT = '222222222222';
 const READER_ROLE = 'arn:aws:iam::222222222222:role/verify-dump';
@@ -61,13 +60,6 @@ const viaS3For = (bucketName: string) => ({
   },
 });
 
-function acknowledgedIds(construct: IConstruct): string[] {
-  return construct.node.metadata
-    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap((entry) => Object.keys(entry.data as Record<string, unknown>))
-    .map((id) => id.replace(/^annotation::/i, ''))
-    .sort();
-}
 
 describe('CrossAccountBucket', () => {
   describe('bucket', () => {

@@ -1,4 +1,4 @@
-import { App, CfnElement, CfnParameter, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnElement, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,7 +13,7 @@ import {
 } from '../../lib';
 import { CrossAccountBucket } from '../../lib';
 import { rules as nagRules } from 'cdk-nag';
-import { formatFindings, nagFindings } from '../nag';
+import { acknowledgedIds, formatFindings, nagFindings } from '../nag';
 
 const SOURCE_ACCOUNT = '111111111111';
 const DR_ACCOUNT = '222222222222';
@@ -110,13 +110,6 @@ const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 const rootOf = (account: string) => join('arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:root`);
 
-function acknowledgedIds(construct: IConstruct): string[] {
-  return construct.node.metadata
-    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap((entry) => Object.keys(entry.data as Record<string, unknown>))
-    .map((id) => id.replace(/^annotation::/i, ''))
-    .sort();
-}
 
 describe('ReplicationRule', () => {
   describe('replication configuration', () => {
