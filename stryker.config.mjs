@@ -18,6 +18,8 @@ const config = {
     // imports only through files under its roots, so lib/ and lambda/ join test/ (they hold no tests).
     config: {
       roots: ['<rootDir>/test', '<rootDir>/lib', '<rootDir>/lambda'],
+      // Skips the rest of a mutant's tests once one has failed (test/stryker-environment.js).
+      testEnvironment: './test/stryker-environment.js',
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/examples/', '<rootDir>/test/app/', '<rootDir>/test/readme\\.test\\.ts$'],
     },
     enableFindRelatedTests: true,
