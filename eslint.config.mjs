@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdk.out/', 'coverage/', 'bench/data/', 'lambda/image/dist/', '**/*.js', '**/*.d.ts'] },
+  { ignores: ['node_modules/', 'dist/', 'cdk.out/', 'coverage/', 'bench/data/', 'lambda/image/dist/', 'reports/', '.stryker-tmp/', '**/*.js', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
