@@ -238,7 +238,7 @@ describe('mayShareDay', () => {
     expect(mayShareDay(cron(b), cron(a))).toBe(expected);
   });
 
-  test.each(['0', '8'])('a day-of-week %p outside 1-7 (not a valid cron field) is never taken as another day', (dayOfWeek) => {
+  test.each(['0', '8', '0-3', '1-8', '1/0'])('a day-of-week %p that the parser refuses is never taken as other days', (dayOfWeek) => {
     const sunday = cron('cron(0 2 ? * SUN *)');
     expect(mayShareDay({ ...sunday, dayOfWeek }, sunday)).toBe(true);
   });
