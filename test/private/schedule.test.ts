@@ -126,7 +126,7 @@ describe('checkSchedule', () => {
     'cron(0 2 * * ? *)', 'cron(5 2 * * ? *)', 'cron(07 2 * * ? *)', 'cron(59 2 * * ? *)',
     // hours: boundaries, lists, ranges (also wrapping), steps; a number after '/' is a step, not an hour
     'cron(0 0 * * ? *)', 'cron(0 23 * * ? *)', 'cron(0 0-23 * * ? *)', 'cron(0 22-2 * * ? *)', 'cron(0 14,2 * * ? *)',
-    'cron(0 */1 * * ? *)', 'cron(0 0/4 * * ? *)', 'cron(0 2/24 * * ? *)', 'cron(0 1-19/6,22 * * ? *)',
+    'cron(0 */1 * * ? *)', 'cron(0 0/4 * * ? *)', 'cron(0 0/06 * * ? *)', 'cron(0 2/24 * * ? *)', 'cron(0 1-19/6,22 * * ? *)',
     // day-of-month
     'cron(0 2 1 * ? *)', 'cron(0 2 31 * ? *)', 'cron(0 2 L * ? *)', 'cron(0 2 LW * ? *)', 'cron(0 2 15W * ? *)',
     'cron(0 2 1-15/2 * ? *)',
@@ -173,6 +173,7 @@ describe('cronGapHours', () => {
     ['a one-hour range', 'cron(0 5-5 * * ? *)', 24],
     ['a step from an hour', 'cron(0 3/8 * * ? *)', 8],
     ['a step from *', 'cron(0 */6 * * ? *)', 6],
+    ['a two-digit step', 'cron(0 0/12 * * ? *)', 12],
     ['a step within a range', 'cron(0 8-17/3 * * ? *)', 15],
     ['a step longer than the day', 'cron(0 2/24 * * ? *)', 24],
     ['a range and an hour', 'cron(0 0-6,12 * * ? *)', 12],
@@ -236,6 +237,11 @@ describe('mayShareDay', () => {
     expect(mayShareDay(cron(a), cron(b))).toBe(expected);
     expect(mayShareDay(cron(b), cron(a))).toBe(expected);
   });
+
+  test.each(['0', '8', '0-3', '1-8', '1/0'])('a day-of-week %p that the parser refuses is never taken as other days', (dayOfWeek) => {
+    const sunday = cron('cron(0 2 ? * SUN *)');
+    expect(mayShareDay({ ...sunday, dayOfWeek }, sunday)).toBe(true);
+  });
 });
 
 describe('describeDays', () => {
@@ -280,6 +286,15 @@ describe('assessRpo', () => {
   test('an rpo in minutes is compared in fractions of an hour', () => {
     expect(assessRpo(Duration.minutes(90), [rule('Every2Hours', 'cron(0 */2 * * ? *)')])).toEqual({
       tooSlow: { ruleName: 'Every2Hours', expression: 'cron(0 */2 * * ? *)', hours: 2 },
+      unreadable: [],
+    });
+  });
+
+  test('an rpo in seconds is compared in fractions of an hour', () => {
+    const hourly = rule('Hourly', 'cron(0 * * * ? *)');
+    expect(assessRpo(Duration.seconds(3630), [hourly])).toEqual({ unreadable: [] });
+    expect(assessRpo(Duration.seconds(3599), [hourly])).toEqual({
+      tooSlow: { ruleName: 'Hourly', expression: 'cron(0 * * * ? *)', hours: 1 },
       unreadable: [],
     });
   });
