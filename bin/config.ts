@@ -139,7 +139,7 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
     super(
-      `cdk.json context "${CONTEXT_KEY}" has ${problems.length} problem(s):\n` +
+      `context "${CONTEXT_KEY}" (cdk.json or cdk -c) has ${problems.length} problem(s):\n` +
         problems.map((p) => `  - ${p}`).join('\n'),
     );
     this.name = 'ConfigError';
@@ -202,10 +202,35 @@ function describe(value: unknown): string {
   return value === undefined ? 'missing' : JSON.stringify(value);
 }
 
-/** Parses the `backup-dr` context value; throws ConfigError listing every problem. */
+const ROOT_EXAMPLE = '{ "namePrefix": "backup-dr", ... } (see README)';
+
+/**
+ * The context value as an object. `cdk.json` gives one; `cdk synth -c backup-dr='{...}'` gives a string, which must
+ * hold a JSON object. Anything else is the one problem reported: every key below it would only repeat it.
+ */
+function rootObject(raw: unknown): Json {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      throw new ConfigError([`${CONTEXT_KEY} is a string that is not valid JSON (${(error as Error).message}); ` +
+        `expected a JSON object, e.g. -c ${CONTEXT_KEY}='${ROOT_EXAMPLE.replace(' (see README)', '')}' (see README)`]);
+    }
+  }
+  if (!isObject(value)) {
+    throw new ConfigError([`${CONTEXT_KEY} is ${describe(value)}; expected an object, e.g. ${ROOT_EXAMPLE}`]);
+  }
+  return value;
+}
+
+/**
+ * Parses the `backup-dr` context value: an object (cdk.json) or a string holding one (`-c backup-dr='{...}'`).
+ * Throws ConfigError listing every problem.
+ */
 export function parseConfig(raw: unknown): BackupDrConfig {
   const r = new Reader();
-  const root = r.object(raw, CONTEXT_KEY, '{ "namePrefix": "backup-dr", ... } (see README)');
+  const root = rootObject(raw);
   const k = CONTEXT_KEY;
 
   const workloadRaw = r.object(root.workload, `${k}.workload`, '{ "account": "111111111111", "region": "us-east-1" }');

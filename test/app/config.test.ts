@@ -96,8 +96,23 @@ describe('reference app config', () => {
     expect(config.appBuckets).toEqual([]);
   });
 
-  test('fails when the block is missing, with an example', () => {
-    expect(() => parseConfig(undefined)).toThrow(/cdk.json context "backup-dr" has \d+ problem\(s\):\n {2}- backup-dr is missing; expected an object/);
+  test('fails when the block is missing, with an example, as one problem', () => {
+    expect(() => parseConfig(undefined)).toThrow(
+      /^context "backup-dr" \(cdk.json or cdk -c\) has 1 problem\(s\):\n {2}- backup-dr is missing; expected an object, e\.g\. \{ "namePrefix"/);
+  });
+
+  test('takes the block as a JSON string, as `cdk synth -c backup-dr=\'{...}\'` hands it over', () => {
+    expect(parseConfig(JSON.stringify(valid))).toEqual(parseConfig(valid));
+  });
+
+  test.each([
+    ['a string that is not JSON', '{namePrefix: backup-dr}', /^backup-dr is a string that is not valid JSON \(.+\); expected a JSON object, e\.g\. -c backup-dr='\{/],
+    ['JSON that is not an object', '[1, 2]', /^backup-dr is \[1,2\]; expected an object/],
+    ['a number', 42, /^backup-dr is 42; expected an object/],
+  ])('a root that is %s is the one problem reported, not each key below it', (_, raw, message) => {
+    const problems = problemsOf(raw);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
   });
 
   test.each([
