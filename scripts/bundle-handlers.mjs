@@ -40,9 +40,10 @@ for (const { name, entry } of entries) {
     target: 'node22',
     format: 'cjs',
     minify: false,
-    // Readable stack traces in CloudWatch (the image sets NODE_OPTIONS=--enable-source-maps); the sources
-    // themselves stay out of the bundle.
-    sourcemap: 'inline',
+    // Readable stack traces in CloudWatch: the image sets NODE_OPTIONS=--enable-source-maps, and Node reads
+    // index.js.map beside the bundle (linked, not inlined: the bundle stays half the size). The map holds
+    // positions only; the sources themselves stay out of it.
+    sourcemap: 'linked',
     sourcesContent: false,
     // `pg` loads its optional native binding lazily; the job uses the pure JavaScript client.
     external: ['pg-native'],

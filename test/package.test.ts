@@ -1,0 +1,61 @@
+// What `npm pack` puts in the package an app team installs. Reads the build output (`npm test` builds first).
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const root = path.join(__dirname, '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+interface PackFile {
+  readonly path: string;
+  readonly size: number;
+}
+
+function packedFiles(): PackFile[] {
+  if (!fs.existsSync(path.join(root, 'dist', 'index.js'))) {
+    throw new Error('dist/index.js is missing: run `npm run build` before this test');
+  }
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+  return JSON.parse(out)[0].files;
+}
+
+describe('the npm package', () => {
+  const files = packedFiles();
+  const paths = files.map((f) => f.path);
+
+  test.each((pkg.files as string[]).filter((entry) => !entry.includes('*')))(
+    'ships %s, named in package.json "files"', (entry) => {
+      expect(fs.existsSync(path.join(root, entry))).toBe(true);
+      expect(paths).toContain(entry);
+    });
+
+  test('LICENSE is the license package.json declares', () => {
+    expect(pkg.license).toBe('Apache-2.0');
+    const text = fs.readFileSync(path.join(root, 'LICENSE'), 'utf8');
+    expect(text).toContain('Apache License\n                           Version 2.0, January 2004');
+    expect(text).toContain('END OF TERMS AND CONDITIONS');
+  });
+
+  test('the library ships compiled JavaScript and declarations, without source maps or embedded sources', () => {
+    const dist = paths.filter((p) => p.startsWith('dist/'));
+    expect(dist).toContain('dist/index.js');
+    expect(dist).toContain('dist/index.d.ts');
+    expect(dist.filter((p) => !/\.(js|d\.ts)$/.test(p))).toEqual([]);
+    const withMaps = dist.filter((p) => p.endsWith('.js'))
+      .filter((p) => fs.readFileSync(path.join(root, p), 'utf8').includes('//# sourceMappingURL='));
+    expect(withMaps).toEqual([]);
+  });
+
+  test.each(['pg-dump', 'verify-dump'])(
+    'the %s handler bundle links a source map of positions only, shipped beside it for the image', (handler) => {
+      const bundle = `lambda/image/dist/${handler}/index.js`;
+      expect(paths).toEqual(expect.arrayContaining([bundle, `${bundle}.map`]));
+      const code = fs.readFileSync(path.join(root, bundle), 'utf8');
+      expect(code).not.toContain('sourceMappingURL=data:');
+      expect(code.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
+      const map = JSON.parse(fs.readFileSync(path.join(root, `${bundle}.map`), 'utf8'));
+      const sources = (map.sources as string[]).map((s) => path.relative(root, path.resolve(root, path.dirname(bundle), s)));
+      expect(sources).toContain(path.join('lambda', handler, 'index.ts'));
+      expect(map.sourcesContent ?? []).toEqual([]);
+    });
+});
