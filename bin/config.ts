@@ -3,6 +3,8 @@
  * Every problem is reported in one message that names the key and shows an example value.
  */
 
+import { ADDITIONAL_REGIONS_CONTEXT, closest, knownRegions } from '../lib/private/aws-names';
+
 /** Where a stack is deployed. */
 export interface AccountConfig {
   readonly account: string;
@@ -151,6 +153,8 @@ type Json = Record<string, unknown>;
 class Reader {
   public readonly problems: string[] = [];
 
+  constructor(private readonly additionalRegions: readonly string[]) {}
+
   public object(value: unknown, key: string, example: string): Json {
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       return value as Json;
@@ -165,6 +169,18 @@ class Reader {
     if (typeof value !== 'string' || !pattern.test(value)) {
       this.problems.push(`${key} is ${describe(value)}; expected e.g. ${JSON.stringify(example)}`);
       return example;
+    }
+    return value;
+  }
+
+  /** A region name of the right shape that aws-cdk-lib knows, or one of `additionalRegions`. */
+  public region(obj: Json, parent: string, name: string, example: string): string {
+    const value = this.string(obj, parent, name, REGION, example);
+    if (value === obj[name] && !knownRegions().includes(value) && !this.additionalRegions.includes(value)) {
+      const meant = closest(value, knownRegions());
+      this.problems.push(`${parent}.${name} is ${JSON.stringify(value)}, not a region aws-cdk-lib knows; expected e.g. ` +
+        `${JSON.stringify(meant ?? example)} (a region newer than aws-cdk-lib: list it in the context key ` +
+        `"${ADDITIONAL_REGIONS_CONTEXT}")`);
     }
     return value;
   }
@@ -226,25 +242,26 @@ function rootObject(raw: unknown): Json {
 
 /**
  * Parses the `backup-dr` context value: an object (cdk.json) or a string holding one (`-c backup-dr='{...}'`).
- * Throws ConfigError listing every problem.
+ * Throws ConfigError listing every problem. `additionalRegions`: regions newer than aws-cdk-lib
+ * (the context key `cdk-backup-dr:additionalRegions`).
  */
-export function parseConfig(raw: unknown): BackupDrConfig {
-  const r = new Reader();
+export function parseConfig(raw: unknown, additionalRegions: readonly string[] = []): BackupDrConfig {
+  const r = new Reader(additionalRegions);
   const root = rootObject(raw);
   const k = CONTEXT_KEY;
 
   const workloadRaw = r.object(root.workload, `${k}.workload`, '{ "account": "111111111111", "region": "us-east-1" }');
   const workload: AccountConfig = {
     account: r.string(workloadRaw, `${k}.workload`, 'account', ACCOUNT, '111111111111'),
-    region: r.string(workloadRaw, `${k}.workload`, 'region', REGION, 'us-east-1'),
+    region: r.region(workloadRaw, `${k}.workload`, 'region', 'us-east-1'),
   };
 
   const backupRaw = r.object(root.backup, `${k}.backup`,
     '{ "account": "222222222222", "region": "us-east-1", "drRegion": "us-west-2" }');
   const backup: BackupAccountConfig = {
     account: r.string(backupRaw, `${k}.backup`, 'account', ACCOUNT, '222222222222'),
-    region: r.string(backupRaw, `${k}.backup`, 'region', REGION, 'us-east-1'),
-    drRegion: r.string(backupRaw, `${k}.backup`, 'drRegion', REGION, 'us-west-2'),
+    region: r.region(backupRaw, `${k}.backup`, 'region', 'us-east-1'),
+    drRegion: r.region(backupRaw, `${k}.backup`, 'drRegion', 'us-west-2'),
   };
   if (backup.account === workload.account && !r.problems.length) {
     r.problems.push(`${k}.backup.account equals ${k}.workload.account (${workload.account}); ` +

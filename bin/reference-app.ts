@@ -12,6 +12,7 @@ import {
   BackupAlarms, BackupVault, CrossAccountBucket, DatabaseWatch, DumpBucket, DumpVerifyJob, LifecycleAge, PgDumpJob,
   RecoveryPlan, RecoveryTier, ReplicationDestination, ReplicationRule, VaultLock,
 } from '../lib';
+import { additionalRegions } from '../lib/private/aws-names';
 import {
   AppBucketConfig, BackupDrConfig, CONTEXT_KEY, DatabaseConfig, DumpConfig, jobRoleNames, parseConfig, sharedNames,
 } from './config';
@@ -366,7 +367,7 @@ function tierByName(name: string): RecoveryTier {
 
 /** Builds the reference app's stacks from the `backup-dr` context and registers the cdk-nag packs. */
 export function buildReferenceApp(app: App): void {
-  const config = parseConfig(app.node.tryGetContext(CONTEXT_KEY));
+  const config = parseConfig(app.node.tryGetContext(CONTEXT_KEY), additionalRegions(app));
   const backup = new BackupAccountStack(app, 'BackupDr-Backup', {
     config,
     drRegion: false,

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { checkEmail } from '../private/aws-names';
 import { JobMetrics } from '../jobs';
 import { MAX_LAMBDA_TIMEOUT } from '../private/job-runtime';
 import { createEncryptedTopic, subscribeEmail } from '../private/notification-topic';
@@ -266,8 +267,7 @@ export class BackupAlarms extends Construct {
 
     checkPattern('alarmNamePrefix', props.alarmNamePrefix, NAME_PATTERN,
       'use 1-64 letters, digits, underscores, hyphens or dots', 'instantpdf-prod', this);
-    checkPattern('email', props.email, EMAIL_PATTERN,
-      'an email address has one @ and a domain with a dot', 'oncall@example.com', this);
+    checkEmail('email', props.email, this);
     const databases = props.databases ?? [];
     const replications = props.replications ?? [];
     const vaults = props.vaults ?? [];
@@ -520,7 +520,6 @@ interface GraphLines {
 
 /** Lambda's longest run: a PgDumpJob stops there. */
 const LAMBDA_MAX_TIMEOUT_SECONDS = MAX_LAMBDA_TIMEOUT.toSeconds();
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * The metric with the subject's label, for its dashboard line (the alarm keeps the unlabelled one). A math

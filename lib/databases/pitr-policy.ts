@@ -1,7 +1,8 @@
 import { Duration, Token, TokenComparison } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
-import { checkPattern, isUnresolved, REGION_PATTERN, ValidationError, wholeDays } from '../private/validation';
+import { checkRegion } from '../private/aws-names';
+import { isUnresolved, ValidationError, wholeDays } from '../private/validation';
 import { PitrSettings } from './pitr-settings';
 import { DailyWindow, overlapMessage, parseBackupWindow, parseMaintenanceWindow, WeeklyWindow } from './windows';
 
@@ -97,8 +98,7 @@ export function validateSettings(settings: PitrSettings, scope: IConstruct): Pol
       );
     }
   } else {
-    checkPattern('backupReplicationRegion', region, REGION_PATTERN,
-      'an AWS region code is lowercase letters and a number separated by hyphens', 'us-west-2', scope);
+    checkRegion('backupReplicationRegion', region, scope);
     if (!key) {
       throw validationError(
         `backupReplicationRegion '${region}' is set without backupReplicationKmsKey; the policy requires encrypted storage, ` +

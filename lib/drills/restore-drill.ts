@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { checkTimeZone } from '../private/aws-names';
 import { IBackupVault } from '../vault';
 import {
   RestoreDrillAlgorithm, RestoreDrillRecoveryPointType, RestoreDrillResourceType, RestoreDrillSelectionOptions,
@@ -238,6 +239,7 @@ export class RestoreDrill extends Construct {
       );
     }
     checkSchedule('schedule', props.schedule, this);
+    checkTimeZone('scheduleTimezone', props.scheduleTimezone, this);
     const startWindow = props.startWindow ?? DEFAULT_START_WINDOW;
     const startWindowHours = checkHours('startWindow', startWindow, MIN_START_WINDOW_HOURS, MAX_START_WINDOW_HOURS,
       'AWS Backup restore testing starts jobs within', '', this);

@@ -11,6 +11,7 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { checkTimeZone } from '../private/aws-names';
 import { BackupVault, IBackupVault } from '../vault';
 import { documentDbClusterArn } from '../private/arns';
 import { assessRpo, checkSchedule, CronFields, describeDays, mayShareDay, parseCron } from '../private/schedule';
@@ -397,6 +398,7 @@ export class RecoveryPlan extends Construct {
       );
     }
     checkSchedule(`${prefix} schedule`, options.schedule, this);
+    checkTimeZone(`${prefix} scheduleTimezone`, options.scheduleTimezone, this);
     if (!options.deleteAfter) {
       throw new ValidationError(
         `${prefix} has no deleteAfter; every rule keeps its recovery points for an explicit time (e.g. Duration.days(30))`,

@@ -8,6 +8,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
+import { checkTimeZone } from './aws-names';
 import { jobImageCode } from './job-image';
 import { parseCron } from './schedule';
 import { checkPattern, checkRange, isUnresolved, ValidationError } from './validation';
@@ -256,6 +257,7 @@ const CRON_EXAMPLE = "ScheduleExpression.cron({ minute: '0', hour: '3' }) for da
  * and day-of-week '?', every value in range. Tokens are skipped. Time zone: the expression's, UTC by default.
  */
 export function checkJobSchedule(schedule: scheduler.ScheduleExpression, scope: IConstruct): void {
+  checkTimeZone('schedule time zone', schedule.timeZone, scope);
   const expression = schedule.expressionString;
   if (Token.isUnresolved(expression)) {
     return;

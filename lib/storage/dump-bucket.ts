@@ -1,9 +1,10 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { checkRegion } from '../private/aws-names';
 import { DEFAULT_DUMP_PREFIX } from '../private/job-contract';
 import { parseKmsArn } from '../private/kms';
 import { BUCKET_NAME_PATTERN } from '../private/s3';
-import { checkAccountId, checkFolderPrefix, checkPattern, differs, REGION_PATTERN, ValidationError } from '../private/validation';
+import { checkAccountId, checkFolderPrefix, checkPattern, differs, ValidationError } from '../private/validation';
 
 /**
  * A bucket that `PgDumpJob` writes dumps to and `DumpVerifyJob` reads them from: a `CrossAccountBucket` of this app,
@@ -107,9 +108,7 @@ class ImportedDumpBucket extends Construct implements IDumpBucket {
     if (attrs.account !== undefined) {
       checkAccountId('account', attrs.account, this);
     }
-    if (attrs.region !== undefined) {
-      checkPattern('region', attrs.region, REGION_PATTERN, 'expected an AWS region name', 'us-east-1', this);
-    }
+    checkRegion('region', attrs.region, this);
     const prefix = attrs.prefix ?? DEFAULT_DUMP_PREFIX;
     checkFolderPrefix(prefix, this);
     this.bucketName = attrs.bucketName;

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { checkRegion } from '../private/aws-names';
 import { checkFilterPrefix, sameEnvironment, ValidationError } from '../private/validation';
 import { keyReference, viaService } from '../private/kms';
 import { cfnBucketOf, defaultEncryptionIsKms, isVersioned } from '../private/s3';
@@ -202,6 +203,7 @@ export class ReplicationRule extends Construct implements IReplicationRule {
     const storageClass = props.storageClass ?? s3.StorageClass.INFREQUENT_ACCESS;
     const sourceKey = props.sourceKey ?? props.sourceBucket.encryptionKey;
 
+    checkRegion('destination region', destination.region, this);
     checkFilterPrefix(prefix, this);
     checkTags(tags, this);
     checkStorageClass(storageClass, this);

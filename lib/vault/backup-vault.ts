@@ -12,6 +12,7 @@ import {
   ORGANIZATION_ID_PATTERN,
   ValidationError,
 } from '../private/validation';
+import { checkEmail } from '../private/aws-names';
 import { createEncryptedTopic, subscribeEmail } from '../private/notification-topic';
 import { VaultLock } from './vault-lock';
 
@@ -411,6 +412,7 @@ export class BackupVault extends BackupVaultBase {
         this,
       );
     }
+    checkEmail(`addFailureEmail('${id}') emailAddress`, emailAddress, this);
     return subscribeEmail(this, id, this.notificationTopic, emailAddress, BackupVault.failureFilterPolicy());
   }
 

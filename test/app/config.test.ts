@@ -156,6 +156,16 @@ describe('reference app config', () => {
     expect(problemsOf(withChange(change))).toEqual([message]);
   });
 
+  test('fails when a region is well formed but does not exist, and suggests the region meant', () => {
+    expect(problemsOf(withChange((c) => { c.backup.drRegion = 'us-wset-2'; })))
+      .toEqual(['backup-dr.backup.drRegion is "us-wset-2", not a region aws-cdk-lib knows; expected e.g. "us-west-2" ' +
+        '(a region newer than aws-cdk-lib: list it in the context key "cdk-backup-dr:additionalRegions")']);
+  });
+
+  test('accepts a region newer than aws-cdk-lib when it is listed as additional', () => {
+    expect(parseConfig(withChange((c) => { c.backup.drRegion = 'xx-new-1'; }), ['xx-new-1']).backup.drRegion).toBe('xx-new-1');
+  });
+
   test('fails when the backup account is the workload account', () => {
     expect(problemsOf(withChange((c) => { c.backup.account = c.workload.account; })))
       .toEqual(['backup-dr.backup.account equals backup-dr.workload.account (111111111111); backups must live in a separate account, e.g. "222222222222"']);

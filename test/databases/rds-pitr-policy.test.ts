@@ -625,7 +625,7 @@ describe('RdsPitrPolicy validation', () => {
 
   test('fails when the replication region is malformed', () => {
     expect(() => onInstance({ backupReplicationRegion: 'US-WEST-2' })).toThrow(
-      "backupReplicationRegion 'US-WEST-2' is invalid: an AWS region code is lowercase letters and a number separated by hyphens (e.g. 'us-west-2')");
+      "backupReplicationRegion 'US-WEST-2' is not an AWS region name; did you mean 'us-west-2'?");
   });
 
   test('fails when the replication key is missing', () => {

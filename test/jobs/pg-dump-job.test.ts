@@ -570,7 +570,7 @@ describe('PgDumpJob', () => {
       ['the bucket is in another region by its region', { bucket: { region: 'eu-west-1', encryptionKeyArn: undefined, account: undefined } }, new RegExp(`the dump bucket '${BUCKET}' is in eu-west-1 but the job is in us-east-1`)],
       ["the key is not in the bucket's region", { bucket: { region: 'us-east-2' } }, /is in us-east-1, not in the bucket's region us-east-2/],
       ['account is not an account id', { bucket: { account: '2222' } }, /S\/Dumps: account '2222' is invalid/],
-      ['region is not a region', { bucket: { region: 'moon-1' } }, /S\/Dumps: region 'moon-1' is invalid/],
+      ['region is not a region', { bucket: { region: 'moon-1' } }, /S\/Dumps: region 'moon-1' is not an AWS region name \(e\.g\. 'us-west-2'\)/],
       ['bucketName is not a bucket name', { bucket: { bucketName: 'Acme_Dumps' } }, /bucketName 'Acme_Dumps' is invalid/],
       ['prefix does not end with a slash', { bucket: { prefix: 'dumps' } }, /prefix 'dumps' is invalid: it must end with '\/'/],
       ['prefix has a wildcard', { bucket: { prefix: 'dumps/*/' } }, /prefix 'dumps\/\*\/' is invalid/],
@@ -754,7 +754,8 @@ describe('job image', () => {
         const bundle = path.join(dir, 'lambda', 'image', 'dist', name, 'index.js');
         const call = `require(${JSON.stringify(bundle)}).handler().then((v) => process.stdout.write(String(v)))`;
         expect(spawnSync(process.execPath, ['-e', call], { encoding: 'utf8' }).stdout).toBe(value);
-        expect(fs.readFileSync(bundle, 'utf8')).toContain('sourceMappingURL=data:application/json');
+        expect(fs.readFileSync(bundle, 'utf8')).toContain('//# sourceMappingURL=index.js.map');
+        expect(fs.existsSync(`${bundle}.map`)).toBe(true);
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
