@@ -7,6 +7,7 @@ import {
   ACCOUNT_ID_PATTERN,
   checkFolderPrefix,
   differs,
+  isUnresolved,
   KMS_ALIAS_NAME_PATTERN,
   ROLE_ARN_PATTERN,
   ValidationError,
@@ -185,9 +186,7 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
       bucketName,
       versioned: true,
       objectLockEnabled: true,
-      objectLockDefaultRetention: lockMode === s3.ObjectLockMode.COMPLIANCE
-        ? s3.ObjectLockRetention.compliance(lifecycle.objectLockRetention)
-        : s3.ObjectLockRetention.governance(lifecycle.objectLockRetention),
+      objectLockDefaultRetention: objectLockRetention(lockMode, lifecycle.objectLockRetention),
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.encryptionKey,
       bucketKeyEnabled: true,
@@ -211,6 +210,13 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
       removalPolicy,
     });
     this.bucket = bucket;
+    if (isUnresolved(lifecycle.objectLockRetention)) {
+      // ObjectLockRetention refuses a token ("must be at least 1 day"): the days go on the L1, checked by S3 at deploy.
+      (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('ObjectLockConfiguration', {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: lockMode, Days: lifecycle.objectLockRetention.toDays() } },
+      });
+    }
     this.enableAccessLogs(bucket, accessLogs);
     this.bucketName = bucket.bucketName;
     this.bucketArn = bucket.bucketArn;
@@ -676,4 +682,12 @@ function checkAliasName(aliasName: string, scope: IConstruct): void {
 
 function acknowledge(resource: IConstruct, reason: string, ids: string[]): void {
   Validations.of(resource).acknowledge(...ids.map((id) => ({ id, reason })));
+}
+
+/** The L2's default retention; none for a token, which the bucket renders on its L1 instead. */
+function objectLockRetention(mode: s3.ObjectLockMode, retention: Duration): s3.ObjectLockRetention | undefined {
+  if (isUnresolved(retention)) {
+    return undefined;
+  }
+  return mode === s3.ObjectLockMode.COMPLIANCE ? s3.ObjectLockRetention.compliance(retention) : s3.ObjectLockRetention.governance(retention);
 }

@@ -1041,6 +1041,34 @@ describe('CrossAccountBucket', () => {
   });
 
   describe('tokens are not validated at synth time', () => {
+    test.each([s3.ObjectLockMode.GOVERNANCE, s3.ObjectLockMode.COMPLIANCE])(
+      'lifecycle durations from CfnParameters, the %s lock retention included, render as the parameters', (mode) => {
+        const stack = newStack();
+        const days = (id: string) => Duration.days(new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber);
+        expect(() => new CrossAccountBucket(stack, 'Dumps', {
+          bucketName: 'acme-dumps',
+          objectLockMode: mode,
+          objectLockRetention: days('LockDays'),
+          expireAfter: LifecycleAge.after(days('ExpireDays')),
+          noncurrentExpireAfter: days('NoncurrentDays'),
+        })).not.toThrow();
+        const template = Template.fromStack(stack);
+        template.hasResourceProperties('AWS::S3::Bucket', {
+          ObjectLockEnabled: true,
+          ObjectLockConfiguration: {
+            ObjectLockEnabled: 'Enabled',
+            Rule: { DefaultRetention: { Mode: mode, Days: { Ref: 'LockDays' } } },
+          },
+          LifecycleConfiguration: {
+            Rules: Match.arrayWith([Match.objectLike({
+              Id: 'TierAndExpireDumps',
+              ExpirationInDays: { Ref: 'ExpireDays' },
+              NoncurrentVersionExpiration: { NoncurrentDays: { Ref: 'NoncurrentDays' } },
+            })]),
+          },
+        });
+      });
+
     test('account ids, the bucket name and the prefix from CfnParameters', () => {
       const stack = newStack();
       const account = new CfnParameter(stack, 'WriterAccount', { type: 'String' });
