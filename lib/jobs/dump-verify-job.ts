@@ -1,4 +1,4 @@
-import { Duration, Size, TimeZone, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Size, TimeZone, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,9 +11,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { JobMetrics } from './job-metrics';
 import { DumpJobBaseProps } from './dump-job-props';
+import { PgDumpJob } from './pg-dump-job';
 import { acknowledgeDumpGrants, grantDumpRead, resolveDumpBucket } from './dump-bucket-access';
 import { VERIFY_ENV } from '../private/job-contract';
-import { checkPgMajor, DEFAULT_PG_MAJOR, RDS_CA_BUNDLE_PATH, SSL_MODE, VERIFY_DUMP_HANDLER } from '../private/job-image';
+import {
+  checkPgMajor, DEFAULT_PG_MAJOR, pgMajorFix, RDS_CA_BUNDLE_PATH, serverPgMajor, serverSecret, SSL_MODE, VERIFY_DUMP_HANDLER,
+} from '../private/job-image';
 import { allowJobTo, checkDatabaseName, checkPort, createJobRuntime, MAX_LAMBDA_TIMEOUT, validateRuntime } from '../private/job-runtime';
 import { checkPattern, checkRange, isUnresolved, ValidationError } from '../private/validation';
 
@@ -211,6 +214,9 @@ export class DumpVerifyJob extends Construct implements ec2.IConnectable, iam.IG
   /** Every key the job reads starts with this: `<prefix><databaseName>/`. */
   public readonly keyPrefix: string;
 
+  /** Major version of the PostgreSQL client (pg_restore) in the job's image. */
+  public readonly pgMajor: number;
+
   constructor(scope: Construct, id: string, props: DumpVerifyJobProps) {
     super(scope, id);
 
@@ -224,6 +230,7 @@ export class DumpVerifyJob extends Construct implements ec2.IConnectable, iam.IG
       scheduler.ScheduleExpression.cron({ minute: '0', hour: '4', weekDay: 'SUN', timeZone: TimeZone.ETC_UTC });
     validateRuntime(this, { memorySize, timeout, ephemeralStorageSize, schedule, roleName: props.roleName });
     this.validateTargets(props);
+    this.checkServerMajors(props);
     checkPort('scratchPort', props.scratchPort, this);
     const tolerance = props.rowCountTolerancePercent ?? 1;
     if (!Token.isUnresolved(tolerance) && !(tolerance >= 0 && tolerance <= 100)) {
@@ -283,6 +290,8 @@ export class DumpVerifyJob extends Construct implements ec2.IConnectable, iam.IG
     this.databaseName = props.databaseName;
     this.bucketName = bucket.bucketName;
     this.keyPrefix = bucket.databasePrefix;
+    this.pgMajor = pgMajor;
+    this.node.addValidation({ validate: () => this.validateDumpJobMajors() });
 
     props.scratchSecret.grantRead(runtime.grantee);
     grantDumpRead(runtime.grantee, bucket);
@@ -311,11 +320,38 @@ export class DumpVerifyJob extends Construct implements ec2.IConnectable, iam.IG
     return JobMetrics.restoreDurationSeconds(this.databaseName, options);
   }
 
+  /**
+   * pg_restore reads archives of its own and older majors only: the PgDumpJobs of this app that write the dumps
+   * this job reads (same bucket and key prefix) must not use a newer client.
+   */
+  private validateDumpJobMajors(): string[] {
+    return this.node.root.node.findAll()
+      .filter((c): c is PgDumpJob => c instanceof PgDumpJob && c.bucketName === this.bucketName && c.keyPrefix === this.keyPrefix)
+      .filter((dump) => dump.pgMajor > this.pgMajor)
+      .map((dump) => `pgMajor is ${this.pgMajor} but PgDumpJob '${dump.node.path}', which writes the dumps this job ` +
+        `restores, uses ${dump.pgMajor}; pg_restore cannot read archives of a newer pg_dump: use ` +
+        `${pgMajorFix(dump.pgMajor)} here, or the same major in both jobs`);
+  }
+
+  /** The scratch server should run the production major: a dump of a newer server may not restore into an older. */
+  private checkServerMajors(props: DumpVerifyJobProps): void {
+    const scratch = serverPgMajor(props.scratchServer);
+    const production = serverPgMajor(props.productionServer);
+    if (scratch !== undefined && production !== undefined && scratch < production) {
+      Annotations.of(this).addWarningV2(WARN_SCRATCH_OLDER,
+        `scratchServer runs PostgreSQL ${scratch}, older than productionServer (PostgreSQL ${production}); a dump of a ` +
+          'newer server may use what the older one lacks, and a failed restore then says nothing about the dump: run ' +
+          `the scratch server on PostgreSQL ${production}`);
+    }
+  }
+
   /** The scratch target is never the production database. */
   private validateTargets(props: DumpVerifyJobProps): void {
-    if (props.productionSecret && sameSecret(props.scratchSecret, props.productionSecret)) {
+    const productionSecret = props.productionSecret ?? serverSecret(props.productionServer);
+    if (productionSecret && sameSecret(props.scratchSecret, productionSecret)) {
+      const which = props.productionSecret ? 'the productionSecret' : "the secret of productionServer";
       throw new ValidationError(
-        `scratchSecret is the productionSecret ('${describeSecret(props.scratchSecret)}'); the verification creates and ` +
+        `scratchSecret is ${which} ('${describeSecret(props.scratchSecret)}'); the verification creates and ` +
           'drops databases on the server of scratchSecret, which must never be the production database: give the ' +
           "secret of a separate scratch server (its user needs CREATEDB)",
         this,
@@ -379,6 +415,9 @@ export class DumpVerifyJob extends Construct implements ec2.IConnectable, iam.IG
 }
 
 /** Same secret: the same construct, or the same ARN (a complete ARN's 6-character suffix ignored). */
+/** Warning id: the scratch server runs an older PostgreSQL major than production. */
+const WARN_SCRATCH_OLDER = 'cdk-backup-dr:DumpVerifyJob.scratchOlderThanProduction';
+
 function sameSecret(a: secretsmanager.ISecret, b: secretsmanager.ISecret): boolean {
   if (a === b) {
     return true;

@@ -14,7 +14,7 @@ import { acknowledgeDumpGrants, grantDumpWrite, resolveDumpBucket } from './dump
 import { DumpCompression } from './dump-compression';
 import { DumpJobBaseProps } from './dump-job-props';
 import { DUMP_ENV, DUMP_STORAGE_CLASSES } from '../private/job-contract';
-import { checkPgMajor, DEFAULT_PG_MAJOR, PG_DUMP_HANDLER, RDS_CA_BUNDLE_PATH, SSL_MODE } from '../private/job-image';
+import { checkClientForServer, checkPgMajor, DEFAULT_PG_MAJOR, PG_DUMP_HANDLER, RDS_CA_BUNDLE_PATH, SSL_MODE } from '../private/job-image';
 import { allowJobTo, checkDatabaseName, checkPort, createJobRuntime, MAX_LAMBDA_TIMEOUT, validateRuntime } from '../private/job-runtime';
 import { ValidationError } from '../private/validation';
 
@@ -158,12 +158,16 @@ export class PgDumpJob extends Construct implements ec2.IConnectable, iam.IGrant
   /** Every key the job writes starts with this: `<prefix><databaseName>/`. */
   public readonly keyPrefix: string;
 
+  /** Major version of the PostgreSQL client (pg_dump) in the job's image. */
+  public readonly pgMajor: number;
+
   constructor(scope: Construct, id: string, props: PgDumpJobProps) {
     super(scope, id);
 
     checkDatabaseName(props.databaseName, this);
     const pgMajor = props.pgMajor ?? DEFAULT_PG_MAJOR;
     checkPgMajor(pgMajor, this);
+    checkClientForServer(pgMajor, props.databaseServer, 'databaseServer', this);
     const memorySize = props.memorySize ?? 2048;
     const timeout = props.timeout ?? MAX_LAMBDA_TIMEOUT;
     const ephemeralStorageSize = props.ephemeralStorageSize ?? Size.mebibytes(512);
@@ -226,6 +230,7 @@ export class PgDumpJob extends Construct implements ec2.IConnectable, iam.IGrant
     this.databaseName = props.databaseName;
     this.bucketName = bucket.bucketName;
     this.keyPrefix = bucket.databasePrefix;
+    this.pgMajor = pgMajor;
 
     props.databaseSecret.grantRead(runtime.grantee);
     grantDumpWrite(runtime.grantee, bucket);

@@ -1,6 +1,8 @@
 import * as path from 'path';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Annotations, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ValidationError } from './validation';
 
@@ -46,6 +48,60 @@ export function checkPgMajor(pgMajor: number, scope: IConstruct): void {
     );
   }
 }
+
+/**
+ * The PostgreSQL major of a server defined in this app (`rds.DatabaseInstance`, `DatabaseCluster` or
+ * `ServerlessCluster` with a PostgreSQL engine of a given version); undefined when not known at synth.
+ */
+export function serverPgMajor(server: unknown): number | undefined {
+  const engine = (server as { engine?: { engineFamily?: string; engineVersion?: { majorVersion?: string } } } | undefined)?.engine;
+  const major = engine?.engineFamily === 'POSTGRESQL' ? engine.engineVersion?.majorVersion : undefined;
+  if (major === undefined || Token.isUnresolved(major) || !/^\d+$/.test(major)) {
+    return undefined;
+  }
+  return Number(major);
+}
+
+/** The secret of a server defined in this app (`rds.DatabaseInstance` / `DatabaseCluster` with generated credentials). */
+export function serverSecret(server: unknown): secretsmanager.ISecret | undefined {
+  const secret = (server as { secret?: unknown } | undefined)?.secret;
+  return typeof secret === 'object' && secret !== null && typeof (secret as secretsmanager.ISecret).secretArn === 'string'
+    ? secret as secretsmanager.ISecret
+    : undefined;
+}
+
+/** The image build argument a client major becomes, for messages: `pgMajor: 16 (build arg PG_MAJOR=16)`. */
+export function pgMajorFix(pgMajor: number): string {
+  return `pgMajor: ${pgMajor} (the job image's build arg PG_MAJOR=${pgMajor})`;
+}
+
+/**
+ * pg_dump refuses a server of a newer major than its own. Throws when `pgMajor` is older than the server's major
+ * and a supported client would do; warns when the server is newer than every client the image can install.
+ */
+export function checkClientForServer(pgMajor: number, server: unknown, prop: string, scope: IConstruct): void {
+  const serverMajor = serverPgMajor(server);
+  if (serverMajor === undefined || serverMajor <= pgMajor) {
+    return;
+  }
+  const newest = Math.max(...SUPPORTED_PG_MAJORS);
+  if (serverMajor > newest) {
+    Annotations.of(scope).addWarningV2(WARN_SERVER_NEWER_THAN_CLIENTS,
+      `${prop} runs PostgreSQL ${serverMajor}, newer than every client the job image can install (Amazon Linux 2023 ` +
+        `packages majors ${SUPPORTED_PG_MAJORS.join(', ')}; build arg PG_MAJOR): pg_dump ${pgMajor} refuses a ` +
+        `PostgreSQL ${serverMajor} server, so every run fails until a PostgreSQL ${serverMajor} client is packaged. ` +
+        `Keep the server at ${newest} or older, or back it up another way until then`);
+    return;
+  }
+  throw new ValidationError(
+    `pgMajor is ${pgMajor} but ${prop} runs PostgreSQL ${serverMajor}; pg_dump refuses servers newer than itself: ` +
+      `use ${pgMajorFix(serverMajor)} or newer (e.g. ${pgMajorFix(newest)})`,
+    scope,
+  );
+}
+
+/** Warning id: the database runs a PostgreSQL major no client of the image can dump. */
+export const WARN_SERVER_NEWER_THAN_CLIENTS = 'cdk-backup-dr:PgDumpJob.serverNewerThanClients';
 
 /**
  * The job image with the given handler as its command. Every job of one client major shares one image asset

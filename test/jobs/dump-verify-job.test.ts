@@ -1,10 +1,10 @@
 import { App, Duration, Size, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { CrossAccountBucket, DumpBucket, DumpBucketAttributes, DumpVerifyJob, DumpVerifyJobProps } from '../../lib';
+import { CrossAccountBucket, DumpBucket, DumpBucketAttributes, DumpVerifyJob, DumpVerifyJobProps, PgDumpJob } from '../../lib';
 import { acknowledgedIds, formatFindings, nagFindings } from '../nag';
 
 const SCRATCH_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:scratch-AbCdEf';
@@ -33,6 +33,15 @@ function fixture(): Fixture {
     scratch: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Scratch', SCRATCH_ARN),
     scratchSg: new ec2.SecurityGroup(stack, 'ScratchSg', { vpc, description: 'scratch server' }),
   };
+}
+
+/** A PostgreSQL instance of this app, with its generated secret. */
+function postgres(f: Fixture, id: string, version: rds.PostgresEngineVersion): rds.DatabaseInstance {
+  return new rds.DatabaseInstance(f.stack, id, {
+    engine: rds.DatabaseInstanceEngine.postgres({ version }),
+    vpc: f.vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+  });
 }
 
 /** The job; `bucket` changes the attributes of the default bucket, another account's by name. */
@@ -272,6 +281,13 @@ describe('DumpVerifyJob', () => {
         .toThrow(/scratchServer is the productionServer \('S\/A'\)/);
     });
 
+    test('fails when the production server is a database of this app whose generated secret is the scratch secret', () => {
+      const f = fixture();
+      const production = postgres(f, 'Production', rds.PostgresEngineVersion.VER_16);
+      expect(() => build({ scratchSecret: production.secret!, productionServer: production }, f))
+        .toThrow(/^S\/Verify: scratchSecret is the secret of productionServer \('.+'\); the verification creates and drops databases/);
+    });
+
     test('a separate scratch server and secret pass', () => {
       const f = fixture();
       const productionSg = new ec2.SecurityGroup(f.stack, 'ProductionSg', { vpc: f.vpc });
@@ -280,6 +296,57 @@ describe('DumpVerifyJob', () => {
         productionServer: new ec2.Connections({ securityGroups: [productionSg] }),
         productionTarget: 'orders.abc123xyz.us-east-1.rds.amazonaws.com:5432/orders',
       }, f)).not.toThrow();
+    });
+  });
+
+  describe('PostgreSQL majors', () => {
+    test('fails at synth when the PgDumpJob writing the dumps uses a newer client than this job', () => {
+      const f = fixture();
+      const dumps = DumpBucket.fromDumpBucketAttributes(f.stack, 'Dumps', CROSS_ACCOUNT);
+      build({ dumpBucket: dumps, pgMajor: 15 }, f);
+      new PgDumpJob(f.stack, 'Dump', {
+        databaseName: 'orders',
+        vpc: f.vpc,
+        databaseSecret: secretsmanager.Secret.fromSecretCompleteArn(f.stack, 'Production', PRODUCTION_ARN),
+        databaseServer: new ec2.Connections({ securityGroups: [f.scratchSg] }),
+        dumpBucket: dumps,
+        pgMajor: 17,
+      });
+      expect(() => Template.fromStack(f.stack)).toThrow(
+        "pgMajor is 15 but PgDumpJob 'S/Dump', which writes the dumps this job restores, uses 17; pg_restore cannot read " +
+          "archives of a newer pg_dump: use pgMajor: 17 (the job image's build arg PG_MAJOR=17) here, or the same major in both jobs");
+    });
+
+    test.each([
+      ['the same major', 16, 'orders', undefined],
+      ['an older dump client', 15, 'orders', undefined],
+      ['a newer dump client of another database', 17, 'billing', undefined],
+      ['a newer dump client under another prefix', 17, 'orders', 'other/'],
+    ])('passes beside a PgDumpJob with %s', (_case, dumpMajor, databaseName, prefix) => {
+      const f = fixture();
+      build({ pgMajor: 16 }, f);
+      new PgDumpJob(f.stack, 'Dump', {
+        databaseName,
+        vpc: f.vpc,
+        databaseSecret: secretsmanager.Secret.fromSecretCompleteArn(f.stack, 'Production', PRODUCTION_ARN),
+        databaseServer: new ec2.Connections({ securityGroups: [f.scratchSg] }),
+        dumpBucket: DumpBucket.fromDumpBucketAttributes(f.stack, 'Dumps2', { ...CROSS_ACCOUNT, prefix }),
+        pgMajor: dumpMajor,
+      });
+      expect(() => Template.fromStack(f.stack)).not.toThrow();
+    });
+
+    test('warns when the scratch server runs an older major than production', () => {
+      const f = fixture();
+      build({ scratchServer: postgres(f, 'Scratch16', rds.PostgresEngineVersion.VER_16), productionServer: postgres(f, 'Prod17', rds.PostgresEngineVersion.VER_17) }, f);
+      Annotations.fromStack(f.stack).hasWarning('/S/Verify', Match.stringLikeRegexp(
+        '^scratchServer runs PostgreSQL 16, older than productionServer \\(PostgreSQL 17\\); .* run the scratch server on PostgreSQL 17'));
+    });
+
+    test('no warning when the scratch server runs the production major', () => {
+      const f = fixture();
+      build({ scratchServer: postgres(f, 'Scratch17', rds.PostgresEngineVersion.VER_17), productionServer: postgres(f, 'Prod17', rds.PostgresEngineVersion.VER_17) }, f);
+      expect(Annotations.fromStack(f.stack).findWarning('/S/Verify', Match.stringLikeRegexp('scratchServer runs'))).toHaveLength(0);
     });
   });
 

@@ -542,6 +542,53 @@ describe('PgDumpJob', () => {
     });
   });
 
+  describe('the client major against the database server', () => {
+    function postgres(f: Fixture, version: rds.PostgresEngineVersion | rds.AuroraPostgresEngineVersion): ec2.IConnectable {
+      if (version instanceof rds.AuroraPostgresEngineVersion) {
+        return new rds.DatabaseCluster(f.stack, 'Db', {
+          engine: rds.DatabaseClusterEngine.auroraPostgres({ version }),
+          vpc: f.vpc,
+          vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+          writer: rds.ClusterInstance.serverlessV2('Writer'),
+        });
+      }
+      return new rds.DatabaseInstance(f.stack, 'Db', {
+        engine: rds.DatabaseInstanceEngine.postgres({ version }),
+        vpc: f.vpc,
+        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      });
+    }
+
+    test.each([
+      ['an RDS instance', rds.PostgresEngineVersion.VER_16],
+      ['an Aurora cluster', rds.AuroraPostgresEngineVersion.VER_16_4],
+    ])('fails when pg_dump is older than %s it dumps, naming the build arg that fixes it', (_kind, version) => {
+      const f = fixture();
+      expect(() => build({ databaseServer: postgres(f, version), pgMajor: 15 }, f)).toThrow(
+        "S/Dump: pgMajor is 15 but databaseServer runs PostgreSQL 16; pg_dump refuses servers newer than itself: use " +
+          "pgMajor: 16 (the job image's build arg PG_MAJOR=16) or newer (e.g. pgMajor: 17 (the job image's build arg PG_MAJOR=17))");
+    });
+
+    test.each([16, 17])('a client of major %i dumps a PostgreSQL 16 server', (pgMajor) => {
+      const f = fixture();
+      expect(() => build({ databaseServer: postgres(f, rds.PostgresEngineVersion.VER_16), pgMajor }, f)).not.toThrow();
+    });
+
+    test('warns that no client of the image can dump a PostgreSQL 18 server yet', () => {
+      const f = fixture();
+      const { stack } = build({ databaseServer: postgres(f, rds.PostgresEngineVersion.VER_18) }, f);
+      Annotations.fromStack(stack).hasWarning('/S/Dump', Match.stringLikeRegexp(
+        '^databaseServer runs PostgreSQL 18, newer than every client the job image can install \\(Amazon Linux 2023 packages ' +
+          'majors 15, 16, 17; build arg PG_MAJOR\\): pg_dump 17 refuses a PostgreSQL 18 server.*' +
+          '\\[ack: cdk-backup-dr:PgDumpJob.serverNewerThanClients\\]$'));
+    });
+
+    test('a server whose engine is not known at synth is not compared', () => {
+      const f = fixture();
+      expect(() => build({ pgMajor: 15 }, f)).not.toThrow();
+    });
+  });
+
   describe('validation', () => {
     test.each([
       ['databaseName is not a database name', { databaseName: '../orders' }, /databaseName '..\/orders' is invalid/],
