@@ -1,6 +1,7 @@
 // What `npm pack` puts in the package an app team installs. Reads the build output (`npm test` builds first).
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 const root = path.join(__dirname, '..');
@@ -58,4 +59,29 @@ describe('the npm package', () => {
       expect(sources).toContain(path.join('lambda', handler, 'index.ts'));
       expect(map.sourcesContent ?? []).toEqual([]);
     });
+});
+
+/** The API reference is generated from the assembly (`npm run docs`); a stale one fails here. */
+describe('API.md', () => {
+  const docgen = path.join(root, 'node_modules', '.bin', 'jsii-docgen');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-md-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function generate(language: string): { file: string; stderr: string } {
+    const file = path.join(dir, `API.${language}.md`);
+    const run = spawnSync(docgen, ['-l', language, '-o', file], { cwd: root, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    return { file, stderr: run.stderr };
+  }
+
+  test('is what jsii-docgen generates from the current assembly (run `npm run docs` after an API change)', () => {
+    const { file } = generate('typescript');
+    const current = fs.readFileSync(path.join(root, 'API.md'), 'utf8');
+    expect(current === fs.readFileSync(file, 'utf8')).toBe(true);
+  });
+
+  test('every symbol of the examples resolves in the assembly, so other languages get their own names', () => {
+    const { stderr } = generate('python');
+    expect(stderr.split('\n').filter((line) => /could not resolve/i.test(line))).toEqual([]);
+  });
 });

@@ -7,7 +7,7 @@ import * as ts from 'typescript';
 
 const root = path.join(__dirname, '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+const blocks = [...readme.matchAll(/```ts(?: nofixture)?\n([\s\S]*?)```/g)].map((m) => m[1]);
 
 /** The README's TypeScript blocks must compile against the library, so the docs cannot drift from the API. */
 test('the README usage example type-checks against lib/', () => {

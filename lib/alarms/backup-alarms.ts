@@ -227,7 +227,9 @@ export interface BackupAlarmsProps {
 }
 
 /**
- * One topic and one dashboard for the backup and DR signals of an app, with an alarm per signal:
+ * One topic and one dashboard for the backup and DR signals of an app, with an alarm per signal.
+ *
+ * The signals:
  *
  * - AWS Backup backup, copy and restore jobs failed (per vault);
  * - pg_dump failed, no successful pg_dump in 25 hours, dump size changed by more than 20 %, dump took

@@ -203,7 +203,9 @@ abstract class BackupVaultBase extends Resource implements IBackupVault {
 }
 
 /**
- * An AWS Backup vault with safe defaults for a backup-and-DR account:
+ * An AWS Backup vault with safe defaults for a backup-and-DR account.
+ *
+ * The defaults:
  *
  * - encrypted with a customer-managed KMS key (rotation on) unless one is given;
  * - an access policy that denies deleting recovery points and changing their lifecycle to
