@@ -30,6 +30,13 @@ describe('the npm package', () => {
       expect(paths).toContain(entry);
     });
 
+  test('the aws-cdk-lib peer floor is the release the README explains, and the one the tests install', () => {
+    const floor = /^\^(\d+\.\d+\.\d+)$/.exec(pkg.peerDependencies['aws-cdk-lib'])?.[1];
+    expect(floor).toBeDefined();
+    expect(fs.readFileSync(path.join(root, 'README.md'), 'utf8')).toContain(`\`aws-cdk-lib\` **${floor} or newer**`);
+    expect(pkg.devDependencies['aws-cdk-lib']).toBe(floor);
+  });
+
   test('LICENSE is the license package.json declares', () => {
     expect(pkg.license).toBe('Apache-2.0');
     const text = fs.readFileSync(path.join(root, 'LICENSE'), 'utf8');

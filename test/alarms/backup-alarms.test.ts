@@ -1230,7 +1230,7 @@ describe('BackupAlarms validation', () => {
   });
 
   test.each(['oncall', 'oncall@example', 'on call@example.com', 'a@@b.com'])('fails when email is %p', (email) => {
-    expect(newAlarms({ email })).toThrow(`email '${email}' is invalid: an email address has one @ and a domain with a dot (e.g. 'oncall@example.com')`);
+    expect(newAlarms({ email })).toThrow(`email '${email}' is not an email address: it needs one '@' and a domain with a dot, and no spaces (e.g. 'oncall@example.com')`);
   });
 
   test('an email from a token is not checked', () => {
