@@ -314,6 +314,7 @@ async function selectNewestDump(deps: VerifyDeps, options: VerifyOptions, listPr
       } while (token);
       return found;
     });
+  checkNewestManifestHasDump(deps, options, sizes);
   const dumps = dumpKeysNewestFirst([...sizes.keys()]);
   if (dumps.length === 0) {
     throw new VerificationError('select',
@@ -343,6 +344,28 @@ async function selectNewestDump(deps: VerifyDeps, options: VerifyOptions, listPr
   throw new VerificationError('select',
     `manifest missing: none of the ${dumps.length} dump(s) under ${location} has a <key>${MANIFEST_SUFFIX} (newest: ${dumps[0]}); `
     + 'pg-dump writes the manifest after the dump completed — check the pg-dump log of those runs');
+}
+
+/**
+ * The newest manifest must have its dump beside it: a manifest is written only after its dump object completed, so
+ * a manifest alone means the newest backup was lost (deleted, or overwritten and expired). Verifying an older dump
+ * instead would hide that. Records NewestDumpMissing 1 (and throws) or 0.
+ */
+function checkNewestManifestHasDump(deps: VerifyDeps, options: VerifyOptions, sizes: ReadonlyMap<string, number>): void {
+  const described = [...sizes.keys()].filter((k) => k.endsWith(MANIFEST_SUFFIX)).map((k) => k.slice(0, -MANIFEST_SUFFIX.length));
+  const newest = dumpKeysNewestFirst(described)[0];
+  if (newest === undefined) {
+    return;
+  }
+  const missing = !sizes.has(newest);
+  recordJobMetric(deps.metrics, JOB_METRIC.NEWEST_DUMP_MISSING, missing ? 1 : 0);
+  if (missing) {
+    throw new VerificationError('select',
+      `newest dump missing: the manifest s3://${options.bucket}/${manifestKey(newest)} describes ${newest}, but that object `
+      + 'is not in the bucket, so the newest backup is lost; older dumps were not verified in its place. Check the '
+      + "object's versions and delete markers, the bucket's lifecycle rules and CloudTrail for who removed it, and "
+      + 'run the PgDumpJob now for a fresh dump');
+  }
 }
 
 async function checkFreeSpace(dir: string, needed: number, signal: AbortSignal | undefined): Promise<void> {

@@ -54,6 +54,12 @@ export enum JobMetricName {
 
   /** verify-dump, once per run that reached pg_restore: seconds the restore into the scratch database took. Unit `Seconds`. */
   RESTORE_DURATION_SECONDS = 'RestoreDurationSeconds',
+  /**
+   * verify-dump, once per run that listed the dumps: 1 when the newest manifest in the bucket has no dump object
+   * beside it (the newest backup was deleted or never completed its upload while its manifest was written), 0 when
+   * it has one. Unit `Count`.
+   */
+  NEWEST_DUMP_MISSING = 'NewestDumpMissing',
 }
 
 /**
@@ -138,6 +144,14 @@ export class JobMetrics {
   /** Duration of the verification restores of a database, seconds. Default statistic `Maximum` over 1 hour. */
   public static restoreDurationSeconds(database: string, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return JobMetrics.metric(JobMetricName.RESTORE_DURATION_SECONDS, database, cloudwatch.Stats.MAXIMUM, options);
+  }
+
+  /**
+   * Whether the newest manifest of a database had no dump object beside it (1) or had one (0).
+   * Default statistic `Maximum` over 1 hour: 1 when any run in the hour found the newest dump missing.
+   */
+  public static newestDumpMissing(database: string, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return JobMetrics.metric(JobMetricName.NEWEST_DUMP_MISSING, database, cloudwatch.Stats.MAXIMUM, options);
   }
 
   private static metric(

@@ -26,6 +26,11 @@ export const JOB_METRIC = {
   VERIFIED_BACKUP_AGE_SECONDS: 'VerifiedBackupAgeSeconds',
   /** verify-dump, whenever pg_restore ran (also when it or the checks then failed): seconds pg_restore took. */
   RESTORE_DURATION_SECONDS: 'RestoreDurationSeconds',
+  /**
+   * verify-dump, once per run that listed the dumps: 1 when the newest manifest's dump object is missing (the newest
+   * backup is lost), 0 when it is there.
+   */
+  NEWEST_DUMP_MISSING: 'NewestDumpMissing',
 } as const;
 
 /** The CloudWatch unit each job metric is emitted with (also Powertools `MetricUnit` values). */
@@ -36,6 +41,7 @@ export const JOB_METRIC_UNITS: { readonly [metricName: string]: string } = {
   VerificationSuccess: 'Count',
   VerifiedBackupAgeSeconds: 'Seconds',
   RestoreDurationSeconds: 'Seconds',
+  NewestDumpMissing: 'Count',
 };
 
 /** Environment variables of the pg-dump handler, set by PgDumpJob. */

@@ -251,6 +251,30 @@ describe('verifyNewestDump', () => {
     await expectFailure(run, 'select', new RegExp(`^manifest missing: none of the 2 dump\\(s\\) .*newest: ${newest}`));
   });
 
+  test.each([
+    ['an older dump with its manifest remains', true],
+    ['nothing else remains', false],
+  ])('fails when the newest manifest has no dump object beside it (%s): the newest backup is lost', async (_case, older) => {
+    const run = await newRun();
+    const kept = older ? await upload(run.prefix, { startedAt: new Date(Date.now() - 2 * 86400_000) }) : undefined;
+    const startedAt = new Date(Date.now() - 60_000);
+    const lost = dumpKey(run.prefix, SOURCE_DB, startedAt);
+    await s3.putObject(BUCKET, manifestKey(lost), JSON.stringify(manifestFor(lost, sourceDump, startedAt, {})));
+    await expectFailure(run, 'select', new RegExp(`^newest dump missing: the manifest s3://dumps/${manifestKey(lost)} describes ${lost}, `
+      + 'but that object is not in the bucket, so the newest backup is lost; older dumps were not verified in its place'));
+    expect(run.metrics.values(JOB_METRIC.NEWEST_DUMP_MISSING)).toEqual([1]);
+    if (kept) {
+      expect(dumpGets(kept)).toBe(0);
+    }
+  });
+
+  test('records NewestDumpMissing 0 when the newest manifest has its dump', async () => {
+    const run = await newRun();
+    await upload(run.prefix);
+    await verifyNewestDump(run.deps, { ...run.options, freshnessChecks: [] });
+    expect(run.metrics.values(JOB_METRIC.NEWEST_DUMP_MISSING)).toEqual([0]);
+  });
+
   test('fails when there is no dump at all', async () => {
     const run = await newRun();
     await expectFailure(run, 'select', /^no dump found under s3:\/\/dumps\/case\d+\/shop\/; check that the PgDumpJob/);

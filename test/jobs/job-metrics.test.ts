@@ -18,6 +18,7 @@ const FACTORIES: Array<[string, Factory, string, string, string]> = [
   ['verificationSuccess', JobMetrics.verificationSuccess, 'VerificationSuccess', 'Minimum', 'Count'],
   ['verifiedBackupAgeSeconds', JobMetrics.verifiedBackupAgeSeconds, 'VerifiedBackupAgeSeconds', 'Maximum', 'Seconds'],
   ['restoreDurationSeconds', JobMetrics.restoreDurationSeconds, 'RestoreDurationSeconds', 'Maximum', 'Seconds'],
+  ['newestDumpMissing', JobMetrics.newestDumpMissing, 'NewestDumpMissing', 'Maximum', 'Count'],
 ];
 
 describe('job metric contract', () => {
@@ -28,7 +29,7 @@ describe('job metric contract', () => {
     expect(JobMetrics.DATABASE_DIMENSION).toBe(JOB_METRICS_DATABASE_DIMENSION);
   });
 
-  test('metric names are exactly the six of DESIGN.md', () => {
+  test('metric names are the six of DESIGN.md and NewestDumpMissing (a lost newest dump, reported on its own)', () => {
     expect(Object.values(JobMetricName)).toEqual([
       'BackupSuccess',
       'BackupSizeBytes',
@@ -36,6 +37,7 @@ describe('job metric contract', () => {
       'VerificationSuccess',
       'VerifiedBackupAgeSeconds',
       'RestoreDurationSeconds',
+      'NewestDumpMissing',
     ]);
   });
 
@@ -47,6 +49,7 @@ describe('job metric contract', () => {
       VerificationSuccess: 'Count',
       VerifiedBackupAgeSeconds: 'Seconds',
       RestoreDurationSeconds: 'Seconds',
+      NewestDumpMissing: 'Count',
     });
   });
 
