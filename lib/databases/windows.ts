@@ -97,10 +97,12 @@ export function overlapMessage(
   if (day === undefined) {
     return undefined;
   }
-  const candidates = [maintenance.start + maintenance.minutes, maintenance.start - backup.minutes];
-  const fix = candidates
-    .map((start) => ({ text: `${hhmm(start)}-${hhmm(start + backup.minutes)}`, start: mod(start, DAY_MINUTES), minutes: backup.minutes }))
-    .find((candidate) => overlappingDay(candidate, maintenance) === undefined);
+  // The window of the same length that starts when maintenance ends. When even it overlaps (the backup is longer than
+  // the day minus the maintenance window), so does every other start: a window ending when maintenance starts overlaps
+  // under the same condition, so no second candidate is tried.
+  const start = maintenance.start + maintenance.minutes;
+  const candidate = { text: `${hhmm(start)}-${hhmm(start + backup.minutes)}`, start: mod(start, DAY_MINUTES), minutes: backup.minutes };
+  const fix = overlappingDay(candidate, maintenance) === undefined ? candidate : undefined;
   return `${backupLabel} '${backup.text}' overlaps ${maintenanceLabel} '${maintenance.text}' (the backup starting ` +
     `${DAY_NAMES[day]} ${hhmm(backup.start)} UTC); RDS requires the backup window and the maintenance window not to overlap` +
     (fix ? ` (e.g. backup window '${fix.text}')` : '');
