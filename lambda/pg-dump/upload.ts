@@ -5,8 +5,9 @@
 // The upload completes only when pg_dump exited 0, its output began with `PGDMP` and the row counts were taken:
 // the digest stream is ended only then, and lib-storage completes a multipart upload only when its input ends (a
 // dump smaller than one part is sent by a single PutObject, also only at the end). Any failure destroys the stream
-// instead, which makes lib-storage abort the multipart upload; the abort is then confirmed with our own
-// AbortMultipartUpload. Memory is bounded: no temp file, at most about (queueSize + 2) x partSize bytes are buffered.
+// instead, which makes lib-storage give up; the multipart upload is then aborted with our own AbortMultipartUpload
+// (lib-storage's `leavePartsOnError`: its own abort would replace the failure's cause with the abort's error when S3
+// is unreachable, and a failed abort is reported after the cause). Memory is bounded: no temp file, at most about (queueSize + 2) x partSize bytes are buffered.
 import { ChildProcess } from 'node:child_process';
 import { AbortMultipartUploadCommand, StorageClass } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -53,7 +54,7 @@ export async function streamDumpToS3(options: StreamOptions): Promise<UploadedDu
 /**
  * One dump stream and its state. The state moves only through these methods:
  * - `fail`: the first failure is kept (later ones are consequences); pg_dump is stopped and, unless the stream
- *   has ended, the stream is destroyed so that lib-storage aborts the upload;
+ *   has ended, the stream is destroyed so that lib-storage gives up the upload (aborted in `confirmAborted`);
  * - `endStream`: after pg_dump exited 0 with a PGDMP header and the row counts succeeded, the stream is ended
  *   and lib-storage may complete the upload; a later failure (the upload's own) no longer destroys the stream;
  * - `uploadCompleted` / `uploadFailed`: the upload settled (a failure goes through `fail`);
@@ -95,7 +96,8 @@ class DumpUpload {
       client: options.s3,
       partSize: options.partSizeBytes,
       queueSize: options.queueSize,
-      leavePartsOnError: false,
+      // The abort is ours (confirmAborted), so that the upload's rejection carries the failure's real cause.
+      leavePartsOnError: true,
       params: {
         Bucket: options.bucket,
         Key: options.key,
@@ -146,7 +148,10 @@ class DumpUpload {
     }
 
     if (this.failure) {
-      await this.confirmAborted();
+      await this.confirmAborted().catch((abortError: unknown) => {
+        // The cause comes first: an S3 endpoint that fails the abort too is a consequence, not the reason.
+        throw new Error(`${this.failure!.message}; in addition, ${errorMessage(abortError)}`, { cause: this.failure });
+      });
       throw this.failure;
     }
     const warnings = this.pgDump.stderr.text();
@@ -156,7 +161,7 @@ class DumpUpload {
     return { sizeBytes: this.body.bytes, sha256: this.body.digest() };
   }
 
-  /** Keeps the first failure, stops pg_dump and, unless the stream has ended, destroys it (lib-storage then aborts). */
+  /** Keeps the first failure, stops pg_dump and, unless the stream has ended, destroys it (lib-storage then gives up). */
   private fail(error: Error, signal: NodeJS.Signals = 'SIGTERM'): void {
     this.failure ??= error;
     this.pgDump.stop(signal);
@@ -211,8 +216,8 @@ class DumpUpload {
   }
 
   /**
-   * lib-storage aborts the multipart upload itself on failure; this confirms it with our own
-   * AbortMultipartUpload, where NoSuchUpload means it is already gone. (The upload id is an internal field of
+   * Aborts the multipart upload of a failed run (lib-storage leaves it, `leavePartsOnError`), where NoSuchUpload
+   * means it is already gone. (The upload id is an internal field of
    * lib-storage's Upload; without it there was no multipart upload to abort, or lib-storage changed.)
    */
   private async confirmAborted(): Promise<void> {

@@ -44,10 +44,13 @@
  *       (404 NoSuchUpload when unknown), as real S3 does;
  *     - UploadPart to an unknown (e.g. aborted) upload answers 404 NoSuchUpload instead of resurrecting it;
  *     - `If-None-Match: *` on PutObject and CompleteMultipartUpload: 412 PreconditionFailed when the key exists
- *       (only `*`; other values are ignored). SSE headers are still ignored: assert on `requests` instead.
+ *       (only `*`; other values are ignored), atomically as S3 does: the writes to one key are serialized, from the
+ *       existence check until the object is stored, so of two racing conditional writes exactly one succeeds.
+ *       SSE headers are still ignored: assert on `requests` instead.
  *     - fault injection: `failUploadPartsAfter(n)` lets n more UploadPart requests through, then answers every
  *       further UploadPart with HTTP 500 InternalError until `resetFaults()`; `delayUploadParts(ms)` holds every
- *       UploadPart for ms before handling it (a hung part), until `resetFaults()`.
+ *       UploadPart for ms before handling it (a hung part), until `resetFaults()`; `dropAborts()` closes the
+ *       connection of every AbortMultipartUpload without an answer (S3 unreachable), until `resetFaults()`.
  *   ListMultipartUploads is not implemented over HTTP; `openUploads(bucket)` reads s3rver's store directly.
  *     endpoint ('http://127.0.0.1:<port>'), port, region ('us-east-1'), directory
  *     client                                     S3Client (forcePathStyle, us-east-1, credentials S3RVER/S3RVER)
@@ -60,7 +63,7 @@
  *     objectExists(bucket, key) → boolean
  *     listKeys(bucket, prefix?) → string[] (sorted)
  *     openUploads(bucket) → string[]             ids of multipart uploads neither completed nor aborted
- *     failUploadPartsAfter(n) / delayUploadParts(ms) / resetFaults()
+ *     failUploadPartsAfter(n) / delayUploadParts(ms) / dropAborts() / resetFaults()
  *     stats                                      { uploadParts, uploadPartsInFlight, failedUploadParts, abortedUploads,
  *                                                  preconditionFailures }
  *     requests / clearRequests()                 every request seen: { method, path, query, headers }
@@ -558,6 +561,7 @@ export interface S3Server {
   openUploads(bucket: string): Promise<string[]>;
   failUploadPartsAfter(n: number): void;
   delayUploadParts(ms: number): void;
+  dropAborts(): void;
   resetFaults(): void;
   clearRequests(): void;
   stop(): Promise<void>;
@@ -580,7 +584,7 @@ interface KoaContext {
   path: string;
   query: { [name: string]: string | string[] | undefined };
   headers: { [name: string]: string | string[] | undefined };
-  req: NodeJS.ReadableStream;
+  req: NodeJS.ReadableStream & { readonly socket: net.Socket };
   status: number;
   body: unknown;
   type: string;
@@ -641,6 +645,20 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
   let failAfter: number | undefined;
   let partsSinceArmed = 0;
   let partDelayMs = 0;
+  let abortsDropped = false;
+  /** The write in progress per `bucket/key`: conditional writes to one key wait for each other. */
+  const keyLocks = new Map<string, Promise<void>>();
+  const lockKey = async (id: string): Promise<() => void> => {
+    while (keyLocks.has(id)) {
+      await keyLocks.get(id);
+    }
+    let release!: () => void;
+    keyLocks.set(id, new Promise<void>((resolve) => { release = resolve; }));
+    return () => {
+      keyLocks.delete(id);
+      release();
+    };
+  };
 
   const middleware: KoaMiddleware = async (ctx, next) => {
     requests.push({ method: ctx.method, path: ctx.path, query: { ...ctx.query }, headers: { ...ctx.headers } });
@@ -655,6 +673,10 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
 
     // AbortMultipartUpload
     if (ctx.method === 'DELETE' && uploadDir && key) {
+      if (abortsDropped) {
+        ctx.req.socket.destroy();
+        return;
+      }
       if (!existsSync(uploadDir)) {
         s3Error(ctx, 404, 'NoSuchUpload', 'The specified upload does not exist.');
         return;
@@ -702,10 +724,19 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
       } else if (ctx.method === 'POST' && uploadDir) {
         targetKey = await fs.readFile(path.join(uploadDir, 'key'), 'utf8').catch(() => undefined);
       }
-      if (targetKey !== undefined && (await store.existsObject(bucket, targetKey))) {
-        stats.preconditionFailures += 1;
-        await drain(ctx.req);
-        s3Error(ctx, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+      if (targetKey !== undefined) {
+        const unlock = await lockKey(`${bucket}/${targetKey}`);
+        try {
+          if (await store.existsObject(bucket, targetKey)) {
+            stats.preconditionFailures += 1;
+            await drain(ctx.req);
+            s3Error(ctx, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+            return;
+          }
+          await next();
+        } finally {
+          unlock();
+        }
         return;
       }
     }
@@ -801,7 +832,11 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
       }
       partDelayMs = ms;
     },
+    dropAborts: () => {
+      abortsDropped = true;
+    },
     resetFaults: () => {
+      abortsDropped = false;
       failAfter = undefined;
       partsSinceArmed = 0;
       partDelayMs = 0;

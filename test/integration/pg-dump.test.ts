@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DUMP_ENV, DumpManifest, JOB_METRIC } from '../../lib/private/job-contract';
@@ -373,6 +374,53 @@ describe('pg-dump faults leave no object and no open upload', () => {
       /upload to s3:\/\/dump-bucket\/s3fault\/bulk\/.*\.dump failed: We encountered an internal error/,
       metrics, 's3fault/');
     expect(s3.stats.failedUploadParts).toBeGreaterThan(failedBefore);
+  });
+
+  test('fails when S3 fails mid-upload and is unreachable for the abort: both are reported, the cause first', async () => {
+    const metrics = new InMemoryMetricsRecorder();
+    s3.failUploadPartsAfter(1);
+    s3.dropAborts();
+    try {
+      const error = await runPgDump(input({ metrics, prefix: 'abortfault/', database: 'bulk', secret: pg.secret('bulk'), compression: 'none' }))
+        .then(() => undefined, (e: unknown) => e as Error);
+      expect(error?.message).toMatch(new RegExp('^upload to s3://dump-bucket/abortfault/bulk/.*\\.dump failed: We encountered an internal error.*; '
+        + 'in addition, could not abort multipart upload \\w+ of s3://dump-bucket/abortfault/bulk/.*\\.dump: '));
+      expect(metrics.values(JOB_METRIC.BACKUP_SUCCESS)).toEqual([0]);
+      expect(await s3.listKeys(BUCKET, 'abortfault/')).toEqual([]);
+    } finally {
+      s3.resetFaults();
+    }
+    // The upload the job could not abort is still open; the bucket's lifecycle rule would remove it. Clean up here.
+    const open = await s3.openUploads(BUCKET);
+    expect(open).toHaveLength(1);
+    // The harness finds an upload by its id (the key of the request is not compared).
+    await s3.client.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: 'abortfault/cleanup', UploadId: open[0] }));
+    expect(await s3.openUploads(BUCKET)).toEqual([]);
+  });
+
+  test.each([
+    ['a dump smaller than one part (single PutObject)', 'shop'],
+    ['a dump of several parts (multipart)', 'bulk'],
+  ])('two runs racing for the same key (the same second), %s: exactly one writes the dump and its manifest', async (_case, database) => {
+    const startedAt = nextStart();
+    const prefix = `race-${database}/`;
+    const run = () => {
+      const metrics = new InMemoryMetricsRecorder();
+      const result = runPgDump(input({ metrics, prefix, database, secret: pg.secret(database), compression: 'none', clock: () => startedAt }));
+      return { metrics, outcome: result.then((r) => ({ ok: true as const, r }), (e: unknown) => ({ ok: false as const, e: e as Error })) };
+    };
+    const runs = [run(), run()];
+    const outcomes = await Promise.all(runs.map((r) => r.outcome));
+    const winners = outcomes.filter((o) => o.ok);
+    const losers = outcomes.filter((o) => !o.ok);
+    expect(winners).toHaveLength(1);
+    expect(losers).toHaveLength(1);
+    expect(losers[0].ok ? '' : losers[0].e.message).toMatch(/PreconditionFailed|pre-conditions you specified did not hold|already exists/);
+    const { r } = winners[0] as { ok: true; r: Awaited<ReturnType<typeof runPgDump>> };
+    expect(await s3.listKeys(BUCKET, prefix)).toEqual([r.key, r.manifestKey]);
+    const stored = await s3.getObject(BUCKET, r.key);
+    expect(createHash('sha256').update(stored).digest('hex')).toBe(r.manifest.sha256);
+    expect(await s3.openUploads(BUCKET)).toEqual([]);
   });
 
   test.each([
