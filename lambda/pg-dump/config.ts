@@ -19,6 +19,9 @@ export const DEFAULT_SAFETY_MARGIN_MS = 60_000;
 export const DEFAULT_WATCHDOG_INTERVAL_MS = 1000;
 export const DEFAULT_PROGRESS_INTERVAL_MS = 10_000;
 export const DEFAULT_EXACT_COUNT_MAX_BYTES = 16 * 1024 * 1024;
+/** How long pg_dump and the row counts wait for a table lock: well inside the 15-minute limit of a run. */
+export const DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS = 60;
+export const MAX_LOCK_WAIT_TIMEOUT_SECONDS = 600;
 export const MIB = 1024 * 1024;
 
 /** Validates a dump storage class; `undefined` keeps S3's STANDARD. */
@@ -43,6 +46,14 @@ export function checkPartSize(partSizeBytes: number): number {
   return partSizeBytes;
 }
 
+/** Validates the seconds pg_dump and the row counts wait for a table lock. */
+export function checkLockWaitTimeout(seconds: number): number {
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_LOCK_WAIT_TIMEOUT_SECONDS) {
+    throw new Error(`lock wait timeout is ${seconds} s; allowed: 1-${MAX_LOCK_WAIT_TIMEOUT_SECONDS} whole seconds`);
+  }
+  return seconds;
+}
+
 /** Validates the number of parts uploaded in parallel (1-4: memory is about (queueSize + 2) x part size). */
 export function checkQueueSize(queueSize: number): number {
   if (!Number.isInteger(queueSize) || queueSize < 1 || queueSize > 4) {
@@ -64,6 +75,7 @@ export interface DumpConfig {
   readonly storageClass?: StorageClass;
   readonly sslMode: string;
   readonly sslRootCert?: string;
+  readonly lockWaitTimeoutSeconds: number;
 }
 
 function storageClassEnv(env: Env): StorageClass | undefined {
@@ -104,5 +116,7 @@ export function readDumpConfig(env: Env): DumpConfig {
     storageClass: storageClassEnv(env),
     sslMode,
     sslRootCert,
+    lockWaitTimeoutSeconds: integerEnv(env, DUMP_ENV.LOCK_WAIT_TIMEOUT_SECONDS, DEFAULT_LOCK_WAIT_TIMEOUT_SECONDS, 1,
+      MAX_LOCK_WAIT_TIMEOUT_SECONDS),
   };
 }

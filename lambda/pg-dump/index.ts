@@ -67,6 +67,7 @@ export async function handler(_event: unknown, context?: LambdaContext): Promise
     storageClass: config.storageClass,
     sslMode: config.sslMode,
     sslRootCert: config.sslRootCert,
+    lockWaitTimeoutSeconds: config.lockWaitTimeoutSeconds,
     metrics,
     logger,
     remainingTimeMs: context ? () => context.getRemainingTimeInMillis() : undefined,

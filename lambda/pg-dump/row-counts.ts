@@ -1,6 +1,8 @@
 // The manifest's row counts, taken in the snapshot pg_dump dumps: exact `count(*)` for tables up to
 // `exactCountMaxBytes` on disk (and for never-analyzed tables), otherwise the planner estimate `pg_class.reltuples`
-// (`exact: false`). Only ordinary tables and leaf partitions are listed (a partitioned parent holds no rows of its
+// (`exact: false`). The size is the catalog's (`relpages`, as of the last VACUUM or ANALYZE), not
+// `pg_relation_size()`, which takes a lock on each table: the listing must not wait behind a locked table, only the
+// count of that table may, and it names the table when it gives up. Only ordinary tables and leaf partitions are listed (a partitioned parent holds no rows of its
 // own); extension member tables are left out.
 import type { Client } from 'pg';
 import { ManifestTable } from '../../lib/private/job-contract';
@@ -13,6 +15,14 @@ export function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
   return promise.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
 }
 
+/** A count(*) that failed, naming its table (as an identifier, quoted where needed). */
+export class TableCountError extends Error {
+  constructor(public readonly table: string, cause: unknown) {
+    super(`counting the rows of ${table}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'TableCountError';
+  }
+}
+
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -20,7 +30,8 @@ function quoteIdent(name: string): string {
 /** Row counts of the ordinary tables and leaf partitions, exact up to `exactCountMaxBytes`, else estimated. */
 export async function tableRowCounts(client: Client, exactCountMaxBytes: number): Promise<ManifestTable[]> {
   const tables = await client.query<{ schema: string; name: string; reltuples: number; bytes: string }>(`
-    SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS reltuples, pg_relation_size(c.oid) AS bytes
+    SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS reltuples,
+      c.relpages::bigint * current_setting('block_size')::bigint AS bytes
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind = 'r'
@@ -34,7 +45,10 @@ export async function tableRowCounts(client: Client, exactCountMaxBytes: number)
   for (const table of tables.rows) {
     const name = `${table.schema}.${table.name}`;
     if (Number(table.bytes) <= exactCountMaxBytes || table.reltuples < 0) {
-      const counted = await client.query<{ rows: string }>(`SELECT count(*) AS rows FROM ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`);
+      const identifier = `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
+      const counted = await client.query<{ rows: string }>(`SELECT count(*) AS rows FROM ${identifier}`).catch((error: unknown) => {
+        throw new TableCountError(identifier, error);
+      });
       result.push({ name, rows: Number(counted.rows[0].rows), exact: true });
     } else {
       result.push({ name, rows: Math.round(table.reltuples), exact: false });

@@ -18,7 +18,15 @@ import { S3Target } from './bucket';
 import { DumpDigest } from './digest';
 import { ExitStatus, PgDumpProcess } from './pg-dump-process';
 import { Settled } from './row-counts';
+import { LOCK_NOT_AVAILABLE, lockedTableOf } from './locks';
 import { deadlineError, startWatchdog, uploadNotStoppedError, watchdogAction, WatchdogStage } from './watchdog';
+
+/** How long a run whose pg_dump lost its snapshot waits for the row counts' failure, the first cause. */
+const SNAPSHOT_CAUSE_WAIT_MS = 5_000;
+
+function sleep(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+}
 
 export interface StreamOptions extends S3Target {
   readonly key: string;
@@ -38,6 +46,10 @@ export interface StreamOptions extends S3Target {
   readonly watchdogIntervalMs: number;
   readonly progressIntervalMs: number;
   readonly onBytes?: (bytesSoFar: number, pgDump: ChildProcess) => void;
+  /** How long pg_dump and the row counts wait for a table lock (for messages); default unknown. */
+  readonly lockWaitMs?: number;
+  /** The sessions holding the lock on a table the run could not lock, described; for the error. */
+  readonly lockHolders?: (table: string) => Promise<string | undefined>;
 }
 
 /** The completed dump object. */
@@ -67,6 +79,8 @@ class DumpUpload {
   private uploadSettled = false;
   private watchdogStage: WatchdogStage = 'armed';
   private partsUploaded = 0;
+  /** The table the run could not lock (pg_dump's or the counts' lock timeout), for the error's lock holders. */
+  private lockedTable: string | undefined;
 
   private readonly location: string;
   private readonly pgDump: PgDumpProcess;
@@ -122,19 +136,33 @@ class DumpUpload {
       extra: () => ({ partsUploaded: this.partsUploaded }),
     });
     this.watchdog = startWatchdog(options.watchdogIntervalMs, () => this.watchdogTick());
+    // A failed row count is a cause of its own, reported as soon as it happens: it also aborts the snapshot's
+    // transaction, and pg_dump then fails with "could not import the requested snapshot", a consequence.
+    void options.rowCounts.then((counts) => {
+      if (!counts.ok) {
+        this.fail(this.countsError(counts.error));
+      }
+    });
   }
 
   /** Waits for pg_dump, ends the stream or fails, and waits for the upload to settle. */
   public async run(): Promise<UploadedDump> {
     try {
       const status = await this.pgDump.exited;
+      if (!this.failure && /could not import the requested snapshot/.test(this.pgDump.stderr.text())) {
+        // pg_dump lost the snapshot: the counts' transaction failed first; report that cause when it has arrived.
+        const counts = await Promise.race([this.options.rowCounts, sleep(SNAPSHOT_CAUSE_WAIT_MS)]);
+        if (counts && !counts.ok) {
+          this.fail(this.countsError(counts.error));
+        }
+      }
       if (!this.failure) {
         this.checkExit(status);
       }
       if (!this.failure) {
         const counts = await this.options.rowCounts;
         if (!counts.ok) {
-          this.fail(new Error(`counting the rows of the dumped tables failed: ${errorMessage(counts.error)}; the upload was aborted`, { cause: counts.error }));
+          this.fail(this.countsError(counts.error));
         }
       }
       if (!this.failure) {
@@ -148,6 +176,7 @@ class DumpUpload {
     }
 
     if (this.failure) {
+      await this.addLockHolders();
       await this.confirmAborted().catch((abortError: unknown) => {
         // The cause comes first: an S3 endpoint that fails the abort too is a consequence, not the reason.
         throw new Error(`${this.failure!.message}; in addition, ${errorMessage(abortError)}`, { cause: this.failure });
@@ -170,10 +199,42 @@ class DumpUpload {
     }
   }
 
+  /** The failure of the row counts, naming the table (and its lock, when a lock timeout stopped the count). */
+  private countsError(error: unknown): Error {
+    const table = (error as { table?: string }).table;
+    const code = ((error as { cause?: { code?: string } }).cause ?? (error as { code?: string }))?.code;
+    if (table !== undefined && code === LOCK_NOT_AVAILABLE) {
+      this.lockedTable ??= table;
+      return new Error(`table ${table} is locked by another session: counting its rows waited ${this.lockWait()} for its `
+        + 'lock and gave up (lock_timeout); the upload was aborted', { cause: error });
+    }
+    return new Error(`counting the rows of the dumped tables failed: ${errorMessage(error)}; the upload was aborted`, { cause: error });
+  }
+
+  private lockWait(): string {
+    return this.options.lockWaitMs === undefined ? 'its lock wait timeout' : `${this.options.lockWaitMs / 1000} s`;
+  }
+
+  /** Appends who holds the lock on the table the run could not lock (looked up on a connection of its own). */
+  private async addLockHolders(): Promise<void> {
+    if (this.lockedTable === undefined || !this.options.lockHolders || !this.failure) {
+      return;
+    }
+    const holders = await this.options.lockHolders(this.lockedTable);
+    const failure = this.failure;
+    this.failure = new Error(`${failure.message}. Lock held by: ${holders ?? 'no session any more (the lock was released)'}`
+      + '; wait for it to finish or end it, and rerun the job', { cause: failure });
+  }
+
   /** Fails unless pg_dump could be run, exited 0 and wrote a custom-format archive. */
   private checkExit(status: ExitStatus): void {
     if (status.error) {
       this.fail(new Error(`cannot run ${this.options.pgDumpPath}: ${status.error.message} (is the PostgreSQL client installed in the image?)`));
+    } else if (status.code !== 0 && lockedTableOf(this.pgDump.stderr.text()) !== undefined) {
+      this.lockedTable = lockedTableOf(this.pgDump.stderr.text());
+      this.fail(new Error(`pg_dump could not lock table ${this.lockedTable} within ${this.lockWait()} (--lock-wait-timeout): `
+        + 'another session holds a lock that conflicts with reading it (ACCESS EXCLUSIVE: ALTER TABLE, DROP, TRUNCATE, '
+        + `VACUUM FULL, REINDEX, LOCK TABLE); the upload was aborted. pg_dump stderr: ${this.pgDump.stderr.text()}`));
     } else if (status.code !== 0) {
       const how = status.signal ? `was killed by ${status.signal}` : `exited with code ${status.code}`;
       this.fail(new Error(`pg_dump ${how} after ${this.body.bytes} bytes; the upload was aborted. pg_dump stderr: ${this.pgDump.stderr.text() || '(empty)'}`));

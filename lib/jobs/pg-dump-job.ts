@@ -16,7 +16,7 @@ import { DumpJobBaseProps } from './dump-job-props';
 import { DUMP_ENV, DUMP_STORAGE_CLASSES } from '../private/job-contract';
 import { checkClientForServer, checkPgMajor, DEFAULT_PG_MAJOR, PG_DUMP_HANDLER, RDS_CA_BUNDLE_PATH, SSL_MODE } from '../private/job-image';
 import { allowJobTo, checkDatabaseName, checkPort, createJobRuntime, MAX_LAMBDA_TIMEOUT, validateRuntime } from '../private/job-runtime';
-import { ValidationError } from '../private/validation';
+import { isUnresolved, ValidationError } from '../private/validation';
 
 /** Props of `PgDumpJob`. */
 export interface PgDumpJobProps extends DumpJobBaseProps {
@@ -97,6 +97,16 @@ export interface PgDumpJobProps extends DumpJobBaseProps {
    * @default - STANDARD
    */
   readonly storageClass?: s3.StorageClass;
+
+  /**
+   * How long pg_dump (`--lock-wait-timeout`) and the manifest's row counts (`lock_timeout`) wait for a table that
+   * another session holds an ACCESS EXCLUSIVE lock on (ALTER TABLE, TRUNCATE, VACUUM FULL, ...). Past it the run
+   * fails naming the table and the session holding the lock, instead of waiting until the deadline. Whole seconds,
+   * 1 second to 10 minutes, and at least 2 minutes shorter than `timeout` (the job stops 1 minute before it).
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly lockWaitTimeout?: Duration;
 }
 
 /**
@@ -183,6 +193,7 @@ export class PgDumpJob extends Construct implements ec2.IConnectable, iam.IGrant
     }
     const partSizeMiB = checkPartSize(props.partSize ?? Size.mebibytes(16), memorySize, this);
     checkPort('databasePort', props.databasePort, this);
+    const lockWaitSeconds = checkLockWaitTimeout(props.lockWaitTimeout ?? Duration.minutes(1), timeout, this);
 
     const bucket = resolveDumpBucket(this, props.dumpBucket, props.databaseName);
     const environment: { [key: string]: string } = {
@@ -193,6 +204,7 @@ export class PgDumpJob extends Construct implements ec2.IConnectable, iam.IGrant
       [DUMP_ENV.BUCKET_OWNER]: bucket.ownerAccount,
       [DUMP_ENV.COMPRESSION]: compression.value,
       [DUMP_ENV.PART_SIZE_MIB]: partSizeMiB,
+      [DUMP_ENV.LOCK_WAIT_TIMEOUT_SECONDS]: lockWaitSeconds,
       ...(props.storageClass ? { [DUMP_ENV.STORAGE_CLASS]: checkStorageClass(props.storageClass, this) } : {}),
       [DUMP_ENV.SSL_MODE]: SSL_MODE,
       [DUMP_ENV.SSL_ROOT_CERT]: RDS_CA_BUNDLE_PATH,
@@ -299,3 +311,20 @@ function checkPartSize(partSize: Size, memorySize: number, scope: Construct): st
   return String(mib);
 }
 
+/** Whole seconds of the lock wait, 1-600 and 2 minutes inside the timeout; a token is passed through unchecked. */
+function checkLockWaitTimeout(lockWait: Duration, timeout: Duration, scope: Construct): string {
+  if (isUnresolved(lockWait)) {
+    return Token.asString(lockWait.toSeconds());
+  }
+  const seconds = lockWait.toSeconds({ integral: false });
+  const limit = isUnresolved(timeout) ? 600 : Math.min(600, timeout.toSeconds() - 120);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > limit) {
+    throw new ValidationError(
+      `lockWaitTimeout is ${lockWait.toHumanString()}; it must be whole seconds from 1 second to ${limit} seconds ` +
+        `(at most 10 minutes, and 2 minutes shorter than the job's timeout of ${isUnresolved(timeout) ? 'a token' : timeout.toHumanString()}), ` +
+        'e.g. Duration.minutes(1)',
+      scope,
+    );
+  }
+  return String(seconds);
+}

@@ -68,6 +68,8 @@ export const DUMP_ENV = {
   SSL_MODE: 'DUMP_SSL_MODE',
   /** Path of the CA bundle used with verify-full. */
   SSL_ROOT_CERT: 'DUMP_SSL_ROOT_CERT',
+  /** Seconds pg_dump and the row counts wait for a table lock before the run fails naming the table; default 60. */
+  LOCK_WAIT_TIMEOUT_SECONDS: 'DUMP_LOCK_WAIT_TIMEOUT_SECONDS',
 } as const;
 
 /**

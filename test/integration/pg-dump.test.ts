@@ -337,6 +337,48 @@ describe('pg-dump faults leave no object and no open upload', () => {
     expect(error.message).not.toContain(pg.password);
   });
 
+  test('fails when another session holds an ACCESS EXCLUSIVE lock on a table, naming the table and the session, '
+    + 'long before the deadline', async () => {
+    const metrics = new InMemoryMetricsRecorder();
+    await pg.withClient('shop', async (locker) => {
+      await locker.query("SET application_name = 'migration'");
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE sales.orders IN ACCESS EXCLUSIVE MODE');
+      const pid = (await locker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+      try {
+        const started = Date.now();
+        const error = await expectCleanFailure(
+          runPgDump(input({ metrics, prefix: 'locked/', lockWaitTimeoutSeconds: 1, remainingTimeMs: () => 600_000 })),
+          /(table "sales"\."orders" is locked by another session: counting its rows waited 1 s|pg_dump could not lock table sales\.orders within 1 s)/,
+          metrics, 'locked/');
+        expect(error.message).toMatch(new RegExp(`Lock held by: session ${pid} \\(user postgres, application 'migration', idle in transaction`
+          + ` in a transaction open for \\d+ s, last query 'SELECT pg_backend_pid\\(\\) AS pid'\\) holds AccessExclusiveLock; wait for it`));
+        expect(Date.now() - started).toBeLessThan(30_000);
+      } finally {
+        await locker.query('ROLLBACK');
+      }
+    });
+  });
+
+  test('fails naming the table the dump user may not read, not the lost snapshot that follows', async () => {
+    const metrics = new InMemoryMetricsRecorder();
+    const password = 'Limited-Pa55word';
+    await pg.query(`DROP ROLE IF EXISTS limited_dumper; CREATE ROLE limited_dumper LOGIN PASSWORD '${password}'`);
+    await pg.query(`GRANT USAGE ON SCHEMA sales, inventory, "Audit Log" TO limited_dumper;
+      GRANT SELECT ON ALL TABLES IN SCHEMA sales, inventory, "Audit Log" TO limited_dumper;
+      GRANT SELECT ON ALL SEQUENCES IN SCHEMA sales, inventory, "Audit Log" TO limited_dumper;
+      REVOKE SELECT ON sales.orders FROM limited_dumper`, [], 'shop');
+    try {
+      const error = await expectCleanFailure(
+        runPgDump(input({ metrics, prefix: 'denied/', secret: pg.secret('shop', { username: 'limited_dumper', password }) })),
+        /permission denied for table orders/, metrics, 'denied/');
+      expect(error.message).not.toMatch(/^pg_dump .*could not import the requested snapshot/);
+    } finally {
+      await pg.query('REASSIGN OWNED BY limited_dumper TO postgres; DROP OWNED BY limited_dumper', [], 'shop');
+      await pg.query('DROP ROLE limited_dumper');
+    }
+  });
+
   test('fails when the server is newer than pg_dump, before dumping', async () => {
     const metrics = new InMemoryMetricsRecorder();
     const onBytes = jest.fn();

@@ -41,6 +41,7 @@ function postgres(f: Fixture, id: string, version: rds.PostgresEngineVersion): r
     engine: rds.DatabaseInstanceEngine.postgres({ version }),
     vpc: f.vpc,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    storageEncrypted: true,
   });
 }
 

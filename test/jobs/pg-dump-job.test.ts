@@ -134,6 +134,7 @@ describe('PgDumpJob', () => {
             DUMP_KMS_KEY: ALIAS_ARN,
             DUMP_COMPRESSION: 'gzip:3',
             DUMP_PART_SIZE_MIB: '16',
+            DUMP_LOCK_WAIT_TIMEOUT_SECONDS: '60',
             DUMP_SSL_MODE: 'verify-full',
             DUMP_SSL_ROOT_CERT: '/opt/rds-ca/global-bundle.pem',
           },
@@ -250,6 +251,7 @@ describe('PgDumpJob', () => {
         engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
         vpc: f.vpc,
         vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        storageEncrypted: true,
         ...props,
       });
       const { template } = build({ databaseServer: db }, f);
@@ -556,6 +558,7 @@ describe('PgDumpJob', () => {
         engine: rds.DatabaseInstanceEngine.postgres({ version }),
         vpc: f.vpc,
         vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        storageEncrypted: true,
       });
     }
 
@@ -603,6 +606,11 @@ describe('PgDumpJob', () => {
       ['the schedule runs more than hourly', { schedule: scheduler.ScheduleExpression.expression('cron(0/15 * * * ? *)') }, /schedule 'cron\(0\/15 \* \* \* \? \*\)' is not a valid cron expression for a job: minutes is one number/],
       ['the schedule sets both day fields', { schedule: scheduler.ScheduleExpression.expression('cron(0 3 * * MON *)') }, /exactly one of day-of-month and day-of-week is '\?'/],
       ['lz4 needs a newer client', { compression: DumpCompression.lz4(), pgMajor: 15 }, /compression 'lz4:1' needs a PostgreSQL 16\+ client but pgMajor is 15/],
+      ['lockWaitTimeout is under a second', { lockWaitTimeout: Duration.millis(500) },
+        /lockWaitTimeout is 500 millis; it must be whole seconds from 1 second to 600 seconds/],
+      ['lockWaitTimeout leaves the dump no time', { lockWaitTimeout: Duration.minutes(4), timeout: Duration.minutes(5) },
+        /lockWaitTimeout is 4 minutes; it must be whole seconds from 1 second to 180 seconds \(at most 10 minutes, and 2 minutes shorter than the job's timeout of 5 minutes\)/],
+      ['lockWaitTimeout is over 10 minutes', { lockWaitTimeout: Duration.minutes(11) }, /lockWaitTimeout is 11 minutes; .* to 600 seconds/],
       ['partSize is below the S3 minimum', { partSize: Size.mebibytes(4) }, /partSize is 4 MiB; S3 multipart parts are 5 MiB-5 GiB/],
       ['partSize is not whole MiB', { partSize: Size.kibibytes(5 * 1024 + 512) }, /partSize is 5.5 MiB;/],
       ['partSize takes more than a quarter of the memory', { partSize: Size.mebibytes(256), memorySize: 512 }, /partSize is 256 MiB but memorySize is 512 MiB/],

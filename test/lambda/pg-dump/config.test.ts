@@ -42,6 +42,7 @@ describe('readDumpConfig', () => {
     expect(readDumpConfig(base)).toEqual({
       secretArn: base[DUMP_ENV.SECRET_ARN], database: 'shop', bucket: 'dumps', prefix: '', bucketOwner: undefined,
       kmsKeyId: undefined, compression: 'gzip:3', partSizeMiB: 16, storageClass: undefined, sslMode: 'disable', sslRootCert: undefined,
+      lockWaitTimeoutSeconds: 60,
     });
   });
 
@@ -56,10 +57,11 @@ describe('readDumpConfig', () => {
       [DUMP_ENV.STORAGE_CLASS]: 'STANDARD_IA',
       [DUMP_ENV.SSL_MODE]: 'verify-full',
       [DUMP_ENV.SSL_ROOT_CERT]: '/opt/rds-ca.pem',
+      [DUMP_ENV.LOCK_WAIT_TIMEOUT_SECONDS]: '120',
     })).toEqual({
       secretArn: base[DUMP_ENV.SECRET_ARN], database: 'shop', bucket: 'dumps', prefix: 'pg-dump/', bucketOwner: '222222222222',
       kmsKeyId: 'arn:aws:kms:us-east-1:222222222222:alias/dumps', compression: 'zstd:3', partSizeMiB: 64,
-      storageClass: 'STANDARD_IA', sslMode: 'verify-full', sslRootCert: '/opt/rds-ca.pem',
+      storageClass: 'STANDARD_IA', sslMode: 'verify-full', sslRootCert: '/opt/rds-ca.pem', lockWaitTimeoutSeconds: 120,
     });
   });
 
@@ -70,6 +72,7 @@ describe('readDumpConfig', () => {
     [DUMP_ENV.BUCKET, ' ', /environment variable DUMP_BUCKET is not set/],
     [DUMP_ENV.COMPRESSION, 'brotli', /^DUMP_COMPRESSION: compression 'brotli' is not valid/],
     [DUMP_ENV.PART_SIZE_MIB, '4', /environment variable DUMP_PART_SIZE_MIB must be between 5 and 5120, got 4/],
+    [DUMP_ENV.LOCK_WAIT_TIMEOUT_SECONDS, '0', /environment variable DUMP_LOCK_WAIT_TIMEOUT_SECONDS must be between 1 and 600, got 0/],
     [DUMP_ENV.STORAGE_CLASS, 'GLACIER', /^DUMP_STORAGE_CLASS: storage class 'GLACIER' is not one a dump may be written in/],
     [DUMP_ENV.SSL_MODE, undefined, /^DUMP_SSL_MODE\/DUMP_SSL_ROOT_CERT: SSL mode verify-full needs the path of a CA bundle/],
     [DUMP_ENV.SSL_MODE, 'prefer', /^DUMP_SSL_MODE\/DUMP_SSL_ROOT_CERT: SSL mode 'prefer' is not supported/],
