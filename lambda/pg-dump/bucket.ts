@@ -10,6 +10,8 @@ export interface S3Target {
   readonly s3: S3Client;
   readonly bucket: string;
   readonly expectedBucketOwner?: string;
+  /** A signal per call that aborts it before the run's deadline; default none. */
+  readonly callSignal?: () => AbortSignal | undefined;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function assertKeyAbsent(target: S3Target, key: string): Promise<vo
       Prefix: key,
       MaxKeys: 10,
       ExpectedBucketOwner: target.expectedBucketOwner,
-    }));
+    }), { abortSignal: target.callSignal?.() });
     existing = (listed.Contents ?? []).map((object) => object.Key ?? '').filter((found) => found === key || found === manifestKey(key));
   } catch (error) {
     throw new Error(`cannot check whether s3://${target.bucket}/${key} exists: ${errorMessage(error)} (the job needs s3:ListBucket on its prefix; check the bucket owner ${target.expectedBucketOwner ?? '(not set)'})`, { cause: error });
@@ -47,7 +49,7 @@ export async function writeManifest(target: S3Target, manifest: DumpManifest, km
       SSEKMSKeyId: kmsKeyId,
       IfNoneMatch: '*',
       ExpectedBucketOwner: target.expectedBucketOwner,
-    }));
+    }), { abortSignal: target.callSignal?.() });
   } catch (error) {
     throw new Error(`the dump s3://${target.bucket}/${manifest.key} was uploaded but writing its manifest ${key} failed: ${errorMessage(error)}; without a manifest the dump is not verified (check the bucket policy and KMS key permissions)`, { cause: error });
   }

@@ -22,6 +22,7 @@ import {
   serverVersionNum,
 } from '../shared/postgres';
 import { DatabaseSecret, errorMessage } from '../shared/secret';
+import { deadlineSignal } from '../shared/aws-clients';
 import { assertKeyAbsent, writeManifest } from './bucket';
 import { parseCompression } from './compression';
 import {
@@ -53,7 +54,7 @@ export interface PgDumpInput {
   /** Logical database name: key segment and metric dimension (not necessarily the secret's dbname). */
   readonly database: string;
   /** The source database secret, or a function reading it (its failure counts as a failed backup). */
-  readonly secret: DatabaseSecret | (() => Promise<DatabaseSecret>);
+  readonly secret: DatabaseSecret | ((abortSignal?: AbortSignal) => Promise<DatabaseSecret>);
   /** KMS key for SSE-KMS (`SSEKMSKeyId`); default the bucket's default key (still `aws:kms`). */
   readonly kmsKeyId?: string;
   /** `ExpectedBucketOwner` of every request; default none. */
@@ -161,10 +162,12 @@ async function dumpToS3(input: PgDumpInput, logger: Logger): Promise<PgDumpResul
   const safetyMarginMs = input.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
   checkTimeToStart(remaining(), safetyMarginMs);
 
-  const s3Target = { s3: input.s3, bucket: input.bucket, expectedBucketOwner: input.expectedBucketOwner };
+  // Each call ends, at the latest, a quarter of the safety margin before the deadline: time to report the failure.
+  const callSignal = () => deadlineSignal(remaining(), safetyMarginMs / 4);
+  const s3Target = { s3: input.s3, bucket: input.bucket, expectedBucketOwner: input.expectedBucketOwner, callSignal };
   await assertKeyAbsent(s3Target, key);
 
-  const secret = typeof input.secret === 'function' ? await input.secret() : input.secret;
+  const secret = typeof input.secret === 'function' ? await input.secret(callSignal()) : input.secret;
   const connection: ConnectionOptions = {
     secret,
     sslMode: input.sslMode,

@@ -8,6 +8,7 @@
 // when only the manifest cannot be written, the complete dump stays without one (and is not verified).
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { JOB_CLIENT_CONFIG } from '../shared/aws-clients';
 import { DUMP_ENV } from '../../lib/private/job-contract';
 import { requiredEnv } from '../shared/env';
 import { createJobLogger } from '../shared/logger';
@@ -51,15 +52,15 @@ export async function handler(_event: unknown, context?: LambdaContext): Promise
     recordFailure(metrics, logger);
     throw error;
   }
-  s3Client ??= new S3Client({});
-  secretsClient ??= new SecretsManagerClient({});
+  s3Client ??= new S3Client(JOB_CLIENT_CONFIG);
+  secretsClient ??= new SecretsManagerClient(JOB_CLIENT_CONFIG);
   const secrets = secretsClient;
   const result = await runPgDump({
     s3: s3Client,
     bucket: config.bucket,
     prefix: config.prefix,
     database: config.database,
-    secret: () => getDatabaseSecret(secrets, config.secretArn),
+    secret: (abortSignal) => getDatabaseSecret(secrets, config.secretArn, abortSignal),
     kmsKeyId: config.kmsKeyId,
     expectedBucketOwner: config.bucketOwner,
     compression: config.compression,

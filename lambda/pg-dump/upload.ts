@@ -282,13 +282,14 @@ class DumpUpload {
    * lib-storage's Upload; without it there was no multipart upload to abort, or lib-storage changed.)
    */
   private async confirmAborted(): Promise<void> {
-    const { s3, bucket, key, expectedBucketOwner, logger } = this.options;
+    const { s3, bucket, key, expectedBucketOwner, logger, callSignal } = this.options;
     const uploadId = (this.upload as unknown as { uploadId?: string }).uploadId;
     if (!uploadId) {
       return;
     }
     try {
-      await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, ExpectedBucketOwner: expectedBucketOwner }));
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, ExpectedBucketOwner: expectedBucketOwner }),
+        { abortSignal: callSignal?.() });
       logger.info('multipart upload aborted', { uploadId });
     } catch (error) {
       const name = (error as { name?: string }).name;

@@ -61,10 +61,10 @@ export function parseDatabaseSecret(secretString: string, source: string): Datab
 }
 
 /** Reads and validates the secret `secretId` (ARN or name) from Secrets Manager. */
-export async function getDatabaseSecret(client: SecretsManagerClient, secretId: string): Promise<DatabaseSecret> {
+export async function getDatabaseSecret(client: SecretsManagerClient, secretId: string, abortSignal?: AbortSignal): Promise<DatabaseSecret> {
   let secretString: string | undefined;
   try {
-    const response = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    const response = await client.send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal });
     secretString = response.SecretString;
   } catch (error) {
     throw new Error(`cannot read secret ${secretId} from Secrets Manager: ${errorMessage(error)} (check the function's secretsmanager:GetSecretValue permission, the secret's KMS key policy and the VPC endpoint)`, { cause: error });

@@ -4,6 +4,7 @@
 import { tmpdir } from 'node:os';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { deadlineSignal, JOB_CLIENT_CONFIG } from '../shared/aws-clients';
 import { JOB_METRIC, VERIFY_ENV } from '../../lib/private/job-contract';
 import { requiredEnv } from '../shared/env';
 import { createJobLogger } from '../shared/logger';
@@ -53,7 +54,8 @@ export async function handler(_event: unknown, context?: HandlerContext): Promis
   let secret;
   try {
     config = readVerifyConfig(process.env, tmpdir());
-    secret = await getDatabaseSecret(new SecretsManagerClient({}), config.secretArn);
+    secret = await getDatabaseSecret(new SecretsManagerClient(JOB_CLIENT_CONFIG), config.secretArn,
+      deadlineSignal(context?.getRemainingTimeInMillis(), DEADLINE_MARGIN_MS));
   } catch (err) {
     // verifyNewestDump records its own failures; these happen before it runs.
     recordJobMetric(metrics, JOB_METRIC.VERIFICATION_SUCCESS, 0);
@@ -68,7 +70,7 @@ export async function handler(_event: unknown, context?: HandlerContext): Promis
     logger.warn('stopping before the Lambda deadline', { marginMs: DEADLINE_MARGIN_MS });
     deadline.abort();
   }, Math.max(0, remaining - DEADLINE_MARGIN_MS));
-  const s3 = new S3Client({});
+  const s3 = new S3Client(JOB_CLIENT_CONFIG);
   try {
     const result = await verifyNewestDump({
       s3,

@@ -50,7 +50,8 @@
  *     - fault injection: `failUploadPartsAfter(n)` lets n more UploadPart requests through, then answers every
  *       further UploadPart with HTTP 500 InternalError until `resetFaults()`; `delayUploadParts(ms)` holds every
  *       UploadPart for ms before handling it (a hung part), until `resetFaults()`; `dropAborts()` closes the
- *       connection of every AbortMultipartUpload without an answer (S3 unreachable), until `resetFaults()`.
+ *       connection of every AbortMultipartUpload without an answer (S3 unreachable), and `dropAborts('hold')` holds
+ *       it open without an answer (S3 stalled) until `resetFaults()`, which then closes it.
  *   ListMultipartUploads is not implemented over HTTP; `openUploads(bucket)` reads s3rver's store directly.
  *     endpoint ('http://127.0.0.1:<port>'), port, region ('us-east-1'), directory
  *     client                                     S3Client (forcePathStyle, us-east-1, credentials S3RVER/S3RVER)
@@ -561,7 +562,7 @@ export interface S3Server {
   openUploads(bucket: string): Promise<string[]>;
   failUploadPartsAfter(n: number): void;
   delayUploadParts(ms: number): void;
-  dropAborts(): void;
+  dropAborts(mode?: 'close' | 'hold'): void;
   resetFaults(): void;
   clearRequests(): void;
   stop(): Promise<void>;
@@ -645,7 +646,9 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
   let failAfter: number | undefined;
   let partsSinceArmed = 0;
   let partDelayMs = 0;
-  let abortsDropped = false;
+  let abortsDropped: 'close' | 'hold' | undefined;
+  /** Sockets of the held AbortMultipartUpload requests, closed by `resetFaults()`. */
+  const heldAborts: net.Socket[] = [];
   /** The write in progress per `bucket/key`: conditional writes to one key wait for each other. */
   const keyLocks = new Map<string, Promise<void>>();
   const lockKey = async (id: string): Promise<() => void> => {
@@ -673,8 +676,13 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
 
     // AbortMultipartUpload
     if (ctx.method === 'DELETE' && uploadDir && key) {
-      if (abortsDropped) {
+      if (abortsDropped === 'close') {
         ctx.req.socket.destroy();
+        return;
+      }
+      if (abortsDropped === 'hold') {
+        heldAborts.push(ctx.req.socket);
+        await new Promise<void>((resolve) => ctx.req.socket.once('close', () => resolve()));
         return;
       }
       if (!existsSync(uploadDir)) {
@@ -832,11 +840,12 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
       }
       partDelayMs = ms;
     },
-    dropAborts: () => {
-      abortsDropped = true;
+    dropAborts: (mode = 'close') => {
+      abortsDropped = mode;
     },
     resetFaults: () => {
-      abortsDropped = false;
+      abortsDropped = undefined;
+      heldAborts.splice(0).forEach((socket) => socket.destroy());
       failAfter = undefined;
       partsSinceArmed = 0;
       partDelayMs = 0;

@@ -627,6 +627,42 @@ describe('pg-dump faults leave no object and no open upload', () => {
     expect(await s3.listKeys(BUCKET, 'hung/')).toEqual([]);
   });
 
+  test('fails before the deadline, with its failure metric, when S3 stalls for the parts and for the abort', async () => {
+    const metrics = new InMemoryMetricsRecorder();
+    let deadlineAt = Number.POSITIVE_INFINITY;
+    let stopped: ChildProcess | undefined;
+    s3.delayUploadParts(20_000);
+    s3.dropAborts('hold');
+    try {
+      const run = runPgDump(input({
+        metrics, prefix: 'stalled/', database: 'bulk', secret: pg.secret('bulk'), compression: 'none',
+        remainingTimeMs: () => deadlineAt - Date.now(),
+        safetyMarginMs: 30_000,
+        watchdogIntervalMs: 20,
+        onBytes: (bytes, child) => {
+          if (!stopped && bytes > 6 * MIB) {
+            stopped = child;
+            child.kill('SIGSTOP');
+          }
+        },
+      }));
+      await waitFor('a part in flight', () => stopped !== undefined && s3.stats.uploadPartsInFlight > 0);
+      deadlineAt = Date.now() + 14_000;
+      const error = await run.then(() => undefined, (e: unknown) => e as Error);
+      // The abort was given until a quarter of the safety margin before the deadline, not forever.
+      expect(deadlineAt - Date.now()).toBeGreaterThan(5_000);
+      expect(error?.message).toMatch(/^watchdog: stopped pg_dump 1\d s before the deadline .*; in addition, could not abort multipart upload \w+ of s3:\/\/dump-bucket\/stalled\/bulk\/.*\.dump: /);
+      expect(metrics.values(JOB_METRIC.BACKUP_SUCCESS)).toEqual([0]);
+      expect(await s3.listKeys(BUCKET, 'stalled/')).toEqual([]);
+    } finally {
+      s3.resetFaults();
+    }
+    await waitFor('the held part to be answered', () => s3.stats.uploadPartsInFlight === 0, 30_000);
+    for (const uploadId of await s3.openUploads(BUCKET)) {
+      await s3.client.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: 'stalled/cleanup', UploadId: uploadId }));
+    }
+  });
+
   test('fails when too little time is left to start', async () => {
     const metrics = new InMemoryMetricsRecorder();
     const onBytes = jest.fn();
