@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONTEXT_KEY, ConfigError, jobRoleNames, parseConfig, sharedNames } from '../../bin/config';
+import { CONTEXT_KEY, ConfigError, jobRoleNames, MAX_DATABASES, parseConfig, sharedNames } from '../../bin/config';
 
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
 const valid = cdkJson.context[CONTEXT_KEY];
@@ -234,6 +234,17 @@ describe('reference app config', () => {
     const name = 'a'.repeat(50);
     expect(problemsOf(withChange((c) => { c.databases[0].name = name; })))
       .toEqual([`backup-dr.databases[0].name "${name}" makes the job role name "backup-dr-verify-${name}" 67 characters long; IAM allows 64: shorten the name or namePrefix`]);
+  });
+
+  test('accepts 500 databases and fails at 501: the plan selects them by ARN, at most 500 per selection', () => {
+    const many = (count: number) => withChange((c) => {
+      c.databases = Array.from({ length: count }, (_, i) => ({ name: `db${i}`, arn: `arn:aws:rds:us-east-1:111111111111:db:db${i}` }));
+    });
+    expect(parseConfig(many(MAX_DATABASES)).databases).toHaveLength(500);
+    expect(problemsOf(many(501))).toEqual([
+      'backup-dr.databases has 501 entries; the backup plan selects them by ARN, and an AWS Backup selection takes at ' +
+        'most 500 ARNs: split them across apps (each with its own namePrefix)',
+    ]);
   });
 
   test('reports every problem at once', () => {
