@@ -1,21 +1,20 @@
-import { Annotations, App, Duration, RemovalPolicy, Stack, StackProps, TimeZone, Validations } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Annotations, App, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import {
-  BackupAlarms, BackupVault, CrossAccountBucket, DatabaseWatch, DumpBucket, DumpVerifyJob, LifecycleAge, PgDumpJob,
-  RecoveryPlan, RecoveryTier, ReplicationDestination, ReplicationRule, VaultLock,
+  BackupAlarms, BackupVault, CrossAccountBucket, LifecycleAge, RecoveryPlan, RecoveryTier, ReplicationDestination,
+  ReplicationRule, VaultLock,
 } from '../lib';
 import { additionalRegions } from '../lib/private/aws-names';
-import {
-  AppBucketConfig, BackupDrConfig, CONTEXT_KEY, DatabaseConfig, DumpConfig, jobRoleNames, parseConfig, sharedNames,
-} from './config';
+import { AppBucketConfig, BackupDrConfig, CONTEXT_KEY, jobRoleNames, parseConfig, sharedNames } from './config';
+import { alarmTuning, DatabaseStack, hasDump, watchDatabase } from './database-stack';
+
+/** An alarm status widget shows at most 100 alarms. */
+const ALARMS_PER_STATUS_WIDGET = 100;
 
 function vaultLock(config: BackupDrConfig): VaultLock {
   const options = {
@@ -120,17 +119,18 @@ export interface WorkloadStackProps extends StackProps {
 
 /**
  * The workload account: a local vault, and a recovery plan from the configured tier that backs up the
- * configured databases and copies one recovery point a day to the backup account's central vault.
+ * configured databases and copies one recovery point a day to the backup account's central vault; the application
+ * buckets and their replication; a nested `DatabaseStack` per database with a `dump` block, holding its jobs and
+ * alarms, so that this stack grows by one resource per database; `BackupAlarms` for the rest, with the dashboard.
  */
 export class WorkloadStack extends Stack {
   public readonly vault: BackupVault;
   public readonly plan: RecoveryPlan;
   public readonly replications: ReplicationRule[];
-  /** The pg_dump job of each database with a `dump` block. */
-  public readonly dumpJobs: PgDumpJob[] = [];
-  /** The restore verification of each database with a `verify` block. */
-  public readonly verifyJobs: DumpVerifyJob[] = [];
+  /** The alarms of the vault, the replications and the databases without a `dump` block, with the dashboard. */
   public readonly alarms: BackupAlarms;
+  /** A nested stack per database with a `dump` block: its jobs and alarms. */
+  public readonly databaseStacks: DatabaseStack[];
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id, props);
@@ -166,26 +166,57 @@ export class WorkloadStack extends Stack {
     }
 
     this.replications = this.createAppBuckets(config);
-    this.createJobs(config);
-    const gib = 1024 * 1024 * 1024;
-    const { alarms } = config;
+    // The databases with a dump block are watched in their own nested stacks; the others (AWS Backup only) here.
     this.alarms = new BackupAlarms(this, 'Alarms', {
-      email: alarms.email,
+      ...alarmTuning(config),
+      email: config.alarms.email,
       vaults: [this.vault],
-      databases: config.databases.map((db) => this.watchDatabase(db)),
+      databases: config.databases.filter((db) => !hasDump(db)).map((db) => watchDatabase(this, `Db-${db.name}`, db)),
       replications: this.replications.map((rule, i) => ({
         name: config.appBuckets[i].name,
         failedOperations: rule.metricOperationsFailedReplication(),
         latency: rule.metricReplicationLatency(),
       })),
-      dumpMissing: { evaluationPeriods: alarms.dumpMissingHours, datapointsToAlarm: alarms.dumpMissingHours },
-      verificationMissing: { evaluationPeriods: 25, datapointsToAlarm: 25 },
-      dumpSizeChange: { threshold: alarms.dumpSizeChangePercent },
-      dumpDuration: { threshold: alarms.dumpDurationMinutes * 60 },
-      verificationStale: { threshold: alarms.verificationStaleDays * 86400 },
-      freeStorage: { threshold: alarms.freeStorageGiB * gib },
-      replicationLatency: { threshold: alarms.replicationLatencyMinutes * 60 },
     });
+    this.databaseStacks = this.createDatabaseStacks(config);
+  }
+
+  /**
+   * A `DatabaseStack` (nested) per database with a `dump` block: its jobs and alarms. One KMS key here encrypts the
+   * log groups of every job. The dashboard of `alarms` shows the state of every database alarm, 100 alarms a widget.
+   */
+  private createDatabaseStacks(config: BackupDrConfig): DatabaseStack[] {
+    const dumped = config.databases.filter(hasDump);
+    if (dumped.length === 0) {
+      return [];
+    }
+    const logKey = new kms.Key(this, 'JobLogsKey', {
+      description: 'Encrypts the log groups of the pg_dump and verify jobs',
+      enableKeyRotation: true,
+    });
+    const stacks = dumped.map((database) => new DatabaseStack(this, `Database-${database.name}`, {
+      config,
+      database,
+      alarmTopic: this.alarms.topic,
+      logEncryptionKey: logKey,
+    }));
+    // The database stacks name their alarms (`<namePrefix>-<database>-<Alarm>`), so the dashboard lists them by
+    // ARN: a reference to the alarm resource would add an output per alarm to its stack and a GetAtt of it here.
+    const known = new Construct(this, 'DatabaseAlarms');
+    const alarms = stacks.flatMap((stack) => stack.alarms.alarms.map((alarm) => {
+      const name = (alarm.node.defaultChild as cloudwatch.CfnAlarm).alarmName!;
+      return cloudwatch.Alarm.fromAlarmName(known, name, name);
+    }));
+    for (let i = 0; i < alarms.length; i += ALARMS_PER_STATUS_WIDGET) {
+      const chunk = alarms.slice(i, i + ALARMS_PER_STATUS_WIDGET);
+      this.alarms.dashboard?.addWidgets(new cloudwatch.AlarmStatusWidget({
+        title: alarms.length > ALARMS_PER_STATUS_WIDGET ? `Database alarms ${i + 1}-${i + chunk.length}` : 'Database alarms',
+        alarms: chunk,
+        width: 24,
+        height: Math.min(12, 2 + Math.ceil(chunk.length / 4)),
+      }));
+    }
+    return stacks;
   }
 
   /**
@@ -239,102 +270,6 @@ export class WorkloadStack extends Stack {
       });
     });
   }
-
-  /**
-   * A PgDumpJob per database with a `dump` block, writing to the backup account's dump bucket (named by its
-   * deterministic name and key alias ARN), and a DumpVerifyJob per `verify` block reading it back into the scratch
-   * server. The VPC, subnets and security groups are imported by id from cdk.json: no lookup, synth stays offline.
-   */
-  private createJobs(config: BackupDrConfig): void {
-    const withDump = config.databases.filter((db): db is DatabaseConfig & { dump: DumpConfig } => db.dump !== undefined);
-    if (withDump.length === 0) {
-      return;
-    }
-    const names = sharedNames(config);
-    const { backup } = config;
-    const dumpBucket = DumpBucket.fromDumpBucketAttributes(this, 'DumpBucket', {
-      bucketName: names.dumpBucket,
-      account: backup.account,
-      encryptionKeyArn: `arn:${this.partition}:kms:${backup.region}:${backup.account}:${names.dumpKeyAlias}`,
-    });
-    const logKey = new kms.Key(this, 'JobLogsKey', {
-      description: 'Encrypts the log groups of the pg_dump and verify jobs',
-      enableKeyRotation: true,
-    });
-    for (const db of withDump) {
-      const { dump, verify } = db;
-      const vpc = ec2.Vpc.fromVpcAttributes(this, `JobVpc-${db.name}`, {
-        vpcId: dump.vpcId,
-        availabilityZones: dump.subnets.map((subnet) => subnet.availabilityZone),
-        privateSubnetIds: dump.subnets.map((subnet) => subnet.id),
-      });
-      for (const subnet of vpc.privateSubnets) {
-        Annotations.of(subnet).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',
-          'The jobs only place their network interfaces in these subnets; nothing here reads or adds routes');
-      }
-      const vpcSubnets = { subnets: vpc.privateSubnets };
-      const roles = jobRoleNames(config.namePrefix, db.name);
-      const secret = secretsmanager.Secret.fromSecretCompleteArn(this, `DbSecret-${db.name}`, dump.secretArn);
-      const server = new ec2.Connections({
-        securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, `DbSecurityGroup-${db.name}`, dump.securityGroupId)],
-        defaultPort: ec2.Port.tcp(dump.port),
-      });
-      this.dumpJobs.push(new PgDumpJob(this, `Dump-${db.name}`, {
-        databaseName: db.name,
-        vpc,
-        vpcSubnets,
-        databaseSecret: secret,
-        databaseServer: server,
-        dumpBucket,
-        roleName: roles.dump,
-        logEncryptionKey: logKey,
-      }));
-      if (verify) {
-        this.verifyJobs.push(new DumpVerifyJob(this, `Verify-${db.name}`, {
-          databaseName: db.name,
-          vpc,
-          vpcSubnets,
-          scratchSecret: secretsmanager.Secret.fromSecretCompleteArn(this, `ScratchSecret-${db.name}`, verify.secretArn),
-          scratchServer: new ec2.Connections({
-            securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, `ScratchSecurityGroup-${db.name}`, verify.securityGroupId)],
-            defaultPort: ec2.Port.tcp(verify.port),
-          }),
-          productionSecret: secret,
-          productionServer: server,
-          productionTarget: verify.productionTarget,
-          // Daily, an hour after the dump (seed 001 verifies daily), so a run that never happens is alarmed
-          // within 25 hours; CloudWatch cannot watch for a weekly run's absence (7-day evaluation limit).
-          schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '4', timeZone: TimeZone.ETC_UTC }),
-          dumpBucket,
-          roleName: roles.verify,
-          logEncryptionKey: logKey,
-        }));
-      }
-    }
-  }
-
-  /** Metrics of a database known only by ARN: enough for alarms, nothing else is read. */
-  private watchDatabase(db: DatabaseConfig): DatabaseWatch {
-    const [, , , , , kind, identifier] = db.arn.split(':');
-    const jobs = { hasDumpJob: db.dump !== undefined, hasVerifyJob: db.verify !== undefined };
-    if (kind === 'cluster') {
-      return {
-        name: db.name,
-        ...jobs,
-        databaseCluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(this, `Db-${db.name}`, { clusterIdentifier: identifier }),
-      };
-    }
-    return {
-      name: db.name,
-      ...jobs,
-      databaseInstance: rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, `Db-${db.name}`, {
-        instanceIdentifier: identifier,
-        instanceEndpointAddress: `${identifier}.unknown`,
-        port: 5432,
-        securityGroups: [],
-      }),
-    };
-  }
 }
 
 /** Physical name of an application bucket's replica in the backup account's DR region. */
@@ -383,7 +318,7 @@ export function buildReferenceApp(app: App): void {
   const workload = new WorkloadStack(app, 'BackupDr-Workload', {
     config,
     env: { account: config.workload.account, region: config.workload.region },
-    description: 'cdk-backup-dr workload account: local vault, recovery plan copying to the backup account, dump and verify jobs',
+    description: 'cdk-backup-dr workload account: local vault, recovery plan copying to the backup account, a nested stack of jobs and alarms per dumped database',
   });
   workload.replications.forEach((rule, i) => {
     drRegion.appReplicas.get(config.appBuckets[i].name)!.acceptReplicationFrom(rule);
