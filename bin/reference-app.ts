@@ -1,16 +1,18 @@
-import { Annotations, App, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, App, CfnResource, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   BackupAlarms, BackupVault, CrossAccountBucket, LifecycleAge, RecoveryPlan, RecoveryTier, ReplicationDestination,
   ReplicationRule, VaultLock,
 } from '../lib';
 import { additionalRegions } from '../lib/private/aws-names';
-import { AppBucketConfig, BackupDrConfig, CONTEXT_KEY, jobRoleNames, parseConfig, sharedNames } from './config';
+import {
+  AppBucketConfig, BackupDrConfig, ConfigError, CONTEXT_KEY, jobRoleNames, parseConfig, sharedNames,
+} from './config';
 import { alarmTuning, DatabaseStack, hasDump, watchDatabase } from './database-stack';
 
 /** An alarm status widget shows at most 100 alarms. */
@@ -37,6 +39,11 @@ export class BackupAccountStack extends Stack {
   public readonly vault: BackupVault;
   /** The pg_dump bucket; only in the primary-region instance. */
   public readonly dumpBucket?: CrossAccountBucket;
+  /**
+   * Size of the dump bucket's policy as deployed (compact JSON), at most `MAX_BUCKET_POLICY_BYTES`; only in the
+   * primary-region instance.
+   */
+  public readonly dumpBucketPolicyBytes?: number;
   /** Replicas of the workload's application buckets, by source bucket name; only in the DR-region instance. */
   public readonly appReplicas = new Map<string, CrossAccountBucket>();
 
@@ -67,6 +74,7 @@ export class BackupAccountStack extends Stack {
     }
     if (!props.drRegion) {
       this.dumpBucket = this.createDumpBucket(config);
+      this.dumpBucketPolicyBytes = checkDumpBucketPolicySize(this, this.dumpBucket, config);
     }
   }
 
@@ -76,6 +84,13 @@ export class BackupAccountStack extends Stack {
    * is later replaced would leave a stale principal id behind. Deny statements then narrow the workload account to
    * the job roles by name, in `aws:PrincipalArn` conditions, which need no role to exist: only the dump jobs write,
    * only the verify jobs read, and only the jobs list.
+   *
+   * Every job role is named once, in one statement that denies the rest of the workload account writing, reading and
+   * listing; two more statements take writing from the verify roles and reading from the dump roles by a name pattern
+   * (`<namePrefix>-verify-*`, `<namePrefix>-dump-*`). A pattern only ever denies, so a role someone creates under such
+   * a name gains nothing: it is not one of the exact names. This keeps a database at about 110 bytes of the policy
+   * (its two role ARNs once), where a list per kind of access named every role twice; S3 refuses a bucket policy over
+   * 20 KB, which `checkDumpBucketPolicySize` enforces at synth.
    */
   private createDumpBucket(config: BackupDrConfig): CrossAccountBucket {
     const names = sharedNames(config);
@@ -91,26 +106,79 @@ export class BackupAccountStack extends Stack {
       return bucket;
     }
     const roleArn = (roleName: string) => `arn:${this.partition}:iam::${workload}:role/${roleName}`;
-    const dumpRoles = withDump.map((db) => roleArn(jobRoleNames(config.namePrefix, db.name).dump));
-    const verifyRoles = withDump.filter((db) => db.verify).map((db) => roleArn(jobRoleNames(config.namePrefix, db.name).verify));
-    const denyWorkloadExcept = (sid: string, actions: string[], resource: string, roles: string[]) =>
+    const jobRoles = withDump.flatMap((db) => {
+      const roles = jobRoleNames(config.namePrefix, db.name);
+      return db.verify ? [roleArn(roles.dump), roleArn(roles.verify)] : [roleArn(roles.dump)];
+    });
+    const pattern = jobRoleNames(config.namePrefix, '*');
+    const objects = bucket.bucket.arnForObjects(`${bucket.prefix}*`);
+    const writes = ['s3:PutObject', 's3:AbortMultipartUpload'];
+    const reads = ['s3:GetObject', 's3:GetObjectVersion'];
+    type PrincipalArnCondition = Record<string, { 'aws:PrincipalArn': string | string[] }>;
+    const denyWorkload = (sid: string, actions: string[], resources: string[], principalArn: PrincipalArnCondition) =>
       bucket.addToResourcePolicy(new iam.PolicyStatement({
         sid,
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions,
-        resources: [resource],
-        conditions: {
-          StringEquals: { 'aws:PrincipalAccount': workload },
-          ...(roles.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': roles } } : {}),
-        },
+        resources,
+        conditions: { StringEquals: { 'aws:PrincipalAccount': workload }, ...principalArn },
       }));
-    const objects = bucket.bucket.arnForObjects(`${bucket.prefix}*`);
-    denyWorkloadExcept('DenyWorkloadWritesExceptDumpJobs', ['s3:PutObject', 's3:AbortMultipartUpload'], objects, dumpRoles);
-    denyWorkloadExcept('DenyWorkloadReadsExceptVerifyJobs', ['s3:GetObject', 's3:GetObjectVersion'], objects, verifyRoles);
-    denyWorkloadExcept('DenyWorkloadListingExceptJobs', ['s3:ListBucket'], bucket.bucket.bucketArn, [...dumpRoles, ...verifyRoles]);
+    denyWorkload('DenyWorkloadExceptJobs', [...writes, ...reads, 's3:ListBucket'], [bucket.bucket.bucketArn, objects],
+      { ArnNotLike: { 'aws:PrincipalArn': jobRoles } });
+    denyWorkload('DenyWorkloadWritesByVerifyJobs', writes, [objects], { ArnLike: { 'aws:PrincipalArn': roleArn(pattern.verify) } });
+    denyWorkload('DenyWorkloadReadsByDumpJobs', reads, [objects], { ArnLike: { 'aws:PrincipalArn': roleArn(pattern.dump) } });
     return bucket;
   }
+}
+
+/** S3 refuses a bucket policy larger than 20 KB. */
+export const MAX_BUCKET_POLICY_BYTES = 20 * 1024;
+
+/**
+ * Fails the synth, naming the databases and the limit, when the dump bucket's policy would be larger than S3 accepts:
+ * CloudFormation would fail only when deploying it. The size is that of the policy as deployed (compact JSON, the
+ * ARNs of the bucket and its key in place of their references), returned.
+ */
+function checkDumpBucketPolicySize(stack: Stack, bucket: CrossAccountBucket, config: BackupDrConfig): number {
+  const logicalId = (construct: IConstruct) => stack.resolve((construct.node.defaultChild as CfnResource).logicalId);
+  const arns = new Map([
+    [logicalId(bucket.bucket), `arn:${stack.partition}:s3:::${sharedNames(config).dumpBucket}`],
+    // A key ARN ends in a 36-character key id, unknown before deployment.
+    [logicalId(bucket.encryptionKey), stack.formatArn({ service: 'kms', resource: 'key', resourceName: '0'.repeat(36) })],
+  ]);
+  const document = deployed(stack.resolve(bucket.bucket.policy!.document), (id) => arns.get(id));
+  const bytes = Buffer.byteLength(JSON.stringify(document));
+  if (bytes > MAX_BUCKET_POLICY_BYTES) {
+    const databases = config.databases.filter((db) => db.dump).length;
+    throw new ConfigError([`${CONTEXT_KEY}.databases has ${databases} databases with a dump block: the dump bucket's ` +
+      `policy, which names their job roles, would be ${bytes} bytes, and S3 allows ${MAX_BUCKET_POLICY_BYTES} bytes ` +
+      '(20 KB) per bucket policy. Use fewer databases with dump jobs in one app (a second app with its own namePrefix ' +
+      'has its own bucket), or shorter database names and namePrefix']);
+  }
+  return bytes;
+}
+
+/** A resolved template value as CloudFormation deploys it, where it only joins strings and ARNs `arnOf` knows. */
+function deployed(value: unknown, arnOf: (logicalId: string) => string | undefined): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item) => deployed(item, arnOf));
+  }
+  if (typeof value !== 'object' || value === null) {
+    return value;
+  }
+  const entries = Object.entries(value);
+  const [[fn, args]] = entries.length === 1 ? entries : [['', undefined]];
+  if (fn === 'Fn::GetAtt' && Array.isArray(args) && args[1] === 'Arn' && arnOf(args[0]) !== undefined) {
+    return arnOf(args[0]);
+  }
+  if (fn === 'Fn::Join' && Array.isArray(args)) {
+    const parts = (args[1] as unknown[]).map((part) => deployed(part, arnOf));
+    if (parts.every((part) => typeof part === 'string')) {
+      return parts.join(args[0]);
+    }
+  }
+  return Object.fromEntries(entries.map(([key, item]) => [key, deployed(item, arnOf)]));
 }
 
 export interface WorkloadStackProps extends StackProps {

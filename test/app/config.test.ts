@@ -247,6 +247,22 @@ describe('reference app config', () => {
     ]);
   });
 
+  // The dump bucket policy denies writes to `<prefix>-verify-*` and reads to `<prefix>-dump-*`: a dump role must never
+  // match the verify pattern, nor a verify role the dump pattern, whatever the prefix and database names.
+  test.each(['backup-dr', 'a-verify', 'x-dump', 'dump', 'verify'])(
+    'with namePrefix %s, no job role of one kind matches the name pattern of the other', (prefix) => {
+      const pattern = jobRoleNames(prefix, '*');
+      // Role names hold only letters, digits, '-' and '_': nothing to escape in a regular expression.
+      const matches = (glob: string, name: string) => new RegExp(`^${glob.split('*').join('.*')}$`).test(name);
+      for (const db of ['app', 'dump', 'verify', 'dump_verify', 'verify_dump', 'd', 'v']) {
+        const roles = jobRoleNames(prefix, db);
+        expect(matches(pattern.dump, roles.dump)).toBe(true);
+        expect(matches(pattern.verify, roles.verify)).toBe(true);
+        expect(matches(pattern.verify, roles.dump)).toBe(false);
+        expect(matches(pattern.dump, roles.verify)).toBe(false);
+      }
+    });
+
   test('reports every problem at once', () => {
     const problems = problemsOf(withChange((c) => { c.tier = 'x'; c.workload.account = 'y'; }));
     expect(problems).toHaveLength(2);

@@ -3,7 +3,8 @@ import * as path from 'path';
 import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AssetManifestArtifact } from 'aws-cdk-lib/cx-api';
-import { buildReferenceApp, WorkloadStack } from '../../bin/reference-app';
+import { ConfigError } from '../../bin/config';
+import { BackupAccountStack, buildReferenceApp, MAX_BUCKET_POLICY_BYTES, WorkloadStack } from '../../bin/reference-app';
 import { formatFindings, nagFindings } from '../nag';
 
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
@@ -414,28 +415,49 @@ describe('reference app jobs', () => {
   });
 
   test('the dump bucket lets the workload account write and read, and narrows it to the job roles by name', () => {
-    const roles = (names: string[]) => names.map((n) => `arn:aws:iam::111111111111:role/${n}`);
-    const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^DumpBucket[0-9A-F]{8}$'), 'Arn'] }, '/pg-dump/*']] };
-    const deny = (sid: string, action: unknown, resource: unknown, names: string[]) => ({
+    const role = (name: string) => `arn:aws:iam::111111111111:role/${name}`;
+    const bucketArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^DumpBucket[0-9A-F]{8}$'), 'Arn'] };
+    const objects = { 'Fn::Join': ['', [bucketArn, '/pg-dump/*']] };
+    const deny = (sid: string, action: unknown, resource: unknown, principalArn: Record<string, unknown>) => ({
       Sid: sid,
       Effect: 'Deny',
       Principal: { AWS: '*' },
       Action: action,
       Resource: resource,
-      Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' }, ArnNotLike: { 'aws:PrincipalArn': roles(names) } },
+      Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' }, ...principalArn },
     });
     Template.fromStack(stack(app, 'BackupDr-Backup')).hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Sid: 'AllowExternalWriters', Principal: { AWS: 'arn:aws:iam::111111111111:root' } }),
           Match.objectLike({ Sid: 'AllowExternalReaders', Principal: { AWS: 'arn:aws:iam::111111111111:root' } }),
-          deny('DenyWorkloadWritesExceptDumpJobs', ['s3:AbortMultipartUpload', 's3:PutObject'], objects, ['backup-dr-dump-app']),
-          deny('DenyWorkloadReadsExceptVerifyJobs', ['s3:GetObject', 's3:GetObjectVersion'], objects, ['backup-dr-verify-app']),
-          deny('DenyWorkloadListingExceptJobs', 's3:ListBucket',
-            { 'Fn::GetAtt': [Match.stringLikeRegexp('^DumpBucket[0-9A-F]{8}$'), 'Arn'] }, ['backup-dr-dump-app', 'backup-dr-verify-app']),
+          deny('DenyWorkloadExceptJobs', ['s3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject'],
+            [bucketArn, objects], { ArnNotLike: { 'aws:PrincipalArn': [role('backup-dr-dump-app'), role('backup-dr-verify-app')] } }),
+          deny('DenyWorkloadWritesByVerifyJobs', ['s3:AbortMultipartUpload', 's3:PutObject'], objects,
+            { ArnLike: { 'aws:PrincipalArn': role('backup-dr-verify-*') } }),
+          deny('DenyWorkloadReadsByDumpJobs', ['s3:GetObject', 's3:GetObjectVersion'], objects,
+            { ArnLike: { 'aws:PrincipalArn': role('backup-dr-dump-*') } }),
         ]),
       },
     });
+  });
+
+  test.each([
+    ['backup-dr-dump-app', { write: true, read: false, list: true }],
+    ['backup-dr-verify-app', { write: false, read: true, list: true }],
+    // Named like job roles, but not those of a configured database: someone with iam:CreateRole gains nothing.
+    ['backup-dr-dump-evil', { write: false, read: false, list: false }],
+    ['backup-dr-verify-evil', { write: false, read: false, list: false }],
+    ['backup-dr-dump-app-copy', { write: false, read: false, list: false }],
+    ['Admin', { write: false, read: false, list: false }],
+  ])('the dump bucket policy lets the workload role %s: %j', (roleName, expected) => {
+    const statements = bucketPolicyStatements(app);
+    const principal = `arn:aws:iam::111111111111:role/${roleName}`;
+    expect({
+      write: allowedByBucketPolicy(statements, principal, 's3:PutObject'),
+      read: allowedByBucketPolicy(statements, principal, 's3:GetObject'),
+      list: allowedByBucketPolicy(statements, principal, 's3:ListBucket'),
+    }).toEqual(expected);
   });
 
   test('BackupAlarms watches the dumps and the verifications of the database', () => {
@@ -471,16 +493,17 @@ describe('reference app jobs', () => {
     expect(alarms).not.toContain('"VerificationSuccess"');
     Template.fromStack(stack(dumpOnly, 'BackupDr-Backup')).hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([{
-          Sid: 'DenyWorkloadReadsExceptVerifyJobs',
-          Effect: 'Deny',
-          Principal: { AWS: '*' },
-          Action: ['s3:GetObject', 's3:GetObjectVersion'],
-          Resource: Match.anyValue(),
-          Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' } },
-        }]),
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'DenyWorkloadExceptJobs',
+          Condition: Match.objectLike({ ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/backup-dr-dump-app'] } }),
+        })]),
       },
     });
+    const statements = bucketPolicyStatements(dumpOnly);
+    for (const roleName of ['backup-dr-dump-app', 'backup-dr-verify-app', 'Admin']) {
+      expect(allowedByBucketPolicy(statements, `arn:aws:iam::111111111111:role/${roleName}`, 's3:GetObject')).toBe(false);
+    }
+    expect(allowedByBucketPolicy(statements, 'arn:aws:iam::111111111111:role/backup-dr-dump-app', 's3:PutObject')).toBe(true);
     expect(formatFindings(nagFindings(stack(dumpOnly, 'BackupDr-Workload')))).toBe('');
   });
 });
@@ -591,6 +614,13 @@ describe('reference app with many databases', () => {
     }
   });
 
+  test('the dump bucket policy names the 200 job roles in under 20 KB', () => {
+    const backup = stack(hundred.app, 'BackupDr-Backup') as BackupAccountStack;
+    expect(backup.dumpBucketPolicyBytes).toBeLessThan(MAX_BUCKET_POLICY_BYTES);
+    const policy = strings(bucketPolicyStatements(hundred.app));
+    expect(policy.filter((text) => /:role\/backup-dr-(dump|verify)-db\d{3}$/.test(text))).toHaveLength(200);
+  });
+
   test('the workload dashboard shows the 800 database alarms in 8 status widgets of 100', () => {
     const workload = hundred.templates.get('BackupDr-Workload.template.json');
     const [dashboard] = Object.values(workload.Resources).filter((r: any) => r.Type === 'AWS::CloudWatch::Dashboard') as any[];
@@ -606,4 +636,54 @@ describe('reference app with many databases', () => {
       expect(formatFindings(nagFindings(nested))).toBe('');
     }
   });
+
+  test('fails the synth, naming the databases and the limit, before the dump bucket policy outgrows 20 KB', () => {
+    const build = () => referenceApp((config) => manyDatabases(config, 160));
+    expect(build).toThrow(ConfigError);
+    expect(build).toThrow(/backup-dr\.databases has 160 databases with a dump block: the dump bucket's policy, which names their job roles, would be \d+ bytes, and S3 allows 20480 bytes \(20 KB\) per bucket policy/);
+  });
 });
+
+interface PolicyStatementJson {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Principal?: { AWS?: string };
+  readonly Action: string | string[];
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** The statements of the dump bucket's policy. */
+function bucketPolicyStatements(app: App): PolicyStatementJson[] {
+  const policies = Template.fromStack(stack(app, 'BackupDr-Backup')).findResources('AWS::S3::BucketPolicy');
+  const dump = Object.entries(policies).find(([id]) => /^DumpBucketPolicy/.test(id))!;
+  return dump[1].Properties.PolicyDocument.Statement;
+}
+
+/**
+ * Whether the bucket policy lets a role of the workload account (whose own policy allows it) perform the action on
+ * a dump: an Allow for the workload account and no Deny. Only the statements about the workload account's access
+ * are evaluated (those of the request's encryption headers are tested above); an ARN pattern's `*` matches anything.
+ */
+function allowedByBucketPolicy(statements: PolicyStatementJson[], principalArn: string, action: string): boolean {
+  const matches = (pattern: string, value: string) => new RegExp(`^${pattern.split('*').map(escape).join('.*')}$`).test(value);
+  const list = (value: string | string[] | undefined) => (value === undefined ? [] : [value].flat());
+  const applies = (statement: PolicyStatementJson) => {
+    if (!list(statement.Action).includes(action)) {
+      return false;
+    }
+    const condition = statement.Condition ?? {};
+    const account = condition.StringEquals?.['aws:PrincipalAccount'];
+    const like = list(condition.ArnLike?.['aws:PrincipalArn']);
+    const notLike = list(condition.ArnNotLike?.['aws:PrincipalArn']);
+    return (account === undefined || account === '111111111111')
+      && (like.length === 0 || like.some((p) => matches(p, principalArn)))
+      && !notLike.some((p) => matches(p, principalArn));
+  };
+  const workload = statements.filter((st) => st.Sid?.startsWith('AllowExternal') || st.Sid?.startsWith('DenyWorkload'));
+  return workload.some((st) => st.Effect === 'Allow' && st.Principal?.AWS === 'arn:aws:iam::111111111111:root' && applies(st))
+    && !workload.some((st) => st.Effect === 'Deny' && applies(st));
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
