@@ -562,8 +562,8 @@ describe('reference app with many databases', () => {
   let ten: Synthesized;
   let hundred: Synthesized;
   beforeAll(() => {
-    ten = synthesizeWith(10);
     hundred = synthesizeWith(100);
+    ten = synthesizeWith(10);
   });
 
   test('100 databases synthesize (cdk-nag packs included), a nested stack each, no template over 500 resources', () => {
