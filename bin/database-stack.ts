@@ -71,12 +71,13 @@ export interface DatabaseStackProps {
 /**
  * Everything the workload account runs for one database with a `dump` block, in a nested stack of the workload
  * stack: its `PgDumpJob`, its `DumpVerifyJob` (with a `verify` block) and its alarms (a `BackupAlarms` for this
- * database alone, notifying the workload's topic, without a dashboard of its own). About 35 resources, whatever the
- * number of databases, so the workload stack grows by one resource (this stack) per database, not by 35, and stays
- * under CloudFormation's 500 resources per template.
+ * database alone, notifying the workload's topic, without a dashboard of its own). 32 resources with both jobs,
+ * whatever the number of databases, so the workload stack grows by one resource (this stack) per database, not by
+ * 32, and stays under CloudFormation's 500 resources per template.
  *
  * The job roles keep their names (`jobRoleNames`): the backup account's dump bucket policy names them. They can
- * reach only `pg-dump/<database>/` of the bucket (the jobs' own policies).
+ * reach only `pg-dump/<database>/` of the bucket (the jobs' own policies). The alarms are named
+ * `<namePrefix>-<database>-<Alarm>`, so the workload stack's dashboard can list them by ARN without an output each.
  */
 export class DatabaseStack extends NestedStack {
   public readonly dumpJob: PgDumpJob;
