@@ -135,6 +135,8 @@ const AZ = /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/;
 const TARGET = /^[A-Za-z0-9.-]{1,253}:\d{1,5}\/[^\s/]{1,63}$/;
 /** IAM role names are at most 64 characters. */
 const MAX_ROLE_NAME = 64;
+/** A backup selection names at most 500 resource ARNs (without wildcards); the plan selects every database by ARN. */
+export const MAX_DATABASES = 500;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** Thrown when the `backup-dr` context block is missing or malformed. */
@@ -338,6 +340,10 @@ export function parseConfig(raw: unknown, additionalRegions: readonly string[] =
     });
     if (duplicate) {
       r.problems.push(`${k}.databases has two entries named ${JSON.stringify(duplicate)}; names must be unique`);
+    }
+    if (databases.length > MAX_DATABASES) {
+      r.problems.push(`${k}.databases has ${databases.length} entries; the backup plan selects them by ARN, and an AWS ` +
+        `Backup selection takes at most ${MAX_DATABASES} ARNs: split them across apps (each with its own namePrefix)`);
     }
   }
 

@@ -1,21 +1,22 @@
-import { Annotations, App, Duration, RemovalPolicy, Stack, StackProps, TimeZone, Validations } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Annotations, App, CfnResource, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
-  BackupAlarms, BackupVault, CrossAccountBucket, DatabaseWatch, DumpBucket, DumpVerifyJob, LifecycleAge, PgDumpJob,
-  RecoveryPlan, RecoveryTier, ReplicationDestination, ReplicationRule, VaultLock,
+  BackupAlarms, BackupVault, CrossAccountBucket, LifecycleAge, RecoveryPlan, RecoveryTier, ReplicationDestination,
+  ReplicationRule, VaultLock,
 } from '../lib';
 import { additionalRegions } from '../lib/private/aws-names';
 import {
-  AppBucketConfig, BackupDrConfig, CONTEXT_KEY, DatabaseConfig, DumpConfig, jobRoleNames, parseConfig, sharedNames,
+  AppBucketConfig, BackupDrConfig, ConfigError, CONTEXT_KEY, jobRoleNames, parseConfig, sharedNames,
 } from './config';
+import { alarmTuning, DatabaseStack, hasDump, watchDatabase } from './database-stack';
+
+/** An alarm status widget shows at most 100 alarms. */
+const ALARMS_PER_STATUS_WIDGET = 100;
 
 function vaultLock(config: BackupDrConfig): VaultLock {
   const options = {
@@ -38,6 +39,11 @@ export class BackupAccountStack extends Stack {
   public readonly vault: BackupVault;
   /** The pg_dump bucket; only in the primary-region instance. */
   public readonly dumpBucket?: CrossAccountBucket;
+  /**
+   * Size of the dump bucket's policy as deployed (compact JSON), at most `MAX_BUCKET_POLICY_BYTES`; only in the
+   * primary-region instance.
+   */
+  public readonly dumpBucketPolicyBytes?: number;
   /** Replicas of the workload's application buckets, by source bucket name; only in the DR-region instance. */
   public readonly appReplicas = new Map<string, CrossAccountBucket>();
 
@@ -68,6 +74,7 @@ export class BackupAccountStack extends Stack {
     }
     if (!props.drRegion) {
       this.dumpBucket = this.createDumpBucket(config);
+      this.dumpBucketPolicyBytes = checkDumpBucketPolicySize(this, this.dumpBucket, config);
     }
   }
 
@@ -77,6 +84,13 @@ export class BackupAccountStack extends Stack {
    * is later replaced would leave a stale principal id behind. Deny statements then narrow the workload account to
    * the job roles by name, in `aws:PrincipalArn` conditions, which need no role to exist: only the dump jobs write,
    * only the verify jobs read, and only the jobs list.
+   *
+   * Every job role is named once, in one statement that denies the rest of the workload account writing, reading and
+   * listing; two more statements take writing from the verify roles and reading from the dump roles by a name pattern
+   * (`<namePrefix>-verify-*`, `<namePrefix>-dump-*`). A pattern only ever denies, so a role someone creates under such
+   * a name gains nothing: it is not one of the exact names. This keeps a database at about 110 bytes of the policy
+   * (its two role ARNs once), where a list per kind of access named every role twice; S3 refuses a bucket policy over
+   * 20 KB, which `checkDumpBucketPolicySize` enforces at synth.
    */
   private createDumpBucket(config: BackupDrConfig): CrossAccountBucket {
     const names = sharedNames(config);
@@ -92,26 +106,79 @@ export class BackupAccountStack extends Stack {
       return bucket;
     }
     const roleArn = (roleName: string) => `arn:${this.partition}:iam::${workload}:role/${roleName}`;
-    const dumpRoles = withDump.map((db) => roleArn(jobRoleNames(config.namePrefix, db.name).dump));
-    const verifyRoles = withDump.filter((db) => db.verify).map((db) => roleArn(jobRoleNames(config.namePrefix, db.name).verify));
-    const denyWorkloadExcept = (sid: string, actions: string[], resource: string, roles: string[]) =>
+    const jobRoles = withDump.flatMap((db) => {
+      const roles = jobRoleNames(config.namePrefix, db.name);
+      return db.verify ? [roleArn(roles.dump), roleArn(roles.verify)] : [roleArn(roles.dump)];
+    });
+    const pattern = jobRoleNames(config.namePrefix, '*');
+    const objects = bucket.bucket.arnForObjects(`${bucket.prefix}*`);
+    const writes = ['s3:PutObject', 's3:AbortMultipartUpload'];
+    const reads = ['s3:GetObject', 's3:GetObjectVersion'];
+    type PrincipalArnCondition = Record<string, { 'aws:PrincipalArn': string | string[] }>;
+    const denyWorkload = (sid: string, actions: string[], resources: string[], principalArn: PrincipalArnCondition) =>
       bucket.addToResourcePolicy(new iam.PolicyStatement({
         sid,
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions,
-        resources: [resource],
-        conditions: {
-          StringEquals: { 'aws:PrincipalAccount': workload },
-          ...(roles.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': roles } } : {}),
-        },
+        resources,
+        conditions: { StringEquals: { 'aws:PrincipalAccount': workload }, ...principalArn },
       }));
-    const objects = bucket.bucket.arnForObjects(`${bucket.prefix}*`);
-    denyWorkloadExcept('DenyWorkloadWritesExceptDumpJobs', ['s3:PutObject', 's3:AbortMultipartUpload'], objects, dumpRoles);
-    denyWorkloadExcept('DenyWorkloadReadsExceptVerifyJobs', ['s3:GetObject', 's3:GetObjectVersion'], objects, verifyRoles);
-    denyWorkloadExcept('DenyWorkloadListingExceptJobs', ['s3:ListBucket'], bucket.bucket.bucketArn, [...dumpRoles, ...verifyRoles]);
+    denyWorkload('DenyWorkloadExceptJobs', [...writes, ...reads, 's3:ListBucket'], [bucket.bucket.bucketArn, objects],
+      { ArnNotLike: { 'aws:PrincipalArn': jobRoles } });
+    denyWorkload('DenyWorkloadWritesByVerifyJobs', writes, [objects], { ArnLike: { 'aws:PrincipalArn': roleArn(pattern.verify) } });
+    denyWorkload('DenyWorkloadReadsByDumpJobs', reads, [objects], { ArnLike: { 'aws:PrincipalArn': roleArn(pattern.dump) } });
     return bucket;
   }
+}
+
+/** S3 refuses a bucket policy larger than 20 KB. */
+export const MAX_BUCKET_POLICY_BYTES = 20 * 1024;
+
+/**
+ * Fails the synth, naming the databases and the limit, when the dump bucket's policy would be larger than S3 accepts:
+ * CloudFormation would fail only when deploying it. The size is that of the policy as deployed (compact JSON, the
+ * ARNs of the bucket and its key in place of their references), returned.
+ */
+function checkDumpBucketPolicySize(stack: Stack, bucket: CrossAccountBucket, config: BackupDrConfig): number {
+  const logicalId = (construct: IConstruct) => stack.resolve((construct.node.defaultChild as CfnResource).logicalId);
+  const arns = new Map([
+    [logicalId(bucket.bucket), `arn:${stack.partition}:s3:::${sharedNames(config).dumpBucket}`],
+    // A key ARN ends in a 36-character key id, unknown before deployment.
+    [logicalId(bucket.encryptionKey), stack.formatArn({ service: 'kms', resource: 'key', resourceName: '0'.repeat(36) })],
+  ]);
+  const document = deployed(stack.resolve(bucket.bucket.policy!.document), (id) => arns.get(id));
+  const bytes = Buffer.byteLength(JSON.stringify(document));
+  if (bytes > MAX_BUCKET_POLICY_BYTES) {
+    const databases = config.databases.filter((db) => db.dump).length;
+    throw new ConfigError([`${CONTEXT_KEY}.databases has ${databases} databases with a dump block: the dump bucket's ` +
+      `policy, which names their job roles, would be ${bytes} bytes, and S3 allows ${MAX_BUCKET_POLICY_BYTES} bytes ` +
+      '(20 KB) per bucket policy. Use fewer databases with dump jobs in one app (a second app with its own namePrefix ' +
+      'has its own bucket), or shorter database names and namePrefix']);
+  }
+  return bytes;
+}
+
+/** A resolved template value as CloudFormation deploys it, where it only joins strings and ARNs `arnOf` knows. */
+function deployed(value: unknown, arnOf: (logicalId: string) => string | undefined): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item) => deployed(item, arnOf));
+  }
+  if (typeof value !== 'object' || value === null) {
+    return value;
+  }
+  const entries = Object.entries(value);
+  const [[fn, args]] = entries.length === 1 ? entries : [['', undefined]];
+  if (fn === 'Fn::GetAtt' && Array.isArray(args) && args[1] === 'Arn' && arnOf(args[0]) !== undefined) {
+    return arnOf(args[0]);
+  }
+  if (fn === 'Fn::Join' && Array.isArray(args)) {
+    const parts = (args[1] as unknown[]).map((part) => deployed(part, arnOf));
+    if (parts.every((part) => typeof part === 'string')) {
+      return parts.join(args[0]);
+    }
+  }
+  return Object.fromEntries(entries.map(([key, item]) => [key, deployed(item, arnOf)]));
 }
 
 export interface WorkloadStackProps extends StackProps {
@@ -120,17 +187,18 @@ export interface WorkloadStackProps extends StackProps {
 
 /**
  * The workload account: a local vault, and a recovery plan from the configured tier that backs up the
- * configured databases and copies one recovery point a day to the backup account's central vault.
+ * configured databases and copies one recovery point a day to the backup account's central vault; the application
+ * buckets and their replication; a nested `DatabaseStack` per database with a `dump` block, holding its jobs and
+ * alarms, so that this stack grows by one resource per database; `BackupAlarms` for the rest, with the dashboard.
  */
 export class WorkloadStack extends Stack {
   public readonly vault: BackupVault;
   public readonly plan: RecoveryPlan;
   public readonly replications: ReplicationRule[];
-  /** The pg_dump job of each database with a `dump` block. */
-  public readonly dumpJobs: PgDumpJob[] = [];
-  /** The restore verification of each database with a `verify` block. */
-  public readonly verifyJobs: DumpVerifyJob[] = [];
+  /** The alarms of the vault, the replications and the databases without a `dump` block, with the dashboard. */
   public readonly alarms: BackupAlarms;
+  /** A nested stack per database with a `dump` block: its jobs and alarms. */
+  public readonly databaseStacks: DatabaseStack[];
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id, props);
@@ -166,26 +234,57 @@ export class WorkloadStack extends Stack {
     }
 
     this.replications = this.createAppBuckets(config);
-    this.createJobs(config);
-    const gib = 1024 * 1024 * 1024;
-    const { alarms } = config;
+    // The databases with a dump block are watched in their own nested stacks; the others (AWS Backup only) here.
     this.alarms = new BackupAlarms(this, 'Alarms', {
-      email: alarms.email,
+      ...alarmTuning(config),
+      email: config.alarms.email,
       vaults: [this.vault],
-      databases: config.databases.map((db) => this.watchDatabase(db)),
+      databases: config.databases.filter((db) => !hasDump(db)).map((db) => watchDatabase(this, `Db-${db.name}`, db)),
       replications: this.replications.map((rule, i) => ({
         name: config.appBuckets[i].name,
         failedOperations: rule.metricOperationsFailedReplication(),
         latency: rule.metricReplicationLatency(),
       })),
-      dumpMissing: { evaluationPeriods: alarms.dumpMissingHours, datapointsToAlarm: alarms.dumpMissingHours },
-      verificationMissing: { evaluationPeriods: 25, datapointsToAlarm: 25 },
-      dumpSizeChange: { threshold: alarms.dumpSizeChangePercent },
-      dumpDuration: { threshold: alarms.dumpDurationMinutes * 60 },
-      verificationStale: { threshold: alarms.verificationStaleDays * 86400 },
-      freeStorage: { threshold: alarms.freeStorageGiB * gib },
-      replicationLatency: { threshold: alarms.replicationLatencyMinutes * 60 },
     });
+    this.databaseStacks = this.createDatabaseStacks(config);
+  }
+
+  /**
+   * A `DatabaseStack` (nested) per database with a `dump` block: its jobs and alarms. One KMS key here encrypts the
+   * log groups of every job. The dashboard of `alarms` shows the state of every database alarm, 100 alarms a widget.
+   */
+  private createDatabaseStacks(config: BackupDrConfig): DatabaseStack[] {
+    const dumped = config.databases.filter(hasDump);
+    if (dumped.length === 0) {
+      return [];
+    }
+    const logKey = new kms.Key(this, 'JobLogsKey', {
+      description: 'Encrypts the log groups of the pg_dump and verify jobs',
+      enableKeyRotation: true,
+    });
+    const stacks = dumped.map((database) => new DatabaseStack(this, `Database-${database.name}`, {
+      config,
+      database,
+      alarmTopic: this.alarms.topic,
+      logEncryptionKey: logKey,
+    }));
+    // The database stacks name their alarms (`<namePrefix>-<database>-<Alarm>`), so the dashboard lists them by
+    // ARN: a reference to the alarm resource would add an output per alarm to its stack and a GetAtt of it here.
+    const known = new Construct(this, 'DatabaseAlarms');
+    const alarms = stacks.flatMap((stack) => stack.alarms.alarms.map((alarm) => {
+      const name = (alarm.node.defaultChild as cloudwatch.CfnAlarm).alarmName!;
+      return cloudwatch.Alarm.fromAlarmName(known, name, name);
+    }));
+    for (let i = 0; i < alarms.length; i += ALARMS_PER_STATUS_WIDGET) {
+      const chunk = alarms.slice(i, i + ALARMS_PER_STATUS_WIDGET);
+      this.alarms.dashboard?.addWidgets(new cloudwatch.AlarmStatusWidget({
+        title: alarms.length > ALARMS_PER_STATUS_WIDGET ? `Database alarms ${i + 1}-${i + chunk.length}` : 'Database alarms',
+        alarms: chunk,
+        width: 24,
+        height: Math.min(12, 2 + Math.ceil(chunk.length / 4)),
+      }));
+    }
+    return stacks;
   }
 
   /**
@@ -239,102 +338,6 @@ export class WorkloadStack extends Stack {
       });
     });
   }
-
-  /**
-   * A PgDumpJob per database with a `dump` block, writing to the backup account's dump bucket (named by its
-   * deterministic name and key alias ARN), and a DumpVerifyJob per `verify` block reading it back into the scratch
-   * server. The VPC, subnets and security groups are imported by id from cdk.json: no lookup, synth stays offline.
-   */
-  private createJobs(config: BackupDrConfig): void {
-    const withDump = config.databases.filter((db): db is DatabaseConfig & { dump: DumpConfig } => db.dump !== undefined);
-    if (withDump.length === 0) {
-      return;
-    }
-    const names = sharedNames(config);
-    const { backup } = config;
-    const dumpBucket = DumpBucket.fromDumpBucketAttributes(this, 'DumpBucket', {
-      bucketName: names.dumpBucket,
-      account: backup.account,
-      encryptionKeyArn: `arn:${this.partition}:kms:${backup.region}:${backup.account}:${names.dumpKeyAlias}`,
-    });
-    const logKey = new kms.Key(this, 'JobLogsKey', {
-      description: 'Encrypts the log groups of the pg_dump and verify jobs',
-      enableKeyRotation: true,
-    });
-    for (const db of withDump) {
-      const { dump, verify } = db;
-      const vpc = ec2.Vpc.fromVpcAttributes(this, `JobVpc-${db.name}`, {
-        vpcId: dump.vpcId,
-        availabilityZones: dump.subnets.map((subnet) => subnet.availabilityZone),
-        privateSubnetIds: dump.subnets.map((subnet) => subnet.id),
-      });
-      for (const subnet of vpc.privateSubnets) {
-        Annotations.of(subnet).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',
-          'The jobs only place their network interfaces in these subnets; nothing here reads or adds routes');
-      }
-      const vpcSubnets = { subnets: vpc.privateSubnets };
-      const roles = jobRoleNames(config.namePrefix, db.name);
-      const secret = secretsmanager.Secret.fromSecretCompleteArn(this, `DbSecret-${db.name}`, dump.secretArn);
-      const server = new ec2.Connections({
-        securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, `DbSecurityGroup-${db.name}`, dump.securityGroupId)],
-        defaultPort: ec2.Port.tcp(dump.port),
-      });
-      this.dumpJobs.push(new PgDumpJob(this, `Dump-${db.name}`, {
-        databaseName: db.name,
-        vpc,
-        vpcSubnets,
-        databaseSecret: secret,
-        databaseServer: server,
-        dumpBucket,
-        roleName: roles.dump,
-        logEncryptionKey: logKey,
-      }));
-      if (verify) {
-        this.verifyJobs.push(new DumpVerifyJob(this, `Verify-${db.name}`, {
-          databaseName: db.name,
-          vpc,
-          vpcSubnets,
-          scratchSecret: secretsmanager.Secret.fromSecretCompleteArn(this, `ScratchSecret-${db.name}`, verify.secretArn),
-          scratchServer: new ec2.Connections({
-            securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, `ScratchSecurityGroup-${db.name}`, verify.securityGroupId)],
-            defaultPort: ec2.Port.tcp(verify.port),
-          }),
-          productionSecret: secret,
-          productionServer: server,
-          productionTarget: verify.productionTarget,
-          // Daily, an hour after the dump (seed 001 verifies daily), so a run that never happens is alarmed
-          // within 25 hours; CloudWatch cannot watch for a weekly run's absence (7-day evaluation limit).
-          schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '4', timeZone: TimeZone.ETC_UTC }),
-          dumpBucket,
-          roleName: roles.verify,
-          logEncryptionKey: logKey,
-        }));
-      }
-    }
-  }
-
-  /** Metrics of a database known only by ARN: enough for alarms, nothing else is read. */
-  private watchDatabase(db: DatabaseConfig): DatabaseWatch {
-    const [, , , , , kind, identifier] = db.arn.split(':');
-    const jobs = { hasDumpJob: db.dump !== undefined, hasVerifyJob: db.verify !== undefined };
-    if (kind === 'cluster') {
-      return {
-        name: db.name,
-        ...jobs,
-        databaseCluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(this, `Db-${db.name}`, { clusterIdentifier: identifier }),
-      };
-    }
-    return {
-      name: db.name,
-      ...jobs,
-      databaseInstance: rds.DatabaseInstance.fromDatabaseInstanceAttributes(this, `Db-${db.name}`, {
-        instanceIdentifier: identifier,
-        instanceEndpointAddress: `${identifier}.unknown`,
-        port: 5432,
-        securityGroups: [],
-      }),
-    };
-  }
 }
 
 /** Physical name of an application bucket's replica in the backup account's DR region. */
@@ -383,7 +386,7 @@ export function buildReferenceApp(app: App): void {
   const workload = new WorkloadStack(app, 'BackupDr-Workload', {
     config,
     env: { account: config.workload.account, region: config.workload.region },
-    description: 'cdk-backup-dr workload account: local vault, recovery plan copying to the backup account, dump and verify jobs',
+    description: 'cdk-backup-dr workload account: local vault, recovery plan copying to the backup account, a nested stack of jobs and alarms per dumped database',
   });
   workload.replications.forEach((rule, i) => {
     drRegion.appReplicas.get(config.appBuckets[i].name)!.acceptReplicationFrom(rule);

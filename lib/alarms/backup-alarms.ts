@@ -57,6 +57,16 @@ export interface BackupAlarmsProps {
   readonly dashboardName?: string;
 
   /**
+   * Whether to create the dashboard. Turn it off for a `BackupAlarms` that watches a part of an app whose
+   * dashboard lives elsewhere, e.g. one per database in a nested stack, sharing the topic of the app's main
+   * `BackupAlarms` (`topic`), whose dashboard can show their alarms in an `AlarmStatusWidget`. Without a dashboard,
+   * `addAlarm` wires and lists the alarm but draws no graph, and `dashboardName` must not be set.
+   *
+   * @default true
+   */
+  readonly dashboard?: boolean;
+
+  /**
    * Vaults whose AWS Backup jobs are watched (`NumberOfBackupJobsFailed`, `NumberOfCopyJobsFailed`,
    * `NumberOfRestoreJobsFailed`, from the vault's `metricXxx()` methods): vaults of this app or referenced with
    * `BackupVault.fromBackupVaultArn` / `fromBackupVaultAttributes`. Each vault once (by name, or by ARN when the
@@ -240,7 +250,8 @@ export interface BackupAlarmsProps {
  *
  * Every alarm notifies the topic when it goes into ALARM and back to OK, and its description says what it
  * means and what to check first. Every family can be tuned or turned off (`AlarmTuning`); `addAlarm`
- * adds your own alarm with the same wiring.
+ * adds your own alarm with the same wiring. Several `BackupAlarms` can share one topic (`topic`) and leave the
+ * dashboard to one of them (`dashboard: false`), e.g. one per database in nested stacks of a large app.
  */
 export class BackupAlarms extends Construct {
   /** The topic every alarm notifies. */
@@ -253,8 +264,12 @@ export class BackupAlarms extends Construct {
    */
   public readonly encryptionKey?: kms.IKey;
 
-  /** The dashboard with the signals the alarms watch. */
-  public readonly dashboard: cloudwatch.Dashboard;
+  /**
+   * The dashboard with the signals the alarms watch.
+   *
+   * @default - undefined when `dashboard` is false
+   */
+  public readonly dashboard?: cloudwatch.Dashboard;
 
   private readonly alarmList: cloudwatch.Alarm[] = [];
   private readonly alarmNamePrefix?: string;
@@ -270,6 +285,11 @@ export class BackupAlarms extends Construct {
     checkPattern('alarmNamePrefix', props.alarmNamePrefix, NAME_PATTERN,
       'use 1-64 letters, digits, underscores, hyphens or dots', 'instantpdf-prod', this);
     checkEmail('email', props.email, this);
+    const withDashboard = props.dashboard ?? true;
+    if (!withDashboard && props.dashboardName !== undefined) {
+      throw new ValidationError(`dashboardName is '${props.dashboardName}' but dashboard is false, so there is no dashboard ` +
+        'to name; remove dashboardName, or remove dashboard: false', this);
+    }
     const databases = props.databases ?? [];
     const replications = props.replications ?? [];
     const vaults = props.vaults ?? [];
@@ -315,11 +335,13 @@ export class BackupAlarms extends Construct {
       this.watch(subject);
     }
 
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName,
-      defaultInterval: Duration.days(14),
-      widgets: this.dashboardRows(),
-    });
+    if (withDashboard) {
+      this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+        dashboardName: props.dashboardName,
+        defaultInterval: Duration.days(14),
+        widgets: this.dashboardRows(),
+      });
+    }
   }
 
   /** Every alarm of this construct, those added with `addAlarm` included. */
@@ -329,7 +351,7 @@ export class BackupAlarms extends Construct {
 
   /**
    * Adds an alarm of your own with the same wiring as the built-in ones: alarm and OK actions to the topic,
-   * the physical name `<alarmNamePrefix>-<id>` when a prefix is set, and a graph of it on the dashboard.
+   * the physical name `<alarmNamePrefix>-<id>` when a prefix is set, and a graph of it on the dashboard (if any).
    * `alarmDescription` is required: say what the alarm means and what to check first.
    * The evaluation window is checked like the built-in alarms'.
    */
@@ -353,7 +375,7 @@ export class BackupAlarms extends Construct {
       alarmName: props.alarmName ?? (this.alarmNamePrefix ? `${this.alarmNamePrefix}-${id}` : undefined),
     });
     this.wire(alarm);
-    this.dashboard.addWidgets(new cloudwatch.AlarmWidget({ alarm, title: id, width: 24, height: 6 }));
+    this.dashboard?.addWidgets(new cloudwatch.AlarmWidget({ alarm, title: id, width: 24, height: 6 }));
     return alarm;
   }
 

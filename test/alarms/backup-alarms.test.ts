@@ -922,7 +922,7 @@ describe('BackupAlarms addAlarm', () => {
 });
 
 describe('BackupAlarms dashboard', () => {
-  test('one dashboard with a status widget of every alarm and a graph per signal family', () => {
+  test('one dashboard by default, with a status widget of every alarm and a graph per signal family', () => {
     const f = build();
     f.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     expect(f.alarms.dashboard).toBeInstanceOf(cloudwatch.Dashboard);
@@ -1025,6 +1025,39 @@ describe('BackupAlarms dashboard', () => {
       'Age of the newest verified dump',
       'Verification restore duration',
     ]);
+  });
+
+  test('dashboard: false creates no dashboard but the same alarms, wired to the topic', () => {
+    const withDashboard = build();
+    const f = build({ dashboard: false });
+    f.template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(f.alarms.dashboard).toBeUndefined();
+    expect(alarmPaths(f)).toEqual(alarmPaths(withDashboard));
+    expect(alarmProps(f, 'Database-orders/DumpFailed')).toMatchObject({ AlarmActions: [topicRef(f)], OKActions: [topicRef(f)] });
+  });
+
+  test('dashboard: false with a shared topic: the alarms notify that topic, and addAlarm still wires and lists', () => {
+    const stack = newStack();
+    const main = new BackupAlarms(stack, 'Main', { vaults: [new BackupVault(stack, 'Vault')] });
+    const alarms = new BackupAlarms(stack, 'Alarms', { topic: main.topic, dashboard: false, databases: [{ name: 'orders' }] });
+    const alarm = alarms.addAlarm('OrdersNotVerifiedDaily', {
+      metric: new cloudwatch.Metric({ namespace: 'CdkBackupDr', metricName: 'VerificationSuccess', period: Duration.hours(1) }),
+      threshold: 1,
+      evaluationPeriods: 25,
+      alarmDescription: 'No passing verification of orders in 25 hours. First check the verify-dump schedule.',
+    });
+    const f: Fixture = { stack, alarms, template: Template.fromStack(stack) };
+    f.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1); // Main's
+    expect(alarms.topic).toBe(main.topic);
+    expect(alarms.node.tryFindChild('Topic')).toBeUndefined();
+    expect(alarms.alarms).toContain(alarm);
+    expect(alarmProps(f, 'OrdersNotVerifiedDaily')).toMatchObject({ AlarmActions: [topicRef(f)], OKActions: [topicRef(f)] });
+    expect(alarmProps(f, 'Database-orders/DumpFailed')).toMatchObject({ AlarmActions: [topicRef(f)] });
+  });
+
+  test('dashboard: false refuses a dashboardName', () => {
+    expect(() => new BackupAlarms(newStack(), 'Alarms', { dashboard: false, dashboardName: 'orders-backups' }))
+      .toThrow(/Stack\/Alarms: dashboardName is 'orders-backups' but dashboard is false, so there is no dashboard to name/);
   });
 
   test('more than 100 alarms are split over several status widgets (a widget shows at most 100)', () => {

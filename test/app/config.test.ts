@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CONTEXT_KEY, ConfigError, jobRoleNames, parseConfig, sharedNames } from '../../bin/config';
+import { CONTEXT_KEY, ConfigError, jobRoleNames, MAX_DATABASES, parseConfig, sharedNames } from '../../bin/config';
 
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
 const valid = cdkJson.context[CONTEXT_KEY];
@@ -235,6 +235,33 @@ describe('reference app config', () => {
     expect(problemsOf(withChange((c) => { c.databases[0].name = name; })))
       .toEqual([`backup-dr.databases[0].name "${name}" makes the job role name "backup-dr-verify-${name}" 67 characters long; IAM allows 64: shorten the name or namePrefix`]);
   });
+
+  test('accepts 500 databases and fails at 501: the plan selects them by ARN, at most 500 per selection', () => {
+    const many = (count: number) => withChange((c) => {
+      c.databases = Array.from({ length: count }, (_, i) => ({ name: `db${i}`, arn: `arn:aws:rds:us-east-1:111111111111:db:db${i}` }));
+    });
+    expect(parseConfig(many(MAX_DATABASES)).databases).toHaveLength(500);
+    expect(problemsOf(many(501))).toEqual([
+      'backup-dr.databases has 501 entries; the backup plan selects them by ARN, and an AWS Backup selection takes at ' +
+        'most 500 ARNs: split them across apps (each with its own namePrefix)',
+    ]);
+  });
+
+  // The dump bucket policy denies writes to `<prefix>-verify-*` and reads to `<prefix>-dump-*`: a dump role must never
+  // match the verify pattern, nor a verify role the dump pattern, whatever the prefix and database names.
+  test.each(['backup-dr', 'a-verify', 'x-dump', 'dump', 'verify'])(
+    'with namePrefix %s, no job role of one kind matches the name pattern of the other', (prefix) => {
+      const pattern = jobRoleNames(prefix, '*');
+      // Role names hold only letters, digits, '-' and '_': nothing to escape in a regular expression.
+      const matches = (glob: string, name: string) => new RegExp(`^${glob.split('*').join('.*')}$`).test(name);
+      for (const db of ['app', 'dump', 'verify', 'dump_verify', 'verify_dump', 'd', 'v']) {
+        const roles = jobRoleNames(prefix, db);
+        expect(matches(pattern.dump, roles.dump)).toBe(true);
+        expect(matches(pattern.verify, roles.verify)).toBe(true);
+        expect(matches(pattern.verify, roles.dump)).toBe(false);
+        expect(matches(pattern.dump, roles.verify)).toBe(false);
+      }
+    });
 
   test('reports every problem at once', () => {
     const problems = problemsOf(withChange((c) => { c.tier = 'x'; c.workload.account = 'y'; }));

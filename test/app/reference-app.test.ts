@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AssetManifestArtifact } from 'aws-cdk-lib/cx-api';
-import { buildReferenceApp } from '../../bin/reference-app';
+import { ConfigError } from '../../bin/config';
+import { BackupAccountStack, buildReferenceApp, MAX_BUCKET_POLICY_BYTES, WorkloadStack } from '../../bin/reference-app';
 import { formatFindings, nagFindings } from '../nag';
 
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
@@ -19,6 +20,11 @@ function referenceApp(change?: (config: any) => void): App {
 
 function stack(app: App, id: string): Stack {
   return app.node.findChild(id) as Stack;
+}
+
+/** The nested stack of a database with a dump block: its jobs and alarms. */
+function databaseStack(app: App, name: string): NestedStack {
+  return stack(app, 'BackupDr-Workload').node.findChild(`Database-${name}`) as NestedStack;
 }
 
 const STACKS = ['BackupDr-Backup', 'BackupDr-BackupDrRegion', 'BackupDr-Workload'];
@@ -92,6 +98,7 @@ describe('reference app templates', () => {
   });
 
   test('synthesizes without warnings when every database names its customer-managed key', () => {
+    // The messages of the nested database stacks are their parent's.
     const workload = stack(app, 'BackupDr-Workload');
     expect(Annotations.fromStack(workload).findWarning('*', Match.anyValue())).toEqual([]);
   });
@@ -150,6 +157,7 @@ describe('reference app templates', () => {
 describe('reference app workload monitoring and replication', () => {
   const app = referenceApp();
   const workload = () => Template.fromStack(stack(app, 'BackupDr-Workload'));
+  const database = () => Template.fromStack(databaseStack(app, 'app'));
 
   test.each(['NumberOfBackupJobsFailed', 'NumberOfCopyJobsFailed', 'NumberOfRestoreJobsFailed'])(
     'alarms on the AWS/Backup metric %s of the local vault', (metricName) => {
@@ -165,7 +173,8 @@ describe('reference app workload monitoring and replication', () => {
     });
 
   test('alarms when no pg_dump of a configured database succeeded in 25 hours, treating missing data as breaching', () => {
-    workload().hasResourceProperties('AWS::CloudWatch::Alarm', {
+    database().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'backup-dr-app-DumpMissing',
       Namespace: 'CdkBackupDr',
       MetricName: 'BackupSuccess',
       Dimensions: [{ Name: 'Database', Value: 'app' }],
@@ -175,11 +184,38 @@ describe('reference app workload monitoring and replication', () => {
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
       TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmsTopic') }],
     });
   });
 
+  test('the database alarms notify the workload topic through a parameter of their nested stack', () => {
+    const topic = Object.keys(workload().findResources('AWS::SNS::Topic')).find((id) => id.startsWith('AlarmsTopic'))!;
+    const nested = Object.values(workload().findResources('AWS::CloudFormation::Stack'));
+    expect(nested).toHaveLength(1);
+    const parameters = Object.entries(nested[0].Properties.Parameters as Record<string, unknown>)
+      .filter(([, value]) => JSON.stringify(value) === JSON.stringify({ Ref: topic }));
+    expect(parameters).toHaveLength(1);
+    const alarms = Object.values(database().findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(8);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: parameters[0][0] }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: parameters[0][0] }]);
+    }
+  });
+
+  test('the workload dashboard shows the state of the database alarms, by their names', () => {
+    const [dashboard] = Object.values(workload().findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const alarm of ['DumpFailed', 'DumpMissing', 'DumpSizeChange', 'DumpDuration', 'VerificationFailed',
+      'VerificationMissing', 'VerificationStale', 'FreeStorage']) {
+      expect(body).toContain(`arn:aws:cloudwatch:us-east-1:111111111111:alarm:backup-dr-app-${alarm}`);
+    }
+    expect(body).toContain('Database alarms');
+    expect(workload().toJSON().Outputs).toBeUndefined();
+  });
+
   test('alarms on the configured database free storage below 10 GiB', () => {
-    workload().hasResourceProperties('AWS::CloudWatch::Alarm', {
+    database().hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/RDS',
       MetricName: 'FreeStorageSpace',
       Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'app-prod' }],
@@ -243,7 +279,7 @@ describe('reference app workload monitoring and replication', () => {
 
 describe('reference app jobs', () => {
   const app = referenceApp();
-  const workload = () => Template.fromStack(stack(app, 'BackupDr-Workload'));
+  const workload = () => Template.fromStack(databaseStack(app, 'app'));
   const bucket = 'backup-dr-dumps-222222222222-us-east-1';
   const keyCondition = {
     'StringEquals': { 'kms:ViaService': 's3.us-east-1.amazonaws.com' },
@@ -258,7 +294,8 @@ describe('reference app jobs', () => {
     return (policies[0][1] as any).Properties.PolicyDocument.Statement.slice(1); // after the dead-letter queue
   }
 
-  test('a pg_dump job and a verify job for the configured database, running the two handlers of the job image', () => {
+  test('a pg_dump job and a verify job for the configured database, in its nested stack, running the two handlers of the job image', () => {
+    Template.fromStack(stack(app, 'BackupDr-Workload')).resourceCountIs('AWS::Lambda::Function', 0);
     const template = workload();
     template.hasResourceProperties('AWS::Lambda::Function', {
       PackageType: 'Image',
@@ -301,8 +338,8 @@ describe('reference app jobs', () => {
   });
 
   test.each([
-    ['Dumpapp', 'cron(0 3 * * ? *)'],
-    ['Verifyapp', 'cron(0 4 * * ? *)'],
+    ['Dump', 'cron(0 3 * * ? *)'],
+    ['Verify', 'cron(0 4 * * ? *)'],
   ])('%s runs on %s UTC with retries and a dead-letter queue', (job, expression) => {
     workload().hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: expression,
@@ -317,7 +354,7 @@ describe('reference app jobs', () => {
   });
 
   test('the dump job may only write under pg-dump/app/ of the backup bucket, with its key through S3', () => {
-    expect(servicePolicy('Dumpapp')).toEqual([
+    expect(servicePolicy('Dump')).toEqual([
       {
         Effect: 'Allow',
         Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
@@ -340,7 +377,7 @@ describe('reference app jobs', () => {
   });
 
   test('the verify job may only read under pg-dump/app/ and decrypt through S3, and read the scratch secret', () => {
-    expect(servicePolicy('Verifyapp')).toEqual([
+    expect(servicePolicy('Verify')).toEqual([
       {
         Effect: 'Allow',
         Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
@@ -356,6 +393,7 @@ describe('reference app jobs', () => {
       { Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:222222222222:key/*', Condition: keyCondition },
     ]);
     workload().resourceCountIs('AWS::IAM::Policy', 0);
+    Template.fromStack(stack(app, 'BackupDr-Workload')).resourceCountIs('AWS::IAM::Policy', 0);
   });
 
   test('the job roles have the deterministic names the dump bucket policy expects', () => {
@@ -365,7 +403,7 @@ describe('reference app jobs', () => {
   });
 
   test('the jobs may reach the database and the scratch server on their configured security groups', () => {
-    for (const [groupId, job] of [['sg-0123456789abcdef0', 'Dumpapp'], ['sg-0fedcba9876543210', 'Verifyapp']]) {
+    for (const [groupId, job] of [['sg-0123456789abcdef0', 'Dump'], ['sg-0fedcba9876543210', 'Verify']]) {
       workload().hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
         GroupId: groupId,
         IpProtocol: 'tcp',
@@ -377,28 +415,49 @@ describe('reference app jobs', () => {
   });
 
   test('the dump bucket lets the workload account write and read, and narrows it to the job roles by name', () => {
-    const roles = (names: string[]) => names.map((n) => `arn:aws:iam::111111111111:role/${n}`);
-    const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^DumpBucket[0-9A-F]{8}$'), 'Arn'] }, '/pg-dump/*']] };
-    const deny = (sid: string, action: unknown, resource: unknown, names: string[]) => ({
+    const role = (name: string) => `arn:aws:iam::111111111111:role/${name}`;
+    const bucketArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^DumpBucket[0-9A-F]{8}$'), 'Arn'] };
+    const objects = { 'Fn::Join': ['', [bucketArn, '/pg-dump/*']] };
+    const deny = (sid: string, action: unknown, resource: unknown, principalArn: Record<string, unknown>) => ({
       Sid: sid,
       Effect: 'Deny',
       Principal: { AWS: '*' },
       Action: action,
       Resource: resource,
-      Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' }, ArnNotLike: { 'aws:PrincipalArn': roles(names) } },
+      Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' }, ...principalArn },
     });
     Template.fromStack(stack(app, 'BackupDr-Backup')).hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Sid: 'AllowExternalWriters', Principal: { AWS: 'arn:aws:iam::111111111111:root' } }),
           Match.objectLike({ Sid: 'AllowExternalReaders', Principal: { AWS: 'arn:aws:iam::111111111111:root' } }),
-          deny('DenyWorkloadWritesExceptDumpJobs', ['s3:AbortMultipartUpload', 's3:PutObject'], objects, ['backup-dr-dump-app']),
-          deny('DenyWorkloadReadsExceptVerifyJobs', ['s3:GetObject', 's3:GetObjectVersion'], objects, ['backup-dr-verify-app']),
-          deny('DenyWorkloadListingExceptJobs', 's3:ListBucket',
-            { 'Fn::GetAtt': [Match.stringLikeRegexp('^DumpBucket[0-9A-F]{8}$'), 'Arn'] }, ['backup-dr-dump-app', 'backup-dr-verify-app']),
+          deny('DenyWorkloadExceptJobs', ['s3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject'],
+            [bucketArn, objects], { ArnNotLike: { 'aws:PrincipalArn': [role('backup-dr-dump-app'), role('backup-dr-verify-app')] } }),
+          deny('DenyWorkloadWritesByVerifyJobs', ['s3:AbortMultipartUpload', 's3:PutObject'], objects,
+            { ArnLike: { 'aws:PrincipalArn': role('backup-dr-verify-*') } }),
+          deny('DenyWorkloadReadsByDumpJobs', ['s3:GetObject', 's3:GetObjectVersion'], objects,
+            { ArnLike: { 'aws:PrincipalArn': role('backup-dr-dump-*') } }),
         ]),
       },
     });
+  });
+
+  test.each([
+    ['backup-dr-dump-app', { write: true, read: false, list: true }],
+    ['backup-dr-verify-app', { write: false, read: true, list: true }],
+    // Named like job roles, but not those of a configured database: someone with iam:CreateRole gains nothing.
+    ['backup-dr-dump-evil', { write: false, read: false, list: false }],
+    ['backup-dr-verify-evil', { write: false, read: false, list: false }],
+    ['backup-dr-dump-app-copy', { write: false, read: false, list: false }],
+    ['Admin', { write: false, read: false, list: false }],
+  ])('the dump bucket policy lets the workload role %s: %j', (roleName, expected) => {
+    const statements = bucketPolicyStatements(app);
+    const principal = `arn:aws:iam::111111111111:role/${roleName}`;
+    expect({
+      write: allowedByBucketPolicy(statements, principal, 's3:PutObject'),
+      read: allowedByBucketPolicy(statements, principal, 's3:GetObject'),
+      list: allowedByBucketPolicy(statements, principal, 's3:ListBucket'),
+    }).toEqual(expected);
   });
 
   test('BackupAlarms watches the dumps and the verifications of the database', () => {
@@ -409,13 +468,16 @@ describe('reference app jobs', () => {
     }
   });
 
-  test('a database without dump and verify blocks gets no job, no dump alarm, and the bucket no workload principal', () => {
+  test('a database without dump and verify blocks gets no nested stack, no job, no dump alarm, and the bucket no workload principal', () => {
     const plain = referenceApp((config) => { delete config.databases[0].dump; delete config.databases[0].verify; });
+    expect((stack(plain, 'BackupDr-Workload') as WorkloadStack).databaseStacks).toEqual([]);
     const template = Template.fromStack(stack(plain, 'BackupDr-Workload'));
+    template.resourceCountIs('AWS::CloudFormation::Stack', 0);
     template.resourceCountIs('AWS::Lambda::Function', 0);
     template.resourceCountIs('AWS::Scheduler::Schedule', 0);
     const alarms = JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).not.toContain('"CdkBackupDr"');
+    expect(alarms).toContain('"FreeStorageSpace"'); // watched by the workload stack's BackupAlarms
     const policy = JSON.stringify(Template.fromStack(stack(plain, 'BackupDr-Backup')).findResources('AWS::S3::BucketPolicy'));
     expect(policy).not.toContain('111111111111');
     expect(formatFindings(nagFindings(stack(plain, 'BackupDr-Workload')))).toBe('');
@@ -424,23 +486,204 @@ describe('reference app jobs', () => {
 
   test('a dump without verification: no verify job, no verification alarms, reads denied to the whole workload account', () => {
     const dumpOnly = referenceApp((config) => { delete config.databases[0].verify; });
-    const template = Template.fromStack(stack(dumpOnly, 'BackupDr-Workload'));
+    const template = Template.fromStack(databaseStack(dumpOnly, 'app'));
     template.resourceCountIs('AWS::Lambda::Function', 1);
     const alarms = JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).toContain('"BackupSuccess"');
     expect(alarms).not.toContain('"VerificationSuccess"');
     Template.fromStack(stack(dumpOnly, 'BackupDr-Backup')).hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([{
-          Sid: 'DenyWorkloadReadsExceptVerifyJobs',
-          Effect: 'Deny',
-          Principal: { AWS: '*' },
-          Action: ['s3:GetObject', 's3:GetObjectVersion'],
-          Resource: Match.anyValue(),
-          Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' } },
-        }]),
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'DenyWorkloadExceptJobs',
+          Condition: Match.objectLike({ ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/backup-dr-dump-app'] } }),
+        })]),
       },
     });
+    const statements = bucketPolicyStatements(dumpOnly);
+    for (const roleName of ['backup-dr-dump-app', 'backup-dr-verify-app', 'Admin']) {
+      expect(allowedByBucketPolicy(statements, `arn:aws:iam::111111111111:role/${roleName}`, 's3:GetObject')).toBe(false);
+    }
+    expect(allowedByBucketPolicy(statements, 'arn:aws:iam::111111111111:role/backup-dr-dump-app', 's3:PutObject')).toBe(true);
     expect(formatFindings(nagFindings(stack(dumpOnly, 'BackupDr-Workload')))).toBe('');
   });
 });
+
+/** `count` databases named db001, db002, ..., each with the dump and verify blocks of the cdk.json one. */
+function manyDatabases(config: any, count: number): void {
+  const template = config.databases[0];
+  config.databases = Array.from({ length: count }, (_, i) => {
+    const name = `db${String(i + 1).padStart(3, '0')}`;
+    return {
+      ...template,
+      name,
+      arn: `arn:aws:rds:us-east-1:111111111111:db:${name}`,
+      verify: { ...template.verify, productionTarget: `${name}.abcdefghijkl.us-east-1.rds.amazonaws.com:5432/${name}` },
+    };
+  });
+}
+
+interface Synthesized {
+  readonly app: App;
+  /** Every template of the cloud assembly, nested ones included, by file name. */
+  readonly templates: Map<string, any>;
+  /** The nested template of each database stack, by database name. */
+  readonly databases: Map<string, any>;
+}
+
+/** The reference app with `count` databases, synthesized as `cdk synth` does: the five cdk-nag packs run and pass. */
+function synthesizeWith(count: number): Synthesized {
+  const app = referenceApp((config) => manyDatabases(config, count));
+  const assembly = app.synth();
+  const read = (file: string) => JSON.parse(fs.readFileSync(path.join(assembly.directory, file), 'utf8'));
+  const templates = new Map(fs.readdirSync(assembly.directory).filter((f) => f.endsWith('.template.json')).map((f) => [f, read(f)]));
+  const workload = stack(app, 'BackupDr-Workload') as WorkloadStack;
+  const databases = new Map(workload.databaseStacks.map((nested) => [nested.node.id.replace(/^Database-/, ''), read(nested.templateFile)]));
+  return { app, templates, databases };
+}
+
+function resourceTypes(template: any): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const resource of Object.values(template.Resources) as any[]) {
+    counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Every string in a JSON value. */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') {
+    return [value];
+  }
+  return typeof value === 'object' && value !== null ? Object.values(value).flatMap(strings) : [];
+}
+
+// Issue 11: with ~32 resources per database in the workload stack, 15 databases broke CloudFormation's 500.
+describe('reference app with many databases', () => {
+  let ten: Synthesized;
+  let hundred: Synthesized;
+  beforeAll(() => {
+    hundred = synthesizeWith(100);
+    ten = synthesizeWith(10);
+  });
+
+  test('100 databases synthesize (cdk-nag packs included), a nested stack each, no template over 500 resources', () => {
+    expect(hundred.databases.size).toBe(100);
+    expect(hundred.templates.size).toBe(3 + 100);
+    const counts = [...hundred.templates].map(([file, template]) => [file, Object.keys(template.Resources).length] as const);
+    expect(counts.filter(([, resources]) => resources > 500)).toEqual([]);
+    expect(Math.max(...[...hundred.databases.values()].map((t) => Object.keys(t.Resources).length))).toBeLessThan(40);
+  });
+
+  test('the workload stack grows by its nested-stack resource per database, and by under 2 KB', () => {
+    const workload = (s: Synthesized) => s.templates.get('BackupDr-Workload.template.json');
+    const before = resourceTypes(workload(ten));
+    const after = resourceTypes(workload(hundred));
+    const grown = Object.fromEntries(Object.keys(after).filter((type) => after[type] !== before[type])
+      .map((type) => [type, after[type] - (before[type] ?? 0)]));
+    expect(grown).toEqual({ 'AWS::CloudFormation::Stack': 90 });
+    const bytes = (s: Synthesized) => JSON.stringify(workload(s)).length;
+    expect((bytes(hundred) - bytes(ten)) / 90).toBeLessThan(2000);
+  });
+
+  test('a database\'s nested stack is the same however many databases the app has', () => {
+    for (const name of ['db001', 'db010']) {
+      expect(hundred.databases.get(name)).toEqual(ten.databases.get(name));
+    }
+  });
+
+  test('each nested stack\'s job roles are named after its database and reach only pg-dump/<database>/ of the bucket', () => {
+    for (const [name, template] of hundred.databases) {
+      const roles = Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName)
+        .map((r: any) => r.Properties.RoleName).sort();
+      expect(roles).toEqual([`backup-dr-dump-${name}`, `backup-dr-verify-${name}`]);
+      const statements = Object.values(template.Resources).filter((r: any) => r.Type === 'AWS::IAM::ManagedPolicy')
+        .flatMap((r: any) => r.Properties.PolicyDocument.Statement);
+      const bucket = 'arn:aws:s3:::backup-dr-dumps-222222222222-us-east-1';
+      const s3 = statements.filter((st: any) => strings(st.Resource).some((arn) => arn.startsWith(bucket)));
+      expect(s3.length).toBe(4); // dump: write, list; verify: read, list
+      for (const st of s3) {
+        for (const arn of strings(st.Resource)) {
+          expect(arn === bucket ? st.Condition : arn).toEqual(
+            arn === bucket ? { StringLike: { 's3:prefix': [`pg-dump/${name}/*`] } } : `${bucket}/pg-dump/${name}/*`);
+        }
+      }
+      // The bucket key, only through S3 for objects of that prefix.
+      for (const context of strings(statements).filter((text) => text.startsWith(`${bucket}/`))) {
+        expect(context).toBe(`${bucket}/pg-dump/${name}/*`);
+      }
+    }
+  });
+
+  test('the dump bucket policy names the 200 job roles in under 20 KB', () => {
+    const backup = stack(hundred.app, 'BackupDr-Backup') as BackupAccountStack;
+    expect(backup.dumpBucketPolicyBytes).toBeLessThan(MAX_BUCKET_POLICY_BYTES);
+    const policy = strings(bucketPolicyStatements(hundred.app));
+    expect(policy.filter((text) => /:role\/backup-dr-(dump|verify)-db\d{3}$/.test(text))).toHaveLength(200);
+  });
+
+  test('the workload dashboard shows the 800 database alarms in 8 status widgets of 100', () => {
+    const workload = hundred.templates.get('BackupDr-Workload.template.json');
+    const [dashboard] = Object.values(workload.Resources).filter((r: any) => r.Type === 'AWS::CloudWatch::Dashboard') as any[];
+    const body = strings(dashboard.Properties.DashboardBody).join('');
+    expect(body.match(/"title":"Database alarms \d+-\d+"/g)).toEqual(
+      Array.from({ length: 8 }, (_, i) => `"title":"Database alarms ${i * 100 + 1}-${i * 100 + 100}"`));
+    expect(body.match(/arn:aws:cloudwatch:us-east-1:111111111111:alarm:backup-dr-db\d{3}-\w+/g)).toHaveLength(800);
+  });
+
+  test('cdk-nag finds nothing unacknowledged in the nested database stacks', () => {
+    const workload = stack(ten.app, 'BackupDr-Workload') as WorkloadStack;
+    for (const nested of workload.databaseStacks) {
+      expect(formatFindings(nagFindings(nested))).toBe('');
+    }
+  });
+
+  test('fails the synth, naming the databases and the limit, before the dump bucket policy outgrows 20 KB', () => {
+    const build = () => referenceApp((config) => manyDatabases(config, 160));
+    expect(build).toThrow(ConfigError);
+    expect(build).toThrow(/backup-dr\.databases has 160 databases with a dump block: the dump bucket's policy, which names their job roles, would be \d+ bytes, and S3 allows 20480 bytes \(20 KB\) per bucket policy/);
+  });
+});
+
+interface PolicyStatementJson {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Principal?: { AWS?: string };
+  readonly Action: string | string[];
+  readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** The statements of the dump bucket's policy. */
+function bucketPolicyStatements(app: App): PolicyStatementJson[] {
+  const policies = Template.fromStack(stack(app, 'BackupDr-Backup')).findResources('AWS::S3::BucketPolicy');
+  const dump = Object.entries(policies).find(([id]) => /^DumpBucketPolicy/.test(id))!;
+  return dump[1].Properties.PolicyDocument.Statement;
+}
+
+/**
+ * Whether the bucket policy lets a role of the workload account (whose own policy allows it) perform the action on
+ * a dump: an Allow for the workload account and no Deny. Only the statements about the workload account's access
+ * are evaluated (those of the request's encryption headers are tested above); an ARN pattern's `*` matches anything.
+ */
+function allowedByBucketPolicy(statements: PolicyStatementJson[], principalArn: string, action: string): boolean {
+  const matches = (pattern: string, value: string) => new RegExp(`^${pattern.split('*').map(escape).join('.*')}$`).test(value);
+  const list = (value: string | string[] | undefined) => (value === undefined ? [] : [value].flat());
+  const applies = (statement: PolicyStatementJson) => {
+    if (!list(statement.Action).includes(action)) {
+      return false;
+    }
+    const condition = statement.Condition ?? {};
+    const account = condition.StringEquals?.['aws:PrincipalAccount'];
+    const like = list(condition.ArnLike?.['aws:PrincipalArn']);
+    const notLike = list(condition.ArnNotLike?.['aws:PrincipalArn']);
+    return (account === undefined || account === '111111111111')
+      && (like.length === 0 || like.some((p) => matches(p, principalArn)))
+      && !notLike.some((p) => matches(p, principalArn));
+  };
+  const workload = statements.filter((st) => st.Sid?.startsWith('AllowExternal') || st.Sid?.startsWith('DenyWorkload'));
+  return workload.some((st) => st.Effect === 'Allow' && st.Principal?.AWS === 'arn:aws:iam::111111111111:root' && applies(st))
+    && !workload.some((st) => st.Effect === 'Deny' && applies(st));
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -1,0 +1,160 @@
+import { Annotations, NestedStack, Stack, TimeZone } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { BackupAlarms, BackupAlarmsProps, DatabaseWatch, DumpBucket, DumpVerifyJob, PgDumpJob } from '../lib';
+import { BackupDrConfig, DatabaseConfig, DumpConfig, jobRoleNames, sharedNames } from './config';
+
+/** A database of the configuration with a `dump` block: the ones that get a `DatabaseStack`. */
+export type DumpedDatabaseConfig = DatabaseConfig & { readonly dump: DumpConfig };
+
+/** Whether the database has a pg_dump job (and so a `DatabaseStack`). */
+export function hasDump(db: DatabaseConfig): db is DumpedDatabaseConfig {
+  return db.dump !== undefined;
+}
+
+/** The alarm thresholds of the `alarms` block, for every `BackupAlarms` of the workload account. */
+export function alarmTuning(config: BackupDrConfig): BackupAlarmsProps {
+  const gib = 1024 * 1024 * 1024;
+  const { alarms } = config;
+  return {
+    dumpMissing: { evaluationPeriods: alarms.dumpMissingHours, datapointsToAlarm: alarms.dumpMissingHours },
+    verificationMissing: { evaluationPeriods: 25, datapointsToAlarm: 25 },
+    dumpSizeChange: { threshold: alarms.dumpSizeChangePercent },
+    dumpDuration: { threshold: alarms.dumpDurationMinutes * 60 },
+    verificationStale: { threshold: alarms.verificationStaleDays * 86400 },
+    freeStorage: { threshold: alarms.freeStorageGiB * gib },
+    replicationLatency: { threshold: alarms.replicationLatencyMinutes * 60 },
+  };
+}
+
+/** Metrics of a database known only by ARN: enough for alarms, nothing else is read. */
+export function watchDatabase(scope: Construct, id: string, db: DatabaseConfig): DatabaseWatch {
+  const [, , , , , kind, identifier] = db.arn.split(':');
+  const jobs = { hasDumpJob: db.dump !== undefined, hasVerifyJob: db.verify !== undefined };
+  if (kind === 'cluster') {
+    return {
+      name: db.name,
+      ...jobs,
+      databaseCluster: rds.DatabaseCluster.fromDatabaseClusterAttributes(scope, id, { clusterIdentifier: identifier }),
+    };
+  }
+  return {
+    name: db.name,
+    ...jobs,
+    databaseInstance: rds.DatabaseInstance.fromDatabaseInstanceAttributes(scope, id, {
+      instanceIdentifier: identifier,
+      instanceEndpointAddress: `${identifier}.unknown`,
+      port: 5432,
+      securityGroups: [],
+    }),
+  };
+}
+
+export interface DatabaseStackProps {
+  readonly config: BackupDrConfig;
+  /** The database: it has a `dump` block. */
+  readonly database: DumpedDatabaseConfig;
+  /** The workload's alarm topic (of the workload stack's `BackupAlarms`), which every alarm here notifies. */
+  readonly alarmTopic: sns.ITopic;
+  /**
+   * Encrypts the log groups of the jobs. One key in the workload stack serves every database: the statement each
+   * job adds to its policy is the same (CloudWatch Logs of this account and region), so the policy does not grow.
+   */
+  readonly logEncryptionKey: kms.IKey;
+}
+
+/**
+ * Everything the workload account runs for one database with a `dump` block, in a nested stack of the workload
+ * stack: its `PgDumpJob`, its `DumpVerifyJob` (with a `verify` block) and its alarms (a `BackupAlarms` for this
+ * database alone, notifying the workload's topic, without a dashboard of its own). 32 resources with both jobs,
+ * whatever the number of databases, so the workload stack grows by one resource (this stack) per database, not by
+ * 32, and stays under CloudFormation's 500 resources per template.
+ *
+ * The job roles keep their names (`jobRoleNames`): the backup account's dump bucket policy names them. They can
+ * reach only `pg-dump/<database>/` of the bucket (the jobs' own policies). The alarms are named
+ * `<namePrefix>-<database>-<Alarm>`, so the workload stack's dashboard can list them by ARN without an output each.
+ */
+export class DatabaseStack extends NestedStack {
+  public readonly dumpJob: PgDumpJob;
+  /** Only with a `verify` block. */
+  public readonly verifyJob?: DumpVerifyJob;
+  /** The alarms of this database. */
+  public readonly alarms: BackupAlarms;
+
+  constructor(scope: Construct, id: string, props: DatabaseStackProps) {
+    const { config, database: db } = props;
+    super(scope, id, {
+      description: `cdk-backup-dr workload account, database ${db.name}: pg_dump job` +
+        `${db.verify ? ', restore verification' : ''} and alarms`,
+    });
+    const { dump, verify } = db;
+    const names = sharedNames(config);
+    const { backup } = config;
+    const partition = Stack.of(this).partition;
+    const dumpBucket = DumpBucket.fromDumpBucketAttributes(this, 'DumpBucket', {
+      bucketName: names.dumpBucket,
+      account: backup.account,
+      encryptionKeyArn: `arn:${partition}:kms:${backup.region}:${backup.account}:${names.dumpKeyAlias}`,
+    });
+    // The VPC, subnets and security groups are imported by id from cdk.json: no lookup, synth stays offline.
+    const vpc = ec2.Vpc.fromVpcAttributes(this, 'JobVpc', {
+      vpcId: dump.vpcId,
+      availabilityZones: dump.subnets.map((subnet) => subnet.availabilityZone),
+      privateSubnetIds: dump.subnets.map((subnet) => subnet.id),
+    });
+    for (const subnet of vpc.privateSubnets) {
+      Annotations.of(subnet).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',
+        'The jobs only place their network interfaces in these subnets; nothing here reads or adds routes');
+    }
+    const vpcSubnets = { subnets: vpc.privateSubnets };
+    const roles = jobRoleNames(config.namePrefix, db.name);
+    const secret = secretsmanager.Secret.fromSecretCompleteArn(this, 'DbSecret', dump.secretArn);
+    const server = new ec2.Connections({
+      securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, 'DbSecurityGroup', dump.securityGroupId)],
+      defaultPort: ec2.Port.tcp(dump.port),
+    });
+    this.dumpJob = new PgDumpJob(this, 'Dump', {
+      databaseName: db.name,
+      vpc,
+      vpcSubnets,
+      databaseSecret: secret,
+      databaseServer: server,
+      dumpBucket,
+      roleName: roles.dump,
+      logEncryptionKey: props.logEncryptionKey,
+    });
+    if (verify) {
+      this.verifyJob = new DumpVerifyJob(this, 'Verify', {
+        databaseName: db.name,
+        vpc,
+        vpcSubnets,
+        scratchSecret: secretsmanager.Secret.fromSecretCompleteArn(this, 'ScratchSecret', verify.secretArn),
+        scratchServer: new ec2.Connections({
+          securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, 'ScratchSecurityGroup', verify.securityGroupId)],
+          defaultPort: ec2.Port.tcp(verify.port),
+        }),
+        productionSecret: secret,
+        productionServer: server,
+        productionTarget: verify.productionTarget,
+        // Daily, an hour after the dump (seed 001 verifies daily), so a run that never happens is alarmed
+        // within 25 hours; CloudWatch cannot watch for a weekly run's absence (7-day evaluation limit).
+        schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: '4', timeZone: TimeZone.ETC_UTC }),
+        dumpBucket,
+        roleName: roles.verify,
+        logEncryptionKey: props.logEncryptionKey,
+      });
+    }
+    this.alarms = new BackupAlarms(this, 'Alarms', {
+      ...alarmTuning(config),
+      topic: props.alarmTopic,
+      dashboard: false,
+      alarmNamePrefix: config.namePrefix,
+      databases: [watchDatabase(this, 'Db', db)],
+    });
+  }
+}
