@@ -42,7 +42,7 @@ import {
   parseStorageClass,
 } from './config';
 import { describeLockHolders } from './locks';
-import { settle, tableRowCounts } from './row-counts';
+import { dumpedCounts, settle } from './row-counts';
 import { streamDumpToS3 } from './upload';
 import { checkTimeToStart } from './watchdog';
 
@@ -193,7 +193,7 @@ async function dumpToS3(input: PgDumpInput, logger: Logger): Promise<PgDumpResul
       partSizeMiB: partSizeBytes / MIB,
       queueSize,
     });
-    const rowCounts = settle(tableRowCounts(client, input.exactCountMaxBytes ?? DEFAULT_EXACT_COUNT_MAX_BYTES));
+    const rowCounts = settle(dumpedCounts(client, input.exactCountMaxBytes ?? DEFAULT_EXACT_COUNT_MAX_BYTES));
     const uploaded = await streamDumpToS3({
       ...s3Target,
       key,
@@ -233,10 +233,13 @@ async function dumpToS3(input: PgDumpInput, logger: Logger): Promise<PgDumpResul
       serverVersionNum: serverVersion,
       clientMajor: clientMajorVersion,
       compression: compression.spec,
-      tables: counted.value,
+      tables: counted.value.tables,
+      materializedViews: counted.value.materializedViews,
+      largeObjects: counted.value.largeObjects,
     };
     const manifestObjectKey = await writeManifest(s3Target, manifest, input.kmsKeyId);
-    logger.info('backup complete', { manifestKey: manifestObjectKey, tables: manifest.tables.length, ...progressFigures(manifest.sizeBytes, durationSeconds), sha256: manifest.sha256 });
+    logger.info('backup complete', { manifestKey: manifestObjectKey, tables: manifest.tables.length,
+      materializedViews: counted.value.materializedViews.length, largeObjects: counted.value.largeObjects.count, ...progressFigures(manifest.sizeBytes, durationSeconds), sha256: manifest.sha256 });
     return { bucket: input.bucket, key, manifestKey: manifestObjectKey, manifest };
   } finally {
     await client.end().catch((error: unknown) => logger.warn('closing the PostgreSQL connection failed', { error: errorMessage(error) }));

@@ -5,7 +5,8 @@
 // count of that table may, and it names the table when it gives up. Only ordinary tables and leaf partitions are listed (a partitioned parent holds no rows of its
 // own); extension member tables are left out.
 import type { Client } from 'pg';
-import { ManifestTable } from '../../lib/private/job-contract';
+import { ManifestLargeObjects, ManifestTable } from '../../lib/private/job-contract';
+import { largeObjectTotals } from '../shared/large-objects';
 
 /** The outcome of a promise, as a value. */
 export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
@@ -27,20 +28,43 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** What the manifest counts of a dump, all in the snapshot pg_dump dumps. */
+export interface DumpedCounts {
+  readonly tables: ManifestTable[];
+  readonly materializedViews: ManifestTable[];
+  readonly largeObjects: ManifestLargeObjects;
+}
+
+/** Row counts of the tables and of the populated materialized views, and the large objects' count and bytes. */
+export async function dumpedCounts(client: Client, exactCountMaxBytes: number): Promise<DumpedCounts> {
+  return {
+    tables: await rowCounts(client, 'r', exactCountMaxBytes),
+    materializedViews: await rowCounts(client, 'm', exactCountMaxBytes),
+    largeObjects: await largeObjectTotals(client).catch((error: unknown) => {
+      throw new TableCountError('the large objects', error);
+    }),
+  };
+}
+
 /** Row counts of the ordinary tables and leaf partitions, exact up to `exactCountMaxBytes`, else estimated. */
 export async function tableRowCounts(client: Client, exactCountMaxBytes: number): Promise<ManifestTable[]> {
+  return rowCounts(client, 'r', exactCountMaxBytes);
+}
+
+/** Row counts of the relations of one kind: 'r' tables and leaf partitions, 'm' populated materialized views. */
+async function rowCounts(client: Client, relkind: 'r' | 'm', exactCountMaxBytes: number): Promise<ManifestTable[]> {
   const tables = await client.query<{ schema: string; name: string; reltuples: number; bytes: string }>(`
     SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS reltuples,
       c.relpages::bigint * current_setting('block_size')::bigint AS bytes
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind = 'r'
+    WHERE c.relkind = $1 AND c.relispopulated
       AND n.nspname NOT IN ('pg_catalog', 'information_schema')
       AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'
       AND NOT EXISTS (
         SELECT 1 FROM pg_depend d
         WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-    ORDER BY n.nspname, c.relname`);
+    ORDER BY n.nspname, c.relname`, [relkind]);
   const result: ManifestTable[] = [];
   for (const table of tables.rows) {
     const name = `${table.schema}.${table.name}`;

@@ -11,7 +11,6 @@
 import { ChildProcess } from 'node:child_process';
 import { AbortMultipartUploadCommand, StorageClass } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { ManifestTable } from '../../lib/private/job-contract';
 import { Logger, progressFigures, ProgressTicker, startProgress } from '../shared/logger';
 import { errorMessage } from '../shared/secret';
 import { S3Target } from './bucket';
@@ -38,7 +37,7 @@ export interface StreamOptions extends S3Target {
   readonly pgDumpArgs: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   /** The manifest's row counts, taken while pg_dump runs; the upload completes only if they succeeded. */
-  readonly rowCounts: Promise<Settled<ManifestTable[]>>;
+  readonly rowCounts: Promise<Settled<unknown>>;
   readonly logger: Logger;
   /** Milliseconds left before the deadline. */
   readonly remaining: () => number;

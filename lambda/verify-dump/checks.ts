@@ -2,7 +2,7 @@
 // timestamp of configured columns, and custom SQL that must return true.
 
 import type { Client, QueryArrayConfig } from 'pg';
-import type { ManifestTable } from '../../lib/private/job-contract';
+import type { ManifestLargeObjects, ManifestTable } from '../../lib/private/job-contract';
 
 /** `VERIFY_FRESHNESS_CHECKS` entry: the newest value of `column` must be at most `maxAgeSeconds` older than the dump. */
 export interface FreshnessCheck {
@@ -44,7 +44,7 @@ export const DEFAULT_ROW_COUNT_POLICY: RowCountPolicy = {
   estimateMinRows: 1000,
 };
 
-export type CheckKind = 'rowCount' | 'freshness' | 'sql';
+export type CheckKind = 'rowCount' | 'freshness' | 'sql' | 'largeObjects';
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
 /** The outcome of one check; `detail` is a sentence fit for the error message and the log. */
@@ -54,6 +54,17 @@ export interface CheckResult {
   readonly name: string;
   readonly status: CheckStatus;
   readonly detail: string;
+}
+
+/** The restored large objects must be exactly those of the manifest: as many, and as many bytes together. */
+export function compareLargeObjects(manifest: ManifestLargeObjects, restored: ManifestLargeObjects): CheckResult {
+  const same = restored.count === manifest.count && restored.bytes === manifest.bytes;
+  return {
+    kind: 'largeObjects',
+    name: 'large objects',
+    status: same ? 'passed' : 'failed',
+    detail: `large objects: ${restored.count} restored (${restored.bytes} bytes), manifest ${manifest.count} (${manifest.bytes} bytes)`,
+  };
 }
 
 /** Compares the restored row count of one table with its manifest entry (see `RowCountPolicy`). */
@@ -96,7 +107,7 @@ export function compareFreshness(check: FreshnessCheck, newest: number | null, d
 export interface RestoredTable {
   readonly schema: string;
   readonly table: string;
-  /** `r` (table) or `p` (partitioned table). */
+  /** `r` (table), `p` (partitioned table) or `m` (materialized view). */
   readonly relkind: string;
 }
 
@@ -105,7 +116,7 @@ export async function listRestoredTables(client: Client): Promise<Map<string, Re
   const res = await client.query<{ schema: string; table: string; relkind: string }>(
     `select n.nspname as schema, c.relname as table, c.relkind::text as relkind
        from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind in ('r', 'p')
+      where c.relkind in ('r', 'p', 'm')
         and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%'
       order by 1, 2`,
   );

@@ -1,7 +1,7 @@
 // Reading `<key>.manifest.json` (the DumpManifest of the job contract) back, strictly: verify-dump trusts
 // nothing in it that it has not checked.
 
-import type { DumpManifest, ManifestTable } from '../../lib/private/job-contract';
+import type { DumpManifest, ManifestLargeObjects, ManifestTable } from '../../lib/private/job-contract';
 import { VerificationError } from './errors';
 
 function invalid(source: string, what: string): VerificationError {
@@ -37,19 +37,16 @@ export function parseManifest(text: string, source: string, dumpKey: string, dat
   if (!isInt(m.serverVersionNum, 1)) throw invalid(source, 'serverVersionNum is not a positive integer');
   if (typeof m.clientMajor !== 'number' || !(m.clientMajor > 0)) throw invalid(source, 'clientMajor is not a positive number');
   if (typeof m.compression !== 'string') throw invalid(source, 'compression is not a string');
-  if (!Array.isArray(m.tables)) throw invalid(source, 'tables is not an array');
-  const names = new Set<string>();
-  const tables: ManifestTable[] = m.tables.map((t: unknown, i: number) => {
-    const e = t as Partial<ManifestTable> | null;
-    if (typeof e !== 'object' || e === null || typeof e.name !== 'string' || !e.name.includes('.')
-      || typeof e.rows !== 'number' || !Number.isFinite(e.rows) || typeof e.exact !== 'boolean'
-      || (e.exact && !isInt(e.rows, 0))) {
-      throw invalid(source, `tables[${i}] ${JSON.stringify(t)} is not {name: 'schema.table', rows, exact}`);
+  const tables = relations(source, m.tables, 'tables');
+  const materializedViews = m.materializedViews === undefined ? undefined : relations(source, m.materializedViews, 'materializedViews');
+  let largeObjects: ManifestLargeObjects | undefined;
+  if (m.largeObjects !== undefined) {
+    const lo = m.largeObjects as Partial<ManifestLargeObjects> | null;
+    if (typeof lo !== 'object' || lo === null || !isInt(lo.count, 0) || !isInt(lo.bytes, 0)) {
+      throw invalid(source, `largeObjects ${JSON.stringify(m.largeObjects)} is not {count, bytes} of non-negative integers`);
     }
-    if (names.has(e.name)) throw invalid(source, `table ${e.name} is listed twice`);
-    names.add(e.name);
-    return { name: e.name, rows: e.rows, exact: e.exact };
-  });
+    largeObjects = { count: lo.count as number, bytes: lo.bytes as number };
+  }
   return {
     formatVersion: 1,
     database,
@@ -62,5 +59,24 @@ export function parseManifest(text: string, source: string, dumpKey: string, dat
     clientMajor: m.clientMajor,
     compression: m.compression,
     tables,
+    ...(materializedViews ? { materializedViews } : {}),
+    ...(largeObjects ? { largeObjects } : {}),
   };
+}
+
+/** A list of `{name: 'schema.table', rows, exact}` entries (tables, materialized views), each name once. */
+function relations(source: string, value: unknown, field: string): ManifestTable[] {
+  if (!Array.isArray(value)) throw invalid(source, `${field} is not an array`);
+  const names = new Set<string>();
+  return value.map((t: unknown, i: number) => {
+    const e = t as Partial<ManifestTable> | null;
+    if (typeof e !== 'object' || e === null || typeof e.name !== 'string' || !e.name.includes('.')
+      || typeof e.rows !== 'number' || !Number.isFinite(e.rows) || typeof e.exact !== 'boolean'
+      || (e.exact && !isInt(e.rows, 0))) {
+      throw invalid(source, `${field}[${i}] ${JSON.stringify(t)} is not {name: 'schema.table', rows, exact}`);
+    }
+    if (names.has(e.name)) throw invalid(source, `${field === 'tables' ? 'table' : 'materialized view'} ${e.name} is listed twice`);
+    names.add(e.name);
+    return { name: e.name, rows: e.rows, exact: e.exact };
+  });
 }

@@ -21,9 +21,10 @@ import {
 } from '../shared/postgres';
 import { errorMessage } from '../shared/secret';
 import {
-  CheckResult, compareFreshness, compareRowCount, countRows, FreshnessCheck, listRestoredTables,
+  CheckResult, compareFreshness, compareLargeObjects, compareRowCount, countRows, FreshnessCheck, listRestoredTables,
   newestEpochSeconds, RowCountPolicy, runSqlCheck, SqlCheck,
 } from './checks';
+import { largeObjectTotals } from '../shared/large-objects';
 import { VerificationError, VerificationStage } from './errors';
 import { parseManifest } from './manifest';
 import { ArchiveToc, deadlineError, hasTableData, listArchive, parseQualifiedTable, QualifiedTable, restoreArchive } from './restore';
@@ -478,6 +479,16 @@ async function runChecks(
         : { kind: 'rowCount', name: entry.name, status: 'failed', detail: `${entry.name}: listed in the manifest but missing from the restored database` });
     }
     if (!singleName) {
+      // Materialized views (pg_restore refreshes the populated ones) and large objects, when the manifest has them.
+      for (const entry of manifest.materializedViews ?? []) {
+        const view = restored.get(entry.name);
+        results.push(view
+          ? compareRowCount(entry, await countRows(client, view), options.rowCounts)
+          : { kind: 'rowCount', name: entry.name, status: 'failed', detail: `${entry.name}: materialized view listed in the manifest but missing from the restored database` });
+      }
+      if (manifest.largeObjects) {
+        results.push(compareLargeObjects(manifest.largeObjects, await largeObjectTotals(client)));
+      }
       const listed = new Set(manifest.tables.map((t) => t.name));
       // The manifest lists tables and leaf partitions; a partitioned table holds no rows of its own.
       const unlisted = [...restored.values()].filter((t) => t.relkind === 'r').map((t) => `${t.schema}.${t.table}`)

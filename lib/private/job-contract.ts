@@ -113,6 +113,12 @@ export interface ManifestTable {
   readonly exact: boolean;
 }
 
+/** The large objects of a database (`pg_largeobject_metadata`): how many, and their bytes together. */
+export interface ManifestLargeObjects {
+  readonly count: number;
+  readonly bytes: number;
+}
+
 /** `<key>.manifest.json`, written after the dump object completed. */
 export interface DumpManifest {
   readonly formatVersion: 1;
@@ -136,4 +142,8 @@ export interface DumpManifest {
   /** The compression passed to pg_dump. */
   readonly compression: string;
   readonly tables: ManifestTable[];
+  /** Populated materialized views and their rows (restored by a refresh); absent in manifests of older jobs. */
+  readonly materializedViews?: ManifestTable[];
+  /** The large objects; absent in manifests of older jobs. */
+  readonly largeObjects?: ManifestLargeObjects;
 }

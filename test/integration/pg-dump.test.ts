@@ -213,6 +213,24 @@ afterEach(async () => {
 });
 
 describe('pg-dump round trip', () => {
+  test('the manifest counts the large objects (number and bytes) and the rows of populated materialized views', async () => {
+    const metrics = new InMemoryMetricsRecorder();
+    await pg.createDatabase('extras');
+    await pg.withClient('extras', async (client) => {
+      await client.query("SELECT lo_from_bytea(0, decode(repeat('ab', 1000), 'hex')), lo_from_bytea(0, '\\x0102'::bytea)");
+      await client.query('CREATE TABLE t (n integer); INSERT INTO t SELECT generate_series(1, 40)');
+      await client.query('CREATE MATERIALIZED VIEW big_n AS SELECT n FROM t WHERE n > 10');
+      await client.query('CREATE MATERIALIZED VIEW not_yet AS SELECT n FROM t WITH NO DATA');
+    });
+    const result = await runPgDump(input({ metrics, prefix: 'extras/', database: 'extras', secret: pg.secret('extras') }));
+    expect(result.manifest.largeObjects).toEqual({ count: 2, bytes: 1002 });
+    // A materialized view WITH NO DATA has no rows to count (pg_restore leaves it unpopulated too).
+    expect(result.manifest.materializedViews).toEqual([{ name: 'public.big_n', rows: 30, exact: true }]);
+    expect(result.manifest.tables).toEqual([{ name: 'public.t', rows: 40, exact: true }]);
+    const stored = JSON.parse((await s3.getObject(BUCKET, result.manifestKey)).toString('utf8'));
+    expect(stored.largeObjects).toEqual({ count: 2, bytes: 1002 });
+  });
+
   test('dumps, uploads with SSE-KMS and If-None-Match, writes a matching manifest, and restores to identical content', async () => {
     const metrics = new InMemoryMetricsRecorder();
     s3.clearRequests();

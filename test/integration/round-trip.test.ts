@@ -71,6 +71,7 @@ const SCHEMA = `
     select c.id, c.name, count(i.id) as invoices, coalesce(sum(i.total), 0) as total
       from app.customers c left join app.invoices i on i.customer_id = c.id
      group by c.id, c.name;
+  create materialized view app.plan_counts as select plan, count(*) as customers from app.customers group by plan;
 `;
 
 const DATA = `
@@ -105,6 +106,8 @@ const DATA = `
 
   insert into audit.log (entry) select repeat('audit ', g % 5) || g from generate_series(1, 250) g;
   insert into public."Mixed Case ""Quoted"" Table" values (1, 'one'), (2, null), (3, 'dreì');
+  select lo_from_bytea(0, convert_to(repeat('large object ', 5000), 'UTF8')), lo_from_bytea(0, '\\x0102030405'::bytea);
+  refresh materialized view app.plan_counts;
 `;
 
 let pg: PostgresServer;
@@ -232,9 +235,14 @@ describe('round trip: pg-dump → s3rver → verify-dump', () => {
       ['audit.log', 'passed'],
       ['audit.never_written', 'passed'],
       ['public.Mixed Case "Quoted" Table', 'passed'],
+      ['app.plan_counts', 'passed'],
     ]);
     expect(verified.manifest.tables.every((t) => t.exact)).toBe(true);
+    // The large objects and the materialized view went through pg_dump, S3 and pg_restore, and were counted again.
+    expect(verified.manifest.largeObjects).toEqual({ count: 2, bytes: 65_005 });
+    expect(verified.manifest.materializedViews).toEqual([{ name: 'app.plan_counts', rows: 4, exact: true }]);
     expect(verified.checks.filter((c) => c.kind !== 'rowCount').map((c) => [c.kind, c.name, c.status])).toEqual([
+      ['largeObjects', 'large objects', 'passed'],
       ['freshness', 'app.invoices.issued_at', 'passed'],
       ['freshness', 'app.events.occurred_at', 'passed'],
       ['sql', 'view adds up', 'passed'],

@@ -351,6 +351,7 @@ describe('verify-dump over TLS', () => {
     expect(result.checks.map((c) => [c.kind, c.name, c.status])).toEqual([
       ['rowCount', 'public.customers', 'passed'],
       ['rowCount', 'public.orders', 'passed'],
+      ['largeObjects', 'large objects', 'passed'],
       ['freshness', 'public.orders.created_at', 'passed'],
       ['sql', 'every order has a customer', 'passed'],
     ]);

@@ -53,7 +53,7 @@ function table(schema: string, name: string, relkind = 'r'): RestoredTable {
 }
 
 describe('listRestoredTables', () => {
-  test('lists tables and partitioned tables by schema.table; not views, sequences, indexes or the catalogs', async () => {
+  test('lists tables, partitioned tables and materialized views by schema.table; not views, sequences, indexes or the catalogs', async () => {
     const tables = await withClient(listRestoredTables);
     expect([...tables.keys()].sort()).toEqual([
       'Sales.Invoice Lines',
@@ -62,9 +62,11 @@ describe('listRestoredTables', () => {
       'public.events',
       'public.events_2026',
       'public.events_2027',
+      'public.order_totals',
       'public.orders',
     ]);
     expect(tables.get('public.events')).toEqual(table('public', 'events', 'p'));
+    expect(tables.get('public.order_totals')).toEqual(table('public', 'order_totals', 'm'));
     expect(tables.get('public.events_2026')).toEqual(table('public', 'events_2026'));
     expect(tables.get('Sales.Invoice Lines')).toEqual(table('Sales', 'Invoice Lines'));
   });

@@ -298,6 +298,25 @@ describe('verifyNewestDump', () => {
     expect(dumpGets(key)).toBe(1);
   });
 
+  test('fails when the restored large objects are not those of the manifest (a dump that lost them)', async () => {
+    const run = await newRun();
+    await upload(run.prefix, { manifest: { largeObjects: { count: 2, bytes: 1002 } } });
+    await expectFailure(run, 'checks', /large objects: 0 restored \(0 bytes\), manifest 2 \(1002 bytes\)/);
+  });
+
+  test('fails when a materialized view of the manifest is missing or short of rows after the restore', async () => {
+    const run = await newRun();
+    await upload(run.prefix, { manifest: { materializedViews: [{ name: 'public.order_totals', rows: 5, exact: true }] } });
+    await expectFailure(run, 'checks', /public\.order_totals: materialized view listed in the manifest but missing from the restored database/);
+  });
+
+  test('a manifest of an older job, without large objects and materialized views, still verifies', async () => {
+    const run = await newRun();
+    await upload(run.prefix);
+    const result = await verifyNewestDump(run.deps, { ...run.options, freshnessChecks: [] });
+    expect(result.checks.filter((c) => c.kind === 'largeObjects')).toEqual([]);
+  });
+
   test('fails when the manifest is not valid, naming the field', async () => {
     const run = await newRun();
     await upload(run.prefix, { manifest: { sha256: 'not-a-hash' } });
