@@ -63,6 +63,29 @@ async function waitFor(what: string, condition: () => Promise<boolean> | boolean
   }
 }
 
+/**
+ * A dump of 'bulk' (30 s safety margin, watchdog every 20 ms) whose pg_dump is stopped (SIGSTOP) after 6 MiB, once
+ * a part is in flight to S3 (make S3 hold parts first): the run, still pending, for the test to move the deadline.
+ */
+async function dumpStalledAtAPart(metrics: InMemoryMetricsRecorder, prefix: string, remainingTimeMs: () => number): Promise<{ run: Promise<unknown> }> {
+  let stopped: ChildProcess | undefined;
+  const run = runPgDump(input({
+    metrics, prefix, database: 'bulk', secret: pg.secret('bulk'), compression: 'none',
+    remainingTimeMs,
+    safetyMarginMs: 30_000,
+    watchdogIntervalMs: 20,
+    onBytes: (bytes, child) => {
+      if (!stopped && bytes > 6 * MIB) {
+        stopped = child;
+        child.kill('SIGSTOP');
+      }
+    },
+  }));
+  run.catch(() => undefined);
+  await waitFor('a part in flight', () => stopped !== undefined && s3.stats.uploadPartsInFlight > 0);
+  return { run };
+}
+
 /** Per-table fingerprint: row count and md5 of all rows as text in a fixed order. */
 async function tableFingerprints(database: string): Promise<Record<string, string>> {
   return pg.withClient(database, async (client) => {
@@ -616,22 +639,9 @@ describe('pg-dump faults leave no object and no open upload', () => {
   test('fails when the upload does not stop in time after the watchdog fired (a hung part), and aborts it', async () => {
     const metrics = new InMemoryMetricsRecorder();
     let remainingMs = 600_000;
-    let stopped: ChildProcess | undefined;
     s3.delayUploadParts(3_000);
-    const run = runPgDump(input({
-      metrics, prefix: 'hung/', database: 'bulk', secret: pg.secret('bulk'), compression: 'none',
-      remainingTimeMs: () => remainingMs,
-      safetyMarginMs: 30_000,
-      watchdogIntervalMs: 20,
-      onBytes: (bytes, child) => {
-        if (!stopped && bytes > 6 * MIB) {
-          stopped = child;
-          child.kill('SIGSTOP');
-        }
-      },
-    }));
+    const { run } = await dumpStalledAtAPart(metrics, 'hung/', () => remainingMs);
     // Part 1 is held by S3 when the deadline comes; lib-storage would wait for it, the watchdog does not.
-    await waitFor('a part in flight', () => stopped !== undefined && s3.stats.uploadPartsInFlight > 0);
     remainingMs = 14_000;
     const started = Date.now();
     const error = await run.then(() => undefined, (e: unknown) => e as Error);
@@ -648,23 +658,10 @@ describe('pg-dump faults leave no object and no open upload', () => {
   test('fails before the deadline, with its failure metric, when S3 stalls for the parts and for the abort', async () => {
     const metrics = new InMemoryMetricsRecorder();
     let deadlineAt = Number.POSITIVE_INFINITY;
-    let stopped: ChildProcess | undefined;
     s3.delayUploadParts(20_000);
     s3.dropAborts('hold');
     try {
-      const run = runPgDump(input({
-        metrics, prefix: 'stalled/', database: 'bulk', secret: pg.secret('bulk'), compression: 'none',
-        remainingTimeMs: () => deadlineAt - Date.now(),
-        safetyMarginMs: 30_000,
-        watchdogIntervalMs: 20,
-        onBytes: (bytes, child) => {
-          if (!stopped && bytes > 6 * MIB) {
-            stopped = child;
-            child.kill('SIGSTOP');
-          }
-        },
-      }));
-      await waitFor('a part in flight', () => stopped !== undefined && s3.stats.uploadPartsInFlight > 0);
+      const { run } = await dumpStalledAtAPart(metrics, 'stalled/', () => deadlineAt - Date.now());
       deadlineAt = Date.now() + 14_000;
       const error = await run.then(() => undefined, (e: unknown) => e as Error);
       // The abort was given until a quarter of the safety margin before the deadline, not forever.
