@@ -17,6 +17,8 @@
 //   BENCH_DATA_DIR=bench/data server data directory (kept between runs), logs, bundles and temp files
 //   BENCH_STEP_TIMEOUT_SECONDS=3600
 //   BENCH_RESULTS=bench/results/dump.json
+//   BENCH_STEPS=a,b,c,bare,verify  the steps to run, e.g. "a,c" while working on the dump job (bare needs c;
+//                             a skipped step's figures are NaN/null and its targets "skipped")
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, promises as fs, readdirSync, readFileSync, rmSync, statSync, statfsSync } from 'node:fs';
 import * as os from 'node:os';
@@ -63,7 +65,10 @@ interface Settings {
   readonly dataDir: string;
   readonly stepTimeoutSeconds: number;
   readonly resultsFile: string;
+  readonly steps: ReadonlySet<string>;
 }
+
+const STEPS = ['a', 'b', 'c', 'bare', 'verify'];
 
 function numberSetting(name: string, fallback: number, min: number, max: number, integer: boolean): number {
   const raw = process.env[name];
@@ -90,7 +95,18 @@ function readSettings(): Settings {
     dataDir: path.resolve(process.env.BENCH_DATA_DIR ?? path.join(ROOT, 'bench', 'data')),
     stepTimeoutSeconds: numberSetting('BENCH_STEP_TIMEOUT_SECONDS', 3600, 10, 86_400, true),
     resultsFile: path.resolve(process.env.BENCH_RESULTS ?? path.join(ROOT, 'bench', 'results', 'dump.json')),
+    steps: stepsSetting(),
   };
+}
+
+function stepsSetting(): ReadonlySet<string> {
+  const raw = process.env.BENCH_STEPS ?? STEPS.join(',');
+  const steps = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = steps.filter((s) => !STEPS.includes(s));
+  if (steps.length === 0 || unknown.length > 0) {
+    throw new Error(`BENCH_STEPS=${JSON.stringify(raw)} is invalid: expected some of ${STEPS.join(', ')}, comma separated (e.g. a,c)`);
+  }
+  return new Set(steps);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -463,23 +479,34 @@ async function benchSize(ctx: Context, sizeGb: number): Promise<SizeResult> {
     await settle(ctx.pg);
     log(`warm page cache: read ${(await warmCache(ctx.pg, database) / 1e9).toFixed(2)} GB of ${database}`);
     await settle(ctx.pg);
-    a.push(await runLimit(ctx, database, run));
-    log(`(a) pg_dump > /dev/null: ${a[a.length - 1].seconds} s, ${a[a.length - 1].peakRssMiB} MiB, pg_dump CPU ${a[a.length - 1].cpuSeconds} s`);
-    await settle(ctx.pg);
-    b.push(await runSeeds(ctx, database, run));
-    const lastB = b[b.length - 1];
-    log(`(b) seeds' pipeline: ${lastB.seconds} s (${Object.entries(lastB.steps).map(([k, v]) => `${k} ${v.seconds} s`).join(', ')}), ${lastB.peakRssMiB} MiB`);
-    await settle(ctx.pg);
-    c.push(await runJobDump(ctx, database, run));
-    const lastC = c[c.length - 1];
-    log(`(c) runPgDump: ${lastC.seconds} s, node ${lastC.nodePeakRssMiB} MiB, pg_dump ${lastC.pgDumpPeakRssMiB} MiB, ${(lastC.dumpBytes / 1e6).toFixed(0)} MB; CPU s: pg_dump ${lastC.pgDumpCpuSeconds}, node ${lastC.nodeCpuSeconds}, s3rver ${lastC.s3ServerCpuSeconds}`);
-    await settle(ctx.pg);
-    bare.push(await runBareRestore(ctx, database, lastC.key, run));
-    log(`bare pg_restore -j ${RESTORE_JOBS}: ${bare[bare.length - 1].seconds} s`);
-    await settle(ctx.pg);
-    job.push(await runVerify(ctx, database, run));
-    const lastV = job[job.length - 1];
-    log(`verifyNewestDump: ${lastV.seconds} s (restore ${lastV.restoreSeconds} s), node ${lastV.nodePeakRssMiB} MiB, ${lastV.checksPassed}/${lastV.checks} checks passed`);
+    const steps = ctx.settings.steps;
+    if (steps.has('a')) {
+      a.push(await runLimit(ctx, database, run));
+      log(`(a) pg_dump > /dev/null: ${a[a.length - 1].seconds} s, ${a[a.length - 1].peakRssMiB} MiB, pg_dump CPU ${a[a.length - 1].cpuSeconds} s`);
+      await settle(ctx.pg);
+    }
+    if (steps.has('b')) {
+      b.push(await runSeeds(ctx, database, run));
+      const lastB = b[b.length - 1];
+      log(`(b) seeds' pipeline: ${lastB.seconds} s (${Object.entries(lastB.steps).map(([k, v]) => `${k} ${v.seconds} s`).join(', ')}), ${lastB.peakRssMiB} MiB`);
+      await settle(ctx.pg);
+    }
+    if (steps.has('c')) {
+      c.push(await runJobDump(ctx, database, run));
+      const lastC = c[c.length - 1];
+      log(`(c) runPgDump: ${lastC.seconds} s, node ${lastC.nodePeakRssMiB} MiB, pg_dump ${lastC.pgDumpPeakRssMiB} MiB, ${(lastC.dumpBytes / 1e6).toFixed(0)} MB; CPU s: pg_dump ${lastC.pgDumpCpuSeconds}, node ${lastC.nodeCpuSeconds}, s3rver ${lastC.s3ServerCpuSeconds}`);
+      await settle(ctx.pg);
+      if (steps.has('bare')) {
+        bare.push(await runBareRestore(ctx, database, lastC.key, run));
+        log(`bare pg_restore -j ${RESTORE_JOBS}: ${bare[bare.length - 1].seconds} s`);
+        await settle(ctx.pg);
+      }
+    }
+    if (steps.has('verify')) {
+      job.push(await runVerify(ctx, database, run));
+      const lastV = job[job.length - 1];
+      log(`verifyNewestDump: ${lastV.seconds} s (restore ${lastV.restoreSeconds} s), node ${lastV.nodePeakRssMiB} MiB, ${lastV.checksPassed}/${lastV.checks} checks passed`);
+    }
   }
   const aSeconds = median(a.map((r) => r.seconds));
   const bSeconds = median(b.map((r) => r.seconds));
@@ -560,7 +587,8 @@ function printReport(results: SizeResult[]): void {
   ));
   console.log('\nTargets');
   for (const t of results.flatMap((r) => r.targets)) {
-    console.log(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name} = ${t.value} (target ${t.target})`);
+    const verdict = Number.isFinite(t.value) ? (t.pass ? 'PASS' : 'MISS') : 'skipped';
+    console.log(`  ${verdict}  ${t.name} = ${t.value} (target ${t.target})`);
   }
 }
 
@@ -670,6 +698,7 @@ async function main(): Promise<void> {
         sizesGb: settings.sizesGb,
         repeat: settings.repeat,
         statistic: settings.repeat > 1 ? 'median of the runs (RSS: maximum)' : 'single run',
+        steps: [...settings.steps],
         compression: `(a) pg_dump --compress=${settings.gzipLevel}; (c) compression 'gzip:${settings.gzipLevel}' (the job's default is gzip:3); (b) pg_dump -Fc with its default compression (zlib level 6), as in the seed, then gzip -9`,
         jobUpload: { partSizeMiB: JOB_PART_SIZE / 2 ** 20, queueSize: JOB_QUEUE_SIZE },
         seedsUpload: { partSizeMiB: CLI_PART_SIZE / 2 ** 20, queueSize: CLI_QUEUE_SIZE, note: 'aws s3 cp defaults, via @aws-sdk/lib-storage Upload of the file' },
