@@ -32,7 +32,7 @@ import type {
   DumpChildConfig, DumpChildResult, S3Endpoint, UploadChildConfig, UploadChildResult, VerifyChildConfig, VerifyChildResult,
 } from './children/protocol';
 import { datasetDatabaseName, DatasetInfo, ensureDataset } from './lib/dataset';
-import { assertGnuTime, kibToMiB, killRunningSteps, readTimeFile, runStep, timedWrapper } from './lib/measure';
+import { assertGnuTime, kibToMiB, killRunningSteps, readTimeFile, runStep, serverCpuSeconds, timedWrapper } from './lib/measure';
 import { BenchPostgres, startBenchPostgres } from './lib/postgres';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -212,8 +212,10 @@ interface Context {
 interface LimitRun {
   readonly seconds: number;
   readonly peakRssMiB: number;
-  /** pg_dump's CPU seconds (user + system); the server backend's are not counted. */
+  /** pg_dump's CPU seconds (user + system). */
   readonly cpuSeconds: number;
+  /** The PostgreSQL server's CPU seconds during the step (the backend serving pg_dump), on the same cores. */
+  readonly serverCpuSeconds: number;
 }
 interface SeedsRun {
   readonly seconds: number;
@@ -242,6 +244,8 @@ interface JobDumpRun {
    * server backend and the job; against real S3 this work happens elsewhere.
    */
   readonly s3ServerCpuSeconds: number;
+  /** The PostgreSQL server's CPU seconds while the job ran (against RDS, this work happens elsewhere too). */
+  readonly serverCpuSeconds: number;
   readonly dumpBytes: number;
   readonly key: string;
 }
@@ -267,6 +271,7 @@ function pgEnv(ctx: Context, database: string): NodeJS.ProcessEnv {
 
 /** (a) pg_dump -Fc > /dev/null. */
 async function runLimit(ctx: Context, database: string, run: number): Promise<LimitRun> {
+  const server = serverCpuSeconds(ctx.pg.dataDir);
   const r = await runStep('(a) pg_dump > /dev/null', ctx.pg.bin('pg_dump'),
     ['--format=custom', `--compress=${ctx.settings.gzipLevel}`, '--no-password'], {
       env: pgEnv(ctx, database),
@@ -274,7 +279,13 @@ async function runLimit(ctx: Context, database: string, run: number): Promise<Li
       logFile: path.join(ctx.logDir, `${database}-a-${run}.log`),
       timeoutSeconds: ctx.settings.stepTimeoutSeconds,
     });
-  return { seconds: round(r.wallSeconds), peakRssMiB: r.peakRssMiB, cpuSeconds: r.cpuSeconds };
+  await backendGone();
+  return { seconds: round(r.wallSeconds), peakRssMiB: r.peakRssMiB, cpuSeconds: r.cpuSeconds, serverCpuSeconds: round(serverCpuSeconds(ctx.pg.dataDir) - server) };
+}
+
+/** Time for the backend of a finished step to exit, so that its CPU time is the server's reaped-children time. */
+function backendGone(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 500));
 }
 
 /** (b) The seeds' pipeline (seed 000's backup_database.sh): pg_dump to a file, gzip -9, upload the file. */
@@ -349,12 +360,15 @@ async function runJobDump(ctx: Context, database: string, run: number): Promise<
   // Keys have second precision and are never overwritten: start in a new second.
   await new Promise((resolve) => setTimeout(resolve, 1100));
   const s3Cpu = process.cpuUsage();
+  const server = serverCpuSeconds(ctx.pg.dataDir);
   const r = await runStep('(c) runPgDump', process.execPath, [ctx.children.dump, configFile], {
     env: { ...process.env, BENCH_TIME_FILE: timeFile },
     logFile: path.join(ctx.logDir, `${database}-c-${run}.log`),
     timeoutSeconds: ctx.settings.stepTimeoutSeconds,
   });
   const s3ServerCpuSeconds = cpuSecondsSince(s3Cpu);
+  await backendGone();
+  const postgresCpuSeconds = round(serverCpuSeconds(ctx.pg.dataDir) - server);
   const result = JSON.parse(readFileSync(resultFile, 'utf8')) as DumpChildResult;
   const pgDump = readTimeFile(timeFile).pop();
   if (!pgDump) {
@@ -371,6 +385,7 @@ async function runJobDump(ctx: Context, database: string, run: number): Promise<
     nodeCpuSeconds: round(r.cpuSeconds - pgDump.cpuSeconds),
     pgDumpCpuSeconds: pgDump.cpuSeconds,
     s3ServerCpuSeconds,
+    serverCpuSeconds: postgresCpuSeconds,
     dumpBytes: result.sizeBytes,
     key: result.key,
   };
@@ -482,7 +497,7 @@ async function benchSize(ctx: Context, sizeGb: number): Promise<SizeResult> {
     const steps = ctx.settings.steps;
     if (steps.has('a')) {
       a.push(await runLimit(ctx, database, run));
-      log(`(a) pg_dump > /dev/null: ${a[a.length - 1].seconds} s, ${a[a.length - 1].peakRssMiB} MiB, pg_dump CPU ${a[a.length - 1].cpuSeconds} s`);
+      log(`(a) pg_dump > /dev/null: ${a[a.length - 1].seconds} s, ${a[a.length - 1].peakRssMiB} MiB, pg_dump CPU ${a[a.length - 1].cpuSeconds} s, PostgreSQL server CPU ${a[a.length - 1].serverCpuSeconds} s`);
       await settle(ctx.pg);
     }
     if (steps.has('b')) {
@@ -494,7 +509,7 @@ async function benchSize(ctx: Context, sizeGb: number): Promise<SizeResult> {
     if (steps.has('c')) {
       c.push(await runJobDump(ctx, database, run));
       const lastC = c[c.length - 1];
-      log(`(c) runPgDump: ${lastC.seconds} s, node ${lastC.nodePeakRssMiB} MiB, pg_dump ${lastC.pgDumpPeakRssMiB} MiB, ${(lastC.dumpBytes / 1e6).toFixed(0)} MB; CPU s: pg_dump ${lastC.pgDumpCpuSeconds}, node ${lastC.nodeCpuSeconds}, s3rver ${lastC.s3ServerCpuSeconds}`);
+      log(`(c) runPgDump: ${lastC.seconds} s, node ${lastC.nodePeakRssMiB} MiB, pg_dump ${lastC.pgDumpPeakRssMiB} MiB, ${(lastC.dumpBytes / 1e6).toFixed(0)} MB; CPU s: pg_dump ${lastC.pgDumpCpuSeconds}, node ${lastC.nodeCpuSeconds}, s3rver ${lastC.s3ServerCpuSeconds}, PostgreSQL server ${lastC.serverCpuSeconds}`);
       await settle(ctx.pg);
       if (steps.has('bare')) {
         bare.push(await runBareRestore(ctx, database, lastC.key, run));
@@ -568,11 +583,12 @@ function printReport(results: SizeResult[]): void {
       n(r.dump.a.peakRssMiB), n(r.dump.b.peakRssMiB), n(r.dump.c.nodePeakRssMiB), n(r.dump.c.pgDumpPeakRssMiB),
     ]),
   ));
-  console.log('\nDump CPU seconds (user + system; the server backend is not counted; s3rver shares the 2 cores)');
+  console.log('\nDump CPU seconds (user + system; the PostgreSQL server and s3rver share the 2 cores)');
   console.log(table(
-    ['size', '(a) pg_dump', '(c) pg_dump', '(c) node', '(c) s3rver', '(b) s3rver'],
+    ['size', '(a) pg_dump', '(a) server', '(c) pg_dump', '(c) server', '(c) node', '(c) s3rver', '(b) s3rver'],
     results.map((r) => [
-      `${r.sizeGb} GB`, n(median(r.dump.a.runs.map((x) => x.cpuSeconds))), n(median(r.dump.c.runs.map((x) => x.pgDumpCpuSeconds))),
+      `${r.sizeGb} GB`, n(median(r.dump.a.runs.map((x) => x.cpuSeconds))), n(median(r.dump.a.runs.map((x) => x.serverCpuSeconds))),
+      n(median(r.dump.c.runs.map((x) => x.pgDumpCpuSeconds))), n(median(r.dump.c.runs.map((x) => x.serverCpuSeconds))),
       n(median(r.dump.c.runs.map((x) => x.nodeCpuSeconds))), n(median(r.dump.c.runs.map((x) => x.s3ServerCpuSeconds))),
       n(median(r.dump.b.runs.map((x) => x.s3ServerCpuSeconds))),
     ]),

@@ -4,8 +4,9 @@
 // process *and its waited-for descendants* (Linux wait4 semantics), not their sum; the Node children report
 // their own peak RSS (getrusage RUSAGE_SELF) besides, and pg_dump / pg_restore inside them run under a
 // wrapper (`timedWrapper`) so that their RSS is known separately.
-import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 export const GNU_TIME = '/usr/bin/time';
 
@@ -131,4 +132,42 @@ export function timedWrapper(file: string, binary: string): string {
   writeFileSync(file, `#!/bin/sh\nexec ${GNU_TIME} -a -o "$BENCH_TIME_FILE" -f '${TIME_FORMAT}' ${binary} "$@"\n`);
   chmodSync(file, 0o755);
   return file;
+}
+
+/**
+ * CPU seconds (user + system) the PostgreSQL server has used so far: the postmaster's own and its reaped children's
+ * (`cutime`/`cstime` of /proc/<pid>/stat), plus its live children's (the backends of open connections). Take the
+ * difference around a step for what the server spent serving it; Linux only.
+ */
+export function serverCpuSeconds(dataDir: string): number {
+  const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  const stat = (pid: string) => {
+    try {
+      // Fields after the command name (which may hold spaces): state is field 3, ppid 4, utime 14 ... cstime 17.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+      return { ppid: Number(fields[1]), utime: Number(fields[11]), stime: Number(fields[12]), cutime: Number(fields[13]), cstime: Number(fields[14]) };
+    } catch {
+      return undefined;
+    }
+  };
+  // A backend reaped between the two reads would be counted twice or not at all: read until the postmaster's
+  // reaped-children times did not move while the children were read.
+  for (;;) {
+    const before = stat(String(postmaster));
+    if (!before) {
+      throw new Error(`the PostgreSQL server (pid ${postmaster} in ${dataDir}/postmaster.pid) is not running`);
+    }
+    let children = 0;
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      const child = stat(pid);
+      if (child?.ppid === postmaster) {
+        children += child.utime + child.stime;
+      }
+    }
+    const after = stat(String(postmaster));
+    if (after && after.cutime === before.cutime && after.cstime === before.cstime) {
+      return (after.utime + after.stime + after.cutime + after.cstime + children) / ticks;
+    }
+  }
 }
