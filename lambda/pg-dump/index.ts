@@ -21,7 +21,7 @@ export * from './compression';
 export * from './config';
 export { runPgDump } from './dump';
 export type { PgDumpInput, PgDumpResult } from './dump';
-export { dumpedCounts, tableRowCounts } from './row-counts';
+export { dumpedCounts } from './row-counts';
 export type { DumpedCounts } from './row-counts';
 
 /** The part of the Lambda context the handler uses. */

@@ -2,8 +2,8 @@
 // `exactCountMaxBytes` on disk (and for never-analyzed tables), otherwise the planner estimate `pg_class.reltuples`
 // (`exact: false`). The size is the catalog's (`relpages`, as of the last VACUUM or ANALYZE), not
 // `pg_relation_size()`, which takes a lock on each table: the listing must not wait behind a locked table, only the
-// count of that table may, and it names the table when it gives up. Only ordinary tables and leaf partitions are listed (a partitioned parent holds no rows of its
-// own); extension member tables are left out.
+// count of that table may, and it names the table when it gives up. Ordinary tables and leaf partitions are listed
+// (a partitioned parent holds no rows of its own), and populated materialized views; extension members are left out.
 import type { Client } from 'pg';
 import { ManifestLargeObjects, ManifestTable } from '../../lib/private/job-contract';
 import { largeObjectTotals } from '../shared/large-objects';
@@ -44,11 +44,6 @@ export async function dumpedCounts(client: Client, exactCountMaxBytes: number): 
       throw new TableCountError('the large objects', error);
     }),
   };
-}
-
-/** Row counts of the ordinary tables and leaf partitions, exact up to `exactCountMaxBytes`, else estimated. */
-export async function tableRowCounts(client: Client, exactCountMaxBytes: number): Promise<ManifestTable[]> {
-  return rowCounts(client, 'r', exactCountMaxBytes);
 }
 
 /** Row counts of the relations of one kind: 'r' tables and leaf partitions, 'm' populated materialized views. */

@@ -227,10 +227,11 @@ class DumpUpload {
 
   /** Fails unless pg_dump could be run, exited 0 and wrote a custom-format archive. */
   private checkExit(status: ExitStatus): void {
+    const lockedTable = status.code !== 0 ? lockedTableOf(this.pgDump.stderr.text()) : undefined;
     if (status.error) {
       this.fail(new Error(`cannot run ${this.options.pgDumpPath}: ${status.error.message} (is the PostgreSQL client installed in the image?)`));
-    } else if (status.code !== 0 && lockedTableOf(this.pgDump.stderr.text()) !== undefined) {
-      this.lockedTable = lockedTableOf(this.pgDump.stderr.text());
+    } else if (lockedTable !== undefined) {
+      this.lockedTable = lockedTable;
       this.fail(new Error(`pg_dump could not lock table ${this.lockedTable} within ${this.lockWait()} (--lock-wait-timeout): `
         + 'another session holds a lock that conflicts with reading it (ACCESS EXCLUSIVE: ALTER TABLE, DROP, TRUNCATE, '
         + `VACUUM FULL, REINDEX, LOCK TABLE); the upload was aborted. pg_dump stderr: ${this.pgDump.stderr.text()}`));

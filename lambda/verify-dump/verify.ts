@@ -12,7 +12,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Client } from 'pg';
-import { DumpManifest, JOB_METRIC } from '../../lib/private/job-contract';
+import { DumpManifest, JOB_METRIC, ManifestTable } from '../../lib/private/job-contract';
 import { dumpKeyPrefix, dumpKeysNewestFirst, MANIFEST_SUFFIX, manifestKey } from '../shared/keys';
 import { Logger, progressFigures, startProgress } from '../shared/logger';
 import { MetricsRecorder, recordJobMetric } from '../shared/metrics';
@@ -472,19 +472,20 @@ async function runChecks(
     if (singleName && entries.length === 0) {
       results.push({ kind: 'rowCount', name: singleName, status: 'skipped', detail: `${singleName}: not listed in the manifest; row count not compared` });
     }
+    // A relation of the manifest: its restored row count against the manifest's, or missing.
+    const compareListed = async (entry: ManifestTable, what: string): Promise<CheckResult> => {
+      const relation = restored.get(entry.name);
+      return relation
+        ? compareRowCount(entry, await countRows(client, relation), options.rowCounts)
+        : { kind: 'rowCount', name: entry.name, status: 'failed', detail: `${entry.name}: ${what}listed in the manifest but missing from the restored database` };
+    };
     for (const entry of entries) {
-      const table = restored.get(entry.name);
-      results.push(table
-        ? compareRowCount(entry, await countRows(client, table), options.rowCounts)
-        : { kind: 'rowCount', name: entry.name, status: 'failed', detail: `${entry.name}: listed in the manifest but missing from the restored database` });
+      results.push(await compareListed(entry, ''));
     }
     if (!singleName) {
       // Materialized views (pg_restore refreshes the populated ones) and large objects, when the manifest has them.
       for (const entry of manifest.materializedViews ?? []) {
-        const view = restored.get(entry.name);
-        results.push(view
-          ? compareRowCount(entry, await countRows(client, view), options.rowCounts)
-          : { kind: 'rowCount', name: entry.name, status: 'failed', detail: `${entry.name}: materialized view listed in the manifest but missing from the restored database` });
+        results.push(await compareListed(entry, 'materialized view '));
       }
       if (manifest.largeObjects) {
         results.push(compareLargeObjects(manifest.largeObjects, await largeObjectTotals(client)));
