@@ -42,6 +42,7 @@ import {
   parseStorageClass,
 } from './config';
 import { describeLockHolders } from './locks';
+import { PG_DUMP_OUTPUT_BUFFER, STDBUF_PATH, stdbufWorks } from './pg-dump-process';
 import { dumpedCounts, settle } from './row-counts';
 import { streamDumpToS3 } from './upload';
 import { checkTimeToStart } from './watchdog';
@@ -192,6 +193,7 @@ async function dumpToS3(input: PgDumpInput, logger: Logger): Promise<PgDumpResul
       compression: compression.spec,
       partSizeMiB: partSizeBytes / MIB,
       queueSize,
+      pgDumpOutputBuffer: stdbufWorks() ? PG_DUMP_OUTPUT_BUFFER : `stdio's own (no working ${STDBUF_PATH})`,
     });
     const rowCounts = settle(dumpedCounts(client, input.exactCountMaxBytes ?? DEFAULT_EXACT_COUNT_MAX_BYTES));
     const uploaded = await streamDumpToS3({

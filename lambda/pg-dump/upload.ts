@@ -11,6 +11,7 @@
 import { ChildProcess } from 'node:child_process';
 import { AbortMultipartUploadCommand, StorageClass } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { sendChecksummedBodiesUnsigned } from '../shared/aws-clients';
 import { Logger, progressFigures, ProgressTicker, startProgress } from '../shared/logger';
 import { errorMessage } from '../shared/secret';
 import { S3Target } from './bucket';
@@ -106,7 +107,8 @@ class DumpUpload {
     child.stdout?.pipe(this.body, { end: false });
 
     this.upload = new Upload({
-      client: options.s3,
+      // Parts are sent with their CRC32 and without a SHA-256 of the body in the signature (aws-clients.ts).
+      client: sendChecksummedBodiesUnsigned(options.s3),
       partSize: options.partSizeBytes,
       queueSize: options.queueSize,
       // The abort is ours (confirmAborted), so that the upload's rejection carries the failure's real cause.

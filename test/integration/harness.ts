@@ -52,6 +52,10 @@
  *       UploadPart for ms before handling it (a hung part), until `resetFaults()`; `dropAborts()` closes the
  *       connection of every AbortMultipartUpload without an answer (S3 unreachable), and `dropAborts('hold')` holds
  *       it open without an answer (S3 stalled) until `resetFaults()`, which then closes it.
+ *   UploadPart and CompleteMultipartUpload are replaced as well (./s3-multipart.ts): opaque part ETags for SSE-KMS
+ *   uploads (no MD5 of every byte), ETags checked per part (InvalidPart, InvalidPartOrder), S3's multipart ETag
+ *   (`<md5 of the part ETags>-<parts>`) answered at once, the object assembled afterwards in the kernel; requests
+ *   on that key or listing its bucket wait for it.
  *   ListMultipartUploads is not implemented over HTTP; `openUploads(bucket)` reads s3rver's store directly.
  *     endpoint ('http://127.0.0.1:<port>'), port, region ('us-east-1'), directory
  *     client                                     S3Client (forcePathStyle, us-east-1, credentials S3RVER/S3RVER)
@@ -64,6 +68,7 @@
  *     objectExists(bucket, key) → boolean
  *     listKeys(bucket, prefix?) → string[] (sorted)
  *     openUploads(bucket) → string[]             ids of multipart uploads neither completed nor aborted
+ *     idle()                                     waits until completed uploads are assembled (rejects if one failed)
  *     failUploadPartsAfter(n) / delayUploadParts(ms) / dropAborts() / resetFaults()
  *     stats                                      { uploadParts, uploadPartsInFlight, failedUploadParts, abortedUploads,
  *                                                  preconditionFailures }
@@ -87,6 +92,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Client, ClientConfig, QueryResult, QueryResultRow } from 'pg';
 import type { DatabaseSecret } from '../../lambda/shared/secret';
+import { installMultipartCompletion, MultipartStore } from './s3-multipart';
 
 // ---------------------------------------------------------------------------------------------------------------
 // PostgreSQL
@@ -560,6 +566,7 @@ export interface S3Server {
   objectExists(bucket: string, key: string): Promise<boolean>;
   listKeys(bucket: string, prefix?: string): Promise<string[]>;
   openUploads(bucket: string): Promise<string[]>;
+  idle(): Promise<void>;
   failUploadPartsAfter(n: number): void;
   delayUploadParts(ms: number): void;
   dropAborts(mode?: 'close' | 'hold'): void;
@@ -571,6 +578,8 @@ export interface S3Server {
 export interface StartS3Options {
   /** Log every request to the console; default false (silent). */
   readonly verbose?: boolean;
+  /** Where the server's temp directory is made; default the OS temp directory (the benchmark uses a tmpfs). */
+  readonly parentDirectory?: string;
 }
 
 /** The parts of s3rver's FilesystemStore the harness uses (lib/stores/filesystem.js). */
@@ -629,7 +638,7 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
   // s3rver ships no type declarations; the interfaces above describe what is used.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const S3rver = require('s3rver') as S3rverConstructor;
-  const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'cdkbdr-s3-'));
+  const directory = await fs.mkdtemp(path.join(options.parentDirectory ?? os.tmpdir(), 'cdkbdr-s3-'));
   const server = new S3rver({
     address: LOOPBACK,
     port: 0,
@@ -639,6 +648,7 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
     resetOnClose: false,
   });
   const store = server.store;
+  const completion = installMultipartCompletion(store as unknown as MultipartStore);
   const uploadsDir = (bucket: string) => store.getResourcePath(bucket, undefined, 'uploads');
 
   const stats: S3ServerStats = { uploadParts: 0, uploadPartsInFlight: 0, failedUploadParts: 0, abortedUploads: 0, preconditionFailures: 0 };
@@ -666,6 +676,8 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
   const middleware: KoaMiddleware = async (ctx, next) => {
     requests.push({ method: ctx.method, path: ctx.path, query: { ...ctx.query }, headers: { ...ctx.headers } });
     const { bucket, key } = splitPath(ctx.path);
+    // A completed multipart upload of this key (or, for the bucket itself, of any key) is assembled first.
+    await completion.settled(bucket, key);
     const uploadId = typeof ctx.query.uploadId === 'string' ? ctx.query.uploadId : undefined;
     if (uploadId !== undefined && !/^[0-9a-zA-Z]+$/.test(uploadId)) {
       await drain(ctx.req);
@@ -818,6 +830,7 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
       } while (token);
       return keys.sort();
     },
+    idle: () => completion.idle(),
     openUploads: async (bucket) => {
       const entries = await fs.readdir(uploadsDir(bucket)).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') {
@@ -860,6 +873,7 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
       stopped = true;
       client.destroy();
       try {
+        await completion.idle();
         await server.close();
       } finally {
         await fs.rm(directory, { recursive: true, force: true });

@@ -2,10 +2,10 @@
 // Secrets Manager is mocked (aws-sdk-client-mock) only in the handler tests.
 import { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AbortMultipartUploadCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DUMP_ENV, DumpManifest, JOB_METRIC } from '../../lib/private/job-contract';
@@ -300,6 +300,7 @@ describe('pg-dump round trip', () => {
     expect(writes.map((r) => r.path)).toEqual([`/${BUCKET}/${result.key}`, `/${BUCKET}/${result.manifestKey}`]);
     for (const write of writes) {
       expect(write.headers).toMatchObject({
+        'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
         'x-amz-server-side-encryption': 'aws:kms',
         'x-amz-server-side-encryption-aws-kms-key-id': KMS_KEY,
         'x-amz-expected-bucket-owner': OWNER,
@@ -331,8 +332,29 @@ describe('pg-dump round trip', () => {
     expect(result.manifest.tables).toEqual([{ name: 'public.blobs', rows: 7, exact: true }]);
     expect(metrics.values(JOB_METRIC.BACKUP_SUCCESS)).toEqual([1]);
     expect(await s3.openUploads(BUCKET)).toEqual([]);
+    // Each part went with its CRC32 and an unsigned body (no SHA-256 of 16 MiB on the event loop per part).
+    const parts = s3.requests.filter((r) => r.method === 'PUT' && r.path === `/${BUCKET}/${result.key}` && r.query.partNumber !== undefined);
+    expect(parts).toHaveLength(Math.ceil(dump.length / (5 * MIB)));
+    for (const part of parts) {
+      expect(part.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
+      expect(part.headers['x-amz-checksum-crc32']).toMatch(/^[A-Za-z0-9+/]{6}==$/);
+    }
+    // The harness completes as S3 does: the ETag is the MD5 of the parts' MD5s and the number of parts.
+    const head = await s3.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: result.key }));
+    expect(head.ETag).toMatch(new RegExp(`^"[0-9a-f]{32}-${parts.length}"$`));
     await restore(dump, 'bulk_restored');
     expect(await tableFingerprints('bulk_restored')).toEqual(await tableFingerprints('bulk'));
+  });
+
+  test('pg_dump writes through a 64 KiB stdio buffer (stdbuf), not 4 KiB at a time, and the dump is whole', async () => {
+    const seen = path.join(scriptDir, 'stdbuf-env');
+    const recording = fakePgDump('recording-env', `echo "$_STDBUF_O $LD_PRELOAD" > "${seen}"\nexec "${pg.bin('pg_dump')}" "$@"`);
+    const metrics = new InMemoryMetricsRecorder();
+    const result = await runPgDump(input({ metrics, prefix: 'stdbuf/', pgDumpPath: recording, clientMajor: pg.major }));
+    expect(readFileSync(seen, 'utf8')).toMatch(/^65536 \S*libstdbuf\.so\n$/);
+    const dump = await s3.getObject(BUCKET, result.key);
+    expect(result.manifest.sha256).toBe(createHash('sha256').update(dump).digest('hex'));
+    expect(metrics.values(JOB_METRIC.BACKUP_SUCCESS)).toEqual([1]);
   });
 
   test('a storage class goes on the dump upload only, not on the manifest', async () => {
@@ -584,16 +606,15 @@ describe('pg-dump faults leave no object and no open upload', () => {
     const startedAt = nextStart();
     const key = dumpKey('race/', 'shop', startedAt);
     let racer: Promise<void> | undefined;
+    // pg_dump's output held after its first 5 bytes until the other run has written the key (the file `go`).
+    const go = path.join(scriptDir, 'race-go');
+    const held = fakePgDump('held-after-header', `out="${scriptDir}/race-dump"\n"${pg.bin('pg_dump')}" "$@" > "$out" || exit $?\n`
+      + `head -c 5 "$out"\nwhile [ ! -e "${go}" ]; do sleep 0.05; done\ntail -c +6 "$out"`);
     const run = runPgDump(input({
-      metrics, prefix: 'race/', clock: () => startedAt,
-      onBytes: (_bytes, child) => {
-        if (!racer) {
-          // Another run writes the key after our HeadObject: pause pg_dump until it has.
-          child.kill('SIGSTOP');
-          racer = s3.putObject(BUCKET, key, 'the concurrent backup').then(() => {
-            child.kill('SIGCONT');
-          });
-        }
+      metrics, prefix: 'race/', clock: () => startedAt, pgDumpPath: held, clientMajor: pg.major,
+      onBytes: () => {
+        // Another run writes the key after our check that it is absent, while the dump streams.
+        racer ??= s3.putObject(BUCKET, key, 'the concurrent backup').then(() => writeFileSync(go, ''));
       },
     }));
     await expect(run).rejects.toThrow(/upload to s3:\/\/dump-bucket\/race\/shop\/.*\.dump failed: .*(PreconditionFailed|pre-conditions)/);
