@@ -214,6 +214,8 @@ interface LimitRun {
   readonly peakRssMiB: number;
   /** pg_dump's CPU seconds (user + system). */
   readonly cpuSeconds: number;
+  /** pg_dump's context switches (voluntary + involuntary, GNU time %w + %c). */
+  readonly contextSwitches: number;
   /** The PostgreSQL server's CPU seconds during the step (the backend serving pg_dump), on the same cores. */
   readonly serverCpuSeconds: number;
 }
@@ -239,6 +241,11 @@ interface JobDumpRun {
   /** CPU seconds (user + system) of the job's Node process alone, and of the pg_dump it spawned. */
   readonly nodeCpuSeconds: number;
   readonly pgDumpCpuSeconds: number;
+  /**
+   * pg_dump's context switches (voluntary + involuntary): each a moment it stopped for a full socket, the server's
+   * data, or a CPU; compare with (a)'s.
+   */
+  readonly pgDumpContextSwitches: number;
   /**
    * CPU seconds of s3rver (this process) while the job ran: on this 2-core machine it competes with pg_dump, the
    * server backend and the job; against real S3 this work happens elsewhere.
@@ -280,7 +287,10 @@ async function runLimit(ctx: Context, database: string, run: number): Promise<Li
       timeoutSeconds: ctx.settings.stepTimeoutSeconds,
     });
   await backendGone();
-  return { seconds: round(r.wallSeconds), peakRssMiB: r.peakRssMiB, cpuSeconds: r.cpuSeconds, serverCpuSeconds: round(serverCpuSeconds(ctx.pg.dataDir) - server) };
+  return {
+    seconds: round(r.wallSeconds), peakRssMiB: r.peakRssMiB, cpuSeconds: r.cpuSeconds, contextSwitches: r.contextSwitches,
+    serverCpuSeconds: round(serverCpuSeconds(ctx.pg.dataDir) - server),
+  };
 }
 
 /** Time for the backend of a finished step to exit, so that its CPU time is the server's reaped-children time. */
@@ -387,6 +397,7 @@ async function runJobDump(ctx: Context, database: string, run: number): Promise<
     nodeMemoryPeaksMiB: result.sampledPeakMiB,
     nodeCpuSeconds: round(r.cpuSeconds - pgDump.cpuSeconds),
     pgDumpCpuSeconds: pgDump.cpuSeconds,
+    pgDumpContextSwitches: pgDump.contextSwitches,
     s3ServerCpuSeconds,
     serverCpuSeconds: postgresCpuSeconds,
     dumpBytes: result.sizeBytes,
@@ -589,12 +600,13 @@ function printReport(results: SizeResult[]): void {
   ));
   console.log('\nDump CPU seconds (user + system; the PostgreSQL server and s3rver share the 2 cores)');
   console.log(table(
-    ['size', '(a) pg_dump', '(a) server', '(c) pg_dump', '(c) server', '(c) node', '(c) s3rver', '(b) s3rver'],
+    ['size', '(a) pg_dump', '(a) server', '(c) pg_dump', '(c) server', '(c) node', '(c) s3rver', '(b) s3rver', '(a) pg_dump switches', '(c) pg_dump switches'],
     results.map((r) => [
       `${r.sizeGb} GB`, n(median(r.dump.a.runs.map((x) => x.cpuSeconds))), n(median(r.dump.a.runs.map((x) => x.serverCpuSeconds))),
       n(median(r.dump.c.runs.map((x) => x.pgDumpCpuSeconds))), n(median(r.dump.c.runs.map((x) => x.serverCpuSeconds))),
       n(median(r.dump.c.runs.map((x) => x.nodeCpuSeconds))), n(median(r.dump.c.runs.map((x) => x.s3ServerCpuSeconds))),
       n(median(r.dump.b.runs.map((x) => x.s3ServerCpuSeconds))),
+      n(median(r.dump.a.runs.map((x) => x.contextSwitches)), 0), n(median(r.dump.c.runs.map((x) => x.pgDumpContextSwitches)), 0),
     ]),
   ));
   console.log('\nVerify (wall seconds, peak RSS MiB; bare = CREATE DATABASE + pg_restore -j 2 of a local file)');

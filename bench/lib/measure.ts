@@ -1,4 +1,4 @@
-// Running one measured step: a child process under GNU time (`/usr/bin/time -f '%e %M %U %S'`), its wall seconds
+// Running one measured step: a child process under GNU time (`/usr/bin/time -f '%e %M %U %S %c %w'`), its wall seconds
 // taken here from spawn to exit, its peak RSS and CPU seconds (user + system, the process and its waited-for
 // descendants) from GNU time. Note that GNU time's %M is the largest peak RSS of the
 // process *and its waited-for descendants* (Linux wait4 semantics), not their sum; the Node children report
@@ -26,10 +26,12 @@ export interface StepResult {
   readonly peakRssMiB: number;
   /** CPU seconds (user + system) of the process and its waited-for descendants, from GNU time. */
   readonly cpuSeconds: number;
+  /** Times the process was switched out, involuntarily (its time slice ended) or waiting (I/O, a full pipe). */
+  readonly contextSwitches: number;
 }
 
-/** GNU time's output format: wall seconds, peak RSS KiB, user and system CPU seconds. */
-const TIME_FORMAT = '%e %M %U %S';
+/** GNU time's output format: wall seconds, peak RSS KiB, user and system CPU seconds, involuntary and voluntary context switches. */
+const TIME_FORMAT = '%e %M %U %S %c %w';
 
 /** Child process groups still running, killed when the benchmark is interrupted. */
 const running = new Set<number>();
@@ -52,15 +54,20 @@ export function assertGnuTime(): void {
   }
 }
 
-/** The `<seconds> <maxrss KiB> <user> <system>` lines GNU time wrote to `file` (other lines: exit notes). */
-export function readTimeFile(file: string): { seconds: number; maxRssKiB: number; cpuSeconds: number }[] {
+/** The `<seconds> <maxrss KiB> <user> <system> <involuntary> <voluntary>` lines GNU time wrote to `file` (other lines: exit notes). */
+export function readTimeFile(file: string): { seconds: number; maxRssKiB: number; cpuSeconds: number; contextSwitches: number }[] {
   if (!existsSync(file)) {
     return [];
   }
   return readFileSync(file, 'utf8').split('\n')
-    .map((line) => /^(\d+(?:\.\d+)?) (\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/.exec(line.trim()))
+    .map((line) => /^(\d+(?:\.\d+)?) (\d+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+) (\d+)$/.exec(line.trim()))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ seconds: Number(m[1]), maxRssKiB: Number(m[2]), cpuSeconds: Math.round((Number(m[3]) + Number(m[4])) * 100) / 100 }));
+    .map((m) => ({
+      seconds: Number(m[1]),
+      maxRssKiB: Number(m[2]),
+      cpuSeconds: Math.round((Number(m[3]) + Number(m[4])) * 100) / 100,
+      contextSwitches: Number(m[5]) + Number(m[6]),
+    }));
 }
 
 export function kibToMiB(kib: number): number {
@@ -115,7 +122,7 @@ export async function runStep(what: string, command: string, args: readonly stri
     if (!measured) {
       throw new Error(`${what}: GNU time wrote no measurement to ${timeFile}`);
     }
-    return { wallSeconds, peakRssMiB: kibToMiB(measured.maxRssKiB), cpuSeconds: measured.cpuSeconds };
+    return { wallSeconds, peakRssMiB: kibToMiB(measured.maxRssKiB), cpuSeconds: measured.cpuSeconds, contextSwitches: measured.contextSwitches };
   } finally {
     closeSync(logFd);
     if (outFd !== logFd) {
@@ -126,7 +133,7 @@ export async function runStep(what: string, command: string, args: readonly stri
 
 /**
  * A shell wrapper for a binary that a job spawns itself (pg_dump, pg_restore): it runs the binary under GNU time,
- * appending `<seconds> <maxrss KiB> <user> <system>` to `$BENCH_TIME_FILE` (the jobs pass their environment on, minus PG*).
+ * appending `<seconds> <maxrss KiB> <user> <system> <involuntary> <voluntary>` to `$BENCH_TIME_FILE` (the jobs pass their environment on, minus PG*).
  */
 export function timedWrapper(file: string, binary: string): string {
   writeFileSync(file, `#!/bin/sh\nexec ${GNU_TIME} -a -o "$BENCH_TIME_FILE" -f '${TIME_FORMAT}' ${binary} "$@"\n`);
