@@ -162,6 +162,8 @@ async function dumpToS3(input: PgDumpInput, logger: Logger): Promise<PgDumpResul
   const remaining = input.remainingTimeMs ?? (() => Number.POSITIVE_INFINITY);
   const safetyMarginMs = input.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
   checkTimeToStart(remaining(), safetyMarginMs);
+  // Checked here, before the snapshot's transaction is open (it runs a process, synchronously, the first time).
+  const pgDumpOutputBuffer = stdbufWorks() ? PG_DUMP_OUTPUT_BUFFER : `stdio's own (no working ${STDBUF_PATH})`;
 
   // Each call ends, at the latest, a quarter of the safety margin before the deadline: time to report the failure.
   const callSignal = () => deadlineSignal(remaining(), safetyMarginMs / 4);
@@ -193,7 +195,7 @@ async function dumpToS3(input: PgDumpInput, logger: Logger): Promise<PgDumpResul
       compression: compression.spec,
       partSizeMiB: partSizeBytes / MIB,
       queueSize,
-      pgDumpOutputBuffer: stdbufWorks() ? PG_DUMP_OUTPUT_BUFFER : `stdio's own (no working ${STDBUF_PATH})`,
+      pgDumpOutputBuffer,
     });
     const rowCounts = settle(dumpedCounts(client, input.exactCountMaxBytes ?? DEFAULT_EXACT_COUNT_MAX_BYTES));
     const uploaded = await streamDumpToS3({

@@ -19,20 +19,22 @@ export const PG_DUMP_OUTPUT_BUFFER = '64K';
 /** Where coreutils puts stdbuf, on Debian and Amazon Linux. */
 export const STDBUF_PATH = '/usr/bin/stdbuf';
 
-const stdbufChecks = new Map<string, boolean>();
+/** The stdbuf paths that have worked in this process (a warm Lambda runs the job many times). */
+const workingStdbufs = new Set<string>();
 
 /**
- * Whether `stdbufPath` can set a buffer here (it exists, and finds its libstdbuf.so); checked once per path, by
- * running `true` under it.
+ * Whether `stdbufPath` can set a buffer here (it exists, and finds its libstdbuf.so), by running `true` under it
+ * (a few milliseconds). A success is remembered for the process; a failure is checked again at the next run, so
+ * that a passing one (e.g. no process slot) does not cost every later run of a warm Lambda its buffer.
  */
 export function stdbufWorks(stdbufPath: string = STDBUF_PATH): boolean {
-  let works = stdbufChecks.get(stdbufPath);
-  if (works === undefined) {
+  if (!workingStdbufs.has(stdbufPath)) {
     const result = spawnSync(stdbufPath, [`--output=${PG_DUMP_OUTPUT_BUFFER}`, 'true'], { stdio: 'ignore', timeout: 5_000 });
-    works = result.error === undefined && result.status === 0;
-    stdbufChecks.set(stdbufPath, works);
+    if (result.error === undefined && result.status === 0) {
+      workingStdbufs.add(stdbufPath);
+    }
   }
-  return works;
+  return workingStdbufs.has(stdbufPath);
 }
 
 /** The command that runs pg_dump with the 64 KiB output buffer, or pg_dump itself where stdbuf does not work. */

@@ -30,6 +30,12 @@ export function deadlineSignal(remainingMs: number | undefined, reserveMs: numbe
 /** The name of the middleware `sendChecksummedBodiesUnsigned` adds to a client's stack. */
 export const UNSIGNED_BODY_MIDDLEWARE = 'cdkBackupDrUnsignedChecksummedBody';
 
+/**
+ * The headers that carry a checksum of the request body (not `x-amz-checksum-algorithm`, `-mode` or `-type`, which
+ * CreateMultipartUpload, GetObject and CompleteMultipartUpload carry without one).
+ */
+const BODY_CHECKSUM_HEADER = /^x-amz-checksum-(crc32|crc32c|crc64nvme|sha1|sha256)$/i;
+
 /** The parts of an S3 (or any smithy) client's middleware stack `sendChecksummedBodiesUnsigned` uses. */
 interface MiddlewareStackLike {
   identify(): string[];
@@ -40,13 +46,14 @@ interface MiddlewareStackLike {
 }
 
 /**
- * Makes `client` send each request body that carries a flexible checksum (`x-amz-checksum-*`; the SDK adds CRC32
+ * Makes `client` send each request body that carries its checksum (`x-amz-checksum-crc32` and the like; the SDK adds CRC32
  * to every UploadPart and PutObject by default) as `UNSIGNED-PAYLOAD` instead of hashing the whole body with
  * SHA-256 for the signature, as the AWS CLI does over HTTPS. S3 still verifies each body against its checksum, the
  * signature still covers every header including that checksum, and in AWS the bodies travel only over TLS (the
  * dump bucket denies requests without it). The saving is a synchronous SHA-256 of every 16 MiB part on the event
  * loop that reads pg_dump's output: about 15 ms per part, during which pg_dump's pipe fills and pg_dump waits.
- * Idempotent: a client that has the middleware is returned unchanged.
+ * Idempotent: a client that has the middleware is returned unchanged. An organization policy that denies
+ * `s3:x-amz-content-sha256` = `UNSIGNED-PAYLOAD` refuses these uploads (README, "Jobs").
  */
 export function sendChecksummedBodiesUnsigned<T extends { middlewareStack: unknown }>(client: T): T {
   const stack = client.middlewareStack as MiddlewareStackLike;
@@ -55,7 +62,7 @@ export function sendChecksummedBodiesUnsigned<T extends { middlewareStack: unkno
   }
   stack.addRelativeTo((next) => async (args) => {
     const headers = (args.request as { headers?: Record<string, string> }).headers;
-    if (headers && Object.keys(headers).some((name) => name.toLowerCase().startsWith('x-amz-checksum-'))) {
+    if (headers && Object.keys(headers).some((name) => BODY_CHECKSUM_HEADER.test(name))) {
       headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
     }
     return next(args);

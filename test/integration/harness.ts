@@ -747,7 +747,7 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
       if (targetKey !== undefined) {
         const unlock = await lockKey(`${bucket}/${targetKey}`);
         try {
-          if (await store.existsObject(bucket, targetKey)) {
+          if (completion.assembling(bucket, targetKey) || await store.existsObject(bucket, targetKey)) {
             stats.preconditionFailures += 1;
             await drain(ctx.req);
             s3Error(ctx, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
@@ -874,9 +874,12 @@ export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
       client.destroy();
       try {
         await completion.idle();
-        await server.close();
       } finally {
-        await fs.rm(directory, { recursive: true, force: true });
+        try {
+          await server.close();
+        } finally {
+          await fs.rm(directory, { recursive: true, force: true });
+        }
       }
     },
   };

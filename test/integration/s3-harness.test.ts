@@ -1,7 +1,7 @@
 // The test harness's CompleteMultipartUpload (s3-multipart.ts) answers as S3 does: the parts' ETags are checked,
 // the order too, the ETag is S3's multipart ETag, and the object is the parts in order.
 import { createHash, randomBytes } from 'node:crypto';
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { S3Server, startS3 } from './harness';
 
 const BUCKET = 'multipart';
@@ -105,4 +105,23 @@ test('parts of an SSE-KMS upload get opaque ETags (not their MD5, as in S3); the
   expect(await s3.listKeys(BUCKET, 'kms/')).toEqual(['kms/object']);
   expect((await s3.getObject(BUCKET, 'kms/object')).equals(Buffer.concat(bodies))).toBe(true);
   await s3.idle();
+});
+
+test('of two conditional completions of one key, exactly one succeeds, and a conditional put after it is refused', async () => {
+  for (let round = 0; round < 10; round++) {
+    const key = `race/${round}`;
+    const first = await uploadParts(key, [randomBytes(5 * MIB), randomBytes(10)]);
+    const second = await uploadParts(key, [randomBytes(5 * MIB), randomBytes(20)]);
+    const conditional = (upload: { uploadId: string; etags: string[] }) => s3.client.send(new CompleteMultipartUploadCommand({
+      Bucket: BUCKET, Key: key, UploadId: upload.uploadId, IfNoneMatch: '*',
+      MultipartUpload: { Parts: upload.etags.map((ETag, index) => ({ PartNumber: index + 1, ETag })) },
+    }));
+
+    const outcomes = await Promise.allSettled([conditional(first), conditional(second)]);
+
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(outcomes.find((outcome) => outcome.status === 'rejected')).toMatchObject({ reason: { name: 'PreconditionFailed' } });
+    await expect(s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'late', IfNoneMatch: '*' })))
+      .rejects.toMatchObject({ name: 'PreconditionFailed' });
+  }
 });

@@ -50,6 +50,8 @@ export interface MultipartCompletion {
    * for a request on the bucket itself (`key` empty: listing, deleting the bucket).
    */
   settled(bucket: string, key: string): Promise<void>;
+  /** Whether a completed upload of the key is still being assembled: the key exists (for `If-None-Match: *`). */
+  assembling(bucket: string, key: string): boolean;
   /** Waits for every assembly; rejects with the first that failed. */
   idle(): Promise<void>;
 }
@@ -73,11 +75,15 @@ export function installMultipartCompletion(store: MultipartStore): MultipartComp
       kmsUploads.set(uploadDir, fs.readFile(path.join(uploadDir, 'metadata'), 'utf8')
         .then((text) => (JSON.parse(text) as Record<string, string>)['x-amz-server-side-encryption'] === 'aws:kms', () => false));
     }
+    // A part sent again replaces the earlier one only once it has arrived whole: until then neither ETag counts.
+    partEtags.delete(file);
     let etag: string;
     if (await kmsUploads.get(uploadDir)) {
       // S3 gives parts of an SSE-KMS upload an ETag that is not their MD5; hashing every byte here would only add
       // work on the client's cores that S3 does on its own.
-      await pipeline(content as NodeJS.ReadableStream, createWriteStream(file));
+      const partial = `${file}.partial`;
+      await pipeline(content as NodeJS.ReadableStream, createWriteStream(partial));
+      await fs.rename(partial, file);
       etag = randomBytes(16).toString('hex');
     } else {
       etag = (await putPart(bucket, uploadId, partNumber, content)).md5;
@@ -126,10 +132,13 @@ export function installMultipartCompletion(store: MultipartStore): MultipartComp
     const id = `${bucket}/${key}`;
     const before = assemblies.get(id) ?? Promise.resolve();
     const assembly = before.then(async () => {
+      // Assembled beside the parts and renamed into place: a reader of the key's earlier object keeps reading it whole.
+      const assembled = path.join(staging, 'object');
       const objectPath = store.getResourcePath(bucket, key, 'object');
+      await concatenate(partFiles.map((name) => path.join(staging, name)), assembled);
       await fs.mkdir(path.dirname(objectPath), { recursive: true });
-      await concatenate(partFiles.map((name) => path.join(staging, name)), objectPath);
       await store.putMetadata(bucket, key, object.metadata, etag);
+      await fs.rename(assembled, objectPath);
       await fs.rm(staging, { recursive: true, force: true });
     }).catch((error: unknown) => {
       failures.push(new Error(`assembling s3://${id} from ${staging} failed: ${(error as Error).message}`, { cause: error }));
@@ -142,13 +151,17 @@ export function installMultipartCompletion(store: MultipartStore): MultipartComp
     return { md5: etag, size: sizes.reduce((sum, size) => sum + size, 0) };
   };
 
+  const pendingOf = (bucket: string, key: string) => (key
+    ? [assemblies.get(`${bucket}/${key}`)].filter((assembly) => assembly !== undefined)
+    : [...assemblies.entries()].filter(([id]) => id.startsWith(`${bucket}/`)).map(([, assembly]) => assembly));
   return {
     settled: async (bucket, key) => {
-      const waits = key
-        ? [assemblies.get(`${bucket}/${key}`)]
-        : [...assemblies.entries()].filter(([id]) => id.startsWith(`${bucket}/`)).map(([, assembly]) => assembly);
-      await Promise.all(waits);
+      // Again until none is left: a completion of the same key may have been registered while waiting.
+      for (let pending = pendingOf(bucket, key); pending.length > 0; pending = pendingOf(bucket, key)) {
+        await Promise.all(pending);
+      }
     },
+    assembling: (bucket, key) => assemblies.has(`${bucket}/${key}`),
     idle: async () => {
       await Promise.all([...assemblies.values()]);
       if (failures.length > 0) {

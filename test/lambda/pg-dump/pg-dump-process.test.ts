@@ -37,11 +37,19 @@ describe('pgDumpCommand', () => {
     });
   });
 
-  test('runs pg_dump itself where stdbuf fails (e.g. libstdbuf.so missing), and checks that once', () => {
+  test('runs pg_dump itself where stdbuf fails (e.g. libstdbuf.so missing), checking again at the next run', () => {
     const marker = path.join(dir, 'runs');
     const broken = script('broken-stdbuf', `echo run >> "${marker}"\necho "stdbuf: failed to find 'libstdbuf.so'" >&2\nexit 125`);
     expect(pgDumpCommand('/usr/bin/pg_dump', ['-Fc'], broken)).toEqual({ command: '/usr/bin/pg_dump', args: ['-Fc'] });
     expect(pgDumpCommand('/usr/bin/pg_dump', ['-Fc'], broken)).toEqual({ command: '/usr/bin/pg_dump', args: ['-Fc'] });
+    expect(readFileSync(marker, 'utf8')).toBe('run\nrun\n');
+  });
+
+  test('remembers a stdbuf that worked: checked once per process', () => {
+    const marker = path.join(dir, 'works');
+    const working = script('working-stdbuf', `echo run >> "${marker}"\nshift\nexec "$@"`);
+    expect(pgDumpCommand('/usr/bin/pg_dump', ['-Fc'], working)).toEqual({ command: working, args: ['--output=64K', '/usr/bin/pg_dump', '-Fc'] });
+    expect(pgDumpCommand('/usr/bin/pg_dump', ['-Fc'], working)).toEqual({ command: working, args: ['--output=64K', '/usr/bin/pg_dump', '-Fc'] });
     expect(readFileSync(marker, 'utf8')).toBe('run\n');
   });
 });
