@@ -225,6 +225,7 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
     this.encryptionKeyArn = this.encryptionKey.keyArn;
 
     this.addEncryptionDenies();
+    this.addOverwriteDeny();
     this.addDeleteDeny(props.breakGlassRole);
     this.addExternalWriters(writers);
     this.addExternalReaders(readers);
@@ -377,6 +378,27 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
       actions: ['s3:PutObject'],
       resources: [objects],
       conditions: { StringEquals: { [encryption]: 'aws:kms' }, Null: { [keyId]: 'true' } },
+    }));
+  }
+
+  /**
+   * Objects are only ever created, never replaced: every PutObject and CompleteMultipartUpload must carry
+   * `If-None-Match` (S3 then refuses an existing key), as the pg-dump job's writes do. Without it, whoever can act as
+   * a writer could re-upload every key, turning each genuine dump into a noncurrent version that the lifecycle
+   * removes once its Object Lock ends (delete denies do not stop lifecycle). `s3:ObjectCreationOperation` is false
+   * for CreateMultipartUpload, UploadPart and UploadPartCopy, which take no conditional headers; BoolIfExists
+   * applies the deny to a request without the key. CopyObject into the bucket is refused as a consequence (S3
+   * answers 403 without the header and 501 with it).
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
+   */
+  private addOverwriteDeny(): void {
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyUnconditionalWrites',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects('*')],
+      conditions: { 'Null': { 's3:if-none-match': 'true' }, 'BoolIfExists': { 's3:ObjectCreationOperation': 'true' } },
     }));
   }
 

@@ -454,7 +454,7 @@ describe('CrossAccountBucket', () => {
       const { template } = build({ writerPrincipals: [WRITER_ACCOUNT], readerPrincipals: [READER_ROLE] });
       const objectActions = ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'];
       const denies = bucketPolicyStatements(template, dumpBucketId(template)).filter((s) => s.Effect === 'Deny');
-      expect(denies).toHaveLength(6);
+      expect(denies).toHaveLength(7);
       for (const deny of denies) {
         const condition = (deny.Condition ?? {}) as Record<string, Record<string, unknown>>;
         const transportOnly = 'aws:SecureTransport' in (condition.Bool ?? {}) || 's3:TlsVersion' in (condition.NumericLessThan ?? {});

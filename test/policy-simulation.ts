@@ -1,0 +1,86 @@
+// Attacks played against synthesized policies: the template's policy documents, with their CloudFormation
+// references resolved to ARNs, evaluated for one request by @cloud-copilot/iam-simulate (an offline model of
+// AWS's evaluation: identity and resource policies, SCPs and RCPs, every condition operator). It is AGPL-licensed,
+// so it stays a devDependency of the tests and is never bundled or shipped.
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { Stack } from 'aws-cdk-lib';
+
+/** A policy document of a template, its references resolved. */
+export interface PolicyDocument {
+  readonly Version?: string;
+  readonly Statement: Record<string, unknown>[];
+}
+
+/** What `resolve` substitutes for `{ "Fn::GetAtt": [logicalId, "Arn"] }` and `{ "Ref": logicalId }`. */
+export type ResourceArns = Readonly<Record<string, string>>;
+
+/**
+ * A template value with Fn::Join, Fn::GetAtt …Arn and Ref (pseudo parameters and the resources in `arns`)
+ * resolved; anything else fails the test, so that no statement is judged on an unresolved token.
+ */
+export function resolve(value: unknown, stack: Stack, arns: ResourceArns): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item) => resolve(item, stack, arns));
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  const object = value as Record<string, unknown>;
+  const [only] = Object.keys(object);
+  if (Object.keys(object).length === 1 && only === 'Fn::Join') {
+    const [separator, parts] = object[only] as [string, unknown[]];
+    return parts.map((part) => resolve(part, stack, arns)).join(separator);
+  }
+  if (Object.keys(object).length === 1 && only === 'Fn::GetAtt') {
+    const [id, attribute] = object[only] as [string, string];
+    if (attribute === 'Arn' && arns[id] !== undefined) {
+      return arns[id];
+    }
+    throw new Error(`cannot resolve Fn::GetAtt ${id}.${attribute}: give its ARN`);
+  }
+  if (Object.keys(object).length === 1 && only === 'Ref') {
+    const ref = object[only] as string;
+    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': stack.account, 'AWS::Region': stack.region, 'AWS::URLSuffix': 'amazonaws.com' };
+    const resolved = pseudo[ref] ?? arns[ref];
+    if (resolved === undefined) {
+      throw new Error(`cannot resolve Ref ${ref}: give its value`);
+    }
+    return resolved;
+  }
+  return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, resolve(item, stack, arns)]));
+}
+
+export interface SimulatedRequest {
+  readonly action: string;
+  readonly principal: string;
+  readonly resource: string;
+  /** Account that owns the resource. */
+  readonly resourceAccount: string;
+  readonly context?: Record<string, string | string[]>;
+  /** The principal's own policies; default one that allows everything (its account lets it try anything). */
+  readonly identityPolicies?: PolicyDocument[];
+}
+
+export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
+
+/** AWS's decision on `request` under `resourcePolicy`, after checking that the simulator accepted the inputs. */
+export async function decide(resourcePolicy: PolicyDocument, request: SimulatedRequest): Promise<Decision> {
+  const identityPolicies = (request.identityPolicies ?? [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }])
+    .map((policy, index) => ({ name: `identity-${index}`, policy }));
+  const result = await runSimulation({
+    identityPolicies,
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: { Version: '2012-10-17', ...resourcePolicy },
+    request: {
+      action: request.action,
+      principal: request.principal,
+      resource: { accountId: request.resourceAccount, resource: request.resource },
+      contextVariables: { 'aws:SecureTransport': 'true', ...request.context },
+    },
+  } as never, {});
+  if (result.resultType !== 'single') {
+    throw new Error(`the simulator refused the request: ${JSON.stringify(result)}`);
+  }
+  return result.overallResult as Decision;
+}
