@@ -102,8 +102,11 @@ export interface BackupDrConfig {
   readonly namePrefix: string;
   readonly workload: AccountConfig;
   readonly backup: BackupAccountConfig;
-  /** AWS Organizations id of the organization both accounts belong to. */
-  readonly organizationId: string;
+  /**
+   * An AWS Organizations id, only to let every account of that organization copy recovery points into the backup
+   * account's vaults (an opt-in, warned at synth); without it only the workload account may.
+   */
+  readonly organizationId?: string;
   /** RecoveryTier preset name: FREE, PRO, TEAM or ENTERPRISE. */
   readonly tier: string;
   readonly vaultLock: VaultLockConfig;
@@ -378,7 +381,7 @@ export function parseConfig(raw: unknown, additionalRegions: readonly string[] =
     namePrefix: r.string(root, k, 'namePrefix', NAME_PREFIX, 'backup-dr'),
     workload,
     backup,
-    organizationId: r.string(root, k, 'organizationId', ORG_ID, 'o-a1b2c3d4e5'),
+    organizationId: r.optionalString(root, k, 'organizationId', ORG_ID, 'o-a1b2c3d4e5'),
     tier: r.oneOf(root, k, 'tier', TIERS),
     vaultLock,
     copyRetentionDays: r.integer(root, k, 'copyRetentionDays', 1, 36500, 35),

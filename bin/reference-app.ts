@@ -57,6 +57,10 @@ export class BackupAccountStack extends Stack {
       copySourceAccounts: [config.workload.account],
       copySourceOrganizationId: config.organizationId,
     });
+    if (config.organizationId) {
+      Annotations.of(this.vault).acknowledgeWarning('cdk-backup-dr:BackupVault.copyFromWholeOrganization',
+        'organizationId is set in the backup-dr config: the operator opted into copies from every account of the organization');
+    }
     if (config.alarms.email) {
       this.vault.addFailureEmail('FailureEmail', config.alarms.email);
     }

@@ -101,7 +101,9 @@ export interface BackupVaultProps {
   readonly copySourceAccounts?: string[];
 
   /**
-   * Organization whose accounts may copy recovery points into this vault, e.g. `o-a1b2c3d4e5`.
+   * Organization whose accounts may all copy recovery points into this vault, e.g. `o-a1b2c3d4e5`. An opt-in, warned
+   * at synth (`cdk-backup-dr:BackupVault.copyFromWholeOrganization`): every member account could then fill a locked
+   * vault with copies nobody may delete before their retention ends. Prefer `copySourceAccounts`.
    *
    * @default - no organization-based copy permission
    */
@@ -469,6 +471,10 @@ export class BackupVault extends BackupVaultBase {
       }));
     }
     if (organizationId) {
+      Annotations.of(this).addWarningV2('cdk-backup-dr:BackupVault.copyFromWholeOrganization',
+        `copySourceOrganizationId '${organizationId}' lets every account of the organization copy recovery points into `
+        + 'this vault; with a vault lock nobody can delete them before their retention ends, so any member account can '
+        + 'fill it at your cost. Name the accounts that copy here in copySourceAccounts instead, unless every account must.');
       this.addToAccessPolicy(new iam.PolicyStatement({
         sid: 'AllowCopyFromOrganization',
         principals: [new iam.AnyPrincipal()],

@@ -65,12 +65,25 @@ describe('reference app', () => {
               Action: Match.arrayWith(['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle']),
             }),
             Match.objectLike({
-              Sid: 'AllowCopyFromOrganization',
+              Sid: 'AllowCopyFromSourceAccounts',
               Action: 'backup:CopyIntoBackupVault',
-              Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg1' } },
+              Principal: { AWS: 'arn:aws:iam::111111111111:root' },
             }),
           ]),
         },
+      });
+      // Copies come from the named workload account only, not from every account of the organization (issue 12).
+      expect(JSON.stringify(Template.fromStack(stack(app, id)).toJSON())).not.toContain('AllowCopyFromOrganization');
+    }
+  });
+
+  test('organizationId opts the vaults into copies from the whole organization (the config is the acknowledgement)', () => {
+    const opted = referenceApp((config) => {
+      config.organizationId = 'o-exampleorg1';
+    });
+    for (const id of ['BackupDr-Backup', 'BackupDr-BackupDrRegion']) {
+      Template.fromStack(stack(opted, id)).hasResourceProperties('AWS::Backup::BackupVault', {
+        AccessPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCopyFromOrganization', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg1' } } })]) },
       });
     }
   });
