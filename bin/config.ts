@@ -110,6 +110,12 @@ export interface BackupDrConfig {
   /** RecoveryTier preset name: FREE, PRO, TEAM or ENTERPRISE. */
   readonly tier: string;
   readonly vaultLock: VaultLockConfig;
+  /**
+   * Object Lock mode of the dump bucket: `compliance` (default: no one, not even the account's root or a
+   * break-glass role, can delete a dump or shorten its lock before the retention ends), or `governance` (a
+   * principal with s3:BypassGovernanceRetention can; the bucket policy denies it to all but break-glass).
+   */
+  readonly dumpLockMode: 'compliance' | 'governance';
   /** How long copies in the backup account's vaults are kept. */
   readonly copyRetentionDays: number;
   readonly databases: DatabaseConfig[];
@@ -384,6 +390,8 @@ export function parseConfig(raw: unknown, additionalRegions: readonly string[] =
     organizationId: r.optionalString(root, k, 'organizationId', ORG_ID, 'o-a1b2c3d4e5'),
     tier: r.oneOf(root, k, 'tier', TIERS),
     vaultLock,
+    dumpLockMode: (root.dumpLockMode === undefined ? 'compliance'
+      : r.oneOf(root, k, 'dumpLockMode', ['compliance', 'governance'])) as BackupDrConfig['dumpLockMode'],
     copyRetentionDays: r.integer(root, k, 'copyRetentionDays', 1, 36500, 35),
     databases,
     appBuckets,

@@ -103,6 +103,8 @@ export class BackupAccountStack extends Stack {
     const bucket = new CrossAccountBucket(this, 'DumpBucket', {
       bucketName: names.dumpBucket,
       encryptionKeyAlias: names.dumpKeyAlias,
+      // COMPLIANCE by default, as the vaults: the last good dump survives every principal until its lock ends.
+      objectLockMode: config.dumpLockMode === 'governance' ? s3.ObjectLockMode.GOVERNANCE : s3.ObjectLockMode.COMPLIANCE,
       writerPrincipals: withDump.length > 0 ? [workload] : undefined,
       readerPrincipals: withDump.length > 0 ? [workload] : undefined,
     });

@@ -64,6 +64,13 @@ describe('reference app config', () => {
       .toEqual(['backup-dr.databases[0].verify.productionTarget is missing; expected e.g. "app-prod.abcdefghijkl.us-east-1.rds.amazonaws.com:5432/app"']);
   });
 
+  test('dumpLockMode defaults to compliance, takes governance, and refuses anything else by name', () => {
+    expect(parseConfig(withChange((c) => { delete c.dumpLockMode; })).dumpLockMode).toBe('compliance');
+    expect(parseConfig(withChange((c) => { c.dumpLockMode = 'governance'; })).dumpLockMode).toBe('governance');
+    expect(problemsOf(withChange((c) => { c.dumpLockMode = 'COMPLIANCE'; })))
+      .toEqual(['backup-dr.dumpLockMode is "COMPLIANCE"; expected one of "compliance", "governance"']);
+  });
+
   test('ports default to 5432, and dump and verify are optional', () => {
     const config = parseConfig(withChange((c) => {
       delete c.databases[0].dump.port;

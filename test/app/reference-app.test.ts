@@ -77,6 +77,16 @@ describe('reference app', () => {
     }
   });
 
+  test('dumpLockMode governance keeps the dump bucket in GOVERNANCE mode', () => {
+    const governed = referenceApp((config) => {
+      config.dumpLockMode = 'governance';
+    });
+    Template.fromStack(stack(governed, 'BackupDr-Backup')).hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: 'backup-dr-dumps-222222222222-us-east-1',
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } } },
+    });
+  });
+
   test('organizationId opts the vaults into copies from the whole organization (the config is the acknowledgement)', () => {
     const opted = referenceApp((config) => {
       config.organizationId = 'o-exampleorg1';
@@ -129,7 +139,8 @@ describe('reference app templates', () => {
       ObjectLockEnabled: true,
       ObjectLockConfiguration: {
         ObjectLockEnabled: 'Enabled',
-        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } },
+        // COMPLIANCE, as the vaults (issue 12): not even the root user or break-glass can delete a dump before 30 days.
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } },
       },
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: {
