@@ -21,8 +21,9 @@ const DR = { account: '111111111111', region: 'us-west-2' };
 // "Logical backups | 30 days" (GDPR: deletions reach the dumps when they expire): a dump expires at 30 days and its
 // version goes a day later, each at the next midnight UTC, so at most about 32 days. "S3 Standard-IA": the job writes them in STANDARD_IA (a lifecycle transition would come
 // only after 30 days).
+// COMPLIANCE: no one deletes a dump before its 30 days (issue 12); the uploads replica stays GOVERNANCE for erasure requests.
 const DUMPS: CrossAccountBucketProps = {
-  prefix: 'logical/', objectLockRetention: Duration.days(30), expireAfter: LifecycleAge.after(Duration.days(30)), noncurrentExpireAfter: Duration.days(1),
+  objectLockMode: s3.ObjectLockMode.COMPLIANCE, prefix: 'logical/', objectLockRetention: Duration.days(30), expireAfter: LifecycleAge.after(Duration.days(30)), noncurrentExpireAfter: Duration.days(1),
   infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER,
 };
 // The DR region's key for RDS's replicated backups: RDS needs a key ARN, which exists only once the key does (see README).

@@ -7,6 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import {
   BackupAlarms, BackupVault, CrossAccountBucket, CrossAccountBucketProps, DumpVerifyJob, LifecycleAge, PgDumpJob,
@@ -24,8 +25,9 @@ const utc = (minute: string, hour: string, day?: string) => ScheduleExpression.c
 export function buildIndoStar(app: App): Stack[] {
   // "Backup Types / Full Backups": S3 with versioning, "Delete old backups (keep 30 days)" under daily/ as a lifecycle
   // expiry instead of the script's delete loop (the replaced version goes a day later); SSE-KMS, TLS 1.2+ only.
+  // Dumps are COMPLIANCE-locked (issue 12): no one deletes one before its retention ends.
   const daily: CrossAccountBucketProps = {
-    prefix: 'daily/', infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.after(Duration.days(30)), noncurrentExpireAfter: Duration.days(1),
+    objectLockMode: s3.ObjectLockMode.COMPLIANCE, prefix: 'daily/', infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.after(Duration.days(30)), noncurrentExpireAfter: Duration.days(1),
   };
   // "Backup Locations / Secondary": indostar-backups-secondary in us-west-2, and the vault the DR runbook restores from.
   const dr = new Stack(app, 'IndoStar-Secondary', { env: SECONDARY });
@@ -86,7 +88,7 @@ export function buildIndoStar(app: App): Stack[] {
   // replicated to the secondary bucket. "Tertiary": monthly archives in Glacier after 90 days, kept (and locked) 1 year.
   const primary = new CrossAccountBucket(production, 'Primary', { bucketName: 'indostar-backups-primary', ...daily });
   const archive = new CrossAccountBucket(production, 'Archive', {
-    bucketName: 'indostar-backups-archive', prefix: 'monthly/', infrequentAccessAfter: LifecycleAge.NEVER,
+    bucketName: 'indostar-backups-archive', objectLockMode: s3.ObjectLockMode.COMPLIANCE, prefix: 'monthly/', infrequentAccessAfter: LifecycleAge.NEVER,
     glacierAfter: LifecycleAge.after(Duration.days(90)), expireAfter: LifecycleAge.after(Duration.days(365)), objectLockRetention: Duration.days(365),
   });
   const replication = new ReplicationRule(production, 'PrimaryToSecondary', {

@@ -22,6 +22,8 @@ export function buildInstantPdf(app: App): Stack[] {
   const backup = new Stack(app, 'InstantPdf-Backup', { env: BACKUP });
   const backups = new CrossAccountBucket(backup, 'Backups', {
     bucketName: 'instantpdf-backups',
+    // COMPLIANCE (issue 12): no one deletes a dump before its 30 days; the user-file replica stays GOVERNANCE.
+    objectLockMode: s3.ObjectLockMode.COMPLIANCE,
     prefix: 'database/',
     writerPrincipals: [PRODUCTION.account],
     readerPrincipals: [PRODUCTION.account],

@@ -93,7 +93,8 @@ export function buildRoleFerry(app: App): Stack[] {
   // §2.3 "Weekly Full Export" to s3://roleferry-prod-backups/database/, lifecycle rule "ArchiveBackups": GLACIER after
   // 90 days, expired after 730. SSE-KMS with the bucket's own key, where the script re-copied the object as AES256.
   const backups = new CrossAccountBucket(production, 'Backups', {
-    bucketName: 'roleferry-prod-backups', prefix: 'database/',
+    // COMPLIANCE (issue 12): no one deletes a dump before its retention ends; the resume replica stays GOVERNANCE.
+    bucketName: 'roleferry-prod-backups', objectLockMode: s3.ObjectLockMode.COMPLIANCE, prefix: 'database/',
     infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.after(Duration.days(90)), expireAfter: LifecycleAge.after(Duration.days(730)),
   });
   // Sundays at 04:00 UTC, after the backup window (the document names no day or hour).

@@ -169,7 +169,7 @@ describe('Deeldesk example (seed 001)', () => {
     const dumpBucket = (name: string) => ({
       BucketName: name,
       VersioningConfiguration: { Status: 'Enabled' },
-      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Days: 30, Mode: 'GOVERNANCE' } } },
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Days: 30, Mode: 'COMPLIANCE' } } },
       LifecycleConfiguration: {
         Rules: Match.arrayWith([Match.objectLike({
           ExpirationInDays: 30, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Transitions: Match.absent(),

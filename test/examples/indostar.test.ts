@@ -118,7 +118,7 @@ describe('IndoStar Naturals example (seed 003)', () => {
   test('the primary and secondary buckets: versioned, SSE-KMS, daily dumps kept 30 days, never tiered', () => {
     const daily = {
       VersioningConfiguration: { Status: 'Enabled' },
-      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Days: 30, Mode: 'GOVERNANCE' } } },
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Days: 30, Mode: 'COMPLIANCE' } } },
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })],
       },
@@ -166,7 +166,7 @@ describe('IndoStar Naturals example (seed 003)', () => {
     });
     production.hasResourceProperties('AWS::S3::Bucket', {
       BucketName: 'indostar-backups-archive',
-      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Days: 365, Mode: 'GOVERNANCE' } } },
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Days: 365, Mode: 'COMPLIANCE' } } },
       LifecycleConfiguration: {
         Rules: Match.arrayWith([Match.objectLike({
           Id: 'TierAndExpireDumps',
