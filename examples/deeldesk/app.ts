@@ -21,7 +21,8 @@ const DR = { account: '111111111111', region: 'us-west-2' };
 // "Logical backups | 30 days" (GDPR: deletions reach the dumps when they expire): a dump expires at 30 days and its
 // version goes a day later, each at the next midnight UTC, so at most about 32 days. "S3 Standard-IA": the job writes them in STANDARD_IA (a lifecycle transition would come
 // only after 30 days).
-// COMPLIANCE: no one deletes a dump before its 30 days (issue 12); the uploads replica stays GOVERNANCE for erasure requests.
+// COMPLIANCE: no one deletes a dump before its 30 days (issue 12). The uploads replica stays GOVERNANCE: a break-glass
+// role given to it could then apply erasure requests to locked files.
 const DUMPS: CrossAccountBucketProps = {
   objectLockMode: s3.ObjectLockMode.COMPLIANCE, prefix: 'logical/', objectLockRetention: Duration.days(30), expireAfter: LifecycleAge.after(Duration.days(30)), noncurrentExpireAfter: Duration.days(1),
   infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER,

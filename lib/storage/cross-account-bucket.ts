@@ -400,6 +400,24 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
       resources: [this.bucket.arnForObjects('*')],
       conditions: { 'Null': { 's3:if-none-match': 'true' }, 'BoolIfExists': { 's3:ObjectCreationOperation': 'true' } },
     }));
+    // Only `If-None-Match: *` (an ETag there would be a comparison, not "the key must not exist"), and no If-Match
+    // (an overwrite of the version whose ETag it names). S3 refuses both today; the policy does not rely on it.
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyWritesNotIfNoneMatchStar',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects('*')],
+      conditions: { StringNotEquals: { 's3:if-none-match': '*' }, Null: { 's3:if-none-match': 'false' } },
+    }));
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyIfMatchWrites',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:PutObject'],
+      resources: [this.bucket.arnForObjects('*')],
+      conditions: { Null: { 's3:if-match': 'false' } },
+    }));
   }
 
   private addDeleteDeny(breakGlassRole: iam.IRole | undefined): void {
@@ -407,7 +425,9 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
       sid: 'DenyDeletes',
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
-      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
+      // Retention and legal hold too: under COMPLIANCE an extended retention (e.g. 100 years of storage) can never be
+      // shortened again, so only break-glass may set them.
+      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
       resources: [this.bucket.arnForObjects('*')],
       conditions: breakGlassRole
         ? { ArnNotEquals: { 'aws:PrincipalArn': breakGlassRole.roleArn } }

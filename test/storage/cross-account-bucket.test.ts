@@ -421,7 +421,7 @@ describe('CrossAccountBucket', () => {
             Sid: 'DenyDeletes',
             Effect: 'Deny',
             Principal: { AWS: '*' },
-            Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
+            Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
             Resource: dumpObjects('/*'),
           }]),
         },
@@ -442,7 +442,7 @@ describe('CrossAccountBucket', () => {
             Sid: 'DenyDeletes',
             Effect: 'Deny',
             Principal: { AWS: '*' },
-            Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'],
+            Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
             Resource: dumpObjects('/*'),
             Condition: { ArnNotEquals: { 'aws:PrincipalArn': BREAK_GLASS_ROLE } },
           }]),
@@ -452,9 +452,9 @@ describe('CrossAccountBucket', () => {
 
     test('denies no bucket-configuration action, so CloudFormation can keep managing the bucket', () => {
       const { template } = build({ writerPrincipals: [WRITER_ACCOUNT], readerPrincipals: [READER_ROLE] });
-      const objectActions = ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention'];
+      const objectActions = ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold'];
       const denies = bucketPolicyStatements(template, dumpBucketId(template)).filter((s) => s.Effect === 'Deny');
-      expect(denies).toHaveLength(7);
+      expect(denies).toHaveLength(9);
       for (const deny of denies) {
         const condition = (deny.Condition ?? {}) as Record<string, Record<string, unknown>>;
         const transportOnly = 'aws:SecureTransport' in (condition.Bool ?? {}) || 's3:TlsVersion' in (condition.NumericLessThan ?? {});

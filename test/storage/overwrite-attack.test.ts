@@ -51,8 +51,16 @@ describe('the writer cannot replace a dump', () => {
     ['CompleteMultipartUpload without a condition', { 's3:ObjectCreationOperation': 'true' }],
     ['PutObject with If-Match: <the genuine dump\'s ETag>', { ...ENCRYPTED, 's3:ObjectCreationOperation': 'true', 's3:if-match': '"0123456789abcdef0123456789abcdef"' }],
     ['a write that does not say whether it creates an object', { ...ENCRYPTED }],
+    ['PutObject with If-None-Match: <an ETag> (a comparison, not "must not exist")', { ...ENCRYPTED, 's3:ObjectCreationOperation': 'true', 's3:if-none-match': '"0123456789abcdef0123456789abcdef"' }],
+    ['PutObject with If-None-Match: * and If-Match together', { ...ENCRYPTED, 's3:ObjectCreationOperation': 'true', 's3:if-none-match': '*', 's3:if-match': '"0123456789abcdef0123456789abcdef"' }],
   ])('%s: explicitly denied', async (_attack, context) => {
     expect(await write(context)).toBe('ExplicitlyDenied');
+  });
+
+  test.each(['s3:PutObjectRetention', 's3:PutObjectLegalHold'])('the bucket account\'s administrator cannot %s (a COMPLIANCE retention extended cannot be shortened)', async (action) => {
+    expect(await decide(bucketPolicy, {
+      action, principal: `arn:aws:iam::${BACKUP_ACCOUNT}:role/Admin`, resource: DUMP, resourceAccount: BACKUP_ACCOUNT,
+    })).toBe('ExplicitlyDenied');
   });
 
   test('not even the bucket account\'s administrator', async () => {
