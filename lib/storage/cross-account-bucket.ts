@@ -345,40 +345,18 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
    * headers, are judged by the settings of their CreateMultipartUpload.
    */
   private addEncryptionDenies(): void {
-    const objects = this.bucket.arnForObjects('*');
     const encryption = 's3:x-amz-server-side-encryption';
     const keyId = 's3:x-amz-server-side-encryption-aws-kms-key-id';
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyUploadsNotSseKms',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:PutObject'],
-      resources: [objects],
-      conditions: { StringNotEquals: { [encryption]: 'aws:kms' }, Null: { [encryption]: 'false' } },
-    }));
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyUploadsWithOtherKey',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:PutObject'],
-      resources: [objects],
-      // The key may be named by its ARN or, from another account that cannot know the ARN, by its alias ARN.
-      conditions: {
-        StringNotEquals: {
-          [keyId]: this.encryptionKeyAliasArn ? [this.encryptionKey.keyArn, this.encryptionKeyAliasArn] : this.encryptionKey.keyArn,
-        },
-        Null: { [keyId]: 'false' },
+    this.denyPutObject('DenyUploadsNotSseKms', { StringNotEquals: { [encryption]: 'aws:kms' }, Null: { [encryption]: 'false' } });
+    // The key may be named by its ARN or, from another account that cannot know the ARN, by its alias ARN.
+    this.denyPutObject('DenyUploadsWithOtherKey', {
+      StringNotEquals: {
+        [keyId]: this.encryptionKeyAliasArn ? [this.encryptionKey.keyArn, this.encryptionKeyAliasArn] : this.encryptionKey.keyArn,
       },
-    }));
+      Null: { [keyId]: 'false' },
+    });
     // `aws:kms` without a key id would fall back to the AWS managed key aws/s3.
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyUploadsWithAwsManagedKey',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:PutObject'],
-      resources: [objects],
-      conditions: { StringEquals: { [encryption]: 'aws:kms' }, Null: { [keyId]: 'true' } },
-    }));
+    this.denyPutObject('DenyUploadsWithAwsManagedKey', { StringEquals: { [encryption]: 'aws:kms' }, Null: { [keyId]: 'true' } });
   }
 
   /**
@@ -392,31 +370,22 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
    * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
    */
   private addOverwriteDeny(): void {
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyUnconditionalWrites',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:PutObject'],
-      resources: [this.bucket.arnForObjects('*')],
-      conditions: { 'Null': { 's3:if-none-match': 'true' }, 'BoolIfExists': { 's3:ObjectCreationOperation': 'true' } },
-    }));
+    this.denyPutObject('DenyUnconditionalWrites', { Null: { 's3:if-none-match': 'true' }, BoolIfExists: { 's3:ObjectCreationOperation': 'true' } });
     // Only `If-None-Match: *` (an ETag there would be a comparison, not "the key must not exist"), and no If-Match
     // (an overwrite of the version whose ETag it names). S3 refuses both today; the policy does not rely on it.
+    this.denyPutObject('DenyWritesNotIfNoneMatchStar', { StringNotEquals: { 's3:if-none-match': '*' }, Null: { 's3:if-none-match': 'false' } });
+    this.denyPutObject('DenyIfMatchWrites', { Null: { 's3:if-match': 'false' } });
+  }
+
+  /** A statement denying s3:PutObject on every object to everyone under `conditions`. */
+  private denyPutObject(sid: string, conditions: Record<string, unknown>): void {
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyWritesNotIfNoneMatchStar',
+      sid,
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
       actions: ['s3:PutObject'],
       resources: [this.bucket.arnForObjects('*')],
-      conditions: { StringNotEquals: { 's3:if-none-match': '*' }, Null: { 's3:if-none-match': 'false' } },
-    }));
-    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'DenyIfMatchWrites',
-      effect: iam.Effect.DENY,
-      principals: [new iam.AnyPrincipal()],
-      actions: ['s3:PutObject'],
-      resources: [this.bucket.arnForObjects('*')],
-      conditions: { Null: { 's3:if-match': 'false' } },
+      conditions,
     }));
   }
 
