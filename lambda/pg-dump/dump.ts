@@ -163,7 +163,9 @@ async function dumpToS3(input: PgDumpInput, logger: Logger): Promise<PgDumpResul
   const safetyMarginMs = input.safetyMarginMs ?? DEFAULT_SAFETY_MARGIN_MS;
   checkTimeToStart(remaining(), safetyMarginMs);
   // Checked here, before the snapshot's transaction is open (it runs a process, synchronously, the first time).
-  const pgDumpOutputBuffer = stdbufWorks() ? PG_DUMP_OUTPUT_BUFFER : `stdio's own (no working ${STDBUF_PATH})`;
+  // Once per run: the log line says what the spawn then does.
+  const useStdbuf = stdbufWorks();
+  const pgDumpOutputBuffer = useStdbuf ? PG_DUMP_OUTPUT_BUFFER : `stdio's own (no working ${STDBUF_PATH})`;
 
   // Each call ends, at the latest, a quarter of the safety margin before the deadline: time to report the failure.
   const callSignal = () => deadlineSignal(remaining(), safetyMarginMs / 4);
@@ -206,6 +208,7 @@ async function dumpToS3(input: PgDumpInput, logger: Logger): Promise<PgDumpResul
       partSizeBytes,
       queueSize,
       pgDumpPath,
+      useStdbuf,
       pgDumpArgs: ['--format=custom', `--compress=${compression.pgDumpArg}`, '--no-password', `--snapshot=${snapshot}`,
         `--lock-wait-timeout=${lockWaitMs}`],
       lockWaitMs,

@@ -38,8 +38,9 @@ export function stdbufWorks(stdbufPath: string = STDBUF_PATH): boolean {
 }
 
 /** The command that runs pg_dump with the 64 KiB output buffer, or pg_dump itself where stdbuf does not work. */
-export function pgDumpCommand(pgDumpPath: string, args: readonly string[], stdbufPath: string = STDBUF_PATH): { command: string; args: string[] } {
-  return stdbufWorks(stdbufPath)
+export function pgDumpCommand(pgDumpPath: string, args: readonly string[], stdbufPath: string = STDBUF_PATH,
+  useStdbuf: boolean = stdbufWorks(stdbufPath)): { command: string; args: string[] } {
+  return useStdbuf
     ? { command: stdbufPath, args: [`--output=${PG_DUMP_OUTPUT_BUFFER}`, pgDumpPath, ...args] }
     : { command: pgDumpPath, args: [...args] };
 }
@@ -59,9 +60,10 @@ export class PgDumpProcess {
   public readonly exited: Promise<ExitStatus>;
   private killTimer: NodeJS.Timeout | undefined;
 
-  public constructor(path: string, args: readonly string[], env: NodeJS.ProcessEnv) {
+  /** `useStdbuf`: whether to run it under stdbuf, as checked by the caller (default: check here). */
+  public constructor(path: string, args: readonly string[], env: NodeJS.ProcessEnv, useStdbuf?: boolean) {
     // Signals reach pg_dump itself: stdbuf replaces itself with it (exec).
-    const { command, args: commandArgs } = pgDumpCommand(path, args);
+    const { command, args: commandArgs } = pgDumpCommand(path, args, STDBUF_PATH, useStdbuf ?? stdbufWorks());
     this.child = spawn(command, commandArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk));
     this.exited = new Promise<ExitStatus>((resolve) => {

@@ -36,6 +36,8 @@ export interface StreamOptions extends S3Target {
   readonly queueSize: number;
   readonly pgDumpPath: string;
   readonly pgDumpArgs: readonly string[];
+  /** Whether pg_dump runs under stdbuf (checked once by the caller); default: checked when pg_dump starts. */
+  readonly useStdbuf?: boolean;
   readonly env: NodeJS.ProcessEnv;
   /** The manifest's row counts, taken while pg_dump runs; the upload completes only if they succeeded. */
   readonly rowCounts: Promise<Settled<unknown>>;
@@ -93,7 +95,7 @@ class DumpUpload {
   /** Starts pg_dump, the upload, the progress lines and the watchdog. */
   public constructor(private readonly options: StreamOptions) {
     this.location = `s3://${options.bucket}/${options.key}`;
-    this.pgDump = new PgDumpProcess(options.pgDumpPath, options.pgDumpArgs, options.env);
+    this.pgDump = new PgDumpProcess(options.pgDumpPath, options.pgDumpArgs, options.env, options.useStdbuf);
     const child = this.pgDump.child;
     this.body = new DumpDigest(options.onBytes ? (bytes) => options.onBytes?.(bytes, child) : undefined);
     this.body.on('error', (error) => {
