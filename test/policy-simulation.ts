@@ -63,6 +63,27 @@ export interface SimulatedRequest {
 
 export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
 
+/**
+ * The context keys AWS sets from the principal of every request, which the simulator leaves to its caller:
+ * `aws:PrincipalArn` (a role session is judged by its role's ARN), `aws:PrincipalAccount` and `aws:PrincipalType`.
+ */
+export function principalContext(principal: string): Record<string, string> {
+  const role = /^arn:[^:]+:iam::(\d{12}):role\/.+$/.exec(principal);
+  const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(principal);
+  if (session) {
+    const [, partition, account, name] = session;
+    return { 'aws:PrincipalArn': `arn:${partition}:iam::${account}:role/${name}`, 'aws:PrincipalAccount': account, 'aws:PrincipalType': 'AssumedRole' };
+  }
+  if (role) {
+    return { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': role[1], 'aws:PrincipalType': 'AssumedRole' };
+  }
+  const root = /^arn:[^:]+:iam::(\d{12}):root$/.exec(principal);
+  if (root) {
+    return { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': root[1], 'aws:PrincipalType': 'Account' };
+  }
+  throw new Error(`principal ${principal} is not a role, a role session or an account root: give its context keys`);
+}
+
 /** AWS's decision on `request` under `resourcePolicy`, after checking that the simulator accepted the inputs. */
 export async function decide(resourcePolicy: PolicyDocument, request: SimulatedRequest): Promise<Decision> {
   const identityPolicies = (request.identityPolicies ?? [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }])
@@ -76,7 +97,7 @@ export async function decide(resourcePolicy: PolicyDocument, request: SimulatedR
       action: request.action,
       principal: request.principal,
       resource: { accountId: request.resourceAccount, resource: request.resource },
-      contextVariables: { 'aws:SecureTransport': 'true', ...request.context },
+      contextVariables: { 'aws:SecureTransport': 'true', ...principalContext(request.principal), ...request.context },
     },
   } as never, {});
   if (result.resultType !== 'single') {

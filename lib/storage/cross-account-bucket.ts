@@ -40,8 +40,12 @@ const PRINCIPAL_PATTERN = new RegExp(`${ACCOUNT_ID_PATTERN.source}|${ROLE_ARN_PA
  *   `aws:kms` without a key id (which S3 would encrypt with the AWS managed key). An upload without
  *   encryption headers gets the bucket default, this key. The denies test headers only when present, so
  *   multipart uploads work: UploadPart requests carry no encryption headers;
- * - bucket policy that denies `s3:DeleteObject`, `s3:DeleteObjectVersion` and
- *   `s3:BypassGovernanceRetention` to everyone except the optional break-glass role. Bucket
+ * - bucket policy that refuses every write that could replace an object: PutObject and CompleteMultipartUpload must
+ *   carry `If-None-Match: *` and no `If-Match`, and replica writes (`s3:ReplicateObject`, `s3:ReplicateDelete`,
+ *   `s3:ReplicateTags`) are denied to all but the replication roles of the rules accepted by `acceptReplicationFrom`;
+ * - bucket policy that denies `s3:DeleteObject`, `s3:DeleteObjectVersion`, `s3:BypassGovernanceRetention`,
+ *   `s3:PutObjectRetention`, `s3:PutObjectLegalHold` and `s3:UpdateObjectEncryption` (a move to another key) to
+ *   everyone except the optional break-glass role. Bucket
  *   configuration actions are deliberately not denied, so CloudFormation can keep managing the bucket;
  *   guard them with an SCP in the backup account;
  * - writers and readers of other accounts limited to the prefix, and to the key only through S3;
@@ -109,6 +113,12 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
 
   /** The alias name of the key created here, e.g. `alias/acme-dumps`. */
   private readonly aliasName?: string;
+
+  /** Denies replica writes to everyone but the replication roles of the rules accepted by `acceptReplicationFrom`. */
+  private readonly replicationDeny: iam.PolicyStatement;
+
+  /** The replication roles accepted so far. */
+  private readonly replicationRoleArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: CrossAccountBucketProps = {}) {
     super(scope, id);
@@ -226,6 +236,7 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
 
     this.addEncryptionDenies();
     this.addOverwriteDeny();
+    this.replicationDeny = this.addReplicationDeny();
     this.addDeleteDeny(props.breakGlassRole);
     this.addExternalWriters(writers);
     this.addExternalReaders(readers);
@@ -377,6 +388,25 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
     this.denyPutObject('DenyIfMatchWrites', { Null: { 's3:if-match': 'false' } });
   }
 
+  /**
+   * Replication writes as its role, with `s3:ReplicateObject`, `s3:ReplicateDelete` and `s3:ReplicateTags`, which the
+   * PutObject denies do not cover: whoever could configure a bucket to replicate here (an administrator of this
+   * account needs no grant of this policy) would write replicas over the dumps' keys, each a new current version, and
+   * the genuine dumps would become noncurrent versions that the lifecycle removes. Only the replication roles of the
+   * rules this bucket accepts (`acceptReplicationFrom`) may; the condition grows as rules are accepted.
+   */
+  private addReplicationDeny(): iam.PolicyStatement {
+    const statement = new iam.PolicyStatement({
+      sid: 'DenyReplicationExceptAcceptedRules',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
+      resources: [this.bucket.arnForObjects('*')],
+    });
+    this.bucket.addToResourcePolicy(statement);
+    return statement;
+  }
+
   /** A statement denying s3:PutObject on every object to everyone under `conditions`. */
   private denyPutObject(sid: string, conditions: Record<string, unknown>): void {
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({
@@ -395,8 +425,12 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
       // Retention and legal hold too: under COMPLIANCE an extended retention (e.g. 100 years of storage) can never be
-      // shortened again, so only break-glass may set them.
-      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
+      // shortened again, so only break-glass may set them. And re-encryption: UpdateObjectEncryption could move every
+      // dump to another key of this account, whose deletion would then leave the locked dumps unreadable.
+      actions: [
+        's3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold',
+        's3:UpdateObjectEncryption',
+      ],
       resources: [this.bucket.arnForObjects('*')],
       conditions: breakGlassRole
         ? { ArnNotEquals: { 'aws:PrincipalArn': breakGlassRole.roleArn } }
@@ -556,6 +590,8 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
           '(the versions stay, locked). Prefer deleteMarkerReplication: false for a recovery copy',
       );
     }
+    this.replicationRoleArns.push(rule.replicationRoleArn);
+    this.replicationDeny.addCondition('ArnNotEquals', { 'aws:PrincipalArn': [...this.replicationRoleArns] });
     const policy = rule.destinationPolicy();
     policy.bucketPolicyStatements.forEach((statement) => this.addToResourcePolicy(statement));
     const added = policy.keyPolicyStatements.map((statement) => this.addToKeyPolicy(statement).statementAdded);

@@ -44,6 +44,12 @@ export interface IReplicationRule extends IConstruct {
   /** Whether delete markers are replicated. */
   readonly deleteMarkerReplication: boolean;
 
+  /**
+   * ARN of the role S3 assumes to replicate, built without a reference to the role so that a policy of another
+   * account or region can name it (in an `aws:PrincipalArn` condition).
+   */
+  readonly replicationRoleArn: string;
+
   /** The statements the destination bucket's owner must add to its bucket policy and key policy. */
   destinationPolicy(): ReplicationDestinationPolicy;
 }

@@ -163,6 +163,12 @@ export class ReplicationRule extends Construct implements IReplicationRule {
   /** Whether delete markers are replicated. */
   public readonly deleteMarkerReplication: boolean;
 
+  /**
+   * ARN of the role S3 assumes to replicate, built without a reference to the role so that a policy of another
+   * account or region can name it (in an `aws:PrincipalArn` condition).
+   */
+  public readonly replicationRoleArn: string;
+
   /** Whether S3 replication metrics are enabled for the rule. */
   public readonly metricsEnabled: boolean;
 
@@ -174,8 +180,7 @@ export class ReplicationRule extends Construct implements IReplicationRule {
    */
   public readonly replicaKmsKeyArn?: string;
 
-  private readonly roleArnForPolicies: string;
-  private readonly prefix: string;
+    private readonly prefix: string;
   private readonly ownerOverride: boolean;
   private readonly sourceKey?: kms.IKey;
 
@@ -250,7 +255,7 @@ export class ReplicationRule extends Construct implements IReplicationRule {
     this.sourceBucket = props.sourceBucket;
     this.destination = destination;
     this.role = replication.role;
-    this.roleArnForPolicies = replication.roleArn;
+    this.replicationRoleArn = replication.roleArn;
     this.policy = replication.policy;
     this.deleteMarkerReplication = deleteMarkers;
     this.metricsEnabled = metrics;
@@ -301,7 +306,7 @@ export class ReplicationRule extends Construct implements IReplicationRule {
    */
   public destinationPolicy(): ReplicationDestinationPolicy {
     const principal = new iam.AccountPrincipal(Stack.of(this.sourceBucket).account);
-    const onlyTheRole = { ArnEquals: { 'aws:PrincipalArn': this.roleArnForPolicies } };
+    const onlyTheRole = { ArnEquals: { 'aws:PrincipalArn': this.replicationRoleArn } };
     const sid = Names.nodeUniqueId(this.node).replace(/[^A-Za-z0-9]/g, '');
     const bucketPolicyStatements = [
       new iam.PolicyStatement({

@@ -296,7 +296,7 @@ describe('IndoStar Naturals example (seed 003)', () => {
             Match.objectLike({
               Sid: 'DenyDeletes',
               Effect: 'Deny',
-              Action: ['s3:BypassGovernanceRetention', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectLegalHold', 's3:PutObjectRetention'],
+              Action: ['s3:BypassGovernanceRetention', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectLegalHold', 's3:PutObjectRetention', 's3:UpdateObjectEncryption'],
             }),
           ]),
         },

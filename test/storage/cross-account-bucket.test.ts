@@ -421,7 +421,7 @@ describe('CrossAccountBucket', () => {
             Sid: 'DenyDeletes',
             Effect: 'Deny',
             Principal: { AWS: '*' },
-            Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
+            Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:UpdateObjectEncryption'],
             Resource: dumpObjects('/*'),
           }]),
         },
@@ -442,7 +442,7 @@ describe('CrossAccountBucket', () => {
             Sid: 'DenyDeletes',
             Effect: 'Deny',
             Principal: { AWS: '*' },
-            Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
+            Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:UpdateObjectEncryption'],
             Resource: dumpObjects('/*'),
             Condition: { ArnNotEquals: { 'aws:PrincipalArn': BREAK_GLASS_ROLE } },
           }]),
@@ -452,9 +452,12 @@ describe('CrossAccountBucket', () => {
 
     test('denies no bucket-configuration action, so CloudFormation can keep managing the bucket', () => {
       const { template } = build({ writerPrincipals: [WRITER_ACCOUNT], readerPrincipals: [READER_ROLE] });
-      const objectActions = ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold'];
+      const objectActions = [
+        's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold',
+        's3:UpdateObjectEncryption', 's3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags',
+      ];
       const denies = bucketPolicyStatements(template, dumpBucketId(template)).filter((s) => s.Effect === 'Deny');
-      expect(denies).toHaveLength(9);
+      expect(denies).toHaveLength(10);
       for (const deny of denies) {
         const condition = (deny.Condition ?? {}) as Record<string, Record<string, unknown>>;
         const transportOnly = 'aws:SecureTransport' in (condition.Bool ?? {}) || 's3:TlsVersion' in (condition.NumericLessThan ?? {});
