@@ -4,6 +4,7 @@
  */
 
 import { ADDITIONAL_REGIONS_CONTEXT, closest, knownRegions } from '../lib/private/aws-names';
+import { ROLE_ARN_PATTERN } from '../lib/private/validation';
 
 /** Where a stack is deployed. */
 export interface AccountConfig {
@@ -14,6 +15,11 @@ export interface AccountConfig {
 /** The backup account: its primary region and its disaster-recovery region. */
 export interface BackupAccountConfig extends AccountConfig {
   readonly drRegion: string;
+  /**
+   * A role of the backup account, the only principal that may delete or re-encrypt a dump, delete a recovery point,
+   * destroy or disable a key, or remove a vault's policy or lock; none: nobody may.
+   */
+  readonly breakGlassRoleArn?: string;
 }
 
 /** The vault lock of the backup account's vaults. */
@@ -273,7 +279,14 @@ export function parseConfig(raw: unknown, additionalRegions: readonly string[] =
     account: r.string(backupRaw, `${k}.backup`, 'account', ACCOUNT, '222222222222'),
     region: r.region(backupRaw, `${k}.backup`, 'region', 'us-east-1'),
     drRegion: r.region(backupRaw, `${k}.backup`, 'drRegion', 'us-west-2'),
+    breakGlassRoleArn: r.optionalString(backupRaw, `${k}.backup`, 'breakGlassRoleArn', ROLE_ARN_PATTERN,
+      'arn:aws:iam::222222222222:role/backup-break-glass'),
   };
+  const breakGlassAccount = backup.breakGlassRoleArn?.split(':')[4];
+  if (breakGlassAccount !== undefined && breakGlassAccount !== backup.account && !r.problems.length) {
+    r.problems.push(`${k}.backup.breakGlassRoleArn (${backup.breakGlassRoleArn}) is a role of account ${breakGlassAccount}; ` +
+      `it must be a role of the backup account, e.g. "arn:aws:iam::${backup.account}:role/backup-break-glass"`);
+  }
   if (backup.account === workload.account && !r.problems.length) {
     r.problems.push(`${k}.backup.account equals ${k}.workload.account (${workload.account}); ` +
       'backups must live in a separate account, e.g. "222222222222"');

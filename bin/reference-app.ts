@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -10,6 +11,7 @@ import {
   ReplicationRule, VaultLock,
 } from '../lib';
 import { additionalRegions } from '../lib/private/aws-names';
+import { createEncryptedTopic, subscribeEmail } from '../lib/private/notification-topic';
 import {
   AppBucketConfig, BackupDrConfig, ConfigError, CONTEXT_KEY, jobRoleNames, parseConfig, sharedNames,
 } from './config';
@@ -46,14 +48,25 @@ export class BackupAccountStack extends Stack {
   public readonly dumpBucketPolicyBytes?: number;
   /** Replicas of the workload's application buckets, by source bucket name; only in the DR-region instance. */
   public readonly appReplicas = new Map<string, CrossAccountBucket>();
+  /**
+   * Told (by email, with `alarms.email`) when a key of this stack is scheduled for deletion, disabled or re-policied.
+   */
+  public readonly keyAlarmTopic: sns.ITopic;
+  /** `backup.breakGlassRoleArn`, when set. */
+  public readonly breakGlassRole?: iam.IRole;
 
   constructor(scope: Construct, id: string, props: BackupAccountStackProps) {
     super(scope, id, props);
     const { config } = props;
     const names = sharedNames(config);
+    const { breakGlassRoleArn } = config.backup;
+    this.breakGlassRole = breakGlassRoleArn ? iam.Role.fromRoleArn(this, 'BreakGlass', breakGlassRoleArn) : undefined;
+    this.keyAlarmTopic = this.createKeyAlarmTopic(config);
     this.vault = new BackupVault(this, 'Vault', {
       backupVaultName: props.drRegion ? names.drVault : names.centralVault,
       vaultLock: vaultLock(config),
+      breakGlassRole: this.breakGlassRole,
+      keyAlarmTopic: this.keyAlarmTopic,
       copySourceAccounts: [config.workload.account],
       copySourceOrganizationId: config.organizationId,
     });
@@ -73,6 +86,8 @@ export class BackupAccountStack extends Stack {
           infrequentAccessAfter: LifecycleAge.NEVER,
           glacierAfter: LifecycleAge.NEVER,
           expireAfter: LifecycleAge.NEVER,
+          breakGlassRole: this.breakGlassRole,
+          keyAlarmTopic: this.keyAlarmTopic,
         }));
       }
     }
@@ -80,6 +95,22 @@ export class BackupAccountStack extends Stack {
       this.dumpBucket = this.createDumpBucket(config);
       this.dumpBucketPolicyBytes = checkDumpBucketPolicySize(this, this.dumpBucket, config);
     }
+  }
+
+  /** An encrypted topic for the key alarms of the vault and the buckets, with the alarm email subscribed. */
+  private createKeyAlarmTopic(config: BackupDrConfig): sns.ITopic {
+    const { topic } = createEncryptedTopic(this, {
+      keyId: 'KeyAlarmsKey',
+      topicId: 'KeyAlarms',
+      keyDescription: 'Encrypts the alarms on the keys of the backups',
+      displayName: 'Backup keys scheduled for deletion, disabled or re-policied',
+      publisher: 'events.amazonaws.com',
+      keyStatementSid: 'AllowEventBridgeToPublishEncrypted',
+    });
+    if (config.alarms.email) {
+      subscribeEmail(this, 'KeyAlarmsEmail', topic, config.alarms.email);
+    }
+    return topic;
   }
 
   /**
@@ -105,6 +136,8 @@ export class BackupAccountStack extends Stack {
       encryptionKeyAlias: names.dumpKeyAlias,
       // COMPLIANCE by default, as the vaults: the last good dump survives every principal until its lock ends.
       objectLockMode: config.dumpLockMode === 'governance' ? s3.ObjectLockMode.GOVERNANCE : s3.ObjectLockMode.COMPLIANCE,
+      breakGlassRole: this.breakGlassRole,
+      keyAlarmTopic: this.keyAlarmTopic,
       writerPrincipals: withDump.length > 0 ? [workload] : undefined,
       readerPrincipals: withDump.length > 0 ? [workload] : undefined,
     });

@@ -1,1 +1,2 @@
 export * from './lifecycle-age';
+export * from './policy-editors';

@@ -2,7 +2,8 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { LifecycleAge } from '../common';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { LifecycleAge, PolicyEditors } from '../common';
 
 /** Props of a CrossAccountBucket. Every prop is optional. */
 export interface CrossAccountBucketProps {
@@ -77,6 +78,24 @@ export interface CrossAccountBucketProps {
    * @default - no one may delete objects; only lifecycle rules remove them
    */
   readonly breakGlassRole?: iam.IRole;
+
+  /**
+   * Who besides `breakGlassRole` may replace the policy of the key created here (`kms:PutKeyPolicy`). The key policy
+   * denies it to everyone else, and denies scheduling the key's deletion, disabling it or its rotation, and moving or
+   * deleting its alias to all but `breakGlassRole`. See `PolicyEditors` for the trade-off.
+   *
+   * @default PolicyEditors.cdkBootstrap()
+   */
+  readonly policyEditors?: PolicyEditors;
+
+  /**
+   * Topic notified when someone schedules the deletion of the key created here, disables it or its rotation, replaces
+   * its policy or moves its alias, allowed or not (an EventBridge rule on the CloudTrail events; the account needs a
+   * trail logging management events). It receives the CloudTrail event as JSON.
+   *
+   * @default - the rule (`keyAlarmRule`) has no target; add one
+   */
+  readonly keyAlarmTopic?: sns.ITopic;
 
   /**
    * Object Lock mode of the default retention. GOVERNANCE can be bypassed by a principal holding

@@ -1,4 +1,5 @@
 import { Annotations, ArnFormat, Duration, Fn, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -13,6 +14,8 @@ import {
   ValidationError,
 } from '../private/validation';
 import { DEFAULT_DUMP_PREFIX } from '../private/job-contract';
+import { PolicyEditors } from '../common';
+import { guardKey, watchKeys } from '../private/key-guard';
 import { viaService } from '../private/kms';
 import { bucketArnFromName } from '../private/s3';
 import { validateLifecycle } from './bucket-lifecycle';
@@ -75,6 +78,14 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
    * @default - none, when `encryptionKey` was given
    */
   public readonly encryptionKeyAliasArn?: string;
+
+  /**
+   * The EventBridge rule that sees the key created here scheduled for deletion, disabled, given a new policy or its
+   * alias moved (targets `keyAlarmTopic` when given).
+   *
+   * @default - none, when `encryptionKey` was given
+   */
+  public readonly keyAlarmRule?: events.Rule;
 
   /** The bucket that receives the server access logs of `bucket`. */
   public readonly accessLogsBucket: s3.IBucket;
@@ -157,6 +168,9 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
         removalPolicy,
       });
       new kms.Alias(this, 'KeyAlias', { aliasName, targetKey: key, removalPolicy });
+      const editorRoleArns = (props.policyEditors ?? PolicyEditors.cdkBootstrap())._roleArns(this);
+      guardKey(key, { breakGlassRole: props.breakGlassRole, editorRoleArns, removalPolicy });
+      this.keyAlarmRule = watchKeys(this, 'KeyAlarm', [key], props.keyAlarmTopic, 'cdk-backup-dr:CrossAccountBucket.keyAlarmTopic');
       this.encryptionKey = key;
       this.aliasName = aliasName;
       this.encryptionKeyAliasArn = Stack.of(this).formatArn({

@@ -1,6 +1,7 @@
 import { Annotations, ArnFormat, Duration, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -12,7 +13,9 @@ import {
   ORGANIZATION_ID_PATTERN,
   ValidationError,
 } from '../private/validation';
+import { PolicyEditors } from '../common';
 import { checkEmail } from '../private/aws-names';
+import { guardKey, principalArnsExcept, watchKeys } from '../private/key-guard';
 import { createEncryptedTopic, subscribeEmail } from '../private/notification-topic';
 import { VaultLock } from './vault-lock';
 
@@ -91,6 +94,26 @@ export interface BackupVaultProps {
    * @default - no one may delete recovery points or change their lifecycle
    */
   readonly breakGlassRole?: iam.IRole;
+
+  /**
+   * Who besides `breakGlassRole` may replace the vault's access policy and lock (`backup:PutBackupVaultAccessPolicy`,
+   * `backup:PutBackupVaultLockConfiguration`) and the policy of the key created here (`kms:PutKeyPolicy`). See
+   * `PolicyEditors` for the trade-off. Deleting the access policy, the lock or (when retained) the vault stays
+   * break-glass only.
+   *
+   * @default PolicyEditors.cdkBootstrap()
+   */
+  readonly policyEditors?: PolicyEditors;
+
+  /**
+   * Topic notified when someone schedules the deletion of the key created here, disables it or its rotation, or
+   * replaces its policy, allowed or not (an EventBridge rule on the CloudTrail events; the account needs a trail
+   * logging management events). It receives the CloudTrail event as JSON. The failure topic (`notificationTopic`)
+   * is not used: its email subscriptions keep only messages with a `State` attribute.
+   *
+   * @default - the rule (`keyAlarmRule`) has no target; add one
+   */
+  readonly keyAlarmTopic?: sns.ITopic;
 
   /**
    * Accounts allowed to copy recovery points into this vault (`backup:CopyIntoBackupVault`).
@@ -290,6 +313,14 @@ export class BackupVault extends BackupVaultBase {
    */
   public readonly notificationTopic?: sns.ITopic;
 
+  /**
+   * The EventBridge rule that sees the key created here scheduled for deletion, disabled or given a new policy
+   * (targets `keyAlarmTopic` when given).
+   *
+   * @default - none, when `encryptionKey` was given
+   */
+  public readonly keyAlarmRule?: events.Rule;
+
   /** The aws-cdk-lib vault this construct configures. */
   private readonly vault: backup.BackupVault;
 
@@ -312,11 +343,19 @@ export class BackupVault extends BackupVaultBase {
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.vaultLock = props.vaultLock;
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the recovery points of backup vault ${this.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
+    const policyEditors = props.policyEditors ?? PolicyEditors.cdkBootstrap();
+    if (props.encryptionKey) {
+      this.encryptionKey = props.encryptionKey;
+    } else {
+      const key = new kms.Key(this, 'Key', {
+        description: `Encrypts the recovery points of backup vault ${this.node.path}`,
+        enableKeyRotation: true,
+        removalPolicy,
+      });
+      guardKey(key, { breakGlassRole: props.breakGlassRole, editorRoleArns: policyEditors._roleArns(this), removalPolicy });
+      this.keyAlarmRule = watchKeys(this, 'KeyAlarm', [key], props.keyAlarmTopic, 'cdk-backup-dr:BackupVault.keyAlarmTopic');
+      this.encryptionKey = key;
+    }
 
     if (props.notifications !== false) {
       this.notificationTopic = props.notificationTopic ?? this.createNotificationTopic(removalPolicy);
@@ -356,6 +395,7 @@ export class BackupVault extends BackupVaultBase {
     this.backupVaultArn = this.vault.backupVaultArn;
 
     this.denyRecoveryPointChanges(props.breakGlassRole, removalPolicy);
+    this.denyPolicyChanges(props.breakGlassRole, policyEditors, removalPolicy);
     this.allowCopyFrom(props.copySourceAccounts ?? [], props.copySourceOrganizationId);
     for (const account of props.copyDestinationAccounts ?? []) {
       this.grantCopyTo(account);
@@ -435,9 +475,8 @@ export class BackupVault extends BackupVaultBase {
   }
 
   /**
-   * Denies deleting or shortening recovery points, and removing the guards themselves (this policy,
-   * the lock, and, while the vault is retained, the vault). `PutBackupVaultAccessPolicy` stays allowed so
-   * that CloudFormation can update the policy; guard it with an SCP in the backup account.
+   * Denies deleting or shortening recovery points, and removing the guards themselves (this policy, the lock, and,
+   * while the vault is retained, the vault) to everyone but the break-glass role.
    */
   private denyRecoveryPointChanges(breakGlassRole: iam.IRole | undefined, removalPolicy: RemovalPolicy): void {
     const actions = [
@@ -458,6 +497,27 @@ export class BackupVault extends BackupVaultBase {
       conditions: breakGlassRole
         ? { ArnNotEquals: { 'aws:PrincipalArn': breakGlassRole.roleArn } }
         : undefined,
+    }));
+  }
+
+  /**
+   * Denies replacing this policy or the lock (a policy without the denies, then the recovery points deleted) to
+   * everyone but the break-glass role and the policy editors, which CloudFormation deploys as; deleting a vault that
+   * is not retained is theirs too, as CloudFormation does it with the stack.
+   */
+  private denyPolicyChanges(breakGlassRole: iam.IRole | undefined, editors: PolicyEditors, removalPolicy: RemovalPolicy): void {
+    const allowed = [...(breakGlassRole ? [breakGlassRole.roleArn] : []), ...editors._roleArns(this)];
+    const actions = ['backup:PutBackupVaultAccessPolicy', 'backup:PutBackupVaultLockConfiguration'];
+    if (removalPolicy !== RemovalPolicy.RETAIN) {
+      actions.push('backup:DeleteBackupVault');
+    }
+    this.addToAccessPolicy(new iam.PolicyStatement({
+      sid: 'DenyAccessPolicyAndLockChanges',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions,
+      resources: ['*'],
+      conditions: principalArnsExcept(allowed),
     }));
   }
 

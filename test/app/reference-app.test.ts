@@ -87,6 +87,31 @@ describe('reference app', () => {
     });
   });
 
+  test('backup.breakGlassRoleArn is the one exception of the vaults\', the buckets\' and their keys\' denies', () => {
+    const role = 'arn:aws:iam::222222222222:role/backup-break-glass';
+    const withRole = referenceApp((config) => {
+      config.backup.breakGlassRoleArn = role;
+    });
+    for (const id of ['BackupDr-Backup', 'BackupDr-BackupDrRegion']) {
+      const template = Template.fromStack(stack(withRole, id));
+      template.hasResourceProperties('AWS::Backup::BackupVault', {
+        AccessPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyRecoveryPointDeletionAndLifecycleChange', Condition: { ArnNotEquals: { 'aws:PrincipalArn': role } } })]) },
+      });
+      const destructionDenies = Object.values(template.findResources('AWS::KMS::Key')).flatMap((key) => key.Properties.KeyPolicy.Statement)
+        .filter((statement: any) => statement.Sid === 'DenyKeyDestruction');
+      expect(destructionDenies.length).toBeGreaterThanOrEqual(2);
+      for (const deny of destructionDenies) {
+        expect(deny.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': role } });
+      }
+      const deletes = Object.values(template.findResources('AWS::S3::BucketPolicy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+        .filter((statement: any) => statement.Sid === 'DenyDeletes');
+      expect(deletes.length).toBeGreaterThanOrEqual(1);
+      for (const deny of deletes) {
+        expect(deny.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': role } });
+      }
+    }
+  });
+
   test('organizationId opts the vaults into copies from the whole organization (the config is the acknowledgement)', () => {
     const opted = referenceApp((config) => {
       config.organizationId = 'o-exampleorg1';
@@ -101,6 +126,22 @@ describe('reference app', () => {
 
 describe('reference app templates', () => {
   const app = referenceApp();
+
+  test.each(['BackupDr-Backup', 'BackupDr-BackupDrRegion'])('%s: every key of the backups alarms, by email, when it is scheduled for deletion, disabled or re-policied', (id) => {
+    const template = Template.fromStack(stack(app, id));
+    const topics = template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Backup keys scheduled for deletion, disabled or re-policied' } });
+    expect(Object.keys(topics)).toHaveLength(1);
+    const [topicId] = Object.keys(topics);
+    template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: { Ref: topicId }, Protocol: 'email', Endpoint: 'oncall@example.com' });
+    const guardedKeys = Object.entries(template.findResources('AWS::KMS::Key'))
+      .filter(([, key]) => key.Properties.KeyPolicy.Statement.some((statement: any) => statement.Sid === 'DenyKeyDestruction'))
+      .map(([keyId]) => keyId);
+    expect(guardedKeys.length).toBe(id === 'BackupDr-Backup' ? 2 : 1 + 1);
+    const watched = Object.values(template.findResources('AWS::Events::Rule'))
+      .filter((rule) => rule.Properties.Targets?.[0]?.Arn?.Ref === topicId)
+      .flatMap((rule) => rule.Properties.EventPattern.detail.resources.ARN.map((arn: any) => arn['Fn::GetAtt'][0]));
+    expect(watched.sort()).toEqual(guardedKeys.sort());
+  });
 
   test('every backup-plan copy action carries a lifecycle; one copy a day goes to the central vault', () => {
     const template = Template.fromStack(stack(app, 'BackupDr-Workload'));

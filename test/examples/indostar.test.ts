@@ -310,6 +310,10 @@ describe('IndoStar Naturals example (seed 003)', () => {
             Effect: 'Deny',
             Principal: { AWS: '*' },
             Action: Match.arrayWith(['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle']),
+          }), Match.objectLike({
+            Sid: 'DenyAccessPolicyAndLockChanges',
+            Effect: 'Deny',
+            Action: ['backup:PutBackupVaultAccessPolicy', 'backup:PutBackupVaultLockConfiguration'],
           })],
         },
       });

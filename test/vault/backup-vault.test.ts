@@ -65,6 +65,15 @@ describe('BackupVault', () => {
               Action: RETAINED_DENY,
               Resource: '*',
             },
+            {
+              Sid: 'DenyAccessPolicyAndLockChanges',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: ['backup:PutBackupVaultAccessPolicy', 'backup:PutBackupVaultLockConfiguration'],
+              Resource: '*',
+              // The CDK bootstrap's CloudFormation execution role, so that `cdk deploy` can still update the policy.
+              Condition: { ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-us-east-1']] } } },
+            },
           ],
         },
       },
@@ -146,7 +155,7 @@ describe('BackupVault', () => {
         Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
       },
     ];
-    expect(vaultKey.Properties.KeyPolicy.Statement).toEqual([
+    expect(vaultKey.Properties.KeyPolicy.Statement.filter((statement: any) => statement.Effect === 'Allow')).toEqual([
       { Effect: 'Allow', Principal: { AWS: rootOf('111111111111') }, Action: 'kms:*', Resource: '*' },
       ...statements('222222222222'),
       ...statements('333333333333'),
