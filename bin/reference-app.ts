@@ -114,60 +114,31 @@ export class BackupAccountStack extends Stack {
   }
 
   /**
-   * The pg_dump bucket. The workload account is named by its account id, not by role ARNs: a bucket or key policy
-   * may not name a role that does not exist yet (the workload stack deploys after this one), and a named role that
-   * is later replaced would leave a stale principal id behind. Deny statements then narrow the workload account to
-   * the job roles by name, in `aws:PrincipalArn` conditions, which need no role to exist: only the dump jobs write,
-   * only the verify jobs read, and only the jobs list.
-   *
-   * Every job role is named once, in one statement that denies the rest of the workload account writing, reading and
-   * listing; two more statements take writing from the verify roles and reading from the dump roles by a name pattern
-   * (`<namePrefix>-verify-*`, `<namePrefix>-dump-*`). A pattern only ever denies, so a role someone creates under such
-   * a name gains nothing: it is not one of the exact names. This keeps a database at about 110 bytes of the policy
-   * (its two role ARNs once), where a list per kind of access named every role twice; S3 refuses a bucket policy over
-   * 20 KB, which `checkDumpBucketPolicySize` enforces at synth.
+   * The pg_dump bucket. The workload account's job roles are named, not referenced (`jobRoles`): a bucket or key policy
+   * may not name a role that does not exist yet (the workload stack deploys after this one). Each job role is named
+   * once, exactly, in the statement that keeps the rest of the workload account out; each is confined to its own
+   * database's folder by its `cdk-backup-dr:database` tag, bound to its name (see `DumpJobRoles`), at no cost per
+   * database. S3 refuses a bucket policy over 20 KB, which `checkDumpBucketPolicySize` enforces at synth.
    */
   private createDumpBucket(config: BackupDrConfig): CrossAccountBucket {
     const names = sharedNames(config);
     const withDump = config.databases.filter((db) => db.dump);
-    const workload = config.workload.account;
-    const bucket = new CrossAccountBucket(this, 'DumpBucket', {
+    const pattern = jobRoleNames(config.namePrefix, '{database}');
+    return new CrossAccountBucket(this, 'DumpBucket', {
       bucketName: names.dumpBucket,
       encryptionKeyAlias: names.dumpKeyAlias,
       // COMPLIANCE by default, as the vaults: the last good dump survives every principal until its lock ends.
       objectLockMode: config.dumpLockMode === 'governance' ? s3.ObjectLockMode.GOVERNANCE : s3.ObjectLockMode.COMPLIANCE,
       breakGlassRole: this.breakGlassRole,
       keyAlarmTopic: this.keyAlarmTopic,
-      writerPrincipals: withDump.length > 0 ? [workload] : undefined,
-      readerPrincipals: withDump.length > 0 ? [workload] : undefined,
+      jobRoles: withDump.length === 0 ? undefined : {
+        account: config.workload.account,
+        dumpRoleName: pattern.dump,
+        dumpDatabases: withDump.map((db) => db.name),
+        verifyRoleName: pattern.verify,
+        verifyDatabases: withDump.filter((db) => db.verify).map((db) => db.name),
+      },
     });
-    if (withDump.length === 0) {
-      return bucket;
-    }
-    const roleArn = (roleName: string) => `arn:${this.partition}:iam::${workload}:role/${roleName}`;
-    const jobRoles = withDump.flatMap((db) => {
-      const roles = jobRoleNames(config.namePrefix, db.name);
-      return db.verify ? [roleArn(roles.dump), roleArn(roles.verify)] : [roleArn(roles.dump)];
-    });
-    const pattern = jobRoleNames(config.namePrefix, '*');
-    const objects = bucket.bucket.arnForObjects(`${bucket.prefix}*`);
-    const writes = ['s3:PutObject', 's3:AbortMultipartUpload'];
-    const reads = ['s3:GetObject', 's3:GetObjectVersion'];
-    type PrincipalArnCondition = Record<string, { 'aws:PrincipalArn': string | string[] }>;
-    const denyWorkload = (sid: string, actions: string[], resources: string[], principalArn: PrincipalArnCondition) =>
-      bucket.addToResourcePolicy(new iam.PolicyStatement({
-        sid,
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions,
-        resources,
-        conditions: { StringEquals: { 'aws:PrincipalAccount': workload }, ...principalArn },
-      }));
-    denyWorkload('DenyWorkloadExceptJobs', [...writes, ...reads, 's3:ListBucket'], [bucket.bucket.bucketArn, objects],
-      { ArnNotLike: { 'aws:PrincipalArn': jobRoles } });
-    denyWorkload('DenyWorkloadWritesByVerifyJobs', writes, [objects], { ArnLike: { 'aws:PrincipalArn': roleArn(pattern.verify) } });
-    denyWorkload('DenyWorkloadReadsByDumpJobs', reads, [objects], { ArnLike: { 'aws:PrincipalArn': roleArn(pattern.dump) } });
-    return bucket;
   }
 }
 

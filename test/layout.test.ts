@@ -95,13 +95,13 @@ test('the checker sees type-only imports and resolves folder indexes', () => {
   expect(importsOf(probe, source)).toEqual([path.join('vault', 'vault-lock.ts'), path.join('vault', 'index.ts')]);
 });
 
-test('annotation and metadata ids have one spelling: cdk-backup-dr:<Construct>.<camelCase>; context keys cdk-backup-dr:<camelCase>', () => {
+test('annotation and metadata ids have one spelling: cdk-backup-dr:<Construct>.<camelCase>; context and tag keys cdk-backup-dr:<camelCase>', () => {
   const found = (pattern: RegExp) => files.flatMap((file) => [...fs.readFileSync(path.join(LIB, file), 'utf8').matchAll(pattern)]
     .map((match) => `${file}: ${match[1]}`));
-  const ids = found(/(?<!_CONTEXT = )'(cdk-backup-dr:[^']*)'/g);
+  const ids = found(/(?<!(?:_CONTEXT|_TAG_KEY) = )'(cdk-backup-dr:[^']*)'/g);
   expect(ids.length).toBeGreaterThan(20);
   expect(ids.filter((id) => !/: cdk-backup-dr:[A-Z][A-Za-z]+\.[a-z][A-Za-z]+$/.test(id))).toEqual([]);
-  const contextKeys = found(/_CONTEXT = '(cdk-backup-dr:[^']*)'/g);
-  expect(contextKeys.length).toBeGreaterThan(0);
+  const contextKeys = found(/(?:_CONTEXT|_TAG_KEY) = '(cdk-backup-dr:[^']*)'/g);
+  expect(contextKeys.length).toBeGreaterThan(1);
   expect(contextKeys.filter((key) => !/: cdk-backup-dr:[a-z][A-Za-z]+$/.test(key))).toEqual([]);
 });

@@ -25,8 +25,14 @@ export function buildInstantPdf(app: App): Stack[] {
     // COMPLIANCE (issue 12): no one deletes a dump before its 30 days; the user-file replica stays GOVERNANCE.
     objectLockMode: s3.ObjectLockMode.COMPLIANCE,
     prefix: 'database/',
-    writerPrincipals: [PRODUCTION.account],
-    readerPrincipals: [PRODUCTION.account],
+    // The job roles of the production account by name, each confined to its database's folder (issue 12).
+    jobRoles: {
+      account: PRODUCTION.account,
+      dumpRoleName: 'instantpdf-dump-{database}',
+      dumpDatabases: ['instantpdf'],
+      verifyRoleName: 'instantpdf-verify-{database}',
+      verifyDatabases: ['instantpdf'],
+    },
     objectLockRetention: Duration.days(30),
     infrequentAccessAfter: LifecycleAge.NEVER,
     glacierAfter: LifecycleAge.after(Duration.days(90)),
@@ -80,11 +86,13 @@ export function buildInstantPdf(app: App): Stack[] {
   const dump = new PgDumpJob(production, 'Dump', {
     databaseName: 'instantpdf', vpc, databaseSecret: db.secret!, databaseServer: db, dumpBucket: backups,
     storageClass: s3.StorageClass.INFREQUENT_ACCESS,
+    roleName: 'instantpdf-dump-instantpdf',
   });
   // Weekly (the default: Sunday 04:00 UTC), into a scratch server, with the checks of the seed's verify_backup.sh.
   const scratch = new ScratchDatabase(production, 'Scratch', { vpc, engineVersion: rds.PostgresEngineVersion.VER_15 });
   new DumpVerifyJob(production, 'Verify', {
     databaseName: 'instantpdf',
+    roleName: 'instantpdf-verify-instantpdf',
     vpc,
     scratchSecret: scratch.secret,
     scratchServer: scratch,

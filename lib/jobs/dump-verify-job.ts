@@ -262,6 +262,7 @@ export class DumpVerifyJob extends Construct implements ec2.IConnectable, iam.IG
     checkEnvironmentSize(environment, this);
 
     const runtime = createJobRuntime(this, {
+      databaseName: props.databaseName,
       job: 'verify-dump',
       description: `Restore verification of the newest dump of ${props.databaseName} into a scratch database`,
       handler: VERIFY_DUMP_HANDLER,

@@ -212,6 +212,7 @@ export class PgDumpJob extends Construct implements ec2.IConnectable, iam.IGrant
     };
 
     const runtime = createJobRuntime(this, {
+      databaseName: props.databaseName,
       job: 'pg-dump',
       description: Token.isUnresolved(bucket.bucketName)
         ? `pg_dump of ${props.databaseName} to the dump bucket under ${bucket.databasePrefix}`

@@ -8,6 +8,12 @@ export const JOB_METRICS_NAMESPACE = 'CdkBackupDr';
 /** The one dimension of every job metric: the name of the PostgreSQL database that was dumped or verified. */
 export const JOB_METRICS_DATABASE_DIMENSION = 'Database';
 
+/**
+ * The tag every job role carries, with the name of the database it dumps or verifies: a dump bucket's policy confines
+ * each role of `jobRoles` to `<prefix><tag value>/` (CrossAccountBucket.DATABASE_TAG_KEY).
+ */
+export const DATABASE_TAG_KEY = 'cdk-backup-dr:database';
+
 /** The key prefix of the dumps unless a bucket sets its own: keys are `<prefix><database>/<timestamp>.dump`. */
 export const DEFAULT_DUMP_PREFIX = 'pg-dump/';
 

@@ -1,4 +1,4 @@
-import { ArnFormat, CfnResource, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnResource, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,6 +9,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { checkTimeZone } from './aws-names';
+import { DATABASE_TAG_KEY } from './job-contract';
 import { jobImageCode } from './job-image';
 import { parseCron } from './schedule';
 import { checkPattern, checkRange, isUnresolved, ValidationError } from './validation';
@@ -32,6 +33,8 @@ const DEAD_LETTER_RETENTION = Duration.days(14);
 export interface JobRuntimeProps {
   /** `pg-dump` or `verify-dump`: in descriptions and acknowledgement reasons. */
   readonly job: string;
+  /** The database the job dumps or verifies: the role's `cdk-backup-dr:database` tag. */
+  readonly databaseName: string;
   /** One line for the function, the security group and the schedule. */
   readonly description: string;
   readonly handler: string;
@@ -75,6 +78,7 @@ export function createJobRuntime(scope: Construct, props: JobRuntimeProps): JobR
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
   });
+  tagWithDatabase(scope, role, props.databaseName);
   const policy = new iam.ManagedPolicy(scope, 'ServicePolicy', {
     description: `Permissions of the ${props.job} job ${scope.node.path}`,
     roles: [role],
@@ -214,6 +218,21 @@ function acknowledgeRuntime(props: AcknowledgeProps): void {
     reason: `This queue is the dead-letter queue of the ${props.job} job (of its function and of its schedule); ` +
       'a dead-letter queue needs no dead-letter queue of its own.',
   });
+}
+
+/**
+ * Tags the role with its database (`DATABASE_TAG_KEY`), which a dump bucket's `jobRoles` statements confine it by. IAM
+ * tag values take letters, digits, spaces and `_ . : / = + - @`: a database name with another character (`$`) is not
+ * tagged, and an info annotation says that such a job cannot use a bucket's `jobRoles`.
+ */
+function tagWithDatabase(scope: IConstruct, role: iam.Role, databaseName: string): void {
+  if (Token.isUnresolved(databaseName) || /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u.test(databaseName)) {
+    Tags.of(role).add(DATABASE_TAG_KEY, databaseName);
+    return;
+  }
+  Annotations.of(scope).addInfoV2('cdk-backup-dr:DumpJob.untaggedRole',
+    `the role is not tagged ${DATABASE_TAG_KEY}: '${databaseName}' is not a valid IAM tag value, so a dump bucket's jobRoles ` +
+      'deny this job; grant it with the bucket\'s grantWrite/grantRead or role ARNs instead');
 }
 
 /** Validates what every job accepts. `prop` names are the public ones. */

@@ -70,6 +70,15 @@ export interface CrossAccountBucketProps {
   readonly readerPrincipals?: string[];
 
   /**
+   * The dump and verify job roles of another account, named by a pattern: each dump role writes and each verify role
+   * reads only its database's folder, and no other principal of that account gets in, in the bucket policy and the key
+   * policy. Prefer it to an account id in `writerPrincipals`/`readerPrincipals`, which lets the whole account in.
+   *
+   * @default - no job roles of another account
+   */
+  readonly jobRoles?: DumpJobRoles;
+
+  /**
    * The only principal allowed to delete objects or object versions and to bypass governance-mode
    * retention. Everyone else, the account root and the writers included, is denied by the bucket policy.
    * Lifecycle expiration is not affected (S3 itself performs it).
@@ -162,4 +171,39 @@ export interface CrossAccountBucketProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The job roles of another account that write and read a dump bucket, named by a pattern: the dump role of each
+ * database writes only `<prefix><database>/`, its verify role only reads it, and no other principal of that account
+ * gets in. The roles need not exist when the bucket is deployed (they are named, not referenced).
+ */
+export interface DumpJobRoles {
+  /** The account of the job roles (not the bucket's own: grant roles of that with `grantWrite` and `grantRead`). */
+  readonly account: string;
+
+  /**
+   * Name of the dump role of a database, with `{database}` where the database name goes, e.g.
+   * `backup-dr-dump-{database}`. The role must carry the tag `cdk-backup-dr:database` with its database name
+   * (`PgDumpJob` tags its role).
+   */
+  readonly dumpRoleName: string;
+
+  /** The databases whose dump role writes here. Letters, digits, `_`, `.` and `-`. */
+  readonly dumpDatabases: string[];
+
+  /**
+   * Name of the verify role of a database, with `{database}`, e.g. `backup-dr-verify-{database}`; tagged like the
+   * dump role (`DumpVerifyJob` tags its role).
+   *
+   * @default - no verify role reads
+   */
+  readonly verifyRoleName?: string;
+
+  /**
+   * The databases whose verify role reads here; each must also be in `dumpDatabases`.
+   *
+   * @default - none
+   */
+  readonly verifyDatabases?: string[];
 }

@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Fn, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,18 +9,19 @@ import {
   checkFolderPrefix,
   differs,
   isUnresolved,
-  KMS_ALIAS_NAME_PATTERN,
   ROLE_ARN_PATTERN,
   ValidationError,
 } from '../private/validation';
-import { DEFAULT_DUMP_PREFIX } from '../private/job-contract';
+import { DATABASE_TAG_KEY, DEFAULT_DUMP_PREFIX } from '../private/job-contract';
 import { PolicyEditors } from '../common';
 import { guardKey, watchKeys } from '../private/key-guard';
 import { viaService } from '../private/kms';
 import { bucketArnFromName } from '../private/s3';
 import { validateLifecycle } from './bucket-lifecycle';
+import { checkAliasName, checkBucketName, defaultAliasName, defaultBucketName } from './bucket-names';
 import { CrossAccountBucketProps } from './cross-account-bucket-props';
 import { IDumpBucket } from './dump-bucket';
+import { dumpJobRolesPolicy } from './dump-job-roles';
 import { IReplicaBucket, IReplicationRule } from './replication-destination';
 
 
@@ -64,6 +65,12 @@ const PRINCIPAL_PATTERN = new RegExp(`${ACCOUNT_ID_PATTERN.source}|${ROLE_ARN_PA
  * policy take its place; the construct adds an info annotation saying so.
  */
 export class CrossAccountBucket extends Construct implements IDumpBucket, IReplicaBucket {
+  /**
+   * The tag each role of `jobRoles` must carry, with the name of its database (`PgDumpJob` and `DumpVerifyJob` tag
+   * their roles).
+   */
+  public static readonly DATABASE_TAG_KEY = DATABASE_TAG_KEY;
+
   /** The dump bucket. */
   public readonly bucket: s3.IBucket;
 
@@ -254,6 +261,16 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
     this.addDeleteDeny(props.breakGlassRole);
     this.addExternalWriters(writers);
     this.addExternalReaders(readers);
+    if (props.jobRoles) {
+      this.addJobRoles(props.jobRoles);
+    }
+    const accountWide = [...writers, ...readers].filter((p) => !Token.isUnresolved(p) && ACCOUNT_ID_PATTERN.test(p));
+    if (accountWide.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-backup-dr:CrossAccountBucket.accountWidePrincipals',
+        `writerPrincipals/readerPrincipals name the account(s) ${[...new Set(accountWide)].join(', ')}: every principal there ` +
+          'that its own policies allow may write or read every database\'s dumps. Name the job roles instead (jobRoles, ' +
+          'each confined to its database, or role ARNs)');
+    }
     this.acknowledgeNagFindings(bucket, accessLogs);
 
     // SSE-C uploads carry no x-amz-server-side-encryption header, so the policy denies cannot see them:
@@ -487,6 +504,38 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
     this.addExternalKeyStatement('AllowExternalReadersViaS3', readers, ['kms:Decrypt']);
   }
 
+  /** The statements of `jobRoles` (see `DumpJobRoles`), and key statements narrowed to the roles' name patterns. */
+  private addJobRoles(roles: NonNullable<CrossAccountBucketProps['jobRoles']>): void {
+    const policy = dumpJobRolesPolicy(this, roles, {
+      partition: Stack.of(this).partition,
+      bucketArn: this.bucket.bucketArn,
+      bucketAccount: Stack.of(this).account,
+      prefix: this.prefix,
+      objects: (pattern) => this.bucket.arnForObjects(pattern),
+    });
+    policy.bucketStatements.forEach((statement) => this.bucket.addToResourcePolicy(statement));
+    const keyStatement = (sid: string, actions: string[], pattern: string) => this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid,
+      principals: [new iam.AccountPrincipal(roles.account)],
+      actions,
+      resources: ['*'],
+      conditions: { ...this.keyViaS3Conditions(), ArnLike: { 'aws:PrincipalArn': pattern } },
+    })).statementAdded;
+    const added = [keyStatement('AllowDumpJobsViaS3', ['kms:GenerateDataKey', 'kms:Decrypt'], policy.writerPattern)];
+    if (policy.readerPattern) {
+      added.push(keyStatement('AllowVerifyJobsViaS3', ['kms:Decrypt'], policy.readerPattern));
+    }
+    if (added.includes(false)) {
+      Annotations.of(this).addWarningV2(
+        'cdk-backup-dr:CrossAccountBucket.importedKeyPolicy',
+        `the key policy of the imported encryptionKey cannot be changed here; allow account ${roles.account} ` +
+          `kms:GenerateDataKey and kms:Decrypt for ${policy.writerPattern}` +
+          (policy.readerPattern ? ` and kms:Decrypt for ${policy.readerPattern}` : '') +
+          ' with kms:ViaService s3.<region>.amazonaws.com and kms:EncryptionContext:aws:s3:arn = the bucket ARN',
+      );
+    }
+  }
+
   private addExternalKeyStatement(sid: string, values: string[], actions: string[]): void {
     const result = this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
       sid,
@@ -663,82 +712,6 @@ function checkPrincipal(prop: string, value: string, scope: IConstruct): void {
       "(e.g. '123456789012' or 'arn:aws:iam::123456789012:role/pg-dump')",
     scope,
   );
-}
-
-/**
- * `<unique name of the construct>-<account>-<region>`: unique per path, account and region, at most 63 characters
- * (unresolved regions are assumed to be 16 characters long).
- */
-function defaultBucketName(scope: Construct): string {
-  const stack = Stack.of(scope);
-  const regionLength = Token.isUnresolved(stack.region) ? 16 : stack.region.length;
-  const maxLength = 63 - 12 - regionLength - 2;
-  const unique = Names.uniqueResourceName(scope, { maxLength, separator: '-', allowedSpecialCharacters: '-' }).toLowerCase();
-  return `${unique}-${stack.account}-${stack.region}`;
-}
-
-/** S3 general purpose bucket naming rules. */
-function checkBucketName(name: string | undefined, scope: IConstruct): void {
-  if (name === undefined || Token.isUnresolved(name)) {
-    return;
-  }
-  const problems: string[] = [];
-  if (name.length < 3 || name.length > 63) {
-    problems.push(`it is ${name.length} characters long; S3 allows 3-63`);
-  }
-  if (!/^[a-z0-9.-]*$/.test(name)) {
-    problems.push('only lowercase letters, digits, dots and hyphens are allowed');
-  }
-  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) {
-    problems.push('it must begin and end with a lowercase letter or digit');
-  }
-  if (name.includes('..')) {
-    problems.push('it must not contain two adjacent dots');
-  }
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) {
-    problems.push('it must not look like an IP address');
-  }
-  const badPrefix = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => name.startsWith(p));
-  if (badPrefix) {
-    problems.push(`it must not start with '${badPrefix}'`);
-  }
-  const badSuffix = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((s) => name.endsWith(s));
-  if (badSuffix) {
-    problems.push(`it must not end with '${badSuffix}'`);
-  }
-  if (problems.length > 0) {
-    throw new ValidationError(
-      `bucketName '${name}' is invalid: ${problems.join('; ')} (e.g. 'acme-pg-dumps-123456789012')`,
-      scope,
-    );
-  }
-}
-
-/** `alias/<bucketName>`, with the dots of the name (not allowed in aliases) as `_` (not allowed in bucket names). */
-function defaultAliasName(bucketName: string): string {
-  const name = Token.isUnresolved(bucketName) ? Fn.join('_', Fn.split('.', bucketName)) : bucketName.replace(/\./g, '_');
-  return `alias/${name}`;
-}
-
-/** KMS alias naming rules. */
-function checkAliasName(aliasName: string, scope: IConstruct): void {
-  if (Token.isUnresolved(aliasName)) {
-    return;
-  }
-  if (!KMS_ALIAS_NAME_PATTERN.test(aliasName)) {
-    throw new ValidationError(
-      `encryptionKeyAlias '${aliasName}' is invalid: KMS aliases are 'alias/' followed by 1-250 letters, digits, ` +
-        "'/', '_' and '-' (e.g. 'alias/acme-dumps')",
-      scope,
-    );
-  }
-  if (aliasName.startsWith('alias/aws/')) {
-    throw new ValidationError(
-      `encryptionKeyAlias '${aliasName}' starts with 'alias/aws/', which KMS reserves for AWS managed keys; ` +
-        "choose another name (e.g. 'alias/acme-dumps')",
-      scope,
-    );
-  }
 }
 
 function acknowledge(resource: IConstruct, reason: string, ids: string[]): void {

@@ -6,6 +6,7 @@ import { AssetManifestArtifact } from 'aws-cdk-lib/cx-api';
 import { ConfigError } from '../../bin/config';
 import { BackupAccountStack, buildReferenceApp, MAX_BUCKET_POLICY_BYTES, WorkloadStack } from '../../bin/reference-app';
 import { formatFindings, nagFindings } from '../nag';
+import { decide, PolicyDocument, resolve } from '../policy-simulation';
 
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
 
@@ -479,50 +480,50 @@ describe('reference app jobs', () => {
     }
   });
 
-  test('the dump bucket lets the workload account write and read, and narrows it to the job roles by name', () => {
+  test('the dump bucket names the workload account, and narrows it to the job roles by name', () => {
     const role = (name: string) => `arn:aws:iam::111111111111:role/${name}`;
     const bucketArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^DumpBucket[0-9A-F]{8}$'), 'Arn'] };
     const objects = { 'Fn::Join': ['', [bucketArn, '/pg-dump/*']] };
-    const deny = (sid: string, action: unknown, resource: unknown, principalArn: Record<string, unknown>) => ({
-      Sid: sid,
-      Effect: 'Deny',
-      Principal: { AWS: '*' },
-      Action: action,
-      Resource: resource,
-      Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' }, ...principalArn },
-    });
     Template.fromStack(stack(app, 'BackupDr-Backup')).hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'AllowExternalWriters', Principal: { AWS: 'arn:aws:iam::111111111111:root' } }),
-          Match.objectLike({ Sid: 'AllowExternalReaders', Principal: { AWS: 'arn:aws:iam::111111111111:root' } }),
-          deny('DenyWorkloadExceptJobs', ['s3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject'],
-            [bucketArn, objects], { ArnNotLike: { 'aws:PrincipalArn': [role('backup-dr-dump-app'), role('backup-dr-verify-app')] } }),
-          deny('DenyWorkloadWritesByVerifyJobs', ['s3:AbortMultipartUpload', 's3:PutObject'], objects,
-            { ArnLike: { 'aws:PrincipalArn': role('backup-dr-verify-*') } }),
-          deny('DenyWorkloadReadsByDumpJobs', ['s3:GetObject', 's3:GetObjectVersion'], objects,
-            { ArnLike: { 'aws:PrincipalArn': role('backup-dr-dump-*') } }),
+          Match.objectLike({ Sid: 'AllowDumpJobsToWrite', Principal: { AWS: 'arn:aws:iam::111111111111:root' } }),
+          Match.objectLike({ Sid: 'AllowVerifyJobsToRead', Principal: { AWS: 'arn:aws:iam::111111111111:root' } }),
+          Match.objectLike({
+            Sid: 'DenyJobAccountExceptJobs',
+            Resource: [bucketArn, objects],
+            Condition: { StringEquals: { 'aws:PrincipalAccount': '111111111111' }, ArnNotLike: { 'aws:PrincipalArn': [role('backup-dr-dump-app'), role('backup-dr-verify-app')] } },
+          }),
         ]),
       },
     });
   });
 
   test.each([
-    ['backup-dr-dump-app', { write: true, read: false, list: true }],
-    ['backup-dr-verify-app', { write: false, read: true, list: true }],
+    ['backup-dr-dump-app', 'app', { write: true, read: false, list: true }],
+    ['backup-dr-verify-app', 'app', { write: false, read: true, list: true }],
     // Named like job roles, but not those of a configured database: someone with iam:CreateRole gains nothing.
-    ['backup-dr-dump-evil', { write: false, read: false, list: false }],
-    ['backup-dr-verify-evil', { write: false, read: false, list: false }],
-    ['backup-dr-dump-app-copy', { write: false, read: false, list: false }],
-    ['Admin', { write: false, read: false, list: false }],
-  ])('the dump bucket policy lets the workload role %s: %j', (roleName, expected) => {
-    const statements = bucketPolicyStatements(app);
-    const principal = `arn:aws:iam::111111111111:role/${roleName}`;
-    expect({
-      write: allowedByBucketPolicy(statements, principal, 's3:PutObject'),
-      read: allowedByBucketPolicy(statements, principal, 's3:GetObject'),
-      list: allowedByBucketPolicy(statements, principal, 's3:ListBucket'),
-    }).toEqual(expected);
+    ['backup-dr-dump-evil', 'evil', { write: false, read: false, list: false }],
+    ['backup-dr-verify-evil', 'app', { write: false, read: false, list: false }],
+    ['backup-dr-dump-app-copy', 'app', { write: false, read: false, list: false }],
+    // A job role without its tag, or with another database's: nothing.
+    ['backup-dr-dump-app', undefined, { write: false, read: false, list: false }],
+    ['backup-dr-verify-app', 'other', { write: false, read: false, list: false }],
+    ['Admin', undefined, { write: false, read: false, list: false }],
+  ])('the dump bucket policy lets the workload role %s tagged %s: %j', async (roleName, tag, expected) => {
+    const policy = dumpBucketPolicy(app);
+    expect(await dumpAccess(policy, roleName, tag, tag ?? 'app')).toEqual(expected);
+  });
+
+  test('each job role is confined to its own database: a dump role cannot write, nor a verify role read, another database\'s dumps', async () => {
+    const two = referenceApp((config) => manyDatabases(config, 2));
+    const policy = dumpBucketPolicy(two);
+    expect(await dumpAccess(policy, 'backup-dr-dump-db001', 'db001', 'db001')).toEqual({ write: true, read: false, list: true });
+    expect(await dumpAccess(policy, 'backup-dr-dump-db001', 'db001', 'db002')).toEqual({ write: false, read: false, list: false });
+    expect(await dumpAccess(policy, 'backup-dr-verify-db002', 'db002', 'db001')).toEqual({ write: false, read: false, list: false });
+    // Retagging a role with the other database does not help: the tag must be the database in the role's name.
+    expect(await dumpAccess(policy, 'backup-dr-dump-db001', 'db002', 'db002')).toEqual({ write: false, read: false, list: false });
+    expect(await dumpAccess(policy, 'backup-dr-verify-db002', 'db002', 'db002')).toEqual({ write: false, read: true, list: true });
   });
 
   test('BackupAlarms watches the dumps and the verifications of the database', () => {
@@ -549,26 +550,18 @@ describe('reference app jobs', () => {
     expect(formatFindings(nagFindings(stack(plain, 'BackupDr-Backup')))).toBe('');
   });
 
-  test('a dump without verification: no verify job, no verification alarms, reads denied to the whole workload account', () => {
+  test('a dump without verification: no verify job, no verification alarms, reads denied to the whole workload account', async () => {
     const dumpOnly = referenceApp((config) => { delete config.databases[0].verify; });
     const template = Template.fromStack(databaseStack(dumpOnly, 'app'));
     template.resourceCountIs('AWS::Lambda::Function', 1);
     const alarms = JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).toContain('"BackupSuccess"');
     expect(alarms).not.toContain('"VerificationSuccess"');
-    Template.fromStack(stack(dumpOnly, 'BackupDr-Backup')).hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Sid: 'DenyWorkloadExceptJobs',
-          Condition: Match.objectLike({ ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/backup-dr-dump-app'] } }),
-        })]),
-      },
-    });
-    const statements = bucketPolicyStatements(dumpOnly);
-    for (const roleName of ['backup-dr-dump-app', 'backup-dr-verify-app', 'Admin']) {
-      expect(allowedByBucketPolicy(statements, `arn:aws:iam::111111111111:role/${roleName}`, 's3:GetObject')).toBe(false);
+    const policy = dumpBucketPolicy(dumpOnly);
+    expect(await dumpAccess(policy, 'backup-dr-dump-app', 'app', 'app')).toEqual({ write: true, read: false, list: true });
+    for (const roleName of ['backup-dr-verify-app', 'Admin']) {
+      expect(await dumpAccess(policy, roleName, 'app', 'app')).toEqual({ write: false, read: false, list: false });
     }
-    expect(allowedByBucketPolicy(statements, 'arn:aws:iam::111111111111:role/backup-dr-dump-app', 's3:PutObject')).toBe(true);
     expect(formatFindings(nagFindings(stack(dumpOnly, 'BackupDr-Workload')))).toBe('');
   });
 });
@@ -682,7 +675,7 @@ describe('reference app with many databases', () => {
   test('the dump bucket policy names the 200 job roles in under 20 KB', () => {
     const backup = stack(hundred.app, 'BackupDr-Backup') as BackupAccountStack;
     expect(backup.dumpBucketPolicyBytes).toBeLessThan(MAX_BUCKET_POLICY_BYTES);
-    const policy = strings(bucketPolicyStatements(hundred.app));
+    const policy = strings(dumpBucketPolicy(hundred.app).Statement);
     expect(policy.filter((text) => /:role\/backup-dr-(dump|verify)-db\d{3}$/.test(text))).toHaveLength(200);
   });
 
@@ -709,46 +702,36 @@ describe('reference app with many databases', () => {
   });
 });
 
-interface PolicyStatementJson {
-  readonly Sid?: string;
-  readonly Effect: 'Allow' | 'Deny';
-  readonly Principal?: { AWS?: string };
-  readonly Action: string | string[];
-  readonly Condition?: Record<string, Record<string, string | string[]>>;
+/** The dump bucket's policy, its references resolved to ARNs. */
+function dumpBucketPolicy(app: App): PolicyDocument {
+  const backup = stack(app, 'BackupDr-Backup');
+  const template = Template.fromStack(backup);
+  const [bucketId] = Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { BucketName: 'backup-dr-dumps-222222222222-us-east-1' } }));
+  const arns = {
+    [bucketId]: 'arn:aws:s3:::backup-dr-dumps-222222222222-us-east-1',
+    ...Object.fromEntries(Object.keys(template.findResources('AWS::KMS::Key')).map((id) => [id, DUMP_KEY_ARN])),
+  };
+  const [, policy] = Object.entries(template.findResources('AWS::S3::BucketPolicy')).find(([id]) => /^DumpBucketPolicy/.test(id))!;
+  return resolve(policy.Properties.PolicyDocument, backup, arns) as PolicyDocument;
 }
 
-/** The statements of the dump bucket's policy. */
-function bucketPolicyStatements(app: App): PolicyStatementJson[] {
-  const policies = Template.fromStack(stack(app, 'BackupDr-Backup')).findResources('AWS::S3::BucketPolicy');
-  const dump = Object.entries(policies).find(([id]) => /^DumpBucketPolicy/.test(id))!;
-  return dump[1].Properties.PolicyDocument.Statement;
-}
+const DUMP_KEY_ARN = 'arn:aws:kms:us-east-1:222222222222:key/00000000-0000-0000-0000-000000000000';
 
 /**
- * Whether the bucket policy lets a role of the workload account (whose own policy allows it) perform the action on
- * a dump: an Allow for the workload account and no Deny. Only the statements about the workload account's access
- * are evaluated (those of the request's encryption headers are tested above); an ARN pattern's `*` matches anything.
+ * What a role of the workload account (whose own policies allow everything), tagged `cdk-backup-dr:database` = `tag`,
+ * may do with the dumps of `database`: create one as the pg-dump job does, read one, list the database's folder.
  */
-function allowedByBucketPolicy(statements: PolicyStatementJson[], principalArn: string, action: string): boolean {
-  const matches = (pattern: string, value: string) => new RegExp(`^${pattern.split('*').map(escape).join('.*')}$`).test(value);
-  const list = (value: string | string[] | undefined) => (value === undefined ? [] : [value].flat());
-  const applies = (statement: PolicyStatementJson) => {
-    if (!list(statement.Action).includes(action)) {
-      return false;
-    }
-    const condition = statement.Condition ?? {};
-    const account = condition.StringEquals?.['aws:PrincipalAccount'];
-    const like = list(condition.ArnLike?.['aws:PrincipalArn']);
-    const notLike = list(condition.ArnNotLike?.['aws:PrincipalArn']);
-    return (account === undefined || account === '111111111111')
-      && (like.length === 0 || like.some((p) => matches(p, principalArn)))
-      && !notLike.some((p) => matches(p, principalArn));
-  };
-  const workload = statements.filter((st) => st.Sid?.startsWith('AllowExternal') || st.Sid?.startsWith('DenyWorkload'));
-  return workload.some((st) => st.Effect === 'Allow' && st.Principal?.AWS === 'arn:aws:iam::111111111111:root' && applies(st))
-    && !workload.some((st) => st.Effect === 'Deny' && applies(st));
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+async function dumpAccess(policy: PolicyDocument, roleName: string, tag: string | undefined, database: string) {
+  const principal = `arn:aws:iam::111111111111:role/${roleName}`;
+  const tags: Record<string, string> = tag === undefined ? {} : { 'aws:PrincipalTag/cdk-backup-dr:database': tag };
+  const object = `arn:aws:s3:::backup-dr-dumps-222222222222-us-east-1/pg-dump/${database}/2026-12-07T03-00-00Z.dump`;
+  const request = (action: string, resource: string, context: Record<string, string>) =>
+    decide(policy, { action, principal, resource, resourceAccount: '222222222222', context: { ...tags, ...context } });
+  const write = await request('s3:PutObject', object, {
+    's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': DUMP_KEY_ARN,
+    's3:ObjectCreationOperation': 'true', 's3:if-none-match': '*',
+  });
+  const read = await request('s3:GetObject', object, {});
+  const list = await request('s3:ListBucket', 'arn:aws:s3:::backup-dr-dumps-222222222222-us-east-1', { 's3:prefix': `pg-dump/${database}/` });
+  return { write: write === 'Allowed', read: read === 'Allowed', list: list === 'Allowed' };
 }

@@ -99,6 +99,20 @@ function policyStatements(template: Template, prefix: string): unknown[] {
 
 
 describe('PgDumpJob', () => {
+  test('tags its role cdk-backup-dr:database with its database, which a dump bucket\'s jobRoles confines it by', () => {
+    const { template } = build({ roleName: 'acme-job-orders' });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'acme-job-orders',
+      Tags: Match.arrayWith([{ Key: 'cdk-backup-dr:database', Value: 'orders' }]),
+    });
+  });
+
+  test('a database name an IAM tag cannot hold ($) leaves the role untagged, and says so', () => {
+    const { template, stack } = build({ databaseName: 'orders$2026' });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('cdk-backup-dr:database');
+    expect(Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp("'orders\\$2026' is not a valid IAM tag value"))).toHaveLength(1);
+  });
+
   describe('function', () => {
     test('a container-image function running pg-dump/index.handler, sized for a 15-minute streamed dump', () => {
       const { template } = build();
