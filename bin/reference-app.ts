@@ -7,10 +7,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct, IConstruct } from 'constructs';
 import {
-  BackupAlarms, BackupVault, CrossAccountBucket, LifecycleAge, RecoveryPlan, RecoveryTier, ReplicationDestination,
+  BackupAlarms, BackupVault, CrossAccountBucket, LifecycleAge, PolicyEditors, RecoveryPlan, RecoveryTier, ReplicationDestination,
   ReplicationRule, VaultLock,
 } from '../lib';
 import { additionalRegions } from '../lib/private/aws-names';
+import { guardKey, principalArnsExcept, watchKeys } from '../lib/private/key-guard';
 import { createEncryptedTopic, subscribeEmail } from '../lib/private/notification-topic';
 import {
   AppBucketConfig, BackupDrConfig, ConfigError, CONTEXT_KEY, jobRoleNames, parseConfig, sharedNames,
@@ -97,9 +98,13 @@ export class BackupAccountStack extends Stack {
     }
   }
 
-  /** An encrypted topic for the key alarms of the vault and the buckets, with the alarm email subscribed. */
+  /**
+   * An encrypted topic for the key alarms of the vault and the buckets, with the alarm email subscribed. Its own key is
+   * guarded and watched like theirs, and its policy denies deleting the topic or changing its attributes and permissions
+   * to all but break-glass and CloudFormation's role: silencing the alarm is the first step of an attack on the keys.
+   */
   private createKeyAlarmTopic(config: BackupDrConfig): sns.ITopic {
-    const { topic } = createEncryptedTopic(this, {
+    const { topic, key } = createEncryptedTopic(this, {
       keyId: 'KeyAlarmsKey',
       topicId: 'KeyAlarms',
       keyDescription: 'Encrypts the alarms on the keys of the backups',
@@ -110,6 +115,17 @@ export class BackupAccountStack extends Stack {
     if (config.alarms.email) {
       subscribeEmail(this, 'KeyAlarmsEmail', topic, config.alarms.email);
     }
+    const editorRoleArns = PolicyEditors.cdkBootstrap()._roleArns(this);
+    guardKey(key, { breakGlassRole: this.breakGlassRole, editorRoleArns, removalPolicy: RemovalPolicy.RETAIN });
+    watchKeys(this, 'KeyAlarmsKeyAlarm', [key], topic, 'cdk-backup-dr:BackupAccountStack.keyAlarmTopic');
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyTopicChanges',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:AddPermission', 'sns:RemovePermission'],
+      resources: [topic.topicArn],
+      conditions: principalArnsExcept([...(this.breakGlassRole ? [this.breakGlassRole.roleArn] : []), ...editorRoleArns]),
+    }));
     return topic;
   }
 

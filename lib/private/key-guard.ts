@@ -1,4 +1,6 @@
 import { Annotations, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -89,7 +91,9 @@ export function principalArnsExcept(arns: string[]): Record<string, Record<strin
  * annotation says that nobody is told. The events come from CloudTrail: the account needs a trail that logs
  * management events in the keys' region (an organization trail does).
  */
-export function watchKeys(scope: Construct, id: string, keys: kms.IKey[], topic: sns.ITopic | undefined, annotationId: string): events.Rule {
+export function watchKeys(
+  scope: Construct, id: string, keys: kms.IKey[], topic: sns.ITopic | undefined, annotationId: string, aliasArns: string[] = [],
+): events.Rule {
   const rule = new events.Rule(scope, id, {
     description: 'A key that encrypts backups was scheduled for deletion, disabled, given a new policy or lost its alias (or someone tried)',
     eventPattern: {
@@ -98,7 +102,8 @@ export function watchKeys(scope: Construct, id: string, keys: kms.IKey[], topic:
       detail: {
         eventSource: ['kms.amazonaws.com'],
         eventName: KEY_TAMPERING_EVENTS,
-        resources: { ARN: keys.map((key) => key.keyArn) },
+        // CloudTrail lists the alias and its new target for UpdateAlias, so the aliases are matched too.
+        resources: { ARN: [...keys.map((key) => key.keyArn), ...aliasArns] },
       },
     },
   });
@@ -112,6 +117,16 @@ export function watchKeys(scope: Construct, id: string, keys: kms.IKey[], topic:
       'does not see as a dead-letter queue; a dead-letter queue needs none of its own.';
     Validations.of(deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason }, { id: 'AwsSolutions-SQS3', reason });
     rule.addTarget(new targets.SnsTopic(topic, { deadLetterQueue }));
+    // A notice EventBridge could not deliver (the topic's policy or key changed) waits in the queue: say so.
+    const undelivered = new cloudwatch.Alarm(scope, `${id}Undelivered`, {
+      alarmDescription: `A key alarm of ${scope.node.path} could not be delivered to its topic and waits in ${deadLetterQueue.node.path}`,
+      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    undelivered.addAlarmAction(new actions.SnsAction(topic));
   } else {
     Validations.of(rule).acknowledge({
       id: 'Serverless-EventBusDLQ',

@@ -89,9 +89,10 @@ export interface CrossAccountBucketProps {
   readonly breakGlassRole?: iam.IRole;
 
   /**
-   * Who besides `breakGlassRole` may replace the policy of the key created here (`kms:PutKeyPolicy`). The key policy
-   * denies it to everyone else, and denies scheduling the key's deletion, disabling it or its rotation, and moving or
-   * deleting its alias to all but `breakGlassRole`. See `PolicyEditors` for the trade-off.
+   * Who besides `breakGlassRole` may change the bucket's configuration (lifecycle, Object Lock, versioning,
+   * replication, encryption, logging, ownership, public access, its policy) and replace the policy of the key created
+   * here (`kms:PutKeyPolicy`); the policies deny it to everyone else. Scheduling the key's deletion, disabling it or its
+   * rotation, and moving or deleting its alias stay `breakGlassRole`'s alone. See `PolicyEditors` for the trade-off.
    *
    * @default PolicyEditors.cdkBootstrap()
    */

@@ -14,7 +14,7 @@ import {
 } from '../private/validation';
 import { DATABASE_TAG_KEY, DEFAULT_DUMP_PREFIX } from '../private/job-contract';
 import { PolicyEditors } from '../common';
-import { guardKey, watchKeys } from '../private/key-guard';
+import { guardKey, principalArnsExcept, watchKeys } from '../private/key-guard';
 import { viaService } from '../private/kms';
 import { bucketArnFromName } from '../private/s3';
 import { validateLifecycle } from './bucket-lifecycle';
@@ -49,9 +49,11 @@ const PRINCIPAL_PATTERN = new RegExp(`${ACCOUNT_ID_PATTERN.source}|${ROLE_ARN_PA
  *   `s3:ReplicateTags`) are denied to all but the replication roles of the rules accepted by `acceptReplicationFrom`;
  * - bucket policy that denies `s3:DeleteObject`, `s3:DeleteObjectVersion`, `s3:BypassGovernanceRetention`,
  *   `s3:PutObjectRetention`, `s3:PutObjectLegalHold` and `s3:UpdateObjectEncryption` (a move to another key) to
- *   everyone except the optional break-glass role. Bucket
- *   configuration actions are deliberately not denied, so CloudFormation can keep managing the bucket;
- *   guard them with an SCP in the backup account;
+ *   everyone except the optional break-glass role;
+ * - bucket policy that denies changing the bucket's lifecycle, Object Lock, versioning, replication, encryption,
+ *   logging, ownership and public-access settings and its policy (and, while retained, deleting it) to everyone but the
+ *   break-glass role and the `policyEditors` (by default the CDK bootstrap's CloudFormation role, so CloudFormation keeps
+ *   managing the bucket). The account's root user can always replace or delete a bucket policy: lock it away;
  * - writers and readers of other accounts limited to the prefix, and to the key only through S3;
  * - lifecycle: STANDARD_IA after 30 days, GLACIER after 90, expiry after 730 (seeds 000 and 002),
  *   noncurrent versions removed after 30 days, incomplete multipart uploads aborted after 1 day,
@@ -138,6 +140,9 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
   /** The replication roles accepted so far. */
   private readonly replicationRoleArns: string[] = [];
 
+  /** ARNs of the `policyEditors` roles, computed once. */
+  private editors?: string[];
+
   constructor(scope: Construct, id: string, props: CrossAccountBucketProps = {}) {
     super(scope, id);
 
@@ -175,18 +180,12 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
         removalPolicy,
       });
       new kms.Alias(this, 'KeyAlias', { aliasName, targetKey: key, removalPolicy });
-      const editorRoleArns = (props.policyEditors ?? PolicyEditors.cdkBootstrap())._roleArns(this);
-      guardKey(key, { breakGlassRole: props.breakGlassRole, editorRoleArns, removalPolicy });
-      this.keyAlarmRule = watchKeys(this, 'KeyAlarm', [key], props.keyAlarmTopic, 'cdk-backup-dr:CrossAccountBucket.keyAlarmTopic');
-      this.encryptionKey = key;
+      guardKey(key, { breakGlassRole: props.breakGlassRole, editorRoleArns: this.editorRoleArns(props), removalPolicy });
       this.aliasName = aliasName;
-      this.encryptionKeyAliasArn = Stack.of(this).formatArn({
-        service: 'kms',
-        resource: 'alias',
-        // `alias/<token>` keeps its literal prefix; only a wholly unresolved name needs a deploy-time split.
-        resourceName: aliasName.startsWith('alias/') ? aliasName.substring('alias/'.length) : Fn.select(1, Fn.split('alias/', aliasName)),
-        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-      });
+      this.encryptionKeyAliasArn = this.formatAliasArn(aliasName);
+      this.keyAlarmRule = watchKeys(this, 'KeyAlarm', [key], props.keyAlarmTopic, 'cdk-backup-dr:CrossAccountBucket.keyAlarmTopic',
+        [this.encryptionKeyAliasArn]);
+      this.encryptionKey = key;
     }
 
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
@@ -259,6 +258,7 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
     this.addOverwriteDeny();
     this.replicationDeny = this.addReplicationDeny();
     this.addDeleteDeny(props.breakGlassRole);
+    this.addConfigurationDeny(props, removalPolicy);
     this.addExternalWriters(writers);
     this.addExternalReaders(readers);
     if (props.jobRoles) {
@@ -284,6 +284,49 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
         'and S3 does not support lifecycle configuration on MFA-delete buckets, which this bucket needs to tier and expire dumps. ' +
         'Object Lock default retention and the bucket policy that denies deleting objects and versions protect the dumps instead.',
     );
+  }
+
+  /** ARN of the alias `aliasName` in this stack's account and region, built without a reference. */
+  private formatAliasArn(aliasName: string): string {
+    return Stack.of(this).formatArn({
+      service: 'kms',
+      resource: 'alias',
+      // `alias/<token>` keeps its literal prefix; only a wholly unresolved name needs a deploy-time split.
+      resourceName: aliasName.startsWith('alias/') ? aliasName.substring('alias/'.length) : Fn.select(1, Fn.split('alias/', aliasName)),
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+
+  /** The policy editors' role ARNs, once per construct. */
+  private editorRoleArns(props: CrossAccountBucketProps): string[] {
+    this.editors ??= (props.policyEditors ?? PolicyEditors.cdkBootstrap())._roleArns(this);
+    return this.editors;
+  }
+
+  /**
+   * Denies changing what protects the dumps at bucket level, which the object-level denies do not cover: a lifecycle
+   * that expires every version once its lock ends, a shorter default retention, replication or encryption elsewhere,
+   * versioning, logging, ownership, public access, the policy itself; and, while the bucket is retained, deleting it
+   * (S3 deletes only an empty bucket, which Object Lock keeps it from becoming). Everyone but break-glass and the policy
+   * editors (CloudFormation's role).
+   */
+  private addConfigurationDeny(props: CrossAccountBucketProps, removalPolicy: RemovalPolicy): void {
+    const actions = [
+      's3:PutLifecycleConfiguration', 's3:PutBucketObjectLockConfiguration', 's3:PutBucketVersioning', 's3:PutReplicationConfiguration',
+      's3:PutEncryptionConfiguration', 's3:PutBucketLogging', 's3:PutBucketOwnershipControls', 's3:PutBucketPublicAccessBlock',
+      's3:PutBucketPolicy', 's3:DeleteBucketPolicy',
+    ];
+    if (removalPolicy === RemovalPolicy.RETAIN) {
+      actions.push('s3:DeleteBucket');
+    }
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyBucketConfigurationChanges',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions,
+      resources: [this.bucket.bucketArn],
+      conditions: principalArnsExcept([...(props.breakGlassRole ? [props.breakGlassRole.roleArn] : []), ...this.editorRoleArns(props)]),
+    }));
   }
 
   /**
@@ -397,6 +440,22 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
       },
       Null: { [keyId]: 'false' },
     });
+    // Replicas too: a source account that points its replication at a key of its own (ReplicaKmsKeyID) would leave
+    // replicas here that it can make unreadable by deleting that key. The key id is a condition key of
+    // s3:ReplicateObject (Service Authorization Reference); the deny applies when it is present.
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyReplicasWithOtherKey',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['s3:ReplicateObject'],
+      resources: [this.bucket.arnForObjects('*')],
+      conditions: {
+        StringNotEquals: {
+          [keyId]: this.encryptionKeyAliasArn ? [this.encryptionKey.keyArn, this.encryptionKeyAliasArn] : this.encryptionKey.keyArn,
+        },
+        Null: { [keyId]: 'false' },
+      },
+    }));
     // `aws:kms` without a key id would fall back to the AWS managed key aws/s3.
     this.denyPutObject('DenyUploadsWithAwsManagedKey', { StringEquals: { [encryption]: 'aws:kms' }, Null: { [keyId]: 'true' } });
   }

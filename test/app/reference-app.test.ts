@@ -137,11 +137,19 @@ describe('reference app templates', () => {
     const guardedKeys = Object.entries(template.findResources('AWS::KMS::Key'))
       .filter(([, key]) => key.Properties.KeyPolicy.Statement.some((statement: any) => statement.Sid === 'DenyKeyDestruction'))
       .map(([keyId]) => keyId);
-    expect(guardedKeys.length).toBe(id === 'BackupDr-Backup' ? 2 : 1 + 1);
+    // The vault's key, the dump bucket's (primary region) or the replica's (DR region), and the alarm topic's own.
+    expect(guardedKeys).toHaveLength(3);
     const watched = Object.values(template.findResources('AWS::Events::Rule'))
       .filter((rule) => rule.Properties.Targets?.[0]?.Arn?.Ref === topicId)
-      .flatMap((rule) => rule.Properties.EventPattern.detail.resources.ARN.map((arn: any) => arn['Fn::GetAtt'][0]));
+      .flatMap((rule) => rule.Properties.EventPattern.detail.resources.ARN.filter((arn: any) => arn['Fn::GetAtt']).map((arn: any) => arn['Fn::GetAtt'][0]));
     expect(watched.sort()).toEqual(guardedKeys.sort());
+    // Silencing the alarm first: the topic cannot be deleted or re-policied but by CloudFormation's role.
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyTopicChanges', Effect: 'Deny', Action: ['sns:AddPermission', 'sns:DeleteTopic', 'sns:RemovePermission', 'sns:SetTopicAttributes'] })]) },
+    });
+    // A notice that cannot be delivered waits in a dead-letter queue, whose depth alarms.
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ApproximateNumberOfMessagesVisible' } })).length).toBe(guardedKeys.length);
   });
 
   test('every backup-plan copy action carries a lifecycle; one copy a day goes to the central vault', () => {

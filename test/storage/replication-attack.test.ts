@@ -69,6 +69,15 @@ describe('replication into the dump bucket', () => {
       expect(await request(none.policy, action, ADMIN)).toBe('ExplicitlyDenied');
     });
 
+  test('the accepted role cannot write replicas encrypted with a key of its own account (which it could then delete)', async () => {
+    const withKey = (keyId: string) => decide(accepted.policy, {
+      action: 's3:ReplicateObject', principal: accepted.roleArn!, resource: DUMP, resourceAccount: BACKUP_ACCOUNT,
+      context: { 's3:x-amz-server-side-encryption': 'aws:kms', 's3:x-amz-server-side-encryption-aws-kms-key-id': keyId },
+    });
+    expect(await withKey(`arn:aws:kms:us-west-2:${WORKLOAD_ACCOUNT}:key/11111111-1111-1111-1111-111111111111`)).toBe('ExplicitlyDenied');
+    expect(await withKey(KEY_ARN)).toBe('Allowed');
+  });
+
   test('another role of the source account, allowed everything at home, is explicitly denied', async () => {
     expect(await request(accepted.policy, 's3:ReplicateObject', `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/other-replication`)).toBe('ExplicitlyDenied');
   });
@@ -86,5 +95,31 @@ describe('re-encrypting the dumps', () => {
 
   test('the break-glass role is not', async () => {
     expect(await request(policy, 's3:UpdateObjectEncryption', BREAK_GLASS)).toBe('Allowed');
+  });
+});
+
+// Attack path 1 at bucket level: a lifecycle that expires every version once its lock ends, a shorter default
+// retention, the policy replaced. Denied to all but break-glass and CloudFormation's role.
+describe('changing the bucket itself', () => {
+  const { policy } = dumpBucketPolicy({
+    accept: false,
+    props: (stack) => ({ breakGlassRole: iam.Role.fromRoleArn(stack, 'BreakGlass', BREAK_GLASS) }),
+  });
+  const CFN_ROLE = `arn:aws:iam::${BACKUP_ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${BACKUP_ACCOUNT}-us-west-2`;
+  const onBucket = (action: string, principal: string) =>
+    decide(policy, { action, principal, resource: `arn:aws:s3:::${BUCKET}`, resourceAccount: BACKUP_ACCOUNT });
+  const CHANGES = [
+    's3:PutLifecycleConfiguration', 's3:PutBucketObjectLockConfiguration', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy',
+    's3:PutReplicationConfiguration', 's3:PutEncryptionConfiguration', 's3:PutBucketVersioning', 's3:DeleteBucket',
+  ];
+
+  test.each(CHANGES)('the backup account\'s administrator is explicitly denied %s', async (action) => {
+    expect(await onBucket(action, ADMIN)).toBe('ExplicitlyDenied');
+  });
+
+  // DeleteBucket included: S3 deletes only an empty bucket, and Object Lock keeps it from being emptied.
+  test.each(CHANGES)('CloudFormation\'s role and break-glass may %s', async (action) => {
+    expect(await onBucket(action, CFN_ROLE)).toBe('Allowed');
+    expect(await onBucket(action, BREAK_GLASS)).toBe('Allowed');
   });
 });

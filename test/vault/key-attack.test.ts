@@ -114,7 +114,9 @@ describe('the alarm on key tampering', () => {
         'detail': {
           eventSource: ['kms.amazonaws.com'],
           eventName: ['ScheduleKeyDeletion', 'DisableKey', 'DisableKeyRotation', 'PutKeyPolicy', 'UpdateAlias', 'DeleteAlias'],
-          resources: { ARN: [{ 'Fn::GetAtt': [keyId, 'Arn'] }] },
+          resources: { ARN: owner === 'the dump bucket'
+            ? [{ 'Fn::GetAtt': [keyId, 'Arn'] }, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:kms:us-east-1:${ACCOUNT}:alias/acme-dumps`]] }]
+            : [{ 'Fn::GetAtt': [keyId, 'Arn'] }] },
         },
       },
       Targets: [{
