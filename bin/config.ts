@@ -22,6 +22,16 @@ export interface BackupAccountConfig extends AccountConfig {
   readonly breakGlassRoleArn?: string;
 }
 
+/** `BackupGuardrails`: where it is deployed and whom it excepts. */
+export interface GuardrailsConfig {
+  /** The management account of the organization (or a delegated administrator of AWS Organizations). */
+  readonly managementAccount: string;
+  /** Role ARN patterns of the backup account that may deploy (assume the CDK deploy role); none: deploy from outside. */
+  readonly deployers?: string[];
+  /** Role ARN patterns of the backup account that may still change the guarded roles. */
+  readonly roleAdministrators?: string[];
+}
+
 /** The vault lock of the backup account's vaults. */
 export interface VaultLockConfig {
   readonly mode: 'governance' | 'compliance';
@@ -113,6 +123,11 @@ export interface BackupDrConfig {
    * account's vaults (an opt-in, warned at synth); without it only the workload account may.
    */
   readonly organizationId?: string;
+  /**
+   * The service control policy that keeps the backup account's administrators from taking over the break-glass and
+   * CloudFormation roles (`BackupGuardrails`), deployed to the management account; none: not deployed.
+   */
+  readonly guardrails?: GuardrailsConfig;
   /** RecoveryTier preset name: FREE, PRO, TEAM or ENTERPRISE. */
   readonly tier: string;
   readonly vaultLock: VaultLockConfig;
@@ -204,6 +219,20 @@ class Reader {
 
   public optionalString(obj: Json, parent: string, name: string, pattern: RegExp, example: string): string | undefined {
     return obj[name] === undefined ? undefined : this.string(obj, parent, name, pattern, example);
+  }
+
+  /** A list of strings matching `pattern`, or undefined when the key is absent. */
+  public optionalStringList(obj: Json, parent: string, name: string, pattern: RegExp, example: string): string[] | undefined {
+    const value = obj[name];
+    if (value === undefined) {
+      return undefined;
+    }
+    const key = `${parent}.${name}`;
+    if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || !pattern.test(item))) {
+      this.problems.push(`${key} is ${describe(value)}; expected a list, e.g. [${JSON.stringify(example)}]`);
+      return undefined;
+    }
+    return value as string[];
   }
 
   public integer(obj: Json, parent: string, name: string, min: number, max: number, example: number): number {
@@ -401,6 +430,7 @@ export function parseConfig(raw: unknown, additionalRegions: readonly string[] =
     workload,
     backup,
     organizationId: r.optionalString(root, k, 'organizationId', ORG_ID, 'o-a1b2c3d4e5'),
+    guardrails: parseGuardrails(r, root, k, backup),
     tier: r.oneOf(root, k, 'tier', TIERS),
     vaultLock,
     dumpLockMode: (root.dumpLockMode === undefined ? 'compliance'
@@ -437,6 +467,27 @@ export function sharedNames(config: BackupDrConfig) {
  * Physical names of the execution roles of a database's jobs in the workload account. The dump bucket's policy in
  * the backup account names them in `aws:PrincipalArn` conditions, which need no role to exist yet.
  */
+/** Role ARN patterns as an SCP condition takes them: account id or `*`, a role name that may hold `*`. */
+const ROLE_ARN_LIKE = /^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/[\w+=,.@\-/*]{1,512}$/;
+
+function parseGuardrails(r: Reader, root: Json, k: string, backup: BackupAccountConfig): GuardrailsConfig | undefined {
+  if (root.guardrails === undefined) {
+    return undefined;
+  }
+  const key = `${k}.guardrails`;
+  const raw = r.object(root.guardrails, key, '{ "managementAccount": "999999999999" }');
+  const guardrails: GuardrailsConfig = {
+    managementAccount: r.string(raw, key, 'managementAccount', ACCOUNT, '999999999999'),
+    deployers: r.optionalStringList(raw, key, 'deployers', ROLE_ARN_LIKE, `arn:aws:iam::${backup.account}:role/pipeline-deploy`),
+    roleAdministrators: r.optionalStringList(raw, key, 'roleAdministrators', ROLE_ARN_LIKE, 'arn:aws:iam::*:role/org-admin'),
+  };
+  if (guardrails.managementAccount === backup.account && !r.problems.length) {
+    r.problems.push(`${key}.managementAccount equals ${k}.backup.account (${backup.account}); service control policies do not ` +
+      'apply to the management account: the backup account must be a member account, e.g. "999999999999"');
+  }
+  return guardrails;
+}
+
 export function jobRoleNames(namePrefix: string, database: string): { dump: string; verify: string } {
   return { dump: `${namePrefix}-dump-${database}`, verify: `${namePrefix}-verify-${database}` };
 }

@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct, IConstruct } from 'constructs';
 import {
-  BackupAlarms, BackupVault, CrossAccountBucket, LifecycleAge, PolicyEditors, RecoveryPlan, RecoveryTier, ReplicationDestination,
+  BackupAlarms, BackupGuardrails, BackupVault, CrossAccountBucket, LifecycleAge, PolicyEditors, RecoveryPlan, RecoveryTier, ReplicationDestination,
   ReplicationRule, VaultLock,
 } from '../lib';
 import { additionalRegions } from '../lib/private/aws-names';
@@ -414,6 +414,24 @@ export function buildReferenceApp(app: App): void {
     env: { account: config.workload.account, region: config.workload.region },
     description: 'cdk-backup-dr workload account: local vault, recovery plan copying to the backup account, a nested stack of jobs and alarms per dumped database',
   });
+  if (config.guardrails) {
+    const guardrails = new Stack(app, 'BackupDr-Guardrails', {
+      env: { account: config.guardrails.managementAccount, region: config.backup.region },
+      description: 'cdk-backup-dr management account: the service control policy guarding the backup account\'s break-glass and CloudFormation roles',
+    });
+    new BackupGuardrails(guardrails, 'Guardrails', {
+      targetIds: [config.backup.account],
+      breakGlassRoleName: config.backup.breakGlassRoleArn?.split(':role/')[1],
+      deployers: config.guardrails.deployers,
+      roleAdministrators: config.guardrails.roleAdministrators,
+      policyName: `${config.namePrefix}-guardrails`,
+    });
+  } else {
+    Annotations.of(backup).addInfoV2('cdk-backup-dr:BackupAccountStack.noGuardrails',
+      'no guardrails in the backup-dr config: an administrator of the backup account could take over the break-glass role or ' +
+        'CloudFormation\'s role, which the key, vault and bucket policies except; set guardrails.managementAccount to deploy ' +
+        'the service control policy that prevents it');
+  }
   workload.replications.forEach((rule, i) => {
     drRegion.appReplicas.get(config.appBuckets[i].name)!.acceptReplicationFrom(rule);
   });

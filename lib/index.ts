@@ -6,3 +6,4 @@ export * from './databases';
 export * from './jobs';
 export * from './alarms';
 export * from './drills';
+export * from './guardrails';

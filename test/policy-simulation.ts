@@ -59,7 +59,11 @@ export interface SimulatedRequest {
   readonly context?: Record<string, string | string[]>;
   /** The principal's own policies; default one that allows everything (its account lets it try anything). */
   readonly identityPolicies?: PolicyDocument[];
+  /** Service control policies attached to the principal's account, besides FullAWSAccess. */
+  readonly serviceControlPolicies?: PolicyDocument[];
 }
+
+const ALLOW_ALL: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 export type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
 
@@ -85,14 +89,17 @@ export function principalContext(principal: string): Record<string, string> {
 }
 
 /** AWS's decision on `request` under `resourcePolicy`, after checking that the simulator accepted the inputs. */
-export async function decide(resourcePolicy: PolicyDocument, request: SimulatedRequest): Promise<Decision> {
-  const identityPolicies = (request.identityPolicies ?? [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }])
-    .map((policy, index) => ({ name: `identity-${index}`, policy }));
+export async function decide(resourcePolicy: PolicyDocument | undefined, request: SimulatedRequest): Promise<Decision> {
+  const identityPolicies = (request.identityPolicies ?? [ALLOW_ALL]).map((policy, index) => ({ name: `identity-${index}`, policy }));
+  const scps = request.serviceControlPolicies ?? [];
   const result = await runSimulation({
     identityPolicies,
-    serviceControlPolicies: [],
+    serviceControlPolicies: scps.length === 0 ? [] : [{
+      orgIdentifier: principalContext(request.principal)['aws:PrincipalAccount'],
+      policies: [{ name: 'FullAWSAccess', policy: ALLOW_ALL }, ...scps.map((policy, index) => ({ name: `scp-${index}`, policy: { Version: '2012-10-17', ...policy } }))],
+    }],
     resourceControlPolicies: [],
-    resourcePolicy: { Version: '2012-10-17', ...resourcePolicy },
+    resourcePolicy: resourcePolicy === undefined ? undefined : { Version: '2012-10-17', ...resourcePolicy },
     request: {
       action: request.action,
       principal: request.principal,

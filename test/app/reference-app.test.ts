@@ -113,6 +113,31 @@ describe('reference app', () => {
     }
   });
 
+  test('guardrails deploys the service control policy to the management account, guarding the break-glass role', () => {
+    const guarded = referenceApp((config) => {
+      config.backup.breakGlassRoleArn = 'arn:aws:iam::222222222222:role/security/backup-break-glass';
+      config.guardrails = { managementAccount: '999999999999', deployers: ['arn:aws:iam::222222222222:role/pipeline-deploy'] };
+    });
+    const management = stack(guarded, 'BackupDr-Guardrails');
+    expect(management.account).toBe('999999999999');
+    const template = Template.fromStack(management);
+    template.hasResourceProperties('AWS::Organizations::Policy', {
+      Name: 'backup-dr-guardrails',
+      Type: 'SERVICE_CONTROL_POLICY',
+      TargetIds: ['222222222222'],
+      Content: { Statement: Match.arrayWith([
+        Match.objectLike({ Sid: 'DenyBreakGlassFromInside', Resource: 'arn:aws:iam::*:role/security/backup-break-glass' }),
+        Match.objectLike({ Sid: 'DenyDeployingButDeployers', Condition: { ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::222222222222:role/pipeline-deploy'] } } }),
+      ]) },
+    });
+    expect(formatFindings(nagFindings(management))).toBe('');
+    expect(Annotations.fromStack(stack(guarded, 'BackupDr-Backup')).findInfo('*', Match.stringLikeRegexp('no guardrails'))).toHaveLength(0);
+  });
+
+  test('without guardrails the backup stack says what is left open', () => {
+    Annotations.fromStack(stack(referenceApp(), 'BackupDr-Backup')).hasInfo('/BackupDr-Backup', Match.stringLikeRegexp('no guardrails in the backup-dr config: an administrator of the backup account could take over'));
+  });
+
   test('organizationId opts the vaults into copies from the whole organization (the config is the acknowledgement)', () => {
     const opted = referenceApp((config) => {
       config.organizationId = 'o-exampleorg1';
