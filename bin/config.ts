@@ -322,8 +322,8 @@ export function parseConfig(raw: unknown, additionalRegions: readonly string[] =
   }
   if (backup.region !== workload.region && !r.problems.length) {
     r.problems.push(`${k}.backup.region (${backup.region}) differs from ${k}.workload.region (${workload.region}); ` +
-      'AWS Backup cannot copy RDS and Aurora snapshots across account and region in one job, so the central vault ' +
-      `must be in the workload's region, e.g. ${JSON.stringify(workload.region)}`);
+      'the pg_dump jobs write to the dump bucket of the backup account\'s primary region, and a job and its bucket must ' +
+      `share a region (the SSE-KMS key is regional), e.g. ${JSON.stringify(workload.region)}`);
   }
   if (backup.drRegion === backup.region && !r.problems.length) {
     r.problems.push(`${k}.backup.drRegion equals ${k}.backup.region (${backup.region}); ` +

@@ -18,6 +18,9 @@ import {
 } from './config';
 import { alarmTuning, DatabaseStack, hasDump, watchDatabase } from './database-stack';
 
+/** The rules whose recovery points the backup account keeps, in both of its regions. */
+const COPIED_RULES = ['Daily', 'Weekly', 'Monthly'];
+
 /** An alarm status widget shows at most 100 alarms. */
 const ALARMS_PER_STATUS_WIDGET = 100;
 
@@ -240,20 +243,28 @@ export class WorkloadStack extends Stack {
       this.vault.addFailureEmail('FailureEmail', config.alarms.email);
     }
 
-    // One copy a day, whichever of Daily, Weekly or Monthly ran (AWS Backup runs only the
-    // longest-retention rule when their windows coincide). The copy stays in the workload's region:
-    // AWS Backup cannot copy RDS and Aurora snapshots across account and region in one job.
+    const drVault = BackupVault.fromBackupVaultAttributes(this, 'DrVault', {
+      backupVaultArn: `arn:${this.partition}:backup:${config.backup.drRegion}:${config.backup.account}:backup-vault:${names.drVault}`,
+      vaultLock: vaultLock(config),
+    });
     this.plan = new RecoveryPlan(this, 'Plan', {
       backupPlanName: `${config.namePrefix}-${config.tier.toLowerCase()}`,
       backupVault: this.vault,
       tier: tierByName(config.tier),
-      copyTo: [{
-        destinationBackupVault: central,
-        deleteAfter: Duration.days(config.copyRetentionDays),
-        ruleNames: ['Daily', 'Weekly', 'Monthly'],
-      }],
       selection: { resourceArns: config.databases.map((db) => db.arn) },
     });
+    // The Daily, Weekly and Monthly recovery points go to the backup account twice: to the central vault in this region
+    // and to the DR-region vault, each in one copy action (AWS Backup copies RDS, Aurora, DocumentDB and Neptune
+    // snapshots across account and region in one action since November 2025). A copy keeps its recovery point as long
+    // as the rule does (copyRetentionDays at least), so the workload vault, which an administrator of the workload
+    // account can empty, holds nothing the backup account does not. AWS Backup runs only the longest-retention rule when
+    // their windows coincide, so every one of the three is copied.
+    for (const rule of this.plan.rules.filter((r) => COPIED_RULES.includes(r.ruleName))) {
+      const deleteAfter = Duration.days(Math.max(config.copyRetentionDays, rule.deleteAfter?.toDays() ?? 0));
+      for (const destinationBackupVault of [central, drVault]) {
+        this.plan.addCopy({ destinationBackupVault, deleteAfter, ruleNames: [rule.ruleName] });
+      }
+    }
     if (config.databases.every((db) => db.kmsKeyArn !== undefined)) {
       Annotations.of(this.plan).acknowledgeWarning('cdk-backup-dr:RecoveryPlan.crossAccountRdsKey',
         'cdk.json names the customer-managed key of every database (databases[].kmsKeyArn); its key policy must allow the backup account');

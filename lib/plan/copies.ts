@@ -10,9 +10,10 @@ export interface RecoveryCopyOptions {
    * The vault receiving the copies: a `BackupVault` of this app, or the other account's / region's vault
    * imported with `BackupVault.fromBackupVaultAttributes()` (give its `vaultLock` so the retention is checked).
    * A cross-account copy needs both accounts in one AWS Organization and a vault access policy that allows
-   * `backup:CopyIntoBackupVault` from this account. AWS Backup cannot copy RDS, Aurora, DocumentDB or Neptune
-   * snapshots to another account and another region in one copy action: for those, copy to the other account's
-   * vault in this region (and onward from there), or to another region of this account.
+   * `backup:CopyIntoBackupVault` from this account. RDS, Aurora, DocumentDB and Neptune snapshots may go to another
+   * account and another region in one copy action (AWS Backup, November 2025) when they are encrypted with a
+   * customer-managed key the destination account may use; AWS Backup re-encrypts the copy with the destination
+   * vault's key.
    */
   readonly destinationBackupVault: IBackupVault;
 

@@ -86,7 +86,6 @@ const DEFAULT_START_WINDOW = Duration.hours(1);
 const WARN_COMPLETION_WINDOW = 'cdk-backup-dr:RecoveryPlan.completionWindow';
 const WARN_CONTINUOUS_RULES = 'cdk-backup-dr:RecoveryPlan.multipleContinuousRules';
 const WARN_CROSS_ACCOUNT_RDS = 'cdk-backup-dr:RecoveryPlan.crossAccountRdsKey';
-const WARN_CROSS_ACCOUNT_CROSS_REGION = 'cdk-backup-dr:RecoveryPlan.crossAccountCrossRegionCopy';
 const WARN_COPY_SKIPPED = 'cdk-backup-dr:RecoveryPlan.copySkippedByOverlap';
 const WARN_RPO_NOT_VERIFIED = 'cdk-backup-dr:RecoveryPlan.rpoNotVerified';
 const INFO_CROSS_ACCOUNT = 'cdk-backup-dr:RecoveryPlan.crossAccountOrganization';
@@ -612,43 +611,6 @@ export class RecoveryPlan extends Construct {
   }
 
   /**
-   * AWS Backup copies RDS, Aurora, DocumentDB and Neptune snapshots either to another account or to another
-   * region, not both in one copy action. An error when the plan selects such databases, a warning when the
-   * selection's resource types are not known (tags, ARN tokens).
-   */
-  private checkCrossAccountCrossRegion(): string[] {
-    const errors: string[] = [];
-    const stack = Stack.of(this);
-    for (const copy of this.copyList) {
-      if (!copy.otherAccount || !copy.otherRegion) {
-        continue;
-      }
-      const where = `copy to '${copy.label}' goes to account ${copy.otherAccount} and region ${copy.otherRegion} ` +
-        `(the plan is in account ${stack.account}, region ${stack.region})`;
-      const fix = `copy to a vault in the same region of the other account (${stack.region} of account ${copy.otherAccount}), ` +
-        `and copy onward from there (to ${copy.otherRegion}, with a plan in that account), or copy to another region of this account`;
-      const limit = 'AWS Backup copies RDS, Aurora, DocumentDB and Neptune snapshots either across accounts or across regions, ' +
-        'not both in one copy action';
-      const rdsSources = [...new Set(this.selectionList.flatMap((selection) => selection.rdsSources.map((source) => source.label)))];
-      if (rdsSources.length > 0) {
-        errors.push(`${where}, but the plan selects RDS/Aurora resources (${rdsSources.join(', ')}); ${limit}: ${fix}`);
-        continue;
-      }
-      const unknown = this.selectionList
-        .filter((selection) => selection.unknownSources.length > 0)
-        .map((selection) => `selection '${selection.name}': ${selection.unknownSources.join(', ')}`);
-      if (unknown.length > 0) {
-        Annotations.of(this).addWarningV2(
-          WARN_CROSS_ACCOUNT_CROSS_REGION,
-          `${where}, and the plan selects resources whose type is not known at synth time (${unknown.join('; ')}); ` +
-            `${limit}, so copies of any such database fail. If the selection may include them, ${fix}`,
-        );
-      }
-    }
-    return errors;
-  }
-
-  /**
    * When rules start at the same time AWS Backup runs only the one with the longest retention. A copy limited
    * to a shorter rule then gets nothing on the days the longer rule runs, unless the longer rule is copied too.
    */
@@ -722,7 +684,6 @@ export class RecoveryPlan extends Construct {
         seen.add(arn);
       }
     }
-    errors.push(...this.checkCrossAccountCrossRegion());
     this.warnCopiesSkippedByOverlap();
     for (const selection of this.selectionList) {
       for (const bucket of selection.buckets) {

@@ -189,7 +189,7 @@ describe('reference app config', () => {
 
   test('fails when the backup region differs from the workload region', () => {
     expect(problemsOf(withChange((c) => { c.backup.region = 'eu-west-1'; c.backup.drRegion = 'eu-central-1'; })))
-      .toEqual(['backup-dr.backup.region (eu-west-1) differs from backup-dr.workload.region (us-east-1); AWS Backup cannot copy RDS and Aurora snapshots across account and region in one job, so the central vault must be in the workload\'s region, e.g. "us-east-1"']);
+      .toEqual(['backup-dr.backup.region (eu-west-1) differs from backup-dr.workload.region (us-east-1); the pg_dump jobs write to the dump bucket of the backup account\'s primary region, and a job and its bucket must share a region (the SSE-KMS key is regional), e.g. "us-east-1"']);
   });
 
   test.each([

@@ -177,21 +177,21 @@ describe('reference app templates', () => {
     expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ApproximateNumberOfMessagesVisible' } })).length).toBe(guardedKeys.length);
   });
 
-  test('every backup-plan copy action carries a lifecycle; one copy a day goes to the central vault', () => {
+  test('the daily, weekly and monthly recovery points go to both vaults of the backup account, kept as long as their rule keeps them', () => {
     const template = Template.fromStack(stack(app, 'BackupDr-Workload'));
     const plans = Object.values(template.findResources('AWS::Backup::BackupPlan'));
     expect(plans).toHaveLength(1);
     const rules = (plans[0] as any).Properties.BackupPlan.BackupPlanRule as any[];
     const central = 'arn:aws:backup:us-east-1:222222222222:backup-vault:backup-dr-central';
-    // TEAM tier (seed 001): hourly snapshots kept locally, plus daily/weekly/monthly copied to the backup account.
+    const dr = 'arn:aws:backup:us-west-2:222222222222:backup-vault:backup-dr-dr';
+    const copies = (days: number) => [central, dr].map((arn) => ({ DestinationBackupVaultArn: arn, Lifecycle: { DeleteAfterDays: days } }));
+    // TEAM tier (seed 001): hourly snapshots kept locally, plus daily/weekly/monthly copied to the backup account, to
+    // its DR region too (one copy action each), for copyRetentionDays (35) or the rule's longer retention.
     expect(rules.map((r) => [r.RuleName, r.ScheduleExpression, r.Lifecycle, r.CopyActions])).toEqual([
       ['Hourly', 'cron(0 * * * ? *)', { DeleteAfterDays: 7 }, undefined],
-      ['Daily', 'cron(0 2 * * ? *)', { DeleteAfterDays: 30 },
-        [{ DestinationBackupVaultArn: central, Lifecycle: { DeleteAfterDays: 35 } }]],
-      ['Weekly', 'cron(0 2 ? * SUN *)', { DeleteAfterDays: 90 },
-        [{ DestinationBackupVaultArn: central, Lifecycle: { DeleteAfterDays: 35 } }]],
-      ['Monthly', 'cron(0 2 1 * ? *)', { DeleteAfterDays: 365, MoveToColdStorageAfterDays: 90 },
-        [{ DestinationBackupVaultArn: central, Lifecycle: { DeleteAfterDays: 35 } }]],
+      ['Daily', 'cron(0 2 * * ? *)', { DeleteAfterDays: 30 }, copies(35)],
+      ['Weekly', 'cron(0 2 ? * SUN *)', { DeleteAfterDays: 90 }, copies(90)],
+      ['Monthly', 'cron(0 2 1 * ? *)', { DeleteAfterDays: 365, MoveToColdStorageAfterDays: 90 }, copies(365)],
     ]);
   });
 
