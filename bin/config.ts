@@ -454,19 +454,19 @@ export function parseConfig(raw: unknown, additionalRegions: readonly string[] =
 /** Physical names shared by the two accounts (no CloudFormation exports cross accounts). */
 export function sharedNames(config: BackupDrConfig) {
   const dumpBucket = `${config.namePrefix}-dumps-${config.backup.account}-${config.backup.region}`;
+  const drDumpBucket = `${config.namePrefix}-dumps-${config.backup.account}-${config.backup.drRegion}`;
   return {
     centralVault: `${config.namePrefix}-central`,
     drVault: `${config.namePrefix}-dr`,
     dumpBucket,
     /** The alias of the dump bucket's key: its ARN names the key in the workload account before it exists. */
     dumpKeyAlias: `alias/${dumpBucket}`,
+    /** The dump bucket's replica in the backup account's DR region. */
+    drDumpBucket,
+    drDumpKeyAlias: `alias/${drDumpBucket}`,
   };
 }
 
-/**
- * Physical names of the execution roles of a database's jobs in the workload account. The dump bucket's policy in
- * the backup account names them in `aws:PrincipalArn` conditions, which need no role to exist yet.
- */
 /** Role ARN patterns as an SCP condition takes them: account id or `*`, a role name that may hold `*`. */
 const ROLE_ARN_LIKE = /^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/[\w+=,.@\-/*]{1,512}$/;
 
@@ -488,6 +488,10 @@ function parseGuardrails(r: Reader, root: Json, k: string, backup: BackupAccount
   return guardrails;
 }
 
+/**
+ * Physical names of the execution roles of a database's jobs in the workload account. The dump bucket's policy in
+ * the backup account names them in `aws:PrincipalArn` conditions, which need no role to exist yet.
+ */
 export function jobRoleNames(namePrefix: string, database: string): { dump: string; verify: string } {
   return { dump: `${namePrefix}-dump-${database}`, verify: `${namePrefix}-verify-${database}` };
 }

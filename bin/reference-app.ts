@@ -24,6 +24,10 @@ const COPIED_RULES = ['Daily', 'Weekly', 'Monthly'];
 /** An alarm status widget shows at most 100 alarms. */
 const ALARMS_PER_STATUS_WIDGET = 100;
 
+function dumpLockMode(config: BackupDrConfig): s3.ObjectLockMode {
+  return config.dumpLockMode === 'governance' ? s3.ObjectLockMode.GOVERNANCE : s3.ObjectLockMode.COMPLIANCE;
+}
+
 function vaultLock(config: BackupDrConfig): VaultLock {
   const options = {
     minRetention: Duration.days(config.vaultLock.minRetentionDays),
@@ -53,9 +57,16 @@ export class BackupAccountStack extends Stack {
   /** Replicas of the workload's application buckets, by source bucket name; only in the DR-region instance. */
   public readonly appReplicas = new Map<string, CrossAccountBucket>();
   /**
-   * Told (by email, with `alarms.email`) when a key of this stack is scheduled for deletion, disabled or re-policied.
+   * The backup account's alarms (by email, with `alarms.email`): a key of this stack scheduled for deletion, disabled
+   * or re-policied; the dump bucket's replication failing or late.
    */
-  public readonly keyAlarmTopic: sns.ITopic;
+  public readonly alarmTopic: sns.ITopic;
+  /** The dump bucket's replica; only in the DR-region instance. */
+  public readonly dumpReplica?: CrossAccountBucket;
+  /** The replication of the dump bucket to its replica; only in the primary-region instance. */
+  public readonly dumpReplication?: ReplicationRule;
+  /** The alarms on `dumpReplication`; only in the primary-region instance. */
+  public readonly alarms?: BackupAlarms;
   /** `backup.breakGlassRoleArn`, when set. */
   public readonly breakGlassRole?: iam.IRole;
 
@@ -65,12 +76,12 @@ export class BackupAccountStack extends Stack {
     const names = sharedNames(config);
     const { breakGlassRoleArn } = config.backup;
     this.breakGlassRole = breakGlassRoleArn ? iam.Role.fromRoleArn(this, 'BreakGlass', breakGlassRoleArn) : undefined;
-    this.keyAlarmTopic = this.createKeyAlarmTopic(config);
+    this.alarmTopic = this.createAlarmTopic(config);
     this.vault = new BackupVault(this, 'Vault', {
       backupVaultName: props.drRegion ? names.drVault : names.centralVault,
       vaultLock: vaultLock(config),
       breakGlassRole: this.breakGlassRole,
-      keyAlarmTopic: this.keyAlarmTopic,
+      keyAlarmTopic: this.alarmTopic,
       copySourceAccounts: [config.workload.account],
       copySourceOrganizationId: config.organizationId,
     });
@@ -91,29 +102,72 @@ export class BackupAccountStack extends Stack {
           glacierAfter: LifecycleAge.NEVER,
           expireAfter: LifecycleAge.NEVER,
           breakGlassRole: this.breakGlassRole,
-          keyAlarmTopic: this.keyAlarmTopic,
+          keyAlarmTopic: this.alarmTopic,
         }));
       }
     }
-    if (!props.drRegion) {
+    if (props.drRegion) {
+      this.dumpReplica = new CrossAccountBucket(this, 'DumpReplica', {
+        bucketName: names.drDumpBucket,
+        encryptionKeyAlias: names.drDumpKeyAlias,
+        objectLockMode: dumpLockMode(config),
+        breakGlassRole: this.breakGlassRole,
+        keyAlarmTopic: this.alarmTopic,
+      });
+    } else {
       this.dumpBucket = this.createDumpBucket(config);
       this.dumpBucketPolicyBytes = checkDumpBucketPolicySize(this, this.dumpBucket, config);
+      this.dumpReplication = this.replicateDumps(config, this.dumpBucket);
+      this.alarms = new BackupAlarms(this, 'Alarms', {
+        topic: this.alarmTopic,
+        dashboard: false,
+        replicationLatency: alarmTuning(config).replicationLatency,
+        replications: [{
+          name: 'dumps',
+          failedOperations: this.dumpReplication.metricOperationsFailedReplication(),
+          latency: this.dumpReplication.metricReplicationLatency(),
+        }],
+      });
     }
   }
 
   /**
-   * An encrypted topic for the key alarms of the vault and the buckets, with the alarm email subscribed. Its own key is
+   * The dump bucket replicated to its replica in the DR region of this account, with replication time control: a loss
+   * of the primary region still leaves the dumps up to the last one replicated (seed 000's "complete disaster"). The
+   * replica has its own key, named by its alias ARN (it is created in another region), the same Object Lock mode, and
+   * the same denies; delete markers are not replicated.
+   */
+  private replicateDumps(config: BackupDrConfig, dumps: CrossAccountBucket): ReplicationRule {
+    const names = sharedNames(config);
+    const { backup } = config;
+    return new ReplicationRule(this, 'DumpReplication', {
+      sourceBucket: dumps.bucket,
+      sourceKey: dumps.encryptionKey,
+      destination: ReplicationDestination.fromAttributes({
+        bucketArn: `arn:${this.partition}:s3:::${names.drDumpBucket}`,
+        account: backup.account,
+        region: backup.drRegion,
+        encryptionKeyArn: `arn:${this.partition}:kms:${backup.drRegion}:${backup.account}:${names.drDumpKeyAlias}`,
+        objectLockEnabled: true,
+      }),
+      prefix: dumps.prefix,
+      replicationTime: true,
+    });
+  }
+
+  /**
+   * An encrypted topic for the alarms of the backup account (keys, dump replication), with the alarm email subscribed. Its own key is
    * guarded and watched like theirs, and its policy denies deleting the topic or changing its attributes and permissions
    * to all but break-glass and CloudFormation's role: silencing the alarm is the first step of an attack on the keys.
    */
-  private createKeyAlarmTopic(config: BackupDrConfig): sns.ITopic {
+  private createAlarmTopic(config: BackupDrConfig): sns.ITopic {
     const { topic, key } = createEncryptedTopic(this, {
       keyId: 'KeyAlarmsKey',
       topicId: 'KeyAlarms',
-      keyDescription: 'Encrypts the alarms on the keys of the backups',
-      displayName: 'Backup keys scheduled for deletion, disabled or re-policied',
-      publisher: 'events.amazonaws.com',
-      keyStatementSid: 'AllowEventBridgeToPublishEncrypted',
+      keyDescription: 'Encrypts the alarms of the backup account',
+      displayName: 'Backup account alarms: keys scheduled for deletion, disabled or re-policied; dump replication',
+      publishers: ['events.amazonaws.com', 'cloudwatch.amazonaws.com'],
+      keyStatementSid: 'AllowAlarmsToPublishEncrypted',
     });
     if (config.alarms.email) {
       subscribeEmail(this, 'KeyAlarmsEmail', topic, config.alarms.email);
@@ -147,9 +201,9 @@ export class BackupAccountStack extends Stack {
       bucketName: names.dumpBucket,
       encryptionKeyAlias: names.dumpKeyAlias,
       // COMPLIANCE by default, as the vaults: the last good dump survives every principal until its lock ends.
-      objectLockMode: config.dumpLockMode === 'governance' ? s3.ObjectLockMode.GOVERNANCE : s3.ObjectLockMode.COMPLIANCE,
+      objectLockMode: dumpLockMode(config),
       breakGlassRole: this.breakGlassRole,
-      keyAlarmTopic: this.keyAlarmTopic,
+      keyAlarmTopic: this.alarmTopic,
       jobRoles: withDump.length === 0 ? undefined : {
         account: config.workload.account,
         dumpRoleName: pattern.dump,
@@ -443,6 +497,8 @@ export function buildReferenceApp(app: App): void {
         'CloudFormation\'s role, which the key, vault and bucket policies except; set guardrails.managementAccount to deploy ' +
         'the service control policy that prevents it');
   }
+  drRegion.dumpReplica!.acceptReplicationFrom(backup.dumpReplication!);
+  backup.addStackDependency(drRegion, 'the dump bucket replicates to its replica in the DR region');
   workload.replications.forEach((rule, i) => {
     drRegion.appReplicas.get(config.appBuckets[i].name)!.acceptReplicationFrom(rule);
   });

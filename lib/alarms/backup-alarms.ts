@@ -388,7 +388,7 @@ export class BackupAlarms extends Construct {
       topicId: 'Topic',
       keyDescription: `Encrypts the backup and DR alarm notifications of ${this.node.path}`,
       displayName: 'Backup and DR alarms',
-      publisher: 'cloudwatch.amazonaws.com',
+      publishers: ['cloudwatch.amazonaws.com'],
       keyStatementSid: 'AllowCloudWatchAlarmsToPublishEncrypted',
     });
   }

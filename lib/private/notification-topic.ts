@@ -11,9 +11,9 @@ export interface EncryptedTopicProps {
   readonly topicId: string;
   readonly keyDescription: string;
   readonly displayName: string;
-  /** The service that publishes, e.g. `backup.amazonaws.com`. */
-  readonly publisher: string;
-  /** Sid of the key-policy statement that lets the publisher use the key. */
+  /** The services that publish, e.g. `backup.amazonaws.com`. */
+  readonly publishers: string[];
+  /** Sid of the key-policy statement that lets the publishers use the key. */
   readonly keyStatementSid: string;
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -32,7 +32,7 @@ export function createEncryptedTopic(scope: Construct, props: EncryptedTopicProp
   });
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: props.keyStatementSid,
-    principals: [new iam.ServicePrincipal(props.publisher)],
+    principals: props.publishers.map((publisher) => new iam.ServicePrincipal(publisher)),
     actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
     resources: ['*'],
   }));

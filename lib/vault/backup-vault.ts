@@ -468,7 +468,7 @@ export class BackupVault extends BackupVaultBase {
       topicId: 'NotificationTopic',
       keyDescription: `Encrypts failure notifications of backup vault ${this.node.path}`,
       displayName: 'AWS Backup failed jobs',
-      publisher: 'backup.amazonaws.com',
+      publishers: ['backup.amazonaws.com'],
       keyStatementSid: 'AllowBackupToPublishEncrypted',
       removalPolicy,
     }).topic;

@@ -54,6 +54,8 @@ describe('reference app config', () => {
       centralVault: 'backup-dr-central',
       drVault: 'backup-dr-dr',
       dumpBucket: 'backup-dr-dumps-222222222222-us-east-1',
+      drDumpBucket: 'backup-dr-dumps-222222222222-us-west-2',
+      drDumpKeyAlias: 'alias/backup-dr-dumps-222222222222-us-west-2',
       dumpKeyAlias: 'alias/backup-dr-dumps-222222222222-us-east-1',
     });
     expect(jobRoleNames(config.namePrefix, 'app')).toEqual({ dump: 'backup-dr-dump-app', verify: 'backup-dr-verify-app' });

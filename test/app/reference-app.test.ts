@@ -153,17 +153,50 @@ describe('reference app', () => {
 describe('reference app templates', () => {
   const app = referenceApp();
 
+  test('the dump bucket replicates to its replica in the DR region of the backup account, with RTC and alarms', () => {
+    const primary = Template.fromStack(stack(app, 'BackupDr-Backup'));
+    const [bucket] = Object.values(primary.findResources('AWS::S3::Bucket', { Properties: { BucketName: 'backup-dr-dumps-222222222222-us-east-1' } }));
+    expect(bucket.Properties.ReplicationConfiguration.Rules).toEqual([expect.objectContaining({
+      Status: 'Enabled',
+      Filter: { Prefix: 'pg-dump/' },
+      DeleteMarkerReplication: { Status: 'Disabled' },
+      SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+      Destination: expect.objectContaining({
+        Bucket: 'arn:aws:s3:::backup-dr-dumps-222222222222-us-west-2',
+        EncryptionConfiguration: { ReplicaKmsKeyID: 'arn:aws:kms:us-west-2:222222222222:alias/backup-dr-dumps-222222222222-us-west-2' },
+        ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } },
+        Metrics: { Status: 'Enabled', EventThreshold: { Minutes: 15 } },
+      }),
+    })]);
+    const alarms = Object.values(primary.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
+    for (const metricName of ['OperationsFailedReplication', 'ReplicationLatency']) {
+      expect(alarms.filter((alarm) => JSON.stringify(alarm).includes(`"${metricName}"`) && JSON.stringify(alarm).includes('KeyAlarms'))).toHaveLength(1);
+    }
+    const dr = Template.fromStack(stack(app, 'BackupDr-BackupDrRegion'));
+    dr.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: 'backup-dr-dumps-222222222222-us-west-2',
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } } },
+    });
+    const replicaPolicy = JSON.stringify(dr.findResources('AWS::S3::BucketPolicy'));
+    for (const sid of ['DenyReplicationExceptAcceptedRules', 'DenyReplicasWithOtherKey', 'DenyUnconditionalWrites', 'DenyDeletes', 'DenyBucketConfigurationChanges']) {
+      expect(replicaPolicy).toContain(`"Sid":"${sid}"`);
+    }
+    expect(replicaPolicy).toMatch(/"Sid":"ReplicateBackupDrBackupDumpReplication[0-9A-F]{8}Objects"/);
+    expect(stack(app, 'BackupDr-Backup').dependencies.map((s) => s.stackName)).toContain('BackupDr-BackupDrRegion');
+  });
+
   test.each(['BackupDr-Backup', 'BackupDr-BackupDrRegion'])('%s: every key of the backups alarms, by email, when it is scheduled for deletion, disabled or re-policied', (id) => {
     const template = Template.fromStack(stack(app, id));
-    const topics = template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Backup keys scheduled for deletion, disabled or re-policied' } });
+    const topics = template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'Backup account alarms: keys scheduled for deletion, disabled or re-policied; dump replication' } });
     expect(Object.keys(topics)).toHaveLength(1);
     const [topicId] = Object.keys(topics);
     template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: { Ref: topicId }, Protocol: 'email', Endpoint: 'oncall@example.com' });
     const guardedKeys = Object.entries(template.findResources('AWS::KMS::Key'))
       .filter(([, key]) => key.Properties.KeyPolicy.Statement.some((statement: any) => statement.Sid === 'DenyKeyDestruction'))
       .map(([keyId]) => keyId);
-    // The vault's key, the dump bucket's (primary region) or the replica's (DR region), and the alarm topic's own.
-    expect(guardedKeys).toHaveLength(3);
+    // The vault's key, the dump bucket's (primary region) or the dump replica's and the app-bucket replica's (DR region),
+    // and the alarm topic's own.
+    expect(guardedKeys).toHaveLength(id === 'BackupDr-Backup' ? 3 : 4);
     const watched = Object.values(template.findResources('AWS::Events::Rule'))
       .filter((rule) => rule.Properties.Targets?.[0]?.Arn?.Ref === topicId)
       .flatMap((rule) => rule.Properties.EventPattern.detail.resources.ARN.filter((arn: any) => arn['Fn::GetAtt']).map((arn: any) => arn['Fn::GetAtt'][0]));
