@@ -27,14 +27,18 @@ const DUMPS: CrossAccountBucketProps = {
   objectLockMode: s3.ObjectLockMode.COMPLIANCE, prefix: 'logical/', objectLockRetention: Duration.days(30), expireAfter: LifecycleAge.after(Duration.days(30)), noncurrentExpireAfter: Duration.days(1),
   infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER,
 };
-// The DR region's key for RDS's replicated backups: RDS needs a key ARN, which exists only once the key does (see README).
-const DR_RDS_KEY_ARN = 'arn:aws:kms:us-west-2:111111111111:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const utc = (cron: events.CronOptions) => scheduler.ScheduleExpression.cron({ ...cron, timeZone: TimeZone.ETC_UTC });
 
 export function buildDeeldesk(app: App): Stack[] {
   // DR region: the vault receiving copies of the base backups, the replica of deeldesk-backups, and deeldesk-uploads-dr
   // (live files: no expiry; "Versions retained: 30 days" is the default noncurrent expiry).
-  const dr = new Stack(app, 'Deeldesk-DR', { env: DR });
+  // crossRegionReferences: the production stack reads the DR stack's key ARN (RDS replicates automated backups only under
+  // a key ARN of the destination region); CDK passes it through an SSM parameter that the DR stack writes into the
+  // production region, no CloudFormation export across regions.
+  const dr = new Stack(app, 'Deeldesk-DR', { env: DR, crossRegionReferences: true });
+  const rdsReplicationKey = new kms.Key(dr, 'RdsReplicationKey', {
+    alias: 'deeldesk-rds-dr', description: 'Encrypts the automated backups of deeldesk-prod replicated to us-west-2', enableKeyRotation: true,
+  });
   new BackupVault(dr, 'Vault', { backupVaultName: 'deeldesk-dr' });
   const backupsReplica = new CrossAccountBucket(dr, 'BackupsReplica', { bucketName: 'deeldesk-backups-dr', ...DUMPS });
   const uploadsReplica = new CrossAccountBucket(dr, 'UploadsReplica', {
@@ -42,7 +46,7 @@ export function buildDeeldesk(app: App): Stack[] {
   });
 
   // The PostgreSQL primary (the runbooks' deeldesk-prod; PostgreSQL 16) and its streaming read replica.
-  const production = new Stack(app, 'Deeldesk-Production', { env: PRIMARY });
+  const production = new Stack(app, 'Deeldesk-Production', { env: PRIMARY, crossRegionReferences: true });
   const vpc = exampleVpc(production);
   const key = new kms.Key(production, 'RdsKey', { alias: 'deeldesk-rds-key', enableKeyRotation: true });
   const subnetGroup = new rds.SubnetGroup(production, 'DbSubnets', { vpc, description: 'Deeldesk databases and their restore drills' });
@@ -66,7 +70,7 @@ export function buildDeeldesk(app: App): Stack[] {
   new RdsPitrPolicy(production, 'Pitr', {
     databaseInstance: db, backupRetention: Duration.days(7),
     preferredBackupWindow: '00:30-01:30', preferredMaintenanceWindow: 'sun:05:00-sun:05:30',
-    backupReplicationRegion: DR.region, backupReplicationKmsKey: kms.Key.fromKeyArn(production, 'DrRdsKey', DR_RDS_KEY_ARN),
+    backupReplicationRegion: DR.region, backupReplicationKmsKey: rdsReplicationKey,
   });
 
   // Plan tiers: all tiers share this database, so it runs the strictest, ENTERPRISE (RPO 15 min, RTO 1 h): continuous

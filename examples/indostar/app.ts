@@ -18,7 +18,6 @@ import { acknowledgeDatabaseFindings, addCompliancePacks, exampleVpc } from '../
 
 const PRIMARY = { account: '111111111111', region: 'us-east-1' };
 const SECONDARY = { account: '111111111111', region: 'us-west-2' };
-const DR_RDS_KEY_ARN = 'arn:aws:kms:us-west-2:111111111111:key/3b4c5d6e-7f80-4a9b-8c1d-2e3f4a5b6c7d';
 const NAME = 'indostar_naturals';
 const utc = (minute: string, hour: string, day?: string) => ScheduleExpression.cron({ minute, hour, day, timeZone: TimeZone.ETC_UTC });
 
@@ -30,12 +29,17 @@ export function buildIndoStar(app: App): Stack[] {
     objectLockMode: s3.ObjectLockMode.COMPLIANCE, prefix: 'daily/', infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.after(Duration.days(30)), noncurrentExpireAfter: Duration.days(1),
   };
   // "Backup Locations / Secondary": indostar-backups-secondary in us-west-2, and the vault the DR runbook restores from.
-  const dr = new Stack(app, 'IndoStar-Secondary', { env: SECONDARY });
+  const dr = new Stack(app, 'IndoStar-Secondary', { env: SECONDARY, crossRegionReferences: true });
+  // RDS replicates automated backups only under a key ARN of the destination region: this key, whose ARN the production
+  // stack reads through Fn::GetStackOutput (crossRegionReferences), no export across regions.
+  const rdsReplicationKey = new kms.Key(dr, 'RdsReplicationKey', {
+    alias: 'indostar-rds-dr', description: 'Encrypts the automated backups of indostar-production replicated to us-west-2', enableKeyRotation: true,
+  });
   const secondary = new CrossAccountBucket(dr, 'Secondary', { bucketName: 'indostar-backups-secondary', ...daily });
   new BackupVault(dr, 'DrVault', { backupVaultName: 'indostar-dr' });
 
   // "Disaster Recovery / Scenario 1": Multi-AZ; the instance of "Scenario 4" (db.t3.medium, 100 GB gp3, PostgreSQL 15).
-  const production = new Stack(app, 'IndoStar-Production', { env: PRIMARY });
+  const production = new Stack(app, 'IndoStar-Production', { env: PRIMARY, crossRegionReferences: true });
   const vpc = exampleVpc(production);
   const key = new kms.Key(production, 'RdsKey', { alias: 'indostar-rds-key', enableKeyRotation: true });
   const db = new rds.DatabaseInstance(production, 'Database', {
@@ -61,7 +65,7 @@ export function buildIndoStar(app: App): Stack[] {
   // that region (RDS needs its ARN: a placeholder, like the VPC ids).
   new RdsPitrPolicy(production, 'Pitr', {
     databaseInstance: db, backupRetention: Duration.days(7), preferredBackupWindow: '02:00-03:00', preferredMaintenanceWindow: 'sun:06:00-sun:06:30',
-    backupReplicationRegion: SECONDARY.region, backupReplicationKmsKey: kms.Key.fromKeyArn(production, 'DrRdsKey', DR_RDS_KEY_ARN),
+    backupReplicationRegion: SECONDARY.region, backupReplicationKmsKey: rdsReplicationKey,
   });
 
   // "Compliance / Backups: 30 days (daily), 1 year (monthly archives)" as RDS snapshots, each copied to us-west-2 with

@@ -14,7 +14,6 @@ import { accessLogsBucket, acknowledgeDatabaseFindings, addCompliancePacks, exam
 
 const PRODUCTION = { account: '111111111111', region: 'us-east-1' };
 const BACKUP = { account: '222222222222', region: 'us-east-1' };
-const DR_RDS_KEY_ARN = 'arn:aws:kms:us-west-2:111111111111:key/1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
 
 export function buildInstantPdf(app: App): Stack[] {
   // Backup account: instantpdf-backups, SSE-KMS with its own key (the policy denies any other upload encryption),
@@ -40,7 +39,12 @@ export function buildInstantPdf(app: App): Stack[] {
   });
 
   // The user-files replica in us-west-2, encrypted with its own key.
-  const replicaRegion = new Stack(app, 'InstantPdf-Replica', { env: { account: PRODUCTION.account, region: 'us-west-2' } });
+  const replicaRegion = new Stack(app, 'InstantPdf-Replica', { env: { account: PRODUCTION.account, region: 'us-west-2' }, crossRegionReferences: true });
+  // RDS replicates automated backups only under a key ARN of the destination region: this key, whose ARN the production
+  // stack reads through Fn::GetStackOutput (crossRegionReferences), no export across regions.
+  const rdsReplicationKey = new kms.Key(replicaRegion, 'RdsReplicationKey', {
+    alias: 'instantpdf-rds-dr', description: 'Encrypts the automated backups of the InstantPDF database replicated to us-west-2', enableKeyRotation: true,
+  });
   const replica = new CrossAccountBucket(replicaRegion, 'UserFilesReplica', {
     bucketName: 'instantpdf-user-files-replica',
     infrequentAccessAfter: LifecycleAge.NEVER,
@@ -48,7 +52,7 @@ export function buildInstantPdf(app: App): Stack[] {
     expireAfter: LifecycleAge.NEVER,
   });
 
-  const production = new Stack(app, 'InstantPdf-Production', { env: PRODUCTION });
+  const production = new Stack(app, 'InstantPdf-Production', { env: PRODUCTION, crossRegionReferences: true });
   const vpc = exampleVpc(production);
   const key = new kms.Key(production, 'RdsKey', { alias: 'instantpdf-rds-key', enableKeyRotation: true });
   const db = new rds.DatabaseInstance(production, 'Database', {
@@ -78,7 +82,7 @@ export function buildInstantPdf(app: App): Stack[] {
     preferredBackupWindow: '03:00-04:00',
     copyTagsToSnapshot: true,
     backupReplicationRegion: 'us-west-2',
-    backupReplicationKmsKey: kms.Key.fromKeyArn(production, 'DrRdsKey', DR_RDS_KEY_ARN),
+    backupReplicationKmsKey: rdsReplicationKey,
   });
 
   // Daily at 03:00 UTC (the default): pg_dump --format=custom into s3://instantpdf-backups/database/instantpdf/,

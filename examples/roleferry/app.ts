@@ -18,18 +18,22 @@ import { acknowledgeDatabaseFindings, addCompliancePacks, exampleVpc } from '../
 
 const PRODUCTION = { account: '111111111111', region: 'us-east-1' };
 const DR = { account: '111111111111', region: 'us-west-2' };
-const DR_RDS_KEY_ARN = 'arn:aws:kms:us-west-2:111111111111:key/2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d';
 
 export function buildRoleFerry(app: App): Stack[] {
   // §4.1: the resume files' copy in us-west-2. Retention "Indefinite": current versions never expire; delete
   // markers are not replicated, so a resume deleted in us-east-1 stays readable here.
-  const dr = new Stack(app, 'RoleFerry-DR', { env: DR });
+  const dr = new Stack(app, 'RoleFerry-DR', { env: DR, crossRegionReferences: true });
+  // RDS replicates automated backups only under a key ARN of the destination region: this key, whose ARN the production
+  // stack reads through Fn::GetStackOutput (crossRegionReferences), no export across regions.
+  const rdsReplicationKey = new kms.Key(dr, 'RdsReplicationKey', {
+    alias: 'roleferry-rds-dr', description: 'Encrypts the automated backups of the RoleFerry database replicated to the DR region', enableKeyRotation: true,
+  });
   const resumesReplica = new CrossAccountBucket(dr, 'ResumesReplica', {
     bucketName: 'roleferry-prod-resumes-replica',
     infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.NEVER,
   });
 
-  const production = new Stack(app, 'RoleFerry-Production', { env: PRODUCTION });
+  const production = new Stack(app, 'RoleFerry-Production', { env: PRODUCTION, crossRegionReferences: true });
   const vpc = exampleVpc(production);
   const key = new kms.Key(production, 'RdsKey', { alias: 'roleferry-rds-key', enableKeyRotation: true });
   // §2.2 and §3 restore into roleferry-db-subnet: the subnet group of the instance, and of the monthly test restore.
@@ -59,7 +63,7 @@ export function buildRoleFerry(app: App): Stack[] {
   new RdsPitrPolicy(production, 'Pitr', {
     databaseInstance: db, backupRetention: Duration.days(30),
     preferredBackupWindow: '03:00-04:00', preferredMaintenanceWindow: 'sun:08:00-sun:08:30',
-    backupReplicationRegion: DR.region, backupReplicationKmsKey: kms.Key.fromKeyArn(production, 'DrRdsKey', DR_RDS_KEY_ARN),
+    backupReplicationRegion: DR.region, backupReplicationKmsKey: rdsReplicationKey,
   });
 
   // §6 restores "the latest snapshot", and AWS Backup restore testing restores only AWS Backup recovery points: §1's

@@ -66,7 +66,8 @@ describe('Deeldesk example (seed 001)', () => {
       PreferredBackupWindow: '00:30-01:30',
       PreferredMaintenanceWindow: 'sun:05:00-sun:05:30',
       AutomaticBackupReplicationRegion: 'us-west-2',
-      AutomaticBackupReplicationKmsKeyId: Match.stringLikeRegexp('^arn:aws:kms:us-west-2:111111111111:key/'),
+      // The DR stack's key, read through Fn::GetStackOutput (no placeholder ARN, no export across regions).
+      AutomaticBackupReplicationKmsKeyId: { 'Fn::GetStackOutput': { StackName: 'Deeldesk-DR', Region: 'us-west-2', OutputName: Match.stringLikeRegexp('RdsReplicationKey') } },
       EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
     });
   });

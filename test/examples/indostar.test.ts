@@ -60,7 +60,8 @@ describe('IndoStar Naturals example (seed 003)', () => {
       PreferredBackupWindow: '02:00-03:00',
       PreferredMaintenanceWindow: 'sun:06:00-sun:06:30',
       AutomaticBackupReplicationRegion: 'us-west-2',
-      AutomaticBackupReplicationKmsKeyId: Match.stringLikeRegexp('^arn:aws:kms:us-west-2:111111111111:key/'),
+      // The DR stack's key, read through Fn::GetStackOutput (no placeholder ARN, no export across regions).
+      AutomaticBackupReplicationKmsKeyId: { 'Fn::GetStackOutput': { StackName: 'IndoStar-Secondary', Region: 'us-west-2', OutputName: Match.stringLikeRegexp('RdsReplicationKey') } },
       EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
       CopyTagsToSnapshot: true,
       DeletionProtection: true,

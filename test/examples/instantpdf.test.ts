@@ -41,7 +41,8 @@ describe('InstantPDF example (seed 000)', () => {
       CopyTagsToSnapshot: true,
       // "Region Outage | Up to 1 day": the automated backups are replicated to us-west-2.
       AutomaticBackupReplicationRegion: 'us-west-2',
-      AutomaticBackupReplicationKmsKeyId: Match.stringLikeRegexp('^arn:aws:kms:us-west-2:111111111111:key/'),
+      // The DR stack's key, read through Fn::GetStackOutput (no placeholder ARN, no export across regions).
+      AutomaticBackupReplicationKmsKeyId: { 'Fn::GetStackOutput': { StackName: 'InstantPdf-Replica', Region: 'us-west-2', OutputName: Match.stringLikeRegexp('RdsReplicationKey') } },
     });
   });
 

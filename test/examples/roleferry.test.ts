@@ -39,7 +39,8 @@ describe('RoleFerry example (seed 002)', () => {
       Engine: 'postgres',
       BackupRetentionPeriod: 30,
       AutomaticBackupReplicationRegion: 'us-west-2',
-      AutomaticBackupReplicationKmsKeyId: Match.stringLikeRegexp('^arn:aws:kms:us-west-2:111111111111:key/'),
+      // The DR stack's key, read through Fn::GetStackOutput (no placeholder ARN, no export across regions).
+      AutomaticBackupReplicationKmsKeyId: { 'Fn::GetStackOutput': { StackName: 'RoleFerry-DR', Region: 'us-west-2', OutputName: Match.stringLikeRegexp('RdsReplicationKey') } },
       PreferredBackupWindow: '03:00-04:00',
       PreferredMaintenanceWindow: 'sun:08:00-sun:08:30',
       DBSubnetGroupName: { Ref: subnetGroup },
