@@ -32,6 +32,14 @@ export interface GuardrailsConfig {
   readonly roleAdministrators?: string[];
 }
 
+/** The logically air-gapped vault of the backup account. */
+export interface AirGappedVaultConfig {
+  readonly minRetentionDays: number;
+  readonly maxRetentionDays: number;
+  /** An account of the organization that may restore from the vault (shared through AWS RAM). */
+  readonly recoveryAccount?: string;
+}
+
 /** The vault lock of the backup account's vaults. */
 export interface VaultLockConfig {
   readonly mode: 'governance' | 'compliance';
@@ -128,6 +136,11 @@ export interface BackupDrConfig {
    * CloudFormation roles (`BackupGuardrails`), deployed to the management account; none: not deployed.
    */
   readonly guardrails?: GuardrailsConfig;
+  /**
+   * A logically air-gapped vault in the backup account's primary region receiving the databases' Daily, Weekly and
+   * Monthly copies, optionally shared with a recovery account; none: not created.
+   */
+  readonly airGappedVault?: AirGappedVaultConfig;
   /** RecoveryTier preset name: FREE, PRO, TEAM or ENTERPRISE. */
   readonly tier: string;
   readonly vaultLock: VaultLockConfig;
@@ -431,6 +444,7 @@ export function parseConfig(raw: unknown, additionalRegions: readonly string[] =
     backup,
     organizationId: r.optionalString(root, k, 'organizationId', ORG_ID, 'o-a1b2c3d4e5'),
     guardrails: parseGuardrails(r, root, k, backup),
+    airGappedVault: parseAirGappedVault(r, root, k),
     tier: r.oneOf(root, k, 'tier', TIERS),
     vaultLock,
     dumpLockMode: (root.dumpLockMode === undefined ? 'compliance'
@@ -445,6 +459,14 @@ export function parseConfig(raw: unknown, additionalRegions: readonly string[] =
     r.problems.push(`${k}.copyRetentionDays is ${config.copyRetentionDays}; the backup vaults' lock accepts ` +
       `${vaultLock.minRetentionDays}-${vaultLock.maxRetentionDays} days (${k}.vaultLock), e.g. ${Math.max(35, vaultLock.minRetentionDays)}`);
   }
+  if (config.airGappedVault) {
+    config.databases.forEach((db, i) => {
+      if (/:db:/.test(db.arn)) {
+        r.problems.push(`${k}.airGappedVault is set, but ${k}.databases[${i}].arn "${db.arn}" is an RDS instance; a logically ` +
+          'air-gapped vault stores Aurora, Neptune and DocumentDB clusters, not RDS instances: protect clusters, or remove airGappedVault');
+      }
+    });
+  }
   if (r.problems.length) {
     throw new ConfigError(r.problems);
   }
@@ -458,6 +480,7 @@ export function sharedNames(config: BackupDrConfig) {
   return {
     centralVault: `${config.namePrefix}-central`,
     drVault: `${config.namePrefix}-dr`,
+    airGappedVault: `${config.namePrefix}-air-gapped`,
     dumpBucket,
     /** The alias of the dump bucket's key: its ARN names the key in the workload account before it exists. */
     dumpKeyAlias: `alias/${dumpBucket}`,
@@ -465,6 +488,24 @@ export function sharedNames(config: BackupDrConfig) {
     drDumpBucket,
     drDumpKeyAlias: `alias/${drDumpBucket}`,
   };
+}
+
+function parseAirGappedVault(r: Reader, root: Json, k: string): AirGappedVaultConfig | undefined {
+  if (root.airGappedVault === undefined) {
+    return undefined;
+  }
+  const key = `${k}.airGappedVault`;
+  const raw = r.object(root.airGappedVault, key, '{ "minRetentionDays": 7, "maxRetentionDays": 400 }');
+  const vault: AirGappedVaultConfig = {
+    minRetentionDays: r.integer(raw, key, 'minRetentionDays', 7, 36500, 7),
+    maxRetentionDays: r.integer(raw, key, 'maxRetentionDays', 7, 36500, 400),
+    recoveryAccount: r.optionalString(raw, key, 'recoveryAccount', ACCOUNT, '333333333333'),
+  };
+  if (vault.maxRetentionDays < vault.minRetentionDays && !r.problems.length) {
+    r.problems.push(`${key}.maxRetentionDays (${vault.maxRetentionDays}) is less than minRetentionDays (${vault.minRetentionDays}); ` +
+      'give a range with min <= max, e.g. 7 and 400');
+  }
+  return vault;
 }
 
 /** Role ARN patterns as an SCP condition takes them: account id or `*`, a role name that may hold `*`. */

@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct, IConstruct } from 'constructs';
 import {
-  BackupAlarms, BackupGuardrails, BackupVault, CrossAccountBucket, LifecycleAge, PolicyEditors, RecoveryPlan, RecoveryTier, ReplicationDestination,
+  AirGappedVault, BackupAlarms, BackupGuardrails, BackupVault, CrossAccountBucket, LifecycleAge, PolicyEditors, RecoveryPlan, RecoveryTier, ReplicationDestination,
   ReplicationRule, VaultLock,
 } from '../lib';
 import { additionalRegions } from '../lib/private/aws-names';
@@ -61,6 +61,8 @@ export class BackupAccountStack extends Stack {
    * or re-policied; the dump bucket's replication failing or late.
    */
   public readonly alarmTopic: sns.ITopic;
+  /** The logically air-gapped vault (config `airGappedVault`); only in the primary-region instance. */
+  public readonly airGappedVault?: AirGappedVault;
   /** The dump bucket's replica; only in the DR-region instance. */
   public readonly dumpReplica?: CrossAccountBucket;
   /** The replication of the dump bucket to its replica; only in the primary-region instance. */
@@ -105,6 +107,16 @@ export class BackupAccountStack extends Stack {
           keyAlarmTopic: this.alarmTopic,
         }));
       }
+    }
+    if (config.airGappedVault && !props.drRegion) {
+      this.airGappedVault = new AirGappedVault(this, 'AirGappedVault', {
+        backupVaultName: names.airGappedVault,
+        minRetention: Duration.days(config.airGappedVault.minRetentionDays),
+        maxRetention: Duration.days(config.airGappedVault.maxRetentionDays),
+        copySourceAccounts: [config.workload.account],
+        recoveryAccounts: config.airGappedVault.recoveryAccount ? [config.airGappedVault.recoveryAccount] : undefined,
+        breakGlassRole: this.breakGlassRole,
+      });
     }
     if (props.drRegion) {
       this.dumpReplica = new CrossAccountBucket(this, 'DumpReplica', {
@@ -313,9 +325,14 @@ export class WorkloadStack extends Stack {
     // as the rule does (copyRetentionDays at least), so the workload vault, which an administrator of the workload
     // account can empty, holds nothing the backup account does not. AWS Backup runs only the longest-retention rule when
     // their windows coincide, so every one of the three is copied.
+    const airGapped = config.airGappedVault && AirGappedVault.fromAirGappedVaultAttributes(this, 'AirGappedVault', {
+      backupVaultArn: `arn:${this.partition}:backup:${config.backup.region}:${config.backup.account}:backup-vault:${names.airGappedVault}`,
+      minRetention: Duration.days(config.airGappedVault.minRetentionDays),
+      maxRetention: Duration.days(config.airGappedVault.maxRetentionDays),
+    });
     for (const rule of this.plan.rules.filter((r) => COPIED_RULES.includes(r.ruleName))) {
       const deleteAfter = Duration.days(Math.max(config.copyRetentionDays, rule.deleteAfter?.toDays() ?? 0));
-      for (const destinationBackupVault of [central, drVault]) {
+      for (const destinationBackupVault of airGapped ? [central, drVault, airGapped] : [central, drVault]) {
         this.plan.addCopy({ destinationBackupVault, deleteAfter, ruleNames: [rule.ruleName] });
       }
     }

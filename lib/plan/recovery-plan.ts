@@ -13,14 +13,14 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { checkTimeZone } from '../private/aws-names';
 import { BackupVault, IBackupVault } from '../vault';
-import { documentDbClusterArn } from '../private/arns';
+import { documentDbClusterArn, rdsResourceType } from '../private/arns';
 import { assessRpo, checkSchedule, CronFields, describeDays, mayShareDay, parseCron } from '../private/schedule';
 import { checkPattern, isUnresolved, lifecycleAge, MAX_LIFECYCLE_DAYS, ValidationError, wholeDays, wholeMinutes } from '../private/validation';
 import { RecoveryCopyOptions } from './copies';
 import { GfsRules } from './gfs';
 import { GFS_DEFAULTS, GfsDefaults } from './gfs-defaults';
 import { RecoveryRule, RecoveryRuleOptions, RecoveryTier } from './recovery-tier';
-import { acknowledgeManagedPolicies, RdsSource, rdsSourcesOf, unknownSourcesOf } from './selection-sources';
+import { acknowledgeManagedPolicies, knownServicesOf, RdsSource, rdsSourcesOf, unknownSourcesOf } from './selection-sources';
 import { RecoverySelectionOptions } from './selections';
 
 /** Props of a RecoveryPlan. */
@@ -89,6 +89,7 @@ const WARN_CROSS_ACCOUNT_RDS = 'cdk-backup-dr:RecoveryPlan.crossAccountRdsKey';
 const WARN_COPY_SKIPPED = 'cdk-backup-dr:RecoveryPlan.copySkippedByOverlap';
 const WARN_RPO_NOT_VERIFIED = 'cdk-backup-dr:RecoveryPlan.rpoNotVerified';
 const INFO_CROSS_ACCOUNT = 'cdk-backup-dr:RecoveryPlan.crossAccountOrganization';
+const WARN_AIR_GAPPED_DYNAMODB = 'cdk-backup-dr:RecoveryPlan.airGappedDynamoDb';
 
 interface SelectionInfo {
   readonly name: string;
@@ -96,6 +97,10 @@ interface SelectionInfo {
   /** Entries whose resource type is not known at synth time (tags, ARN tokens). */
   readonly unknownSources: string[];
   readonly buckets: s3.IBucket[];
+  /** The services (as in ARNs) of the entries whose type is known. */
+  readonly services: string[];
+  /** RDS instances (not clusters) among the entries, by label. */
+  readonly rdsInstances: string[];
 }
 
 interface CopyInfo {
@@ -347,6 +352,11 @@ export class RecoveryPlan extends Construct {
       rdsSources: rdsSourcesOf(options, arnStrings),
       unknownSources: unknownSourcesOf(options, arnStrings),
       buckets: [...(options.buckets ?? [])],
+      services: knownServicesOf(options, arnStrings),
+      rdsInstances: [
+        ...(options.databaseInstances ?? []).map((db) => db.node.path),
+        ...arnStrings.filter((arn) => !Token.isUnresolved(arn) && rdsResourceType(arn) === 'db'),
+      ],
     };
     this.selectionList.push(info);
     for (const copy of this.copyList) {
@@ -647,8 +657,40 @@ export class RecoveryPlan extends Construct {
     }
   }
 
-  private validatePlan(): string[] {
+  /**
+   * A vault that stores only some resource types (a logically air-gapped vault): a copy into it of a selection with
+   * sources of another type fails every time, an error; RDS instances (the vault stores Aurora, Neptune and DocumentDB
+   * clusters) too; DynamoDB tables only with advanced features, which synth cannot tell, a warning.
+   */
+  private checkAcceptedServices(): string[] {
     const errors: string[] = [];
+    for (const copy of this.copyList) {
+      const accepted = copy.options.destinationBackupVault.acceptedServices;
+      if (accepted === undefined) {
+        continue;
+      }
+      for (const selection of this.selectionList) {
+        const refused = selection.services.filter((service) => !accepted.includes(service));
+        const what = `copy to '${copy.label}' goes to a vault that stores only ${accepted.join(', ')} resources (a logically ` +
+          `air-gapped vault), but selection '${selection.name}'`;
+        if (refused.length > 0) {
+          errors.push(`${what} protects ${refused.join(', ')} resources, whose copies would fail: copy them to a standard vault`);
+        }
+        if (selection.rdsInstances.length > 0) {
+          errors.push(`${what} protects RDS instances (${selection.rdsInstances.join(', ')}); the vault stores Aurora, Neptune and ` +
+            'DocumentDB clusters, not RDS instances: copy the instances to a standard vault (BackupVault)');
+        }
+        if (selection.services.includes('dynamodb')) {
+          Annotations.of(this).addWarningV2(WARN_AIR_GAPPED_DYNAMODB, `${what} protects DynamoDB tables; the vault stores them only ` +
+            'with AWS Backup\'s advanced features for DynamoDB turned on in this account');
+        }
+      }
+    }
+    return errors;
+  }
+
+  private validatePlan(): string[] {
+    const errors: string[] = [...this.checkAcceptedServices()];
     if (this.ruleList.length === 0) {
       errors.push(
         'RecoveryPlan has no backup rule: every gfs rule is disabled and there is no tier; pass tier, enable a gfs rule, or call addRule()',

@@ -53,6 +53,33 @@ export function rdsSourcesOf(options: RecoverySelectionOptions, arns: string[]):
   return sources;
 }
 
+/**
+ * The services (as in their ARNs: `rds`, `dynamodb`, `elasticfilesystem`, `s3`, ...) of the selection's entries whose
+ * type is known at synth time, each once.
+ */
+export function knownServicesOf(options: RecoverySelectionOptions, arns: string[]): string[] {
+  const services = new Set<string>();
+  if ((options.databaseInstances ?? []).length + (options.databaseClusters ?? []).length + (options.documentDbClusters ?? []).length > 0) {
+    services.add('rds');
+  }
+  if ((options.tables ?? []).length > 0) {
+    services.add('dynamodb');
+  }
+  if ((options.fileSystems ?? []).length > 0) {
+    services.add('elasticfilesystem');
+  }
+  if ((options.buckets ?? []).length > 0) {
+    services.add('s3');
+  }
+  for (const arn of arns) {
+    const service = arnService(arn);
+    if (service !== undefined) {
+      services.add(service);
+    }
+  }
+  return [...services];
+}
+
 /** Entries of a selection whose resource type is not known at synth time: tags, and ARNs whose service is a token. */
 export function unknownSourcesOf(options: RecoverySelectionOptions, arns: string[]): string[] {
   const tags = [

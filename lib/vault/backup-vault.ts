@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -9,7 +9,6 @@ import { Construct } from 'constructs';
 import {
   checkAccountId,
   checkPattern,
-  differs,
   ORGANIZATION_ID_PATTERN,
   ValidationError,
 } from '../private/validation';
@@ -17,6 +16,7 @@ import { PolicyEditors } from '../common';
 import { checkEmail } from '../private/aws-names';
 import { guardKey, principalArnsExcept, watchKeys } from '../private/key-guard';
 import { createEncryptedTopic, subscribeEmail } from '../private/notification-topic';
+import { vaultMetric } from '../private/vault-metric';
 import { VaultLock } from './vault-lock';
 
 /**
@@ -30,6 +30,14 @@ export interface IBackupVault extends backup.IBackupVault {
    * @default - unknown: retention is not checked against a lock
    */
   readonly vaultLock?: VaultLock;
+
+  /**
+   * The services (as in ARNs, e.g. `rds`, `ec2`) of the resource types the vault stores, when it stores only some
+   * (a logically air-gapped vault). Recovery plans check their selections against them at synth time.
+   *
+   * @default - every resource type AWS Backup supports
+   */
+  readonly acceptedServices?: string[];
 
   /**
    * An AWS/Backup metric of this vault (dimension `BackupVaultName`), summed over 1 hour unless `props` say
@@ -198,17 +206,7 @@ abstract class BackupVaultBase extends Resource implements IBackupVault {
    * rather than a metric of the same name in its own account and region.
    */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    const stack = Stack.of(this);
-    return new cloudwatch.Metric({
-      namespace: 'AWS/Backup',
-      metricName,
-      dimensionsMap: { BackupVaultName: this.backupVaultName },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.hours(1),
-      account: differs(this.env.account, stack.account) ? this.env.account : undefined,
-      region: differs(this.env.region, stack.region) ? this.env.region : undefined,
-      ...props,
-    });
+    return vaultMetric(this, this.backupVaultName, metricName, props);
   }
 
   /** Number of backup jobs into this vault that failed (`NumberOfBackupJobsFailed`). */

@@ -53,6 +53,7 @@ describe('reference app config', () => {
     expect(sharedNames(config)).toEqual({
       centralVault: 'backup-dr-central',
       drVault: 'backup-dr-dr',
+      airGappedVault: 'backup-dr-air-gapped',
       dumpBucket: 'backup-dr-dumps-222222222222-us-east-1',
       drDumpBucket: 'backup-dr-dumps-222222222222-us-west-2',
       drDumpKeyAlias: 'alias/backup-dr-dumps-222222222222-us-west-2',
@@ -130,6 +131,10 @@ describe('reference app config', () => {
     ['backup.drRegion', (c: any) => { c.backup.drRegion = 'west'; }, 'backup-dr.backup.drRegion is "west"; expected e.g. "us-west-2"'],
     ['tier', (c: any) => { c.tier = 'GOLD'; }, 'backup-dr.tier is "GOLD"; expected one of "FREE", "PRO", "TEAM", "ENTERPRISE"'],
     ['organizationId', (c: any) => { c.organizationId = 'org'; }, 'backup-dr.organizationId is "org"; expected e.g. "o-a1b2c3d4e5"'],
+    ['airGappedVault with an RDS instance', (c: any) => { c.airGappedVault = { minRetentionDays: 7, maxRetentionDays: 400 }; },
+      'backup-dr.airGappedVault is set, but backup-dr.databases[0].arn "arn:aws:rds:us-east-1:111111111111:db:app-prod" is an RDS instance; a logically air-gapped vault stores Aurora, Neptune and DocumentDB clusters, not RDS instances: protect clusters, or remove airGappedVault'],
+    ['airGappedVault.minRetentionDays', (c: any) => { c.databases[0].arn = 'arn:aws:rds:us-east-1:111111111111:cluster:app-prod'; c.airGappedVault = { minRetentionDays: 3, maxRetentionDays: 400 }; },
+      'backup-dr.airGappedVault.minRetentionDays is 3; expected a whole number from 7 to 36500, e.g. 7'],
     ['guardrails.managementAccount', (c: any) => { c.guardrails = {}; }, 'backup-dr.guardrails.managementAccount is missing; expected e.g. "999999999999"'],
     ['guardrails.managementAccount as the backup account', (c: any) => { c.guardrails = { managementAccount: '222222222222' }; },
       'backup-dr.guardrails.managementAccount equals backup-dr.backup.account (222222222222); service control policies do not apply to the management account: the backup account must be a member account, e.g. "999999999999"'],

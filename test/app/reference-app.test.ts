@@ -134,6 +134,26 @@ describe('reference app', () => {
     expect(Annotations.fromStack(stack(guarded, 'BackupDr-Backup')).findInfo('*', Match.stringLikeRegexp('no guardrails'))).toHaveLength(0);
   });
 
+  test('airGappedVault: a logically air-gapped vault in the backup account receives the cluster\'s copies, shared with a recovery account', () => {
+    const gapped = referenceApp((config) => {
+      config.databases[0].arn = 'arn:aws:rds:us-east-1:111111111111:cluster:app-prod';
+      config.airGappedVault = { minRetentionDays: 7, maxRetentionDays: 400, recoveryAccount: '333333333333' };
+    });
+    const backup = Template.fromStack(stack(gapped, 'BackupDr-Backup'));
+    backup.hasResourceProperties('AWS::Backup::LogicallyAirGappedBackupVault', {
+      BackupVaultName: 'backup-dr-air-gapped', MinRetentionDays: 7, MaxRetentionDays: 400,
+      AccessPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCopyFromSourceAccounts', Principal: { AWS: 'arn:aws:iam::111111111111:root' } })]) },
+    });
+    backup.hasResourceProperties('AWS::RAM::ResourceShare', { Principals: ['333333333333'], AllowExternalPrincipals: false });
+    const [plan] = Object.values(Template.fromStack(stack(gapped, 'BackupDr-Workload')).findResources('AWS::Backup::BackupPlan'));
+    const monthly = plan.Properties.BackupPlan.BackupPlanRule.find((rule: any) => rule.RuleName === 'Monthly');
+    expect(monthly.CopyActions).toContainEqual({
+      DestinationBackupVaultArn: 'arn:aws:backup:us-east-1:222222222222:backup-vault:backup-dr-air-gapped', Lifecycle: { DeleteAfterDays: 365 },
+    });
+    expect(formatFindings(nagFindings(stack(gapped, 'BackupDr-Backup')))).toBe('');
+    expect(stack(referenceApp(), 'BackupDr-Backup').node.tryFindChild('AirGappedVault')).toBeUndefined();
+  });
+
   test('without guardrails the backup stack says what is left open', () => {
     Annotations.fromStack(stack(referenceApp(), 'BackupDr-Backup')).hasInfo('/BackupDr-Backup', Match.stringLikeRegexp('no guardrails in the backup-dr config: an administrator of the backup account could take over'));
   });
