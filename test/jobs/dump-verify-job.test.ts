@@ -6,6 +6,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CrossAccountBucket, DumpBucket, DumpBucketAttributes, DumpVerifyJob, DumpVerifyJobProps, PgDumpJob } from '../../lib';
 import { acknowledgedIds, formatFindings, nagFindings } from '../nag';
+import { describeRoleTag } from './role-tag';
 
 const SCRATCH_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:scratch-AbCdEf';
 const PRODUCTION_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:orders-prod-GhIjKl';
@@ -87,19 +88,7 @@ function environment(template: Template): Record<string, unknown> {
 
 describe('DumpVerifyJob', () => {
 
-  test('tags its role cdk-backup-dr:database with its database, which a dump bucket\'s jobRoles confines it by', () => {
-    const { template } = build({ roleName: 'acme-job-orders' });
-    template.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: 'acme-job-orders',
-      Tags: Match.arrayWith([{ Key: 'cdk-backup-dr:database', Value: 'orders' }]),
-    });
-  });
-
-  test('a database name an IAM tag cannot hold ($) leaves the role untagged, and says so', () => {
-    const { template, stack } = build({ databaseName: 'orders$2026' });
-    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('cdk-backup-dr:database');
-    expect(Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp("'orders\\$2026' is not a valid IAM tag value"))).toHaveLength(1);
-  });
+  describeRoleTag(build);
   describe('function', () => {
     test('a container-image function running verify-dump/index.handler, with /tmp for the whole dump', () => {
       const { template } = build();

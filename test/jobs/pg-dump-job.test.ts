@@ -19,6 +19,7 @@ import {
   DEFAULT_PG_MAJOR, JOB_IMAGE_DIRECTORY, PG_DUMP_HANDLER, RDS_CA_BUNDLE_PATH, SUPPORTED_PG_MAJORS, VERIFY_DUMP_HANDLER,
 } from '../../lib/private/job-image';
 import { acknowledgedIds, formatFindings, nagFindings } from '../nag';
+import { describeRoleTag } from './role-tag';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:orders-prod-AbCdEf';
@@ -99,19 +100,7 @@ function policyStatements(template: Template, prefix: string): unknown[] {
 
 
 describe('PgDumpJob', () => {
-  test('tags its role cdk-backup-dr:database with its database, which a dump bucket\'s jobRoles confines it by', () => {
-    const { template } = build({ roleName: 'acme-job-orders' });
-    template.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: 'acme-job-orders',
-      Tags: Match.arrayWith([{ Key: 'cdk-backup-dr:database', Value: 'orders' }]),
-    });
-  });
-
-  test('a database name an IAM tag cannot hold ($) leaves the role untagged, and says so', () => {
-    const { template, stack } = build({ databaseName: 'orders$2026' });
-    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('cdk-backup-dr:database');
-    expect(Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp("'orders\\$2026' is not a valid IAM tag value"))).toHaveLength(1);
-  });
+  describeRoleTag(build);
 
   describe('function', () => {
     test('a container-image function running pg-dump/index.handler, sized for a 15-minute streamed dump', () => {
