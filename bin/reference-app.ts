@@ -504,6 +504,9 @@ export function buildReferenceApp(app: App): void {
     new BackupGuardrails(guardrails, 'Guardrails', {
       targetIds: [config.backup.account],
       breakGlassRoleName: config.backup.breakGlassRoleArn?.split(':role/')[1],
+      // The dump replica accepts writes from the replication role alone: nobody may take it over or pass it.
+      protectedRoleNames: [backup.dumpReplication!.replicationRoleArn.split(':role/')[1]],
+      protectedResourceShareNames: backup.airGappedVault?.resourceShareName ? [backup.airGappedVault.resourceShareName] : undefined,
       deployers: config.guardrails.deployers,
       roleAdministrators: config.guardrails.roleAdministrators,
       policyName: `${config.namePrefix}-guardrails`,

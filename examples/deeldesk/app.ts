@@ -41,6 +41,7 @@ export function buildDeeldesk(app: App): Stack[] {
   });
   new BackupVault(dr, 'Vault', { backupVaultName: 'deeldesk-dr' });
   const backupsReplica = new CrossAccountBucket(dr, 'BackupsReplica', { bucketName: 'deeldesk-backups-dr', ...DUMPS });
+  acknowledgeGdprExpiry(backupsReplica);
   const uploadsReplica = new CrossAccountBucket(dr, 'UploadsReplica', {
     bucketName: 'deeldesk-uploads-dr', infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER, expireAfter: LifecycleAge.NEVER,
   });
@@ -104,6 +105,7 @@ export function buildDeeldesk(app: App): Stack[] {
   // "Logical backups": pg_dump custom format daily at 03:00 UTC into s3://deeldesk-backups/logical/deeldesk/, replicated
   // to us-west-2; "Daily verification": at 04:00 into a scratch server, the seed's queries, row counts within 1 %.
   const backups = new CrossAccountBucket(production, 'Backups', { bucketName: 'deeldesk-backups', ...DUMPS });
+  acknowledgeGdprExpiry(backups);
   const dump = new PgDumpJob(production, 'Dump', {
     databaseName: 'deeldesk', vpc, databaseSecret: db.secret!, databaseServer: db, dumpBucket: backups,
     schedule: utc({ minute: '0', hour: '3' }), storageClass: s3.StorageClass.INFREQUENT_ACCESS,
@@ -165,4 +167,11 @@ if (require.main === module) {
   const app = new App();
   buildDeeldesk(app);
   app.synth();
+}
+
+/** GDPR: a dump must be gone about 30 days after it was written, so its expired version may not linger another 30. */
+function acknowledgeGdprExpiry(bucket: CrossAccountBucket): void {
+  Annotations.of(bucket).acknowledgeWarning('cdk-backup-dr:CrossAccountBucket.noncurrentShorterThanLock',
+    'GDPR: "User deletion requests applied to backups within 30 days". A version becomes noncurrent only when its dump ' +
+      'expires (overwrites and replica writes are denied), and must then go within a day, not after another 30');
 }

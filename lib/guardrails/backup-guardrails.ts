@@ -39,6 +39,24 @@ export interface BackupGuardrailsProps {
   readonly roleAdministrators?: string[];
 
   /**
+   * Other roles of the target accounts that the backup policies trust by name, e.g. the replication role of the dump
+   * bucket (a replica accepts writes from it alone): nobody may change them, and only CloudFormation's role may pass
+   * them to a service. Names after their path, if any.
+   *
+   * @default - none
+   */
+  readonly protectedRoleNames?: string[];
+
+  /**
+   * Names of AWS RAM resource shares in the target accounts to keep as they are, e.g. the share of a logically
+   * air-gapped vault with its recovery account: nobody but CloudFormation's role and `roleAdministrators` may delete,
+   * update, associate or disassociate them.
+   *
+   * @default - none
+   */
+  readonly protectedResourceShareNames?: string[];
+
+  /**
    * Qualifier of the CDK bootstrap in the target accounts.
    *
    * @default 'hnb659fds'
@@ -60,6 +78,13 @@ const ROLE_CHANGES = [
   'iam:CreateRole',
 ];
 
+/** The CloudFormation calls that update or delete a stack (with the role it already has). */
+const STACK_OPERATIONS = [
+  'cloudformation:UpdateStack', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteStack',
+  'cloudformation:ContinueUpdateRollback', 'cloudformation:RollbackStack', 'cloudformation:SetStackPolicy',
+  'cloudformation:UpdateTerminationProtection', 'cloudformation:CreateStackRefactor', 'cloudformation:ExecuteStackRefactor',
+];
+
 const TARGET_PATTERN = /^(\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
 const ROLE_NAME_PATTERN = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 const QUALIFIER_PATTERN = /^[A-Za-z0-9_-]{1,10}$/;
@@ -75,7 +100,12 @@ const QUALIFIER_PATTERN = /^[A-Za-z0-9_-]{1,10}$/;
  *   deploy and CloudFormation roles (but to `roleAdministrators`);
  * - `DenyBreakGlassFromInside`: assuming the break-glass role from inside (it is used from another account);
  * - `DenyDeployingButDeployers`: assuming the CDK bootstrap's deploy role (but to `deployers`);
- * - `DenyPassingCloudFormationRole`: passing CloudFormation's role to a stack (but for the deploy role).
+ * - `DenyPassingCloudFormationRole`: passing CloudFormation's role to a stack (but for the deploy role);
+ * - `DenyStackOperationsButDeployRole`: updating, deleting or rolling back a stack, or a change set, but as the deploy role
+ *   (CloudFormation reuses a stack's role for whoever asks, without checking `iam:PassRole`);
+ * - `DenyLeavingTheOrganization`: leaving the organization, which would end this policy;
+ * - `DenyPassingProtectedRoles`, `DenyResourceShareChanges`: the `protectedRoleNames` passed but by CloudFormation's role,
+ *   the `protectedResourceShareNames` changed but by it and `roleAdministrators`.
  *
  * SCPs apply only to principals of member accounts: the management account, and principals of other accounts (a
  * security or pipeline account), are not limited by it.
@@ -104,6 +134,10 @@ export class BackupGuardrails extends Construct {
     const deployRole = role(`cdk-${qualifier}-deploy-role-*`);
     const cloudFormationRole = role(`cdk-${qualifier}-cfn-exec-role-*`);
     const breakGlass = props.breakGlassRoleName ? [role(props.breakGlassRoleName)] : [];
+    const protectedRoles = (props.protectedRoleNames ?? []).map(role);
+    (props.protectedRoleNames ?? []).forEach((name, i) => checkPattern(`protectedRoleNames[${i}]`, name, ROLE_NAME_PATTERN,
+      "an IAM role name (1-64 letters, digits and '+=,.@_-'), after its path if any", 'backup-dr-replication', this));
+    const administrators = props.roleAdministrators ?? [];
     const except = (patterns: string[] | undefined) =>
       (patterns && patterns.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': patterns } } : undefined);
 
@@ -113,8 +147,25 @@ export class BackupGuardrails extends Construct {
           sid: 'DenyGuardRoleChanges',
           effect: iam.Effect.DENY,
           actions: ROLE_CHANGES,
-          resources: [...breakGlass, deployRole, cloudFormationRole],
-          conditions: except(props.roleAdministrators),
+          // The exceptions of this policy are guarded too: a deployer or administrator role taken over would be a way in.
+          resources: [...breakGlass, deployRole, cloudFormationRole, ...protectedRoles, ...props.deployers ?? [], ...administrators],
+          conditions: except(administrators),
+        }),
+        // Without a RoleARN, CloudFormation reuses the role of the stack's last operation, whoever asks, and no PassRole
+        // is checked: stack operations are the deploy role's (and the administrators', for the bootstrap stack) alone.
+        new iam.PolicyStatement({
+          sid: 'DenyStackOperationsButDeployRole',
+          effect: iam.Effect.DENY,
+          actions: STACK_OPERATIONS,
+          resources: [`arn:${partition}:cloudformation:*:*:stack/*`],
+          conditions: except([deployRole, ...administrators]),
+        }),
+        // Out of the organization, this policy no longer applies.
+        new iam.PolicyStatement({
+          sid: 'DenyLeavingTheOrganization',
+          effect: iam.Effect.DENY,
+          actions: ['organizations:LeaveOrganization'],
+          resources: ['*'],
         }),
         ...(breakGlass.length > 0 ? [new iam.PolicyStatement({
           sid: 'DenyBreakGlassFromInside',
@@ -136,6 +187,23 @@ export class BackupGuardrails extends Construct {
           resources: [cloudFormationRole],
           conditions: except([deployRole]),
         }),
+        ...(protectedRoles.length > 0 ? [new iam.PolicyStatement({
+          sid: 'DenyPassingProtectedRoles',
+          effect: iam.Effect.DENY,
+          actions: ['iam:PassRole'],
+          resources: protectedRoles,
+          conditions: except([cloudFormationRole]),
+        })] : []),
+        ...((props.protectedResourceShareNames ?? []).length > 0 ? [new iam.PolicyStatement({
+          sid: 'DenyResourceShareChanges',
+          effect: iam.Effect.DENY,
+          actions: ['ram:DeleteResourceShare', 'ram:DisassociateResourceShare', 'ram:UpdateResourceShare', 'ram:AssociateResourceShare'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'ram:ResourceShareName': props.protectedResourceShareNames },
+            ...except([cloudFormationRole, ...administrators]),
+          },
+        })] : []),
       ],
     });
     this.policy = new organizations.CfnPolicy(this, 'Resource', {

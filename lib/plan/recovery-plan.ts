@@ -9,6 +9,7 @@ import {
 } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { checkTimeZone } from '../private/aws-names';
@@ -90,6 +91,7 @@ const WARN_COPY_SKIPPED = 'cdk-backup-dr:RecoveryPlan.copySkippedByOverlap';
 const WARN_RPO_NOT_VERIFIED = 'cdk-backup-dr:RecoveryPlan.rpoNotVerified';
 const INFO_CROSS_ACCOUNT = 'cdk-backup-dr:RecoveryPlan.crossAccountOrganization';
 const WARN_AIR_GAPPED_DYNAMODB = 'cdk-backup-dr:RecoveryPlan.airGappedDynamoDb';
+const WARN_AIR_GAPPED_UNKNOWN = 'cdk-backup-dr:RecoveryPlan.airGappedUnknownSources';
 
 interface SelectionInfo {
   readonly name: string;
@@ -356,6 +358,9 @@ export class RecoveryPlan extends Construct {
       rdsInstances: [
         ...(options.databaseInstances ?? []).map((db) => db.node.path),
         ...arnStrings.filter((arn) => !Token.isUnresolved(arn) && rdsResourceType(arn) === 'db'),
+        ...(options.resources ?? []).flatMap((resource) => resource.construct?.node.findAll() ?? [])
+          .filter((child): child is rds.CfnDBInstance => child instanceof rds.CfnDBInstance && !child.dbClusterIdentifier)
+          .map((child) => child.node.path),
       ],
     };
     this.selectionList.push(info);
@@ -679,6 +684,10 @@ export class RecoveryPlan extends Construct {
         if (selection.rdsInstances.length > 0) {
           errors.push(`${what} protects RDS instances (${selection.rdsInstances.join(', ')}); the vault stores Aurora, Neptune and ` +
             'DocumentDB clusters, not RDS instances: copy the instances to a standard vault (BackupVault)');
+        }
+        if (selection.unknownSources.length > 0) {
+          Annotations.of(this).addWarningV2(WARN_AIR_GAPPED_UNKNOWN, `${what} protects resources whose type is not known at synth ` +
+            `time (${selection.unknownSources.join(', ')}); copies of any RDS instance or other type the vault does not store fail`);
         }
         if (selection.services.includes('dynamodb')) {
           Annotations.of(this).addWarningV2(WARN_AIR_GAPPED_DYNAMODB, `${what} protects DynamoDB tables; the vault stores them only ` +

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { checkRange, isUnresolved, lifecycleAge, MAX_LIFECYCLE_DAYS, ValidationError, wholeDays } from '../private/validation';
 import { CrossAccountBucketProps } from './cross-account-bucket-props';
@@ -85,6 +85,14 @@ export function validateLifecycle(props: CrossAccountBucketProps, scope: IConstr
       `noncurrentExpireAfter is ${noncurrentDays} days; it must be at least 1 day (e.g. Duration.days(30))`,
       scope,
     );
+  }
+  if (noncurrentDays !== undefined && lockDays !== undefined && noncurrentDays < lockDays) {
+    // A version becomes noncurrent only by expiry (or break-glass): overwrites and replica writes are denied. Kept for
+    // less than its lock, a version that someone managed to displace would go before the current ones would.
+    Annotations.of(scope).addWarningV2('cdk-backup-dr:CrossAccountBucket.noncurrentShorterThanLock',
+      `noncurrentExpireAfter (${noncurrentDays} days) is shorter than objectLockRetention (${lockDays} days): a version that ` +
+        'becomes noncurrent is removed sooner than a current one is kept. Keep noncurrent versions at least as long ' +
+        `(noncurrentExpireAfter: Duration.days(${lockDays})), or acknowledge this where data must be erased sooner (GDPR)`);
   }
   if (logDays !== undefined && logDays < 1) {
     throw new ValidationError(

@@ -152,6 +152,13 @@ export class AirGappedVault extends Resource implements IBackupVault {
    */
   public readonly resourceShare?: ram.CfnResourceShare;
 
+  /**
+   * Name of the RAM share: `<stack name>-<construct id>` (`BackupGuardrails` `protectedResourceShareNames` keeps it).
+   *
+   * @default - none when `recoveryAccounts` is empty
+   */
+  public readonly resourceShareName?: string;
+
   private readonly policy: iam.PolicyDocument;
 
   constructor(scope: Construct, id: string, props: AirGappedVaultProps) {
@@ -203,12 +210,15 @@ export class AirGappedVault extends Resource implements IBackupVault {
       }));
     }
     if ((props.recoveryAccounts ?? []).length > 0) {
+      this.resourceShareName = `${Stack.of(this).stackName}-${id}`.substring(0, 255);
       this.resourceShare = new ram.CfnResourceShare(this, 'Share', {
-        name: `${Stack.of(this).stackName}-${id}`.substring(0, 255),
+        name: this.resourceShareName,
         resourceArns: [this.backupVaultArn],
         principals: props.recoveryAccounts,
         allowExternalPrincipals: false,
       });
+      // The recovery account's way in when this account is lost: kept when the vault leaves the stack.
+      this.resourceShare.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
     }
   }
 

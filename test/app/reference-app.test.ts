@@ -132,6 +132,11 @@ describe('reference app', () => {
     });
     expect(formatFindings(nagFindings(management))).toBe('');
     expect(Annotations.fromStack(stack(guarded, 'BackupDr-Backup')).findInfo('*', Match.stringLikeRegexp('no guardrails'))).toHaveLength(0);
+    // The dump replica trusts the replication role by name: the SCP keeps it from being taken over or passed.
+    const replicationRole = (stack(guarded, 'BackupDr-Backup') as BackupAccountStack).dumpReplication!.replicationRoleArn.split(':role/')[1];
+    template.hasResourceProperties('AWS::Organizations::Policy', {
+      Content: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'DenyPassingProtectedRoles', Resource: `arn:aws:iam::*:role/${replicationRole}` })]) },
+    });
   });
 
   test('airGappedVault: a logically air-gapped vault in the backup account receives the cluster\'s copies, shared with a recovery account', () => {

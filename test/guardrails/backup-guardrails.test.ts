@@ -51,6 +51,46 @@ describe('an administrator of the backup account', () => {
   });
 });
 
+describe('the ways around the exceptions (attacker review)', () => {
+  const REPLICATION_ROLE = `arn:aws:iam::${BACKUP}:role/backup-dr-replication`;
+  const { scp } = build({
+    deployers: [PIPELINE], protectedRoleNames: ['backup-dr-replication'], protectedResourceShareNames: ['BackupDr-Backup-AirGappedVault'],
+  });
+  const STACK = `arn:aws:cloudformation:us-east-1:${BACKUP}:stack/BackupDr-Backup/00000000-0000-0000-0000-000000000000`;
+
+  test.each(['cloudformation:UpdateStack', 'cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet', 'cloudformation:DeleteStack'])(
+    'an administrator cannot %s (CloudFormation would reuse its role without asking for iam:PassRole); the deploy role can', async (action) => {
+      expect(await call(scp, ADMIN, action, STACK)).toBe('ExplicitlyDenied');
+      expect(await call(scp, DEPLOY_ROLE, action, STACK)).toBe('Allowed');
+    });
+
+  test('nobody leaves the organization (and this policy with it)', async () => {
+    expect(await call(scp, ADMIN, 'organizations:LeaveOrganization', '*')).toBe('ExplicitlyDenied');
+  });
+
+  test('the deployer role, itself an exception, cannot be taken over', async () => {
+    expect(await call(scp, ADMIN, 'iam:UpdateAssumeRolePolicy', PIPELINE)).toBe('ExplicitlyDenied');
+  });
+
+  test('a protected role (the replication role a replica trusts) is neither changed nor passed but by CloudFormation\'s role', async () => {
+    expect(await call(scp, ADMIN, 'iam:PutRolePolicy', REPLICATION_ROLE)).toBe('ExplicitlyDenied');
+    expect(await call(scp, ADMIN, 'iam:PassRole', REPLICATION_ROLE)).toBe('ExplicitlyDenied');
+    expect(await call(scp, CFN_ROLE, 'iam:PassRole', REPLICATION_ROLE)).toBe('Allowed');
+  });
+
+  test('the air-gapped vault\'s share with the recovery account is not deleted or changed', async () => {
+    const share = `arn:aws:ram:us-east-1:${BACKUP}:resource-share/00000000-0000-0000-0000-000000000000`;
+    const onShare = (principal: string, action: string) => decide(undefined, {
+      action, principal, resource: share, resourceAccount: BACKUP, serviceControlPolicies: [scp],
+      context: { 'ram:ResourceShareName': 'BackupDr-Backup-AirGappedVault' },
+    });
+    for (const action of ['ram:DeleteResourceShare', 'ram:DisassociateResourceShare', 'ram:UpdateResourceShare']) {
+      expect(await onShare(ADMIN, action)).toBe('ExplicitlyDenied');
+      expect(await onShare(CFN_ROLE, action)).toBe('Allowed');
+    }
+  });
+});
+
 test('deployers and role administrators are the exceptions', async () => {
   const { scp } = build({ deployers: [PIPELINE], roleAdministrators: [`arn:aws:iam::*:role/org-admin`] });
   expect(await call(scp, PIPELINE, 'sts:AssumeRole', DEPLOY_ROLE, TRUSTS_ACCOUNT)).toBe('Allowed');

@@ -1,9 +1,11 @@
 // Issue 12: a logically air-gapped vault (seed 001 names ransomware; lgallard/terraform-aws-backup#236, #337), an L2 over
 // AWS::Backup::LogicallyAirGappedBackupVault: its retention range checked, an AWS-owned key unless given, shared with a
 // recovery account through RAM, a RecoveryPlan copy target whose accepted resource types are checked at synth.
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import { AirGappedVault, AirGappedVaultProps, BackupVault, RecoveryPlan, RecoverySelectionOptions, RecoveryTier } from '../../lib';
 import { formatFindings, nagFindings } from '../nag';
 import { decide, PolicyDocument, resolve } from '../policy-simulation';
@@ -118,6 +120,29 @@ describe('as the copy target of a RecoveryPlan', () => {
   test('an RDS instance is refused at synth: the vault stores clusters, not instances', () => {
     const { app } = plan({ resourceArns: ['arn:aws:rds:us-east-1:111111111111:db:orders'] });
     expect(synthError(app)).toMatch(/protects RDS instances \(arn:aws:rds:us-east-1:111111111111:db:orders\); the vault stores Aurora, Neptune and DocumentDB clusters, not RDS instances/);
+  });
+
+  test('an RDS instance given as a BackupResource is refused too; an ARN known only at deployment is warned', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Workload', { env: { account: '111111111111', region: 'us-east-1' } });
+    const instance = new rds.CfnDBInstance(stack, 'Db', { engine: 'postgres', dbInstanceClass: 'db.t4g.micro', storageEncrypted: true });
+    const airGapped = new AirGappedVault(stack, 'AirGapped', { minRetention: Duration.days(7), maxRetention: Duration.days(400) });
+    const plan = new RecoveryPlan(stack, 'Plan', {
+      backupVault: new BackupVault(stack, 'Vault'), tier: RecoveryTier.FREE,
+      selection: { resources: [backup.BackupResource.fromConstruct(instance)] },
+      copyTo: [{ destinationBackupVault: airGapped, deleteAfter: Duration.days(30) }],
+    });
+    expect(synthError(app)).toMatch(/protects RDS instances \(Workload\/Db\)/);
+
+    const tokenApp = new App();
+    const tokenStack = new Stack(tokenApp, 'Workload', { env: { account: '111111111111', region: 'us-east-1' } });
+    const arn = new CfnParameter(tokenStack, 'DbArn').valueAsString;
+    new RecoveryPlan(tokenStack, 'Plan', {
+      backupVault: new BackupVault(tokenStack, 'Vault'), tier: RecoveryTier.FREE, selection: { resourceArns: [arn] },
+      copyTo: [{ destinationBackupVault: new AirGappedVault(tokenStack, 'AirGapped', { minRetention: Duration.days(7), maxRetention: Duration.days(400) }), deleteAfter: Duration.days(30) }],
+    });
+    Annotations.fromStack(tokenStack).hasWarning('/Workload/Plan', Match.stringLikeRegexp('whose type is not known at synth time'));
+    expect(plan).toBeDefined();
   });
 
   test('a resource type the vault does not store is refused at synth', () => {
