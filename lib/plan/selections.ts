@@ -27,7 +27,7 @@ export interface RecoverySelectionOptions {
 
   /**
    * DocumentDB clusters, selected by their ARN (`arn:<partition>:rds:<region>:<account>:cluster:<identifier>`).
-   * Like RDS and Aurora, AWS Backup copies them to another account or to another region, not both in one copy.
+   * Like RDS and Aurora, a copy to another account needs a customer-managed key the destination account may use.
    *
    * @default - none
    */

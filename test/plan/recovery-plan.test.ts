@@ -460,7 +460,7 @@ describe('copies', () => {
       "copy to 'central' goes to account 222222222222 and selection '.*' protects RDS/Aurora resources not known to use a customer-managed KMS key",
     );
 
-    // The other account's vault is in the plan's region: across account and region AWS Backup cannot copy RDS at all.
+    // The other account's vault in the plan's region.
     const central = (f: Fixture) => drVault(f, undefined, SAME_REGION_VAULT_ARN);
 
     test('warn when the database uses the AWS managed key (selection added after the copy)', () => {
