@@ -32,10 +32,11 @@ const PRINCIPAL_PATTERN = new RegExp(`${ACCOUNT_ID_PATTERN.source}|${ROLE_ARN_PA
  * The bucket in the backup account that receives the `pg_dump` files written by a job in the
  * workload account, and that the verify job reads.
  *
- * - versioned, with Object Lock and a default retention (GOVERNANCE 30 days unless set);
+ * - versioned, with Object Lock and a default retention (GOVERNANCE 30 days unless set; a noncurrent expiry shorter
+ *   than the retention is warned);
  * - SSE-KMS with its own customer-managed key (rotation on) and an S3 Bucket Key; the key gets an alias
  *   (`alias/<bucketName>` unless set) whose ARN, `encryptionKeyAliasArn`, names it deterministically in other
- *   accounts and regions;
+ *   accounts and regions; the key is guarded and watched as a `BackupVault`'s (`policyEditors`, `keyAlarmTopic`);
  *   BucketOwnerEnforced, all public access blocked, TLS 1.2+ only;
  * - server access logs to a separate bucket created here, encrypted with SSE-S3 (the only default
  *   encryption S3 log delivery supports), versioned, TLS-only, expiring after `accessLogsExpireAfter`;
@@ -54,7 +55,9 @@ const PRINCIPAL_PATTERN = new RegExp(`${ACCOUNT_ID_PATTERN.source}|${ROLE_ARN_PA
  *   logging, ownership and public-access settings and its policy (and, while retained, deleting it) to everyone but the
  *   break-glass role and the `policyEditors` (by default the CDK bootstrap's CloudFormation role, so CloudFormation keeps
  *   managing the bucket). The account's root user can always replace or delete a bucket policy: lock it away;
- * - writers and readers of other accounts limited to the prefix, and to the key only through S3;
+ * - job roles of another account by name (`jobRoles`), each confined to its database's folder, nobody else of that
+ *   account let in; other writers and readers of other accounts limited to the prefix (an account id is warned); the
+ *   key usable by them only through S3;
  * - lifecycle: STANDARD_IA after 30 days, GLACIER after 90, expiry after 730 (seeds 000 and 002),
  *   noncurrent versions removed after 30 days, incomplete multipart uploads aborted after 1 day,
  *   expired delete markers removed;

@@ -230,9 +230,13 @@ abstract class BackupVaultBase extends Resource implements IBackupVault {
  *
  * The defaults:
  *
- * - encrypted with a customer-managed KMS key (rotation on) unless one is given;
- * - an access policy that denies deleting recovery points and changing their lifecycle to
- *   everyone but an optional break-glass role;
+ * - encrypted with a customer-managed KMS key (rotation on) unless one is given; its key policy denies scheduling its
+ *   deletion, disabling it or its rotation, and moving or deleting its alias to all but the break-glass role, replacing
+ *   its policy to all but it and the `policyEditors`, and grants not for AWS resources; an EventBridge rule
+ *   (`keyAlarmRule`) sees those calls and notifies `keyAlarmTopic`;
+ * - an access policy that denies deleting recovery points and changing their lifecycle, and deleting the policy, the
+ *   lock or (retained) the vault, to everyone but an optional break-glass role, and replacing the policy or the lock to
+ *   everyone but it and the `policyEditors` (CloudFormation's role);
  * - an optional Vault Lock (`VaultLock.governance` / `VaultLock.compliance`);
  * - an allow-list of accounts and/or an organization that may copy into the vault;
  * - SNS notifications for failed backup, copy and restore jobs only;
