@@ -4,7 +4,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { BackupClient, paginateListCopyJobs, paginateListRecoveryPointsByResource } from '@aws-sdk/client-backup';
 import { DBClusterNotFoundFault, DBInstanceNotFoundFault, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import { JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE } from '../../lib/private/job-contract';
+import { JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE, RPO_ENV, RPO_VAULT_DIMENSION } from '../../lib/private/job-contract';
 import { deadlineSignal, JOB_CLIENT_CONFIG } from '../shared/aws-clients';
 import { Env, integerEnv, requiredEnv } from '../shared/env';
 import { createJobLogger, Logger } from '../shared/logger';
@@ -12,11 +12,8 @@ import {
   CopyJobSummary, isCluster, Measurement, pitrLag, PitrState, recoveryPointAges, RecoveryPointSummary, Skipped, WatchedDatabase,
 } from './measure';
 
-/** `RPO_DATABASES`: the watched databases, as JSON `[{ "name": "orders", "arn": "arn:aws:rds:...:db:orders" }]`. */
-export const RPO_ENV = { DATABASES: 'RPO_DATABASES', COPY_LOOKBACK_DAYS: 'RPO_COPY_LOOKBACK_DAYS' } as const;
-
 /** The dimension of a recovery point age besides `Database`. */
-export const VAULT_DIMENSION = 'Vault';
+export const VAULT_DIMENSION = RPO_VAULT_DIMENSION;
 
 export interface WatchConfig {
   readonly databases: WatchedDatabase[];

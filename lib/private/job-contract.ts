@@ -153,3 +153,17 @@ export interface DumpManifest {
   /** The large objects; absent in manifests of older jobs. */
   readonly largeObjects?: ManifestLargeObjects;
 }
+
+/** Environment of the RPO watch (lambda/rpo-watch): the watched databases as JSON `[{ "name", "arn" }]`, copy lookback. */
+export const RPO_ENV = { DATABASES: 'RPO_DATABASES', COPY_LOOKBACK_DAYS: 'RPO_COPY_LOOKBACK_DAYS' } as const;
+
+/** Metrics of the RPO watch, in `JOB_METRICS_NAMESPACE` with the `Database` dimension (ages also with `Vault`). */
+export const RPO_METRIC = {
+  /** Seconds from the newest point-in-time restore RDS offers (LatestRestorableTime) to now. */
+  RECOVERY_POINT_LAG_SECONDS: 'RecoveryPointLagSeconds',
+  /** Seconds since the newest completed recovery point of the database in a vault (dimension `Vault`). */
+  NEWEST_RECOVERY_POINT_AGE_SECONDS: 'NewestRecoveryPointAgeSeconds',
+} as const;
+
+/** The dimension of `NewestRecoveryPointAgeSeconds` besides `Database`: the vault's name, or `<account>/<region>/<name>` of a copy vault. */
+export const RPO_VAULT_DIMENSION = 'Vault';

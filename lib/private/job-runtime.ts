@@ -33,8 +33,8 @@ const DEAD_LETTER_RETENTION = Duration.days(14);
 export interface JobRuntimeProps {
   /** `pg-dump` or `verify-dump`: in descriptions and acknowledgement reasons. */
   readonly job: string;
-  /** The database the job dumps or verifies: the role's `cdk-backup-dr:database` tag. */
-  readonly databaseName: string;
+  /** The database the job dumps or verifies: the role's `cdk-backup-dr:database` tag; none for a job of several. */
+  readonly databaseName?: string;
   /** One line for the function, the security group and the schedule. */
   readonly description: string;
   readonly handler: string;
@@ -78,7 +78,9 @@ export function createJobRuntime(scope: Construct, props: JobRuntimeProps): JobR
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
   });
-  tagWithDatabase(scope, role, props.databaseName);
+  if (props.databaseName !== undefined) {
+    tagWithDatabase(scope, role, props.databaseName);
+  }
   const policy = new iam.ManagedPolicy(scope, 'ServicePolicy', {
     description: `Permissions of the ${props.job} job ${scope.node.path}`,
     roles: [role],
