@@ -83,6 +83,8 @@ export interface RpoWatchProps {
 /** One measurement every 5 minutes: the RPO of TEAM (1 hour) is checked 12 times before it is exceeded. */
 const DEFAULT_SCHEDULE_MINUTES = 5;
 const DEFAULT_LAG_MARGIN = Duration.minutes(5);
+/** Lambda: "The total size of all environment variables doesn't exceed 4 KB." */
+const MAX_ENVIRONMENT_BYTES = 4096;
 
 /**
  * Measures each database's recovery point objective on a schedule and alarms when it is exceeded: a function (the
@@ -111,6 +113,15 @@ export class RpoWatch extends Construct {
     const ephemeralStorageSize = Size.mebibytes(512);
     // Fixed sizes (no validateRuntime): and the schedule may be more frequent than the hourly-at-most dump jobs'.
 
+    const databasesJson = JSON.stringify(props.databases.map((db) => ({ name: db.databaseName, arn: db.databaseArn })));
+    if (!Token.isUnresolved(databasesJson) && Buffer.byteLength(RPO_ENV.DATABASES + databasesJson) > MAX_ENVIRONMENT_BYTES) {
+      throw new ValidationError(
+        `databases: ${props.databases.length} databases make the function's ${RPO_ENV.DATABASES} variable ` +
+          `${Buffer.byteLength(RPO_ENV.DATABASES + databasesJson)} bytes, and Lambda allows ${MAX_ENVIRONMENT_BYTES} bytes of ` +
+          'environment variables in all: split them across several RpoWatch constructs',
+        this,
+      );
+    }
     const runtime = createJobRuntime(this, {
       job: 'rpo-watch',
       description: `Measures the RPO of ${props.databases.map((db) => db.databaseName).join(', ')}`,

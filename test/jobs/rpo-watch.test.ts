@@ -75,6 +75,9 @@ test.each<[string, Partial<RpoWatchProps>, RegExp]>([
     /databases\[1\].databaseName 'orders' is given twice/],
   ['a non-RDS ARN', { databases: [{ databaseName: 'orders', databaseArn: 'arn:aws:dynamodb:us-east-1:111111111111:table/orders', rpo: Duration.hours(1) }] },
     /databases\[0\].databaseArn 'arn:aws:dynamodb:us-east-1:111111111111:table\/orders' is not an RDS instance or cluster ARN/],
+  ['more databases than a Lambda environment holds', {
+    databases: Array.from({ length: 60 }, (_, i) => ({ databaseName: `database${i}`, databaseArn: `arn:aws:rds:us-east-1:111111111111:db:database-${i}-production`, rpo: Duration.hours(1) })),
+  }, /databases: 60 databases make the function's RPO_DATABASES variable \d+ bytes, and Lambda allows 4096 bytes of environment variables in all: split them/],
   ['an RPO under a minute', { databases: [{ databaseName: 'orders', databaseArn: INSTANCE, rpo: Duration.seconds(30) }] }, /databases\[0\].rpo is 30 seconds; an RPO is at least a minute/],
 ])('%s fails the synth', (_case, props, message) => {
   expect(() => build(props)).toThrow(message);
