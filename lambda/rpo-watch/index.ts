@@ -59,6 +59,8 @@ export async function watch(config: WatchConfig, deps: WatchDependencies): Promi
   };
   for (const db of config.databases) {
     try {
+      // The paginators take no abort signal: the deadline is checked between calls and pages.
+      deps.signal?.throwIfAborted();
       const now = deps.now();
       const lag = pitrLag(db, await pitrState(db, deps), now);
       if ('seconds' in lag) {
@@ -99,6 +101,7 @@ async function recoveryPoints(db: WatchedDatabase, deps: WatchDependencies): Pro
   const points: RecoveryPointSummary[] = [];
   const pages = paginateListRecoveryPointsByResource({ client: deps.backup }, { ResourceArn: db.arn });
   for await (const page of pages) {
+    deps.signal?.throwIfAborted();
     for (const point of page.RecoveryPoints ?? []) {
       if (point.RecoveryPointArn && point.BackupVaultName && point.CreationDate) {
         points.push({ arn: point.RecoveryPointArn, vaultName: point.BackupVaultName, status: point.Status ?? 'UNKNOWN', creationDate: point.CreationDate });
@@ -112,6 +115,7 @@ async function copyJobs(db: WatchedDatabase, deps: WatchDependencies, since: Dat
   const jobs: CopyJobSummary[] = [];
   const pages = paginateListCopyJobs({ client: deps.backup }, { ByResourceArn: db.arn, ByState: 'COMPLETED', ByCreatedAfter: since });
   for await (const page of pages) {
+    deps.signal?.throwIfAborted();
     for (const job of page.CopyJobs ?? []) {
       if (job.DestinationBackupVaultArn && job.SourceRecoveryPointArn) {
         jobs.push({

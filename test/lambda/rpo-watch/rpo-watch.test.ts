@@ -97,6 +97,14 @@ test('a database RDS does not know is skipped with the reason; a failing call fa
   expect(result.failed).toEqual([{ database: 'billing', error: 'AccessDeniedException: User is not authorized to perform: backup:ListRecoveryPointsByResource' }]);
 });
 
+test('past its deadline a database fails with the reason instead of running on', async () => {
+  rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceStatus: 'available', LatestRestorableTime: minutesAgo(1) }] });
+  const signal = AbortSignal.abort(new Error('no time left before the deadline'));
+  const result = await watch(config(INSTANCE), { ...deps(), signal });
+  expect(result.failed).toEqual([{ database: 'orders', error: 'Error: no time left before the deadline' }]);
+  expect(rds.commandCalls(DescribeDBInstancesCommand)).toHaveLength(0);
+});
+
 test('publishes EMF in namespace CdkBackupDr with the Database (and Vault) dimensions only', () => {
   const output = captureHandlerOutput();
   try {
