@@ -1,4 +1,5 @@
 import { Annotations, NestedStack, Stack, TimeZone } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -6,7 +7,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { BackupAlarms, BackupAlarmsProps, DatabaseWatch, DumpBucket, DumpVerifyJob, PgDumpJob } from '../lib';
+import { BackupAlarms, BackupAlarmsProps, DatabaseWatch, DumpBucket, DumpVerifyJob, PgDumpJob, RecoveryTier, RpoWatch } from '../lib';
 import { BackupDrConfig, DatabaseConfig, DumpConfig, jobRoleNames, sharedNames } from './config';
 
 /** A database of the configuration with a `dump` block: the ones that get a `DatabaseStack`. */
@@ -85,6 +86,8 @@ export class DatabaseStack extends NestedStack {
   public readonly verifyJob?: DumpVerifyJob;
   /** The alarms of this database. */
   public readonly alarms: BackupAlarms;
+  /** Its RPO alarm: the point-in-time lag the workload stack's RpoWatch measures, above the tier's RPO. */
+  public readonly rpoLagAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: DatabaseStackProps) {
     const { config, database: db } = props;
@@ -156,5 +159,23 @@ export class DatabaseStack extends NestedStack {
       alarmNamePrefix: config.namePrefix,
       databases: [watchDatabase(this, 'Db', db)],
     });
+    // The workload stack's RpoWatch measures the lag; its alarm lives here, so the workload stack does not grow by it.
+    this.rpoLagAlarm = RpoWatch.lagAlarm(this, 'RpoLag', {
+      databaseName: db.name,
+      rpo: tierByName(config.tier).rpo,
+      alarmTopic: props.alarmTopic,
+      alarmName: `${config.namePrefix}-${db.name}-RecoveryPointLag`,
+    });
+  }
+}
+
+/** The RecoveryTier of the config's `tier`. */
+export function tierByName(name: string): RecoveryTier {
+  switch (name) {
+    case 'FREE': return RecoveryTier.FREE;
+    case 'PRO': return RecoveryTier.PRO;
+    case 'TEAM': return RecoveryTier.TEAM;
+    case 'ENTERPRISE': return RecoveryTier.ENTERPRISE;
+    default: throw new Error(`unknown tier ${name}`);
   }
 }

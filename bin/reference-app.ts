@@ -1,5 +1,6 @@
 import { Annotations, App, CfnResource, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -7,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AirGappedVault, BackupAlarms, BackupGuardrails, BackupVault, CrossAccountBucket, LifecycleAge, PolicyEditors, RecoveryPlan, RecoveryTier, ReplicationDestination,
+  AirGappedVault, BackupAlarms, BackupGuardrails, BackupVault, CrossAccountBucket, RpoWatch, LifecycleAge, PolicyEditors, RecoveryPlan, ReplicationDestination,
   ReplicationRule, VaultLock,
 } from '../lib';
 import { additionalRegions } from '../lib/private/aws-names';
@@ -16,7 +17,10 @@ import { createEncryptedTopic, subscribeEmail } from '../lib/private/notificatio
 import {
   AppBucketConfig, BackupDrConfig, ConfigError, CONTEXT_KEY, jobRoleNames, parseConfig, sharedNames,
 } from './config';
-import { alarmTuning, DatabaseStack, hasDump, watchDatabase } from './database-stack';
+import { alarmTuning, DatabaseStack, hasDump, tierByName, watchDatabase } from './database-stack';
+
+/** Databases per RpoWatch: its Lambda environment holds about 59 with short names. */
+const RPO_WATCH_CHUNK = 40;
 
 /** The rules whose recovery points the backup account keeps, in both of its regions. */
 const COPIED_RULES = ['Daily', 'Weekly', 'Monthly'];
@@ -294,6 +298,10 @@ export class WorkloadStack extends Stack {
   public readonly alarms: BackupAlarms;
   /** A nested stack per database with a `dump` block: its jobs and alarms. */
   public readonly databaseStacks: DatabaseStack[];
+  /** The RPO watches of the configured databases (none without a database with a `dump` block). */
+  public readonly rpoWatches: RpoWatch[];
+  /** Encrypts the log groups of every job and watch of this stack. */
+  private jobLogsKey?: kms.Key;
 
   constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id, props);
@@ -355,6 +363,47 @@ export class WorkloadStack extends Stack {
       })),
     });
     this.databaseStacks = this.createDatabaseStacks(config);
+    this.rpoWatches = this.createRpoWatches(config);
+  }
+
+  /**
+   * `RpoWatch`es over every configured database, at the tier's RPO, notifying the alarm topic: RPO_WATCH_CHUNK
+   * databases each (a Lambda environment holds about 59 of them). They run in the network of the first database with a
+   * `dump` block, the only network the config gives; without one there is no watch, and the synth says so.
+   */
+  private createRpoWatches(config: BackupDrConfig): RpoWatch[] {
+    const network = config.databases.find(hasDump)?.dump;
+    if (!network) {
+      Annotations.of(this).addInfoV2('cdk-backup-dr:WorkloadStack.noRpoWatch',
+        'no database has a dump block, so the config gives no network for the RPO watch: the RPO is not measured');
+      return [];
+    }
+    const vpc = ec2.Vpc.fromVpcAttributes(this, 'RpoWatchVpc', {
+      vpcId: network.vpcId,
+      availabilityZones: network.subnets.map((subnet) => subnet.availabilityZone),
+      privateSubnetIds: network.subnets.map((subnet) => subnet.id),
+    });
+    for (const subnet of vpc.privateSubnets) {
+      Annotations.of(subnet).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',
+        'The RPO watch only places its network interfaces in these subnets; nothing here reads or adds routes');
+    }
+    const rpo = tierByName(config.tier).rpo;
+    const watches: RpoWatch[] = [];
+    for (let i = 0; i < config.databases.length; i += RPO_WATCH_CHUNK) {
+      const chunk = config.databases.slice(i, i + RPO_WATCH_CHUNK);
+      // The alarms of databases with a dump block are in their nested stacks; the others' here.
+      watches.push(new RpoWatch(this, `RpoWatch${watches.length + 1}`, {
+        vpc,
+        vpcSubnets: { subnets: vpc.privateSubnets },
+        databases: chunk.map((db) => ({ databaseName: db.name, databaseArn: db.arn, rpo })),
+        createAlarms: false,
+        logEncryptionKey: this.jobLogsKey,
+      }));
+      for (const db of chunk.filter((d) => !hasDump(d))) {
+        RpoWatch.lagAlarm(this, `RpoLag-${db.name}`, { databaseName: db.name, rpo, alarmTopic: this.alarms.topic });
+      }
+    }
+    return watches;
   }
 
   /**
@@ -366,7 +415,7 @@ export class WorkloadStack extends Stack {
     if (dumped.length === 0) {
       return [];
     }
-    const logKey = new kms.Key(this, 'JobLogsKey', {
+    const logKey = this.jobLogsKey ??= new kms.Key(this, 'JobLogsKey', {
       description: 'Encrypts the log groups of the pg_dump and verify jobs',
       enableKeyRotation: true,
     });
@@ -466,15 +515,6 @@ function acknowledgeAccessLogBucket(accessLogs: s3.Bucket): void {
   }
 }
 
-function tierByName(name: string): RecoveryTier {
-  switch (name) {
-    case 'FREE': return RecoveryTier.FREE;
-    case 'PRO': return RecoveryTier.PRO;
-    case 'TEAM': return RecoveryTier.TEAM;
-    case 'ENTERPRISE': return RecoveryTier.ENTERPRISE;
-    default: throw new Error(`unknown tier ${name}`);
-  }
-}
 
 /** Builds the reference app's stacks from the `backup-dr` context and registers the cdk-nag packs. */
 export function buildReferenceApp(app: App): void {

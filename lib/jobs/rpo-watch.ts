@@ -27,6 +27,32 @@ export interface RpoWatchedDatabase {
   readonly rpo: Duration;
 }
 
+/** What `RpoWatch.lagAlarm()` needs. */
+export interface RpoLagAlarmOptions {
+  /** The `Database` dimension the watch publishes under. */
+  readonly databaseName: string;
+  /** The database's RPO. */
+  readonly rpo: Duration;
+  /**
+   * What the lag may exceed the RPO by.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly lagMargin?: Duration;
+  /**
+   * Where the alarm notifies.
+   *
+   * @default - no action
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Physical name of the alarm.
+   *
+   * @default - generated
+   */
+  readonly alarmName?: string;
+}
+
 /** Props of an RpoWatch. */
 export interface RpoWatchProps {
   /** The databases to measure: at least one, names unique. */
@@ -66,6 +92,14 @@ export interface RpoWatchProps {
   readonly alarmTopic?: sns.ITopic;
 
   /**
+   * Whether the watch creates the alarm of each database. Without them, create each with `RpoWatch.lagAlarm()` where it
+   * belongs (e.g. in the database's own nested stack, so that a stack grows by nothing per database).
+   *
+   * @default true
+   */
+  readonly createAlarms?: boolean;
+
+  /**
    * Key that encrypts the function's log group.
    *
    * @default - a new customer-managed key
@@ -97,6 +131,36 @@ const MAX_ENVIRONMENT_BYTES = 4096;
  * take no resource-level permissions); it writes nothing.
  */
 export class RpoWatch extends Construct {
+  /**
+   * The alarm of one database: `RecoveryPointLagSeconds` (Maximum over 15 minutes) above its RPO plus `lagMargin`
+   * (default 5 minutes), breaching when nothing was measured; notifying `alarmTopic` when given (alarm and OK).
+   */
+  public static lagAlarm(scope: Construct, id: string, options: RpoLagAlarmOptions): cloudwatch.Alarm {
+    const lagMargin = options.lagMargin ?? DEFAULT_LAG_MARGIN;
+    const alarm = new cloudwatch.Alarm(scope, id, {
+      alarmName: options.alarmName,
+      alarmDescription: `The newest point-in-time restore of ${options.databaseName} is more than its RPO ` +
+        `(${options.rpo.toHumanString()}) plus ${lagMargin.toHumanString()} behind, or was not measured`,
+      metric: new cloudwatch.Metric({
+        namespace: JOB_METRICS_NAMESPACE,
+        metricName: RPO_METRIC.RECOVERY_POINT_LAG_SECONDS,
+        dimensionsMap: { [JOB_METRICS_DATABASE_DIMENSION]: options.databaseName },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(DEFAULT_SCHEDULE_MINUTES * 3),
+      }),
+      threshold: options.rpo.toSeconds() + lagMargin.toSeconds(),
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // Not measured: the database has no restorable time, or the watch failed; the RPO is not known to hold.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    if (options.alarmTopic) {
+      alarm.addAlarmAction(new actions.SnsAction(options.alarmTopic));
+      alarm.addOkAction(new actions.SnsAction(options.alarmTopic));
+    }
+    return alarm;
+  }
+
   /** The function. */
   public readonly function: lambda.IFunction;
 
@@ -124,7 +188,7 @@ export class RpoWatch extends Construct {
     }
     const runtime = createJobRuntime(this, {
       job: 'rpo-watch',
-      description: `Measures the RPO of ${props.databases.map((db) => db.databaseName).join(', ')}`,
+      description: describeDatabases(props.databases),
       handler: RPO_WATCH_HANDLER,
       pgMajor: DEFAULT_PG_MAJOR,
       vpc: props.vpc,
@@ -155,28 +219,12 @@ export class RpoWatch extends Construct {
         'Authorization Reference, AWS Backup): their resource must be *. They only list; the databases are filtered by ARN.',
     });
 
-    for (const db of props.databases) {
-      const threshold = db.rpo.toSeconds() + lagMargin.toSeconds();
-      const alarm = new cloudwatch.Alarm(this, `Lag-${db.databaseName}`, {
-        alarmDescription: `The newest point-in-time restore of ${db.databaseName} is more than its RPO ` +
-          `(${db.rpo.toHumanString()}) plus ${lagMargin.toHumanString()} behind, or was not measured`,
-        metric: new cloudwatch.Metric({
-          namespace: JOB_METRICS_NAMESPACE,
-          metricName: RPO_METRIC.RECOVERY_POINT_LAG_SECONDS,
-          dimensionsMap: { [JOB_METRICS_DATABASE_DIMENSION]: db.databaseName },
-          statistic: cloudwatch.Stats.MAXIMUM,
-          period: Duration.minutes(DEFAULT_SCHEDULE_MINUTES * 3),
-        }),
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        // Not measured: the database has no restorable time, or the watch failed; the RPO is not known to hold.
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      });
-      if (props.alarmTopic) {
-        alarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
+    if (props.createAlarms !== false) {
+      for (const db of props.databases) {
+        this.alarms.push(RpoWatch.lagAlarm(this, `Lag-${db.databaseName}`, {
+          databaseName: db.databaseName, rpo: db.rpo, lagMargin, alarmTopic: props.alarmTopic,
+        }));
       }
-      this.alarms.push(alarm);
     }
   }
 }
@@ -204,4 +252,11 @@ function checkDatabases(databases: RpoWatchedDatabase[], scope: Construct): void
       throw new ValidationError(`databases[${i}].rpo is ${db.rpo.toHumanString()}; an RPO is at least a minute (e.g. Duration.minutes(15))`, scope);
     }
   }
+}
+
+/** `Measures the RPO of orders, billing`, or of the first and last of many: within the 256 characters Lambda allows. */
+function describeDatabases(databases: RpoWatchedDatabase[]): string {
+  const names = databases.map((db) => db.databaseName);
+  const all = `Measures the RPO of ${names.join(', ')}`;
+  return all.length <= 200 ? all : `Measures the RPO of ${names.length} databases, ${names[0]} to ${names[names.length - 1]}`;
 }

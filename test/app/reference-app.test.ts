@@ -353,7 +353,8 @@ describe('reference app workload monitoring and replication', () => {
       .filter(([, value]) => JSON.stringify(value) === JSON.stringify({ Ref: topic }));
     expect(parameters).toHaveLength(1);
     const alarms = Object.values(database().findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(8);
+    expect(alarms).toHaveLength(9); // BackupAlarms' 8 and the RPO lag alarm
+    expect(alarms.filter((alarm) => alarm.Properties.MetricName === 'RecoveryPointLagSeconds')).toHaveLength(1);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: parameters[0][0] }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: parameters[0][0] }]);
@@ -452,7 +453,9 @@ describe('reference app jobs', () => {
   }
 
   test('a pg_dump job and a verify job for the configured database, in its nested stack, running the two handlers of the job image', () => {
-    Template.fromStack(stack(app, 'BackupDr-Workload')).resourceCountIs('AWS::Lambda::Function', 0);
+    // The workload stack itself runs only the RPO watch of all databases; the jobs are in the nested stacks.
+    const workloadFunctions = Object.values(Template.fromStack(stack(app, 'BackupDr-Workload')).findResources('AWS::Lambda::Function'));
+    expect(workloadFunctions.map((fn) => fn.Properties.ImageConfig.Command)).toEqual([['rpo-watch/index.handler']]);
     const template = workload();
     template.hasResourceProperties('AWS::Lambda::Function', {
       PackageType: 'Image',
@@ -729,7 +732,12 @@ describe('reference app with many databases', () => {
     const after = resourceTypes(workload(hundred));
     const grown = Object.fromEntries(Object.keys(after).filter((type) => after[type] !== before[type])
       .map((type) => [type, after[type] - (before[type] ?? 0)]));
-    expect(grown).toEqual({ 'AWS::CloudFormation::Stack': 90 });
+    // And by an RpoWatch per 40 databases (10 fit one, 100 take three): its function and what runs it.
+    const watch = {
+      'AWS::EC2::SecurityGroup': 1, 'AWS::IAM::ManagedPolicy': 2, 'AWS::IAM::Role': 2, 'AWS::Lambda::Function': 1,
+      'AWS::Logs::LogGroup': 1, 'AWS::SQS::Queue': 1, 'AWS::SQS::QueuePolicy': 1, 'AWS::Scheduler::Schedule': 1,
+    };
+    expect(grown).toEqual({ 'AWS::CloudFormation::Stack': 90, ...Object.fromEntries(Object.entries(watch).map(([type, n]) => [type, 2 * n])) });
     const bytes = (s: Synthesized) => JSON.stringify(workload(s)).length;
     expect((bytes(hundred) - bytes(ten)) / 90).toBeLessThan(2000);
   });
