@@ -104,16 +104,7 @@ export class DatabaseStack extends NestedStack {
       account: backup.account,
       encryptionKeyArn: `arn:${partition}:kms:${backup.region}:${backup.account}:${names.dumpKeyAlias}`,
     });
-    // The VPC, subnets and security groups are imported by id from cdk.json: no lookup, synth stays offline.
-    const vpc = ec2.Vpc.fromVpcAttributes(this, 'JobVpc', {
-      vpcId: dump.vpcId,
-      availabilityZones: dump.subnets.map((subnet) => subnet.availabilityZone),
-      privateSubnetIds: dump.subnets.map((subnet) => subnet.id),
-    });
-    for (const subnet of vpc.privateSubnets) {
-      Annotations.of(subnet).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',
-        'The jobs only place their network interfaces in these subnets; nothing here reads or adds routes');
-    }
+    const vpc = jobVpc(this, 'JobVpc', dump);
     const vpcSubnets = { subnets: vpc.privateSubnets };
     const roles = jobRoleNames(config.namePrefix, db.name);
     const secret = secretsmanager.Secret.fromSecretCompleteArn(this, 'DbSecret', dump.secretArn);
@@ -167,6 +158,23 @@ export class DatabaseStack extends NestedStack {
       alarmName: `${config.namePrefix}-${db.name}-RecoveryPointLag`,
     });
   }
+}
+
+/**
+ * The VPC and subnets of a `dump` block, imported by id from cdk.json (no lookup: synth stays offline), for functions
+ * that only place their network interfaces there.
+ */
+export function jobVpc(scope: Construct, id: string, dump: DumpConfig): ec2.IVpc {
+  const vpc = ec2.Vpc.fromVpcAttributes(scope, id, {
+    vpcId: dump.vpcId,
+    availabilityZones: dump.subnets.map((subnet) => subnet.availabilityZone),
+    privateSubnetIds: dump.subnets.map((subnet) => subnet.id),
+  });
+  for (const subnet of vpc.privateSubnets) {
+    Annotations.of(subnet).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',
+      'The functions only place their network interfaces in these subnets; nothing here reads or adds routes');
+  }
+  return vpc;
 }
 
 /** The RecoveryTier of the config's `tier`. */

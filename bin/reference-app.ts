@@ -1,6 +1,5 @@
 import { Annotations, App, CfnResource, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -17,7 +16,7 @@ import { createEncryptedTopic, subscribeEmail } from '../lib/private/notificatio
 import {
   AppBucketConfig, BackupDrConfig, ConfigError, CONTEXT_KEY, jobRoleNames, parseConfig, sharedNames,
 } from './config';
-import { alarmTuning, DatabaseStack, hasDump, tierByName, watchDatabase } from './database-stack';
+import { alarmTuning, DatabaseStack, hasDump, jobVpc, tierByName, watchDatabase } from './database-stack';
 
 /** Databases per RpoWatch: its Lambda environment holds about 59 with short names. */
 const RPO_WATCH_CHUNK = 40;
@@ -378,15 +377,7 @@ export class WorkloadStack extends Stack {
         'no database has a dump block, so the config gives no network for the RPO watch: the RPO is not measured');
       return [];
     }
-    const vpc = ec2.Vpc.fromVpcAttributes(this, 'RpoWatchVpc', {
-      vpcId: network.vpcId,
-      availabilityZones: network.subnets.map((subnet) => subnet.availabilityZone),
-      privateSubnetIds: network.subnets.map((subnet) => subnet.id),
-    });
-    for (const subnet of vpc.privateSubnets) {
-      Annotations.of(subnet).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',
-        'The RPO watch only places its network interfaces in these subnets; nothing here reads or adds routes');
-    }
+    const vpc = jobVpc(this, 'RpoWatchVpc', network);
     const rpo = tierByName(config.tier).rpo;
     const watches: RpoWatch[] = [];
     for (let i = 0; i < config.databases.length; i += RPO_WATCH_CHUNK) {
