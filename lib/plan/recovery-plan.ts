@@ -9,12 +9,11 @@ import {
 } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { checkTimeZone } from '../private/aws-names';
 import { BackupVault, IBackupVault } from '../vault';
-import { documentDbClusterArn, rdsResourceType } from '../private/arns';
+import { documentDbClusterArn } from '../private/arns';
 import { assessRpo, checkSchedule, CronFields, describeDays, mayShareDay, parseCron } from '../private/schedule';
 import { checkPattern, isUnresolved, lifecycleAge, MAX_LIFECYCLE_DAYS, ValidationError, wholeDays, wholeMinutes } from '../private/validation';
 import { RecoveryCopyOptions } from './copies';
@@ -101,8 +100,6 @@ interface SelectionInfo {
   readonly buckets: s3.IBucket[];
   /** The services (as in ARNs) of the entries whose type is known. */
   readonly services: string[];
-  /** RDS instances (not clusters) among the entries, by label. */
-  readonly rdsInstances: string[];
 }
 
 interface CopyInfo {
@@ -355,13 +352,6 @@ export class RecoveryPlan extends Construct {
       unknownSources: unknownSourcesOf(options, arnStrings),
       buckets: [...(options.buckets ?? [])],
       services: knownServicesOf(options, arnStrings),
-      rdsInstances: [
-        ...(options.databaseInstances ?? []).map((db) => db.node.path),
-        ...arnStrings.filter((arn) => !Token.isUnresolved(arn) && rdsResourceType(arn) === 'db'),
-        ...(options.resources ?? []).flatMap((resource) => resource.construct?.node.findAll() ?? [])
-          .filter((child): child is rds.CfnDBInstance => child instanceof rds.CfnDBInstance && !child.dbClusterIdentifier)
-          .map((child) => child.node.path),
-      ],
     };
     this.selectionList.push(info);
     for (const copy of this.copyList) {
@@ -681,8 +671,9 @@ export class RecoveryPlan extends Construct {
         if (refused.length > 0) {
           errors.push(`${what} protects ${refused.join(', ')} resources, whose copies would fail: copy them to a standard vault`);
         }
-        if (selection.rdsInstances.length > 0) {
-          errors.push(`${what} protects RDS instances (${selection.rdsInstances.join(', ')}); the vault stores Aurora, Neptune and ` +
+        const rdsInstances = selection.rdsSources.filter((source) => source.instance).map((source) => source.label);
+        if (rdsInstances.length > 0) {
+          errors.push(`${what} protects RDS instances (${rdsInstances.join(', ')}); the vault stores Aurora, Neptune and ` +
             'DocumentDB clusters, not RDS instances: copy the instances to a standard vault (BackupVault)');
         }
         if (selection.unknownSources.length > 0) {

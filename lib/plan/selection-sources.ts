@@ -2,7 +2,7 @@ import { Token, Validations } from 'aws-cdk-lib';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { arnService } from '../private/arns';
+import { arnService, rdsResourceType } from '../private/arns';
 import { RecoverySelectionOptions } from './selections';
 
 // What a selection protects, as far as synth can tell: its RDS sources and their keys, the entries whose resource type
@@ -12,6 +12,8 @@ import { RecoverySelectionOptions } from './selections';
 export interface RdsSource {
   readonly label: string;
   readonly customerManagedKey: boolean;
+  /** An RDS instance (not an Aurora, DocumentDB or Neptune cluster), as far as synth can tell. */
+  readonly instance: boolean;
 }
 
 /** RDS/Aurora/DocumentDB sources of a selection, with whether each is known to use a customer-managed key. */
@@ -22,6 +24,7 @@ export function rdsSourcesOf(options: RecoverySelectionOptions, arns: string[]):
     sources.push({
       label: db.node.path,
       customerManagedKey: cfn instanceof rds.CfnDBInstance && cfn.kmsKeyId !== undefined,
+      instance: true,
     });
   }
   for (const cluster of options.databaseClusters ?? []) {
@@ -29,6 +32,7 @@ export function rdsSourcesOf(options: RecoverySelectionOptions, arns: string[]):
     sources.push({
       label: cluster.node.path,
       customerManagedKey: cfn instanceof rds.CfnDBCluster && cfn.kmsKeyId !== undefined,
+      instance: false,
     });
   }
   for (const cluster of options.documentDbClusters ?? []) {
@@ -36,17 +40,22 @@ export function rdsSourcesOf(options: RecoverySelectionOptions, arns: string[]):
     sources.push({
       label: cluster.node.path,
       customerManagedKey: cfn instanceof docdb.CfnDBCluster && cfn.kmsKeyId !== undefined,
+      instance: false,
     });
   }
   for (const arn of arns) {
     if (arnService(arn) === 'rds') {
-      sources.push({ label: Token.isUnresolved(arn) ? 'an RDS ARN' : arn, customerManagedKey: false });
+      sources.push({
+        label: Token.isUnresolved(arn) ? 'an RDS ARN' : arn,
+        customerManagedKey: false,
+        instance: !Token.isUnresolved(arn) && rdsResourceType(arn) === 'db',
+      });
     }
   }
   for (const resource of options.resources ?? []) {
     for (const child of resource.construct?.node.findAll() ?? []) {
       if ((child instanceof rds.CfnDBInstance && !child.dbClusterIdentifier) || child instanceof rds.CfnDBCluster) {
-        sources.push({ label: child.node.path, customerManagedKey: child.kmsKeyId !== undefined });
+        sources.push({ label: child.node.path, customerManagedKey: child.kmsKeyId !== undefined, instance: child instanceof rds.CfnDBInstance });
       }
     }
   }
