@@ -44,7 +44,6 @@ export function guardKey(key: kms.Key, props: KeyGuardProps): void {
   const editors = props.editorRoleArns;
   const breakGlass = props.breakGlassRole ? [props.breakGlassRole.roleArn] : [];
   const destroyedWithStack = props.removalPolicy === RemovalPolicy.DESTROY;
-  const except = principalArnsExcept;
   const stackDeletion = ['kms:ScheduleKeyDeletion', 'kms:DeleteAlias'];
   const destruction = ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:UpdateAlias', 'kms:DeleteAlias'];
   key.addToResourcePolicy(new iam.PolicyStatement({
@@ -53,7 +52,7 @@ export function guardKey(key: kms.Key, props: KeyGuardProps): void {
     principals: [new iam.AnyPrincipal()],
     actions: destroyedWithStack ? destruction.filter((action) => !stackDeletion.includes(action)) : destruction,
     resources: ['*'],
-    conditions: except(breakGlass),
+    conditions: principalArnsExcept(breakGlass),
   }));
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'DenyKeyPolicyChanges',
@@ -61,7 +60,7 @@ export function guardKey(key: kms.Key, props: KeyGuardProps): void {
     principals: [new iam.AnyPrincipal()],
     actions: destroyedWithStack ? ['kms:PutKeyPolicy', ...stackDeletion] : ['kms:PutKeyPolicy'],
     resources: ['*'],
-    conditions: except([...breakGlass, ...editors]),
+    conditions: principalArnsExcept([...breakGlass, ...editors]),
   }));
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'DenyGrantsNotForAwsResources',

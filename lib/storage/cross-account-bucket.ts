@@ -525,9 +525,7 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
         's3:UpdateObjectEncryption',
       ],
       resources: [this.bucket.arnForObjects('*')],
-      conditions: breakGlassRole
-        ? { ArnNotEquals: { 'aws:PrincipalArn': breakGlassRole.roleArn } }
-        : undefined,
+      conditions: principalArnsExcept(breakGlassRole ? [breakGlassRole.roleArn] : []),
     }));
   }
 

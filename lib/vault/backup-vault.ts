@@ -496,9 +496,7 @@ export class BackupVault extends BackupVaultBase {
       principals: [new iam.AnyPrincipal()],
       actions,
       resources: ['*'],
-      conditions: breakGlassRole
-        ? { ArnNotEquals: { 'aws:PrincipalArn': breakGlassRole.roleArn } }
-        : undefined,
+      conditions: principalArnsExcept(breakGlassRole ? [breakGlassRole.roleArn] : []),
     }));
   }
 
