@@ -15,7 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'lambda', 'image', 'dist');
 
 /** Handler folder under lambda/ → image command `<name>/index.handler` (see lib/private/job-image.ts). */
-const HANDLERS = ['pg-dump', 'verify-dump', 'rpo-watch'];
+const HANDLERS = ['pg-dump', 'verify-dump', 'rpo-watch', 'validate-restore'];
 
 const entries = HANDLERS.map((name) => ({ name, entry: join(root, 'lambda', name, 'index.ts') }));
 const missing = entries.filter(({ entry }) => !existsSync(entry));

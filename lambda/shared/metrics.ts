@@ -49,17 +49,18 @@ export class InMemoryMetricsRecorder implements MetricsRecorder {
 const UNITS = new Set<string>(Object.values(MetricUnit));
 
 /**
- * Powertools Metrics with namespace `CdkBackupDr` and exactly one dimension, `Database`. Powertools adds a
+ * Powertools Metrics with namespace `CdkBackupDr` and the dimension `Database` (and those given). Powertools adds a
  * `service` default dimension of its own; it is removed, because CloudWatch identifies a metric by all of its
- * dimensions and the alarms of the constructs use `Database` alone.
+ * dimensions and the alarms of the constructs use these alone.
  */
 export class PowertoolsMetricsRecorder implements MetricsRecorder {
   private readonly metrics: Metrics;
 
-  public constructor(database: string, options: { readonly namespace?: string } = {}) {
+  /** `options.dimensions` are added to `Database` (the drill validator's `Drill`). */
+  public constructor(database: string, options: { readonly namespace?: string; readonly dimensions?: Record<string, string> } = {}) {
     this.metrics = new Metrics({ namespace: options.namespace ?? JOB_METRICS_NAMESPACE });
     this.metrics.clearDefaultDimensions();
-    this.metrics.setDefaultDimensions({ [JOB_METRICS_DATABASE_DIMENSION]: database });
+    this.metrics.setDefaultDimensions({ [JOB_METRICS_DATABASE_DIMENSION]: database, ...options.dimensions });
   }
 
   public add(name: string, unit: string, value: number): void {

@@ -4,7 +4,7 @@ import { VERIFY_ENV } from '../../lib/private/job-contract';
 import { Env, integerEnv, optionalEnv, requiredEnv } from '../shared/env';
 import { normalizePrefix, validateDatabaseSegment } from '../shared/keys';
 import { parseSslMode, SslMode } from '../shared/postgres';
-import { DEFAULT_ROW_COUNT_POLICY, FreshnessCheck, SqlCheck } from './checks';
+import { DEFAULT_ROW_COUNT_POLICY, FreshnessCheck, SqlCheck } from '../shared/checks';
 import { VerificationError } from './errors';
 import { parseQualifiedTable } from './restore';
 import { parseProductionTarget } from './target';

@@ -15,8 +15,8 @@ import { verifyNewestDump } from './verify';
 
 export { readVerifyConfig, parseFreshnessChecks, parseSqlChecks } from './config';
 export type { VerifyConfig } from './config';
-export { compareFreshness, compareRowCount, DEFAULT_ROW_COUNT_POLICY } from './checks';
-export type { CheckResult, FreshnessCheck, RowCountPolicy, SqlCheck } from './checks';
+export { compareFreshness, compareRowCount, DEFAULT_ROW_COUNT_POLICY } from '../shared/checks';
+export type { CheckResult, FreshnessCheck, RowCountPolicy, SqlCheck } from '../shared/checks';
 export { VerificationError } from './errors';
 export type { VerificationStage } from './errors';
 export { parseManifest } from './manifest';

@@ -21,9 +21,9 @@ import {
 } from '../shared/postgres';
 import { errorMessage } from '../shared/secret';
 import {
-  CheckResult, compareFreshness, compareLargeObjects, compareRowCount, countRows, FreshnessCheck, listRestoredTables,
-  newestEpochSeconds, RowCountPolicy, runSqlCheck, SqlCheck,
-} from './checks';
+  CheckResult, compareLargeObjects, compareRowCount, countRows, FreshnessCheck, listRestoredTables,
+  RowCountPolicy, runFreshnessCheck, runSqlCheck, SqlCheck,
+} from '../shared/checks';
 import { largeObjectTotals } from '../shared/large-objects';
 import { VerificationError, VerificationStage } from './errors';
 import { parseManifest } from './manifest';
@@ -504,16 +504,7 @@ async function runChecks(
         results.push({ kind: 'freshness', name, status: 'skipped', detail: `${name}: not the single table ${singleName}` });
         continue;
       }
-      const table = restored.get(check.table);
-      if (!table) {
-        results.push({ kind: 'freshness', name, status: 'failed', detail: `${name}: table ${check.table} is missing from the restored database` });
-        continue;
-      }
-      try {
-        results.push(compareFreshness(check, await newestEpochSeconds(client, table, check.column), new Date(manifest.startedAt)));
-      } catch (err) {
-        results.push({ kind: 'freshness', name, status: 'failed', detail: `${name}: ${errorMessage(err)} (check the column name and that it is a timestamp or date)` });
-      }
+      results.push(await runFreshnessCheck(client, restored, check, new Date(manifest.startedAt)));
     }
 
     // Custom SQL.

@@ -167,3 +167,54 @@ export const RPO_METRIC = {
 
 /** The dimension of `NewestRecoveryPointAgeSeconds` besides `Database`: the vault's name, or `<account>/<region>/<name>` of a copy vault. */
 export const RPO_VAULT_DIMENSION = 'Vault';
+
+/** Environment of the drill validator (lambda/validate-restore), set by RestoreDrill. */
+export const VALIDATE_ENV = {
+  /** ARN of the restore testing plan: restore jobs of another plan are not validated. */
+  PLAN_ARN: 'VALIDATE_PLAN_ARN',
+  /** The drill's name: the `Drill` dimension of the metrics. */
+  DRILL: 'VALIDATE_DRILL',
+  /** JSON: the drill's selections, `ValidatedSelection[]`. */
+  SELECTIONS: 'VALIDATE_SELECTIONS',
+  SSL_MODE: 'VALIDATE_SSL_MODE',
+  SSL_ROOT_CERT: 'VALIDATE_SSL_ROOT_CERT',
+} as const;
+
+/** The checks of one selection's restored databases (`VALIDATE_SELECTIONS[].checks`). */
+export interface ValidationChecks {
+  /** Secret with credentials valid on the restored database (RDS rotation format; its host is not used). */
+  readonly secretArn: string;
+  /** The database to connect to. @default - the secret's `dbname` */
+  readonly dbname?: string;
+  /** `schema.table` names that must be present. */
+  readonly requiredTables: string[];
+  /** `[{ "table": "public.orders", "rows": 1000 }]`: tables that must hold at least so many rows. */
+  readonly minimumRows: { readonly table: string; readonly rows: number }[];
+  /** `[{ "table", "column", "maxAgeSeconds" }]`, against the recovery point's creation time. */
+  readonly freshness: { readonly table: string; readonly column: string; readonly maxAgeSeconds: number }[];
+  /** `[{ "name", "sql" }]`: each must return one row whose first column is true. */
+  readonly sql: { readonly name: string; readonly sql: string }[];
+}
+
+/** One selection of a drill (`VALIDATE_SELECTIONS` entry). */
+export interface ValidatedSelection {
+  /** The `Database` dimension of its metrics. */
+  readonly database: string;
+  /** The selection's resource type (`RDS`, `Aurora`, ...). */
+  readonly resourceType: string;
+  /** The protected resources' ARNs, or `['*']` for every resource of the type. */
+  readonly arns: string[];
+  /** The data checks; absent when the selection's restores are only timed. */
+  readonly checks?: ValidationChecks;
+}
+
+/** Metrics of drills, in `JOB_METRICS_NAMESPACE` with the dimensions `Database` and `DRILL_DIMENSION`. */
+export const DRILL_METRIC = {
+  /** Seconds from the restore job's creation to its completion. */
+  RESTORE_DURATION_SECONDS: 'RestoreDurationSeconds',
+  /** 1 when the restored database passed every check, 0 when a check failed or the restore job failed. */
+  RESTORE_VALIDATION_SUCCESS: 'RestoreValidationSuccess',
+} as const;
+
+/** The dimension of drill metrics besides `Database`: the restore testing plan's name. */
+export const DRILL_DIMENSION = 'Drill';

@@ -25,6 +25,9 @@ export const VERIFY_DUMP_HANDLER = 'verify-dump/index.handler';
 /** Image `cmd` of the RPO watch: `dist/rpo-watch/index.js` in the image's task root, export `handler`. */
 export const RPO_WATCH_HANDLER = 'rpo-watch/index.handler';
 
+/** Image `cmd` of the drill validator: `dist/validate-restore/index.js` in the image's task root, export `handler`. */
+export const VALIDATE_RESTORE_HANDLER = 'validate-restore/index.handler';
+
 /** Where the Dockerfile puts the RDS CA bundle (all regions); the handlers get it in `*_SSL_ROOT_CERT`. */
 export const RDS_CA_BUNDLE_PATH = '/opt/rds-ca/global-bundle.pem';
 

@@ -6,7 +6,7 @@
 import type { Client } from 'pg';
 import {
   countRows, listRestoredTables, newestEpochSeconds, RestoredTable, runSqlCheck,
-} from '../../lambda/verify-dump/checks';
+} from '../../lambda/shared/checks';
 import { PostgresServer, startPostgres } from './harness';
 
 const DATABASE = 'restored';

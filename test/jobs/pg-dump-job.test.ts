@@ -16,7 +16,7 @@ import {
   CrossAccountBucket, DumpBucket, DumpBucketAttributes, DumpCompression, DumpVerifyJob, IDumpBucket, PgDumpJob, PgDumpJobProps,
 } from '../../lib';
 import {
-  DEFAULT_PG_MAJOR, JOB_IMAGE_DIRECTORY, PG_DUMP_HANDLER, RDS_CA_BUNDLE_PATH, RPO_WATCH_HANDLER, SUPPORTED_PG_MAJORS, VERIFY_DUMP_HANDLER,
+  DEFAULT_PG_MAJOR, JOB_IMAGE_DIRECTORY, PG_DUMP_HANDLER, RDS_CA_BUNDLE_PATH, RPO_WATCH_HANDLER, SUPPORTED_PG_MAJORS, VERIFY_DUMP_HANDLER, VALIDATE_RESTORE_HANDLER,
 } from '../../lib/private/job-image';
 import { acknowledgedIds, formatFindings, nagFindings } from '../nag';
 import { describeRoleTag } from './role-tag';
@@ -749,7 +749,7 @@ describe('job image', () => {
   test('the image commands are the bundles the bundling script writes', () => {
     const script = fs.readFileSync(path.join(ROOT, 'scripts', 'bundle-handlers.mjs'), 'utf8');
     const handlers = JSON.parse(/const HANDLERS = (\[.*\]);/.exec(script)![1].replace(/'/g, '"'));
-    expect([PG_DUMP_HANDLER, VERIFY_DUMP_HANDLER, RPO_WATCH_HANDLER]).toEqual(handlers.map((name: string) => `${name}/index.handler`));
+    expect([PG_DUMP_HANDLER, VERIFY_DUMP_HANDLER, RPO_WATCH_HANDLER, VALIDATE_RESTORE_HANDLER]).toEqual(handlers.map((name: string) => `${name}/index.handler`));
   });
 
   test('.dockerignore sends only the Dockerfile and the handler bundles', () => {
@@ -808,9 +808,11 @@ describe('job image', () => {
       fs.writeFileSync(path.join(dir, 'lambda', 'verify-dump', 'index.ts'), 'export const handler = async () => 2;\n');
       fs.mkdirSync(path.join(dir, 'lambda', 'rpo-watch'));
       fs.writeFileSync(path.join(dir, 'lambda', 'rpo-watch', 'index.ts'), 'export const handler = async () => 3;\n');
+      fs.mkdirSync(path.join(dir, 'lambda', 'validate-restore'));
+      fs.writeFileSync(path.join(dir, 'lambda', 'validate-restore', 'index.ts'), 'export const handler = async () => 4;\n');
       const ok = spawnSync(process.execPath, [path.join(dir, 'scripts', 'bundle-handlers.mjs')], { encoding: 'utf8' });
       expect(ok.status).toBe(0);
-      for (const [name, value] of [['pg-dump', '1'], ['verify-dump', '2'], ['rpo-watch', '3']]) {
+      for (const [name, value] of [['pg-dump', '1'], ['verify-dump', '2'], ['rpo-watch', '3'], ['validate-restore', '4']]) {
         const bundle = path.join(dir, 'lambda', 'image', 'dist', name, 'index.js');
         const call = `require(${JSON.stringify(bundle)}).handler().then((v) => process.stdout.write(String(v)))`;
         expect(spawnSync(process.execPath, ['-e', call], { encoding: 'utf8' }).stdout).toBe(value);

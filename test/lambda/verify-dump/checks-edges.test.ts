@@ -2,7 +2,7 @@
 // (rounded down), the estimate floor (rounded up) and its minimum size, the freshness limit, and the sentences the
 // job reports. The SQL side of the checks runs against PostgreSQL in test/integration/verify-checks.test.ts.
 
-import { compareFreshness, compareRowCount, DEFAULT_ROW_COUNT_POLICY, RowCountPolicy } from '../../../lambda/verify-dump/checks';
+import { compareFreshness, compareRowCount, DEFAULT_ROW_COUNT_POLICY, RowCountPolicy } from '../../../lambda/shared/checks';
 
 describe('compareRowCount', () => {
   test('the default policy is 1 % for exact counts, 50 % below estimates of at least 1000 rows', () => {

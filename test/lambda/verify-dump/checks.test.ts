@@ -1,4 +1,4 @@
-import { compareFreshness, compareRowCount, DEFAULT_ROW_COUNT_POLICY } from '../../../lambda/verify-dump/checks';
+import { compareFreshness, compareRowCount, DEFAULT_ROW_COUNT_POLICY } from '../../../lambda/shared/checks';
 
 describe('row-count and freshness rules', () => {
   test.each([

@@ -1,5 +1,5 @@
 import { VERIFY_ENV } from '../../../lib/private/job-contract';
-import { DEFAULT_ROW_COUNT_POLICY } from '../../../lambda/verify-dump/checks';
+import { DEFAULT_ROW_COUNT_POLICY } from '../../../lambda/shared/checks';
 import { readVerifyConfig } from '../../../lambda/verify-dump/config';
 
 describe('readVerifyConfig', () => {

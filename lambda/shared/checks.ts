@@ -1,10 +1,15 @@
-// The checks run against the restored scratch database: row counts against the manifest, the newest
-// timestamp of configured columns, and custom SQL that must return true.
+// The data checks of a restored database, shared by verify-dump (a dump restored into a scratch database) and
+// validate-restore (a recovery point AWS Backup restored for a drill): row counts against a dump manifest or a
+// minimum, tables present, the newest timestamp of configured columns, and custom SQL that must return true.
 
 import type { Client, QueryArrayConfig } from 'pg';
 import type { ManifestLargeObjects, ManifestTable } from '../../lib/private/job-contract';
+import { errorMessage } from './secret';
 
-/** `VERIFY_FRESHNESS_CHECKS` entry: the newest value of `column` must be at most `maxAgeSeconds` older than the dump. */
+/**
+ * The newest value of `column` must be at most `maxAgeSeconds` older than the backup: the dump's start (verify-dump,
+ * `VERIFY_FRESHNESS_CHECKS`) or the recovery point's creation (validate-restore).
+ */
 export interface FreshnessCheck {
   /** `schema.table`. */
   readonly table: string;
@@ -44,7 +49,7 @@ export const DEFAULT_ROW_COUNT_POLICY: RowCountPolicy = {
   estimateMinRows: 1000,
 };
 
-export type CheckKind = 'rowCount' | 'freshness' | 'sql' | 'largeObjects';
+export type CheckKind = 'rowCount' | 'minimumRows' | 'tablePresent' | 'freshness' | 'sql' | 'largeObjects';
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
 /** The outcome of one check; `detail` is a sentence fit for the error message and the log. */
@@ -89,18 +94,56 @@ export function compareRowCount(entry: ManifestTable, restored: number, policy: 
   return { ...base, status: restored >= minimum ? 'passed' : 'failed', detail };
 }
 
-/** Compares the newest timestamp of a column with the start of the dump. `newest` is epoch seconds, or null for no rows. */
-export function compareFreshness(check: FreshnessCheck, newest: number | null, dumpStartedAt: Date): CheckResult {
+/**
+ * Compares the newest timestamp of a column with the time the backup was taken (`reference`, named `referenceName` in
+ * the detail). `newest` is epoch seconds, or null for no rows.
+ */
+export function compareFreshness(
+  check: FreshnessCheck, newest: number | null, reference: Date, referenceName: string = 'the dump start',
+): CheckResult {
   const name = `${check.table}.${check.column}`;
   const base = { kind: 'freshness' as const, name };
   if (newest === null) {
-    return { ...base, status: 'failed', detail: `${name}: no value in the restored table (empty or all NULL); expected one within ${check.maxAgeSeconds} s of the dump` };
+    return {
+      ...base, status: 'failed',
+      detail: `${name}: no value in the restored table (empty or all NULL); expected one within ${check.maxAgeSeconds} s of ${referenceName}`,
+    };
   }
-  const age = Math.round(dumpStartedAt.getTime() / 1000 - newest);
+  const age = Math.round(reference.getTime() / 1000 - newest);
   const newestIso = new Date(newest * 1000).toISOString();
-  const detail = `${name}: newest value ${newestIso} is ${age} s older than the dump start ${dumpStartedAt.toISOString()}, `
+  const detail = `${name}: newest value ${newestIso} is ${age} s older than ${referenceName} ${reference.toISOString()}, `
     + `limit ${check.maxAgeSeconds} s`;
   return { ...base, status: age <= check.maxAgeSeconds ? 'passed' : 'failed', detail };
+}
+
+/** A table that must hold at least `rows` rows after a restore. */
+export interface MinimumRows {
+  /** `schema.table`. */
+  readonly table: string;
+  readonly rows: number;
+}
+
+/** Compares a restored row count with a minimum. */
+export function compareMinimumRows(check: MinimumRows, restored: number): CheckResult {
+  return {
+    kind: 'minimumRows',
+    name: check.table,
+    status: restored >= check.rows ? 'passed' : 'failed',
+    detail: `${check.table}: ${restored} rows restored, at least ${check.rows} required`,
+  };
+}
+
+/** Whether each of `tables` (`schema.table`) is in the restored database. */
+export function checkTablesPresent(tables: readonly string[], restored: ReadonlyMap<string, RestoredTable>): CheckResult[] {
+  return tables.map((table) => {
+    const present = restored.has(table);
+    return {
+      kind: 'tablePresent' as const,
+      name: table,
+      status: present ? 'passed' as const : 'failed' as const,
+      detail: present ? `${table}: present` : `${table}: missing from the restored database`,
+    };
+  });
 }
 
 /** A table of the restored database, by its `schema.table` name. */
@@ -139,6 +182,28 @@ export async function newestEpochSeconds(client: Client, t: RestoredTable, colum
     `select extract(epoch from max(${client.escapeIdentifier(column)}))::float8 as e from ${qualified(client, t)}`,
   );
   return res.rows[0].e;
+}
+
+/**
+ * The freshness check of one column: its newest value against `reference`; a missing table or a failing query (a
+ * column that is not there or not a timestamp) is a failed result, not an error.
+ */
+export async function runFreshnessCheck(
+  client: Client, restored: ReadonlyMap<string, RestoredTable>, check: FreshnessCheck, reference: Date, referenceName?: string,
+): Promise<CheckResult> {
+  const name = `${check.table}.${check.column}`;
+  const table = restored.get(check.table);
+  if (!table) {
+    return { kind: 'freshness', name, status: 'failed', detail: `${name}: table ${check.table} is missing from the restored database` };
+  }
+  try {
+    return compareFreshness(check, await newestEpochSeconds(client, table, check.column), reference, referenceName);
+  } catch (err) {
+    return {
+      kind: 'freshness', name, status: 'failed',
+      detail: `${name}: ${errorMessage(err)} (check the column name and that it is a timestamp or date)`,
+    };
+  }
 }
 
 /**

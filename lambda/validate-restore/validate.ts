@@ -1,0 +1,379 @@
+// validate-restore: the validator of a RestoreDrill, invoked by EventBridge for each "Restore Job State Change" of the
+// drill's restore testing plan that reached COMPLETED, FAILED or ABORTED.
+//
+//   DescribeRestoreJob (the event is only a pointer: the job is read back, and must be the plan's) → the selection of its
+//   source resource → RestoreDurationSeconds (creation → completion) → when the selection has checks: VALIDATING →
+//   the restored database's endpoint (DescribeDBInstances / DescribeDBClusters, waiting until available) → TLS
+//   verify-full with the selection's secret (AWSCURRENT, then AWSPREVIOUS) → the checks shared with verify-dump →
+//   PutRestoreValidationResult SUCCESSFUL or FAILED with a message naming what failed → RestoreValidationSuccess.
+//
+// Nothing runs past the deadline signal: the step in progress is abandoned (its connection closed) and FAILED is
+// reported, naming the step, with time kept in reserve for that call.
+
+import { BackupClient, DescribeRestoreJobCommand, DescribeRestoreJobOutput, PutRestoreValidationResultCommand, RestoreValidationStatus } from '@aws-sdk/client-backup';
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Client } from 'pg';
+import { DRILL_METRIC, ValidatedSelection, ValidationChecks } from '../../lib/private/job-contract';
+import {
+  CheckResult, checkTablesPresent, compareMinimumRows, countRows, listRestoredTables, runFreshnessCheck, runSqlCheck,
+} from '../shared/checks';
+import type { Logger } from '../shared/logger';
+import type { MetricsRecorder } from '../shared/metrics';
+import { connect, ConnectionOptions } from '../shared/postgres';
+import { DatabaseSecret, errorMessage, parseDatabaseSecret } from '../shared/secret';
+import { selectionOf, ValidateConfig } from './config';
+
+/** The part of the EventBridge event the validator reads. */
+export interface RestoreJobEvent {
+  readonly detail?: { readonly restoreJobId?: unknown };
+}
+
+export interface ValidateDeps {
+  readonly backup: BackupClient;
+  readonly rds: RDSClient;
+  readonly secrets: SecretsManagerClient;
+  /** The metrics of one database (dimensions `Database` and `Drill`). */
+  readonly metrics: (database: string) => MetricsRecorder;
+  readonly logger: Logger;
+  /** Aborts the validation before the function's deadline; the result is still reported. */
+  readonly signal?: AbortSignal;
+  /** Between polls of the restored database's status and between connection attempts. @default 15000 */
+  readonly retryDelayMs?: number;
+  /** statement_timeout of each SQL check. @default 300 */
+  readonly sqlCheckTimeoutSeconds?: number;
+  /** How long the PutRestoreValidationResult call may take. @default 10000 */
+  readonly reportTimeoutMs?: number;
+}
+
+/** What happened to one restore job. */
+export interface ValidationOutcome {
+  readonly restoreJobId: string;
+  /**
+   * `ignored`: not this plan's job, or of no selection; `timed`: completed, duration recorded, no checks;
+   * `restoreFailed`: the restore job failed or was aborted; `SUCCESSFUL` / `FAILED`: the validation reported.
+   */
+  readonly status: 'ignored' | 'timed' | 'restoreFailed' | 'SUCCESSFUL' | 'FAILED';
+  readonly message: string;
+  readonly database?: string;
+  readonly restoreDurationSeconds?: number;
+  readonly checks?: readonly CheckResult[];
+}
+
+const DEFAULT_RETRY_DELAY_MS = 15_000;
+const DEFAULT_SQL_CHECK_TIMEOUT_SECONDS = 300;
+const DEFAULT_REPORT_TIMEOUT_MS = 10_000;
+/** ValidationStatusMessage has no documented limit; the console shows a line. Long messages are cut here. */
+const MAX_MESSAGE_LENGTH = 1000;
+
+/** A failed step of a validation: the message names the step and the cause. */
+class ValidationStepError extends Error {}
+
+/** Validates (or times, or ignores) the restore job of `event`. Throws only when the job cannot be read or the result cannot be reported. */
+export async function validateRestore(event: RestoreJobEvent, config: ValidateConfig, deps: ValidateDeps): Promise<ValidationOutcome> {
+  const restoreJobId = event?.detail?.restoreJobId;
+  if (typeof restoreJobId !== 'string' || restoreJobId === '') {
+    throw new Error(`the event has no detail.restoreJobId (${JSON.stringify(event?.detail ?? null)}); the function is invoked by the drill's "Restore Job State Change" rule`);
+  }
+  const job = await deps.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: restoreJobId }), { abortSignal: deps.signal });
+  const plan = job.CreatedBy?.RestoreTestingPlanArn;
+  if (plan !== config.planArn) {
+    const message = `restore job ${restoreJobId} was not started by this drill's restore testing plan (${plan ?? 'not by a plan'}); not validated`;
+    deps.logger.warn(message, { restoreJobId, plan: plan ?? null, expected: config.planArn });
+    return { restoreJobId, status: 'ignored', message };
+  }
+  const selection = selectionOf(config.selections, job.SourceResourceArn, job.ResourceType);
+  if (selection === undefined) {
+    const message = `restore job ${restoreJobId} restored ${job.SourceResourceArn} (${job.ResourceType}), which no selection of the drill names; not validated`;
+    deps.logger.warn(message, { restoreJobId });
+    return { restoreJobId, status: 'ignored', message };
+  }
+  deps.logger.appendKeys({ restoreJobId, database: selection.database, sourceResourceArn: job.SourceResourceArn, createdResourceArn: job.CreatedResourceArn });
+  const metrics = deps.metrics(selection.database);
+  try {
+    return await measureAndValidate(restoreJobId, job, selection, config, deps, metrics);
+  } finally {
+    metrics.flush();
+  }
+}
+
+async function measureAndValidate(
+  restoreJobId: string, job: DescribeRestoreJobOutput, selection: ValidatedSelection, config: ValidateConfig,
+  deps: ValidateDeps, metrics: MetricsRecorder,
+): Promise<ValidationOutcome> {
+  const database = selection.database;
+  if (job.Status !== 'COMPLETED') {
+    metrics.add(DRILL_METRIC.RESTORE_VALIDATION_SUCCESS, 'Count', 0);
+    const message = `restore job ${restoreJobId} of ${job.SourceResourceArn} is ${job.Status}: ${job.StatusMessage ?? 'no status message'}`;
+    deps.logger.error('the drill\'s restore failed', { status: job.Status, statusMessage: job.StatusMessage });
+    return { restoreJobId, status: 'restoreFailed', message, database };
+  }
+  const restoreDurationSeconds = job.CreationDate && job.CompletionDate
+    ? Math.max(0, Math.round((job.CompletionDate.getTime() - job.CreationDate.getTime()) / 1000))
+    : undefined;
+  if (restoreDurationSeconds !== undefined) {
+    metrics.add(DRILL_METRIC.RESTORE_DURATION_SECONDS, 'Seconds', restoreDurationSeconds);
+  }
+  deps.logger.info('restore completed', { restoreDurationSeconds, recoveryPointCreationDate: job.RecoveryPointCreationDate?.toISOString() });
+  if (!selection.checks) {
+    return { restoreJobId, status: 'timed', message: `restore of ${job.SourceResourceArn} took ${restoreDurationSeconds} s; the selection has no checks`, database, restoreDurationSeconds };
+  }
+
+  await report(deps, restoreJobId, 'VALIDATING', `cdk-backup-dr is checking the restored database of ${database}`);
+  let checks: CheckResult[] = [];
+  let status: 'SUCCESSFUL' | 'FAILED';
+  let message: string;
+  try {
+    checks = await untilDeadline(deps.signal, (progress) => runValidation(job, selection.checks!, config, deps, progress));
+    const failed = checks.filter((c) => c.status === 'failed');
+    status = failed.length === 0 ? 'SUCCESSFUL' : 'FAILED';
+    message = failed.length === 0
+      ? `${checks.length} checks passed on the restore of ${database} (recovery point of ${job.RecoveryPointCreationDate?.toISOString()})`
+      : `${failed.length} of ${checks.length} checks failed on the restore of ${database}: ${failed.map((c) => c.detail).join('; ')}`;
+  } catch (error) {
+    status = 'FAILED';
+    message = `validation of the restore of ${database} failed: ${errorMessage(error)}`;
+  }
+  for (const check of checks) {
+    (check.status === 'failed' ? deps.logger.warn : deps.logger.info).call(deps.logger, `check ${check.status}`, { check: check.kind, name: check.name, detail: check.detail });
+  }
+  metrics.add(DRILL_METRIC.RESTORE_VALIDATION_SUCCESS, 'Count', status === 'SUCCESSFUL' ? 1 : 0);
+  await report(deps, restoreJobId, status, message);
+  (status === 'SUCCESSFUL' ? deps.logger.info : deps.logger.error).call(deps.logger, 'validation reported', { status, message });
+  return { restoreJobId, status, message, database, restoreDurationSeconds, checks };
+}
+
+/** PutRestoreValidationResult, within its own time limit (the deadline signal may already have fired). */
+async function report(deps: ValidateDeps, restoreJobId: string, status: RestoreValidationStatus, message: string): Promise<void> {
+  const text = message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message;
+  try {
+    await deps.backup.send(new PutRestoreValidationResultCommand({
+      RestoreJobId: restoreJobId, ValidationStatus: status, ValidationStatusMessage: text,
+    }), { abortSignal: AbortSignal.timeout(deps.reportTimeoutMs ?? DEFAULT_REPORT_TIMEOUT_MS) });
+  } catch (error) {
+    throw new Error(`cannot report ${status} for restore job ${restoreJobId}: ${errorMessage(error)} (check the function's backup:PutRestoreValidationResult permission)`, { cause: error });
+  }
+}
+
+/** What the validation is doing, for the deadline's message; and what to close when it is abandoned. */
+interface Progress {
+  step: string;
+  client?: Client;
+}
+
+/** Runs `work`; when `signal` fires first, closes its connection and fails naming the step it was on. */
+async function untilDeadline<T>(signal: AbortSignal | undefined, work: (progress: Progress) => Promise<T>): Promise<T> {
+  const progress: Progress = { step: 'starting' };
+  if (signal === undefined) {
+    return work(progress);
+  }
+  let onAbort: (() => void) | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      void progress.client?.end().catch(() => undefined);
+      reject(new ValidationStepError(`it did not finish before the function's deadline: stopped while ${progress.step}`));
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const running = work(progress);
+  running.catch(() => undefined); // its rejection after the deadline is not news
+  try {
+    return await Promise.race([running, deadline]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function runValidation(
+  job: DescribeRestoreJobOutput, checks: ValidationChecks, config: ValidateConfig, deps: ValidateDeps, progress: Progress,
+): Promise<CheckResult[]> {
+  const created = job.CreatedResourceArn;
+  if (!created) {
+    throw new ValidationStepError('the restore job names no created resource (CreatedResourceArn)');
+  }
+  progress.step = `waiting for ${created} to be available`;
+  const endpoint = await restoredEndpoint(created, deps);
+  progress.step = `reading the secret ${checks.secretArn}`;
+  const client = await connectWithSecret(endpoint, checks, config, deps, progress);
+  progress.client = client;
+  try {
+    progress.step = `running the checks on ${endpoint.address}`;
+    return await runChecks(client, checks, job.RecoveryPointCreationDate, deps);
+  } finally {
+    progress.client = undefined;
+    await client.end().catch(() => undefined);
+  }
+}
+
+interface Endpoint {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** Waits `ms`, or less when `signal` fires. */
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The endpoint of the restored instance or cluster, once it is available (polled until the deadline). */
+async function restoredEndpoint(arn: string, deps: ValidateDeps): Promise<Endpoint> {
+  const isCluster = /^arn:[^:]+:rds:[^:]+:\d{12}:cluster:/.test(arn);
+  if (!isCluster && !/^arn:[^:]+:rds:[^:]+:\d{12}:db:/.test(arn)) {
+    throw new ValidationStepError(`the restored resource ${arn} is not an RDS instance or cluster; the validator checks PostgreSQL databases`);
+  }
+  for (;;) {
+    let state: { status: string; address?: string; port?: number; members?: number };
+    try {
+      if (isCluster) {
+        const { DBClusters } = await deps.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: arn }), { abortSignal: deps.signal });
+        const c = DBClusters?.[0];
+        state = { status: c?.Status ?? 'missing', address: c?.Endpoint, port: c?.Port, members: c?.DBClusterMembers?.length ?? 0 };
+      } else {
+        const { DBInstances } = await deps.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: arn }), { abortSignal: deps.signal });
+        const i = DBInstances?.[0];
+        state = { status: i?.DBInstanceStatus ?? 'missing', address: i?.Endpoint?.Address, port: i?.Endpoint?.Port };
+      }
+    } catch (error) {
+      throw new ValidationStepError(`cannot describe the restored database ${arn}: ${errorMessage(error)} (check the function's rds:Describe* permission)`, { cause: error });
+    }
+    const ready = state.status === 'available' && state.address && state.port && (!isCluster || (state.members ?? 0) > 0);
+    if (ready) {
+      return { address: state.address!, port: state.port! };
+    }
+    deps.logger.info('waiting for the restored database', { status: state.status, members: state.members });
+    if (isCluster && state.status === 'available' && state.members === 0) {
+      // AWS Backup restores an Aurora cluster with its instance when restore testing creates it; without one, nothing answers.
+      deps.logger.warn('the restored cluster has no DB instance yet');
+    }
+    await delay(deps.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS, deps.signal);
+    if (deps.signal?.aborted) {
+      throw new ValidationStepError(`the restored database ${arn} was not available before the deadline (status ${state.status}${isCluster ? `, ${state.members} instances` : ''})`);
+    }
+  }
+}
+
+async function readSecret(deps: ValidateDeps, secretArn: string, stage: 'AWSCURRENT' | 'AWSPREVIOUS'): Promise<DatabaseSecret | undefined> {
+  try {
+    const { SecretString } = await deps.secrets.send(new GetSecretValueCommand({ SecretId: secretArn, VersionStage: stage }), { abortSignal: deps.signal });
+    if (SecretString === undefined) {
+      throw new Error('the secret has no SecretString');
+    }
+    return parseDatabaseSecret(SecretString, `${secretArn} (${stage})`);
+  } catch (error) {
+    if (stage === 'AWSPREVIOUS' && (error as { name?: string }).name === 'ResourceNotFoundException') {
+      return undefined; // never rotated: there is no previous value
+    }
+    throw new ValidationStepError(`cannot read the secret ${secretArn} (${stage}): ${errorMessage(error)} (check the function's secretsmanager:GetSecretValue permission and the secret's KMS key policy)`, { cause: error });
+  }
+}
+
+/** Codes of connection failures worth another attempt while the restored database comes up (and pg's connect timeout). */
+const RETRYABLE = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', '57P03']);
+const AUTHENTICATION = new Set(['28P01', '28000']);
+
+function codeOf(error: unknown): string | undefined {
+  let inner: unknown = error;
+  while (inner instanceof Error && inner.cause !== undefined && (inner as { code?: string }).code === undefined) {
+    inner = inner.cause;
+  }
+  if (inner instanceof AggregateError && inner.errors.length > 0) {
+    inner = inner.errors[0];
+  }
+  return (inner as { code?: string }).code;
+}
+
+/**
+ * Connects to the restored database with the secret's credentials (its host and port replaced by the endpoint). A
+ * restored database has the passwords of the recovery point's time: after a rotation (RDS-managed master passwords
+ * rotate every 7 days) the AWSCURRENT value is refused, and the AWSPREVIOUS one, the value before the last rotation, is
+ * tried. Network failures are retried until the deadline.
+ */
+async function connectWithSecret(
+  endpoint: Endpoint, checks: ValidationChecks, config: ValidateConfig, deps: ValidateDeps, progress: Progress,
+): Promise<Client> {
+  const attempt = async (secret: DatabaseSecret): Promise<Client> => {
+    const options: ConnectionOptions = {
+      secret: { ...secret, host: endpoint.address, port: endpoint.port },
+      database: checks.dbname ?? secret.dbname,
+      sslMode: config.sslMode,
+      sslRootCert: config.sslRootCert,
+      applicationName: 'cdk-backup-dr validate-restore',
+    };
+    for (;;) {
+      progress.step = `connecting to ${endpoint.address}:${endpoint.port}`;
+      try {
+        return await connect(options);
+      } catch (error) {
+        const code = codeOf(error);
+        const timeout = /timeout/i.test(errorMessage(error));
+        if (!(code !== undefined && RETRYABLE.has(code)) && !timeout) {
+          throw error;
+        }
+        deps.logger.info('the restored database does not answer yet', { error: errorMessage(error) });
+        await delay(deps.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS, deps.signal);
+        if (deps.signal?.aborted) {
+          throw new ValidationStepError(`the restored database did not accept a connection before the deadline: ${errorMessage(error)}`, { cause: error });
+        }
+      }
+    }
+  };
+
+  const current = (await readSecret(deps, checks.secretArn, 'AWSCURRENT'))!;
+  try {
+    return await attempt(current);
+  } catch (error) {
+    if (!AUTHENTICATION.has(codeOf(error) ?? '')) {
+      throw new ValidationStepError(errorMessage(error), { cause: error });
+    }
+    progress.step = `reading the previous value of the secret ${checks.secretArn}`;
+    const previous = await readSecret(deps, checks.secretArn, 'AWSPREVIOUS');
+    if (previous === undefined) {
+      throw new ValidationStepError(`${errorMessage(error)}; the secret has no previous value to try`, { cause: error });
+    }
+    deps.logger.info('the current secret value was refused; trying the previous one (the recovery point predates a rotation)');
+    try {
+      return await attempt(previous);
+    } catch (previousError) {
+      throw new ValidationStepError(
+        `authentication failed with the current and the previous value of ${checks.secretArn}: the restored database has the `
+        + 'passwords of the recovery point\'s time, older than the last two rotations. Give the drill a secret of a user '
+        + `whose password does not rotate, or restore newer recovery points (${errorMessage(previousError)})`, { cause: previousError });
+    }
+  }
+}
+
+async function runChecks(client: Client, checks: ValidationChecks, recoveryPointTime: Date | undefined, deps: ValidateDeps): Promise<CheckResult[]> {
+  const restored = await listRestoredTables(client);
+  const results: CheckResult[] = [...checkTablesPresent(checks.requiredTables, restored)];
+  for (const minimum of checks.minimumRows) {
+    const table = restored.get(minimum.table);
+    results.push(table
+      ? compareMinimumRows(minimum, await countRows(client, table))
+      : { kind: 'minimumRows', name: minimum.table, status: 'failed', detail: `${minimum.table}: missing from the restored database (at least ${minimum.rows} rows required)` });
+  }
+  if (checks.freshness.length > 0) {
+    if (recoveryPointTime === undefined) {
+      throw new ValidationStepError('the restore job has no RecoveryPointCreationDate to compare the newest timestamps with');
+    }
+    for (const check of checks.freshness) {
+      results.push(await runFreshnessCheck(client, restored, check, recoveryPointTime, 'the recovery point'));
+    }
+  }
+  for (const check of checks.sql) {
+    results.push(await runSqlCheck(client, check, deps.sqlCheckTimeoutSeconds ?? DEFAULT_SQL_CHECK_TIMEOUT_SECONDS));
+  }
+  return results;
+}

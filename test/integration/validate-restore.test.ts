@@ -1,0 +1,304 @@
+// Issue 13, "Drill validation": the validator of a RestoreDrill against a real, TLS-only PostgreSQL server standing in
+// for the database AWS Backup restored (./harness.ts). AWS Backup, RDS and Secrets Manager are control-plane APIs that
+// cannot run here, so their clients are mocked (aws-sdk-client-mock): DescribeRestoreJob answers the job, RDS the
+// restored endpoint (127.0.0.1 and the server's port), Secrets Manager the credentials. The connection (TLS
+// verify-full with the test CA), the checks and the reported result are the real code.
+import {
+  BackupClient, DescribeRestoreJobCommand, DescribeRestoreJobOutput, PutRestoreValidationResultCommand,
+} from '@aws-sdk/client-backup';
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DRILL_METRIC, ValidatedSelection, ValidationChecks } from '../../lib/private/job-contract';
+import { createJobLogger } from '../../lambda/shared/logger';
+import { InMemoryMetricsRecorder } from '../../lambda/shared/metrics';
+import { parseSelections, readValidateConfig, selectionOf, ValidateConfig, validateRestore } from '../../lambda/validate-restore';
+import { PostgresServer, startPostgres } from './harness';
+
+const PLAN = 'arn:aws:backup:us-east-1:111111111111:restore-testing-plan:monthly_drill-8ad2b1ce-1111-2222-3333-444455556666';
+const SOURCE = 'arn:aws:rds:us-east-1:111111111111:db:orders';
+const RESTORED = 'arn:aws:rds:us-east-1:111111111111:db:awsbackup-restore-test-1a2b3c';
+const RESTORED_CLUSTER = 'arn:aws:rds:us-east-1:111111111111:cluster:awsbackup-restore-test-4d5e6f';
+const SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:orders-admin-AbCdEf';
+const DB = 'shop';
+/** The recovery point's time; the newest order is 10 minutes older. */
+const RECOVERY_POINT = new Date('2026-12-01T02:00:00Z');
+
+const backup = mockClient(BackupClient);
+const rds = mockClient(RDSClient);
+const secrets = mockClient(SecretsManagerClient);
+const logger = createJobLogger('validate-restore', 'test', { logLevel: 'SILENT' });
+
+let pg: PostgresServer;
+let metrics: Map<string, InMemoryMetricsRecorder>;
+
+beforeAll(async () => {
+  pg = await startPostgres({ tls: {} });
+  await pg.createDatabase(DB);
+  await pg.query(`
+    create table customers (id serial primary key, name text not null);
+    insert into customers (name) select 'customer ' || g from generate_series(1, 50) g;
+    create table orders (id bigint generated always as identity primary key, amount numeric(12, 2) not null, created_at timestamptz not null);
+    insert into orders (amount, created_at) select (g + 1) * 1.5, timestamptz '${RECOVERY_POINT.toISOString()}' - interval '10 minutes' - g * interval '1 minute'
+      from generate_series(0, 299) g;`, [], DB);
+  await pg.createUser('drill', 'current-password');
+  await pg.query(`grant select on all tables in schema public to drill`, [], DB);
+}, 120_000);
+
+afterAll(async () => {
+  await pg?.stop();
+});
+
+const CHECKS: ValidationChecks = {
+  secretArn: SECRET,
+  requiredTables: ['public.customers', 'public.orders'],
+  minimumRows: [{ table: 'public.orders', rows: 300 }, { table: 'public.customers', rows: 50 }],
+  freshness: [{ table: 'public.orders', column: 'created_at', maxAgeSeconds: 3600 }],
+  sql: [{ name: 'every order has an amount', sql: 'select bool_and(amount > 0) from orders' }],
+};
+
+function config(checks: Partial<ValidationChecks> | null = {}, extra: ValidatedSelection[] = []): ValidateConfig {
+  return {
+    planArn: PLAN,
+    drill: 'monthly_drill',
+    selections: [
+      { database: 'orders', resourceType: 'RDS', arns: [SOURCE], ...(checks === null ? {} : { checks: { ...CHECKS, ...checks } }) },
+      ...extra,
+    ],
+    sslMode: 'verify-full',
+    sslRootCert: pg.tls!.caFile,
+  };
+}
+
+function job(overrides: Partial<DescribeRestoreJobOutput> = {}): DescribeRestoreJobOutput {
+  return {
+    RestoreJobId: 'job-1',
+    Status: 'COMPLETED',
+    CreationDate: new Date('2026-12-07T06:00:00Z'),
+    CompletionDate: new Date('2026-12-07T06:23:20Z'),
+    RecoveryPointCreationDate: RECOVERY_POINT,
+    SourceResourceArn: SOURCE,
+    CreatedResourceArn: RESTORED,
+    ResourceType: 'RDS',
+    CreatedBy: { RestoreTestingPlanArn: PLAN },
+    ...overrides,
+  };
+}
+
+function secretValue(password: string, username = 'drill'): string {
+  // The source's host: the validator replaces it with the restored endpoint.
+  return JSON.stringify({ engine: 'postgres', host: 'orders.abc.us-east-1.rds.amazonaws.com', port: 5432, username, password, dbname: DB });
+}
+
+beforeEach(() => {
+  backup.reset();
+  rds.reset();
+  secrets.reset();
+  metrics = new Map();
+  backup.on(DescribeRestoreJobCommand, { RestoreJobId: 'job-1' }).resolves(job());
+  backup.on(PutRestoreValidationResultCommand).resolves({});
+  rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: RESTORED })
+    .resolves({ DBInstances: [{ DBInstanceStatus: 'available', Endpoint: { Address: '127.0.0.1', Port: pg.port } }] });
+  secrets.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSCURRENT' }).resolves({ SecretString: secretValue('current-password') });
+  secrets.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSPREVIOUS' })
+    .rejects(new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS", $metadata: {} }));
+});
+
+function deps(overrides: { signal?: AbortSignal } = {}) {
+  return {
+    backup: new BackupClient({ region: 'us-east-1' }),
+    rds: new RDSClient({ region: 'us-east-1' }),
+    secrets: new SecretsManagerClient({ region: 'us-east-1' }),
+    logger,
+    metrics: (database: string) => {
+      const recorder = metrics.get(database) ?? new InMemoryMetricsRecorder();
+      metrics.set(database, recorder);
+      return recorder;
+    },
+    retryDelayMs: 100,
+    ...overrides,
+  };
+}
+
+const EVENT = { detail: { restoreJobId: 'job-1', status: 'COMPLETED' } };
+
+/** The validation results reported to AWS Backup, in order. */
+function reported(): Array<{ status?: string; message?: string }> {
+  return backup.commandCalls(PutRestoreValidationResultCommand).map((call) => ({
+    status: call.args[0].input.ValidationStatus, message: call.args[0].input.ValidationStatusMessage,
+  }));
+}
+
+test('a good restore: VALIDATING, then SUCCESSFUL; duration 1400 s and success 1 under Database orders', async () => {
+  const outcome = await validateRestore(EVENT, config(), deps());
+  expect(outcome.status).toBe('SUCCESSFUL');
+  expect(outcome.checks!.map((c) => `${c.kind} ${c.name} ${c.status}`)).toEqual([
+    'tablePresent public.customers passed',
+    'tablePresent public.orders passed',
+    'minimumRows public.orders passed',
+    'minimumRows public.customers passed',
+    'freshness public.orders.created_at passed',
+    'sql every order has an amount passed',
+  ]);
+  expect(reported()).toEqual([
+    { status: 'VALIDATING', message: 'cdk-backup-dr is checking the restored database of orders' },
+    { status: 'SUCCESSFUL', message: '6 checks passed on the restore of orders (recovery point of 2026-12-01T02:00:00.000Z)' },
+  ]);
+  expect(metrics.get('orders')!.flushed).toEqual([
+    { name: DRILL_METRIC.RESTORE_DURATION_SECONDS, unit: 'Seconds', value: 1400 },
+    { name: DRILL_METRIC.RESTORE_VALIDATION_SUCCESS, unit: 'Count', value: 1 },
+  ]);
+});
+
+test.each([
+  ['a missing table', { requiredTables: ['public.customers', 'public.invoices'] }, 'public.invoices: missing from the restored database'],
+  ['short rows', { minimumRows: [{ table: 'public.orders', rows: 301 }] }, 'public.orders: 300 rows restored, at least 301 required'],
+  ['stale data', { freshness: [{ table: 'public.orders', column: 'created_at', maxAgeSeconds: 599 }] },
+    'public.orders.created_at: newest value 2026-12-01T01:50:00.000Z is 600 s older than the recovery point 2026-12-01T02:00:00.000Z, limit 599 s'],
+  ['a false SQL check', { sql: [{ name: 'no big orders', sql: 'select bool_and(amount < 100) from orders' }] },
+    "SQL check 'no big orders' returned false, expected true"],
+])('%s → FAILED naming it, success 0', async (_what, checks, detail) => {
+  const outcome = await validateRestore(EVENT, config(checks), deps());
+  expect(outcome.status).toBe('FAILED');
+  const last = reported().pop()!;
+  expect(last.status).toBe('FAILED');
+  expect(last.message).toMatch(/^1 of \d+ checks failed on the restore of orders: /);
+  expect(last.message).toContain(detail);
+  expect(metrics.get('orders')!.values(DRILL_METRIC.RESTORE_VALIDATION_SUCCESS)).toEqual([0]);
+});
+
+test('wrong credentials, current and previous: FAILED naming the secret and what to do', async () => {
+  secrets.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSCURRENT' }).resolves({ SecretString: secretValue('wrong-1') });
+  secrets.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSPREVIOUS' }).resolves({ SecretString: secretValue('wrong-2') });
+  const outcome = await validateRestore(EVENT, config(), deps());
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.message).toContain(`authentication failed with the current and the previous value of ${SECRET}`);
+  expect(outcome.message).toContain('password authentication failed for user "drill"');
+  expect(outcome.message).not.toMatch(/wrong-[12]/);
+  expect(reported().pop()!.status).toBe('FAILED');
+});
+
+test('a secret rotated since the recovery point: the current value is refused, the previous one connects, and the restore validates', async () => {
+  secrets.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSCURRENT' }).resolves({ SecretString: secretValue('rotated-since') });
+  secrets.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSPREVIOUS' }).resolves({ SecretString: secretValue('current-password') });
+  const outcome = await validateRestore(EVENT, config(), deps());
+  expect(outcome.status).toBe('SUCCESSFUL');
+});
+
+test('wrong credentials and no previous value: FAILED saying so', async () => {
+  secrets.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSCURRENT' }).resolves({ SecretString: secretValue('wrong') });
+  const outcome = await validateRestore(EVENT, config(), deps());
+  expect(outcome.message).toContain('the secret has no previous value to try');
+});
+
+test('an unreachable restore: retried until the deadline, then FAILED within it, naming the step', async () => {
+  rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: RESTORED })
+    .resolves({ DBInstances: [{ DBInstanceStatus: 'available', Endpoint: { Address: '127.0.0.1', Port: 1 } }] });
+  const started = Date.now();
+  const outcome = await validateRestore(EVENT, config(), deps({ signal: AbortSignal.timeout(1500) }));
+  const elapsed = Date.now() - started;
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.message).toMatch(/did not (finish before the function's deadline: stopped while connecting to 127\.0\.0\.1:1|accept a connection before the deadline)/);
+  expect(reported().pop()!.status).toBe('FAILED');
+  expect(metrics.get('orders')!.values(DRILL_METRIC.RESTORE_VALIDATION_SUCCESS)).toEqual([0]);
+  // Retried (not given up at the first refusal) and stopped by the deadline, not by a fixed count.
+  expect(elapsed).toBeGreaterThanOrEqual(1400);
+  expect(elapsed).toBeLessThan(10_000);
+});
+
+test('a restored database that never becomes available: FAILED at the deadline, naming its status', async () => {
+  rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: RESTORED }).resolves({ DBInstances: [{ DBInstanceStatus: 'modifying' }] });
+  const outcome = await validateRestore(EVENT, config(), deps({ signal: AbortSignal.timeout(800) }));
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.message).toMatch(/waiting for .*awsbackup-restore-test-1a2b3c to be available|not available before the deadline \(status modifying\)/);
+});
+
+test('a check that hangs: abandoned at the deadline, FAILED naming the checks step', async () => {
+  const outcome = await validateRestore(EVENT, config({ sql: [{ name: 'slow', sql: 'select pg_sleep(30) is not null' }] }),
+    deps({ signal: AbortSignal.timeout(2000) }));
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.message).toContain("did not finish before the function's deadline: stopped while running the checks on 127.0.0.1");
+});
+
+test('a TLS certificate of another CA: FAILED, not retried as a network error', async () => {
+  const outcome = await validateRestore(EVENT, { ...config(), sslRootCert: pg.tls!.otherCaFile }, deps({ signal: AbortSignal.timeout(20_000) }));
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.message).toContain('TLS certificate verification failed');
+  expect(secrets.commandCalls(GetSecretValueCommand).map((c) => c.args[0].input.VersionStage)).toEqual(['AWSCURRENT']);
+});
+
+test('an Aurora cluster: connects to the cluster endpoint once it has an instance', async () => {
+  backup.on(DescribeRestoreJobCommand, { RestoreJobId: 'job-1' }).resolves(job({ CreatedResourceArn: RESTORED_CLUSTER, ResourceType: 'Aurora' }));
+  rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: RESTORED_CLUSTER })
+    .resolvesOnce({ DBClusters: [{ Status: 'available', Endpoint: '127.0.0.1', Port: pg.port, DBClusterMembers: [] }] })
+    .resolves({ DBClusters: [{ Status: 'available', Endpoint: '127.0.0.1', Port: pg.port, DBClusterMembers: [{ DBInstanceIdentifier: 'i1' }] }] });
+  const outcome = await validateRestore(EVENT, config(), deps());
+  expect(outcome.status).toBe('SUCCESSFUL');
+  expect(rds.commandCalls(DescribeDBClustersCommand)).toHaveLength(2);
+});
+
+test('a failed restore job: no validation, success 0 and the status message; no duration', async () => {
+  backup.on(DescribeRestoreJobCommand, { RestoreJobId: 'job-1' })
+    .resolves(job({ Status: 'FAILED', StatusMessage: 'DB subnet group restore-tests does not exist', CompletionDate: undefined }));
+  const outcome = await validateRestore(EVENT, config(), deps());
+  expect(outcome).toMatchObject({ status: 'restoreFailed', database: 'orders' });
+  expect(outcome.message).toContain('is FAILED: DB subnet group restore-tests does not exist');
+  expect(reported()).toEqual([]);
+  expect(metrics.get('orders')!.flushed).toEqual([{ name: DRILL_METRIC.RESTORE_VALIDATION_SUCCESS, unit: 'Count', value: 0 }]);
+});
+
+test('a selection without checks: only the duration', async () => {
+  const outcome = await validateRestore(EVENT, config(null), deps());
+  expect(outcome.status).toBe('timed');
+  expect(reported()).toEqual([]);
+  expect(metrics.get('orders')!.flushed).toEqual([{ name: DRILL_METRIC.RESTORE_DURATION_SECONDS, unit: 'Seconds', value: 1400 }]);
+});
+
+test('a forged event for a job of another plan, or of none: ignored, nothing reported or recorded', async () => {
+  for (const createdBy of [{ RestoreTestingPlanArn: `${PLAN}x` }, undefined]) {
+    backup.on(DescribeRestoreJobCommand, { RestoreJobId: 'job-1' }).resolves(job({ CreatedBy: createdBy }));
+    const outcome = await validateRestore(EVENT, config(), deps());
+    expect(outcome.status).toBe('ignored');
+  }
+  expect(reported()).toEqual([]);
+  expect(metrics.size).toBe(0);
+});
+
+test('an event without a restore job id is an error', async () => {
+  await expect(validateRestore({ detail: {} }, config(), deps())).rejects.toThrow('the event has no detail.restoreJobId');
+});
+
+test('the result cannot be reported: the error names the permission', async () => {
+  backup.on(PutRestoreValidationResultCommand).rejects(new Error('User is not authorized to perform: backup:PutRestoreValidationResult'));
+  await expect(validateRestore(EVENT, config(), deps())).rejects.toThrow(/cannot report VALIDATING for restore job job-1: .*check the function's backup:PutRestoreValidationResult permission/);
+});
+
+describe('configuration', () => {
+  const env = (selections: unknown) => ({
+    VALIDATE_PLAN_ARN: PLAN, VALIDATE_DRILL: 'monthly_drill', VALIDATE_SELECTIONS: JSON.stringify(selections),
+    VALIDATE_SSL_MODE: 'verify-full', VALIDATE_SSL_ROOT_CERT: '/opt/rds-ca/global-bundle.pem',
+  });
+
+  test('reads the selections', () => {
+    const selections = [{ database: 'orders', resourceType: 'RDS', arns: [SOURCE], checks: CHECKS }];
+    expect(readValidateConfig(env(selections))).toMatchObject({ planArn: PLAN, drill: 'monthly_drill', selections, sslMode: 'verify-full' });
+  });
+
+  test('a bad field is named by its path', () => {
+    expect(() => parseSelections(JSON.stringify([{ database: 'orders', resourceType: 'RDS', arns: [SOURCE], checks: { ...CHECKS, minimumRows: [{ table: 'orders', rows: -1 }] } }])))
+      .toThrow(/VALIDATE_SELECTIONS is invalid: \[0\]\.checks\.minimumRows\[0\]\.table: expected a 'schema\.table' name.*\[0\]\.checks\.minimumRows\[0\]\.rows: /);
+    expect(() => parseSelections('[{"database":"orders","resourceType":"RDS","arns":[],"extra":1}]')).toThrow(/\[0\]\.arns: .*\[0\]: Unrecognized key/);
+    expect(() => parseSelections('{')).toThrow('VALIDATE_SELECTIONS is not JSON');
+    expect(() => readValidateConfig({ ...env([]), VALIDATE_PLAN_ARN: 'arn:aws:backup:us-east-1:111111111111:backup-plan:x' })).toThrow('not a restore testing plan ARN');
+  });
+
+  test('a job belongs to the selection naming its source, else to the wildcard selection of its type', () => {
+    const selections: ValidatedSelection[] = [
+      { database: 'all-aurora', resourceType: 'Aurora', arns: ['*'] },
+      { database: 'orders', resourceType: 'RDS', arns: [SOURCE] },
+    ];
+    expect(selectionOf(selections, SOURCE, 'RDS')?.database).toBe('orders');
+    expect(selectionOf(selections, 'arn:aws:rds:us-east-1:111111111111:cluster:x', 'Aurora')?.database).toBe('all-aurora');
+    expect(selectionOf(selections, 'arn:aws:rds:us-east-1:111111111111:db:other', 'RDS')).toBeUndefined();
+  });
+});
