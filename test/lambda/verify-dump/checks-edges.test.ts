@@ -123,7 +123,7 @@ describe('compareFreshness', () => {
       kind: 'freshness',
       name: 'public.orders.created_at',
       status: 'failed',
-      detail: 'public.orders.created_at: no value in the restored table (empty or all NULL); expected one within 3600 s of the dump',
+      detail: 'public.orders.created_at: no value in the restored table (empty or all NULL); expected one within 3600 s of the dump start',
     });
   });
 });
