@@ -17,10 +17,11 @@ import { VERIFY_ENV } from '../private/job-contract';
 import {
   checkPgMajor, DEFAULT_PG_MAJOR, pgMajorFix, RDS_CA_BUNDLE_PATH, serverPgMajor, serverSecret, SSL_MODE, VERIFY_DUMP_HANDLER,
 } from '../private/job-image';
+import { checkFreshnessChecks, checkSqlChecks, TABLE_PATTERN } from '../private/data-checks';
 import { allowJobTo, checkDatabaseName, checkPort, createJobRuntime, MAX_LAMBDA_TIMEOUT, validateRuntime } from '../private/job-runtime';
-import { checkPattern, checkRange, isUnresolved, ValidationError } from '../private/validation';
+import { checkPattern, checkRange, ValidationError } from '../private/validation';
 
-/** A freshness check of `DumpVerifyJob`: the newest value of a timestamp column must be recent. */
+/** A freshness check of `DumpVerifyJob` and `RestoreDrill` validation: the newest value of a timestamp column must be recent. */
 export interface FreshnessCheck {
   /** The table, `schema.table`, e.g. `public.orders`. */
   readonly table: string;
@@ -29,13 +30,14 @@ export interface FreshnessCheck {
   readonly column: string;
 
   /**
-   * The newest value of the column may be at most this old, measured from the start of the dump (the time in its
-   * manifest): a dump that restores but holds stale data fails the verification. Whole seconds, at least 1 minute.
+   * The newest value of the column may be at most this old, measured from the time of the backup: the start of the
+   * dump (the time in its manifest) for `DumpVerifyJob`, the recovery point's creation for a drill. A backup that
+   * restores but holds stale data fails. Whole seconds, at least 1 minute.
    */
   readonly maxAge: Duration;
 }
 
-/** A custom SQL check of `DumpVerifyJob`, run in the restored scratch database. */
+/** A custom SQL check of `DumpVerifyJob` and `RestoreDrill` validation, run in the restored database (read-only). */
 export interface SqlCheck {
   /** Name of the check in logs and errors, e.g. `users exist`. */
   readonly name: string;
@@ -158,8 +160,6 @@ export interface DumpVerifyJobProps extends DumpJobBaseProps {
 
 /** Lambda limits the environment of a function to 4 KB in total. */
 const MAX_ENVIRONMENT_BYTES = 4096;
-const TABLE_PATTERN = /^[A-Za-z_][A-Za-z0-9_$]{0,62}\.[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
-const COLUMN_PATTERN = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
 const TARGET_PATTERN = /^[A-Za-z0-9.-]{1,253}:\d{1,5}\/[^\s/]{1,63}$/;
 
 /**
@@ -251,8 +251,8 @@ export class DumpVerifyJob extends Construct implements ec2.IConnectable, iam.IG
       [VERIFY_ENV.PREFIX]: bucket.prefix,
       [VERIFY_ENV.BUCKET_OWNER]: bucket.ownerAccount,
       [VERIFY_ENV.ROW_COUNT_TOLERANCE_PERCENT]: Token.isUnresolved(tolerance) ? Token.asString(tolerance) : String(tolerance),
-      [VERIFY_ENV.FRESHNESS_CHECKS]: JSON.stringify(this.freshnessChecks(props.freshnessChecks ?? [])),
-      [VERIFY_ENV.SQL_CHECKS]: JSON.stringify(this.sqlChecks(props.sqlChecks ?? [])),
+      [VERIFY_ENV.FRESHNESS_CHECKS]: JSON.stringify(checkFreshnessChecks('freshnessChecks', props.freshnessChecks ?? [], this)),
+      [VERIFY_ENV.SQL_CHECKS]: JSON.stringify(checkSqlChecks('sqlChecks', props.sqlChecks ?? [], this)),
       [VERIFY_ENV.RESTORE_JOBS]: Token.isUnresolved(restoreJobs) ? Token.asString(restoreJobs) : String(restoreJobs),
       [VERIFY_ENV.SSL_MODE]: SSL_MODE,
       [VERIFY_ENV.SSL_ROOT_CERT]: RDS_CA_BUNDLE_PATH,
@@ -371,47 +371,6 @@ export class DumpVerifyJob extends Construct implements ec2.IConnectable, iam.IG
     if (!Token.isUnresolved(props.productionTarget)) {
       checkPort(`productionTarget '${props.productionTarget}' port`, Number(props.productionTarget.split(':')[1].split('/')[0]), this);
     }
-  }
-
-  private freshnessChecks(checks: FreshnessCheck[]): Array<{ table: string; column: string; maxAgeSeconds: number }> {
-    return checks.map((check, i) => {
-      checkPattern(`freshnessChecks[${i}].table`, check.table, TABLE_PATTERN, "a table is 'schema.table'", 'public.orders', this);
-      checkPattern(`freshnessChecks[${i}].column`, check.column, COLUMN_PATTERN,
-        'a column name is a plain identifier: letters, digits, _ and $, not starting with a digit', 'created_at', this);
-      if (isUnresolved(check.maxAge)) {
-        throw new ValidationError(`freshnessChecks[${i}].maxAge is a token; give a literal Duration (e.g. Duration.hours(25))`, this);
-      }
-      const seconds = check.maxAge.toSeconds({ integral: false });
-      if (!Number.isInteger(seconds) || seconds < 60) {
-        throw new ValidationError(
-          `freshnessChecks[${i}].maxAge is ${check.maxAge.toHumanString()}; it must be whole seconds, at least 1 minute ` +
-            '(e.g. Duration.hours(25) for a daily dump)',
-          this,
-        );
-      }
-      return { table: check.table, column: check.column, maxAgeSeconds: seconds };
-    });
-  }
-
-  private sqlChecks(checks: SqlCheck[]): Array<{ name: string; sql: string }> {
-    const names = new Set<string>();
-    return checks.map((check, i) => {
-      if (!Token.isUnresolved(check.name) && (check.name.trim() === '' || names.has(check.name))) {
-        throw new ValidationError(
-          `sqlChecks[${i}].name '${check.name}' is ${check.name.trim() === '' ? 'empty' : 'used twice'}; each check ` +
-            "needs its own name for logs and errors (e.g. 'users exist')",
-          this,
-        );
-      }
-      names.add(check.name);
-      if (!Token.isUnresolved(check.sql) && check.sql.trim() === '') {
-        throw new ValidationError(
-          `sqlChecks[${i}].sql is empty; give one query returning a single boolean (e.g. 'select count(*) > 0 from users')`,
-          this,
-        );
-      }
-      return { name: check.name, sql: check.sql };
-    });
   }
 }
 
