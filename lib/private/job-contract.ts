@@ -172,8 +172,10 @@ export const RPO_VAULT_DIMENSION = 'Vault';
 export const VALIDATE_ENV = {
   /** ARN of the restore testing plan: restore jobs of another plan are not validated. */
   PLAN_ARN: 'VALIDATE_PLAN_ARN',
-  /** The drill's name: the `Drill` dimension of the metrics. */
+  /** The restore testing plan's name: the `Drill` dimension of the metrics. */
   DRILL: 'VALIDATE_DRILL',
+  /** How far back the hourly age check lists the plan's restore jobs, in days. */
+  LOOKBACK_DAYS: 'VALIDATE_LOOKBACK_DAYS',
   /** JSON: the drill's selections, `ValidatedSelection[]`. */
   SELECTIONS: 'VALIDATE_SELECTIONS',
   SSL_MODE: 'VALIDATE_SSL_MODE',
@@ -214,7 +216,15 @@ export const DRILL_METRIC = {
   RESTORE_DURATION_SECONDS: 'RestoreDurationSeconds',
   /** 1 when the restored database passed every check, 0 when a check failed or the restore job failed. */
   RESTORE_VALIDATION_SUCCESS: 'RestoreValidationSuccess',
+  /**
+   * Hourly: seconds since the newest restore of the selection that passed validation (since the plan's creation while
+   * there is none).
+   */
+  VALIDATED_RESTORE_AGE_SECONDS: 'ValidatedRestoreAgeSeconds',
 } as const;
+
+/** The event the validator's hourly schedule sends: measure the validated restores' ages instead of validating. */
+export const VALIDATED_RESTORE_AGE_EVENT = { check: 'validatedRestoreAge' } as const;
 
 /** The dimension of drill metrics besides `Database`: the restore testing plan's name. */
 export const DRILL_DIMENSION = 'Drill';

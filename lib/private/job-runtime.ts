@@ -46,6 +46,8 @@ export interface JobRuntimeProps {
   readonly ephemeralStorageSize: Size;
   readonly environment: { [key: string]: string };
   readonly schedule: scheduler.ScheduleExpression;
+  /** The event the schedule invokes the function with. @default - Scheduler's default (`{}`) */
+  readonly scheduleInput?: scheduler.ScheduleTargetInput;
   readonly logRetention: logs.RetentionDays;
   readonly logEncryptionKey?: kms.IKey;
   readonly roleName?: string;
@@ -176,6 +178,7 @@ export function createJobRuntime(scope: Construct, props: JobRuntimeProps): JobR
     target: new targets.LambdaInvoke(fn, {
       role: scheduleRole.withoutPolicyUpdates(),
       deadLetterQueue,
+      input: props.scheduleInput,
       retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
       maxEventAge: SCHEDULE_MAX_EVENT_AGE,
     }),

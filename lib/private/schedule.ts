@@ -273,3 +273,88 @@ export function assessRpo(rpo: Duration, rules: readonly ScheduledRule[]): RpoAs
   }
   return { tooSlow: best, unreadable: [] };
 }
+
+/** The first day the simulation of `cronMaxGapHours` starts on (a Friday), and how many days it covers. */
+const SIMULATION_START = Date.UTC(2027, 0, 1);
+const SIMULATION_DAYS = 4 * 366;
+
+/**
+ * The longest gap, in hours, between two runs of a cron expression of any shape (`L`, `LW`, `W`, `#`, months, years),
+ * found by listing its runs over four years from 2027 (leap year and every weekday of every month included). `nW` is
+ * taken as day n (the nearest weekday is at most two days off, which callers add as margin). Undefined for expressions
+ * that are not valid or that run fewer than twice in those years.
+ */
+export function cronMaxGapHours(expression: string): number | undefined {
+  const cron = parseCron(expression);
+  const hours = cron && expand(cron.hour, 0, 23);
+  const months = cron && expand(cron.month, 1, 12, MONTH_NAMES);
+  const years = cron && (cron.year === '*' ? undefined : expand(cron.year, 1970, 2199));
+  if (!cron || !hours || !months || (cron.year !== '*' && !years)) {
+    return undefined;
+  }
+  const runs: number[] = [];
+  for (let d = 0; d < SIMULATION_DAYS; d++) {
+    const date = new Date(SIMULATION_START + d * 86_400_000);
+    if ((years && !years.includes(date.getUTCFullYear())) || !months.includes(date.getUTCMonth() + 1)) {
+      continue;
+    }
+    const matches = isEvery(cron.dayOfMonth) ? dayOfWeekMatches(cron.dayOfWeek, date) : dayOfMonthMatches(cron.dayOfMonth, date);
+    if (matches === undefined) {
+      return undefined;
+    }
+    if (matches) {
+      runs.push(...hours.map((hour) => d * 24 + hour));
+    }
+  }
+  if (runs.length < 2) {
+    return undefined;
+  }
+  let gap = 0;
+  for (let i = 1; i < runs.length; i++) {
+    gap = Math.max(gap, runs[i] - runs[i - 1]);
+  }
+  return gap;
+}
+
+const daysInMonth = (date: Date): number => new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+
+/** Whether the day-of-month field selects `date`; undefined for a field it cannot read. */
+function dayOfMonthMatches(field: string, date: Date): boolean | undefined {
+  const day = date.getUTCDate();
+  const last = daysInMonth(date);
+  const weekday = (d: number) => {
+    const w = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), d)).getUTCDay();
+    return w !== 0 && w !== 6;
+  };
+  if (field.toUpperCase() === 'L') {
+    return day === last;
+  }
+  if (field.toUpperCase() === 'LW') {
+    let d = last;
+    while (!weekday(d)) d--;
+    return day === d;
+  }
+  const nearest = /^(\d{1,2})W$/i.exec(field);
+  if (nearest) {
+    return day === Math.min(Number(nearest[1]), last);
+  }
+  return expand(field, 1, 31)?.includes(day);
+}
+
+/** Whether the day-of-week field (1 = SUN) selects `date`; undefined for a field it cannot read. */
+function dayOfWeekMatches(field: string, date: Date): boolean | undefined {
+  const dow = date.getUTCDay() + 1;
+  if (isEvery(field)) {
+    return true;
+  }
+  const dayNumber = (text: string) => (/^\d$/.test(text) ? Number(text) : DAY_NAMES.indexOf(text.toUpperCase()) + 1);
+  const nth = /^(\d|[A-Za-z]{3})#([1-5])$/.exec(field);
+  if (nth) {
+    return dow === dayNumber(nth[1]) && Math.ceil(date.getUTCDate() / 7) === Number(nth[2]);
+  }
+  const lastOf = /^(\d|[A-Za-z]{3})?L$/i.exec(field);
+  if (lastOf) {
+    return dow === (lastOf[1] === undefined ? 7 : dayNumber(lastOf[1])) && date.getUTCDate() + 7 > daysInMonth(date);
+  }
+  return expand(field, 1, 7, DAY_NAMES)?.includes(dow);
+}

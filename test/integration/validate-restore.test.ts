@@ -4,7 +4,8 @@
 // restored endpoint (127.0.0.1 and the server's port), Secrets Manager the credentials. The connection (TLS
 // verify-full with the test CA), the checks and the reported result are the real code.
 import {
-  BackupClient, DescribeRestoreJobCommand, DescribeRestoreJobOutput, PutRestoreValidationResultCommand,
+  BackupClient, DescribeRestoreJobCommand, DescribeRestoreJobOutput, GetRestoreTestingPlanCommand, ListRestoreJobsCommand,
+  PutRestoreValidationResultCommand,
 } from '@aws-sdk/client-backup';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -12,7 +13,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DRILL_METRIC, ValidatedSelection, ValidationChecks } from '../../lib/private/job-contract';
 import { createJobLogger } from '../../lambda/shared/logger';
 import { InMemoryMetricsRecorder } from '../../lambda/shared/metrics';
-import { parseSelections, readValidateConfig, selectionOf, ValidateConfig, validateRestore } from '../../lambda/validate-restore';
+import {
+  measureValidatedRestoreAges, parseSelections, readValidateConfig, selectionOf, ValidateConfig, validateRestore,
+} from '../../lambda/validate-restore';
 import { PostgresServer, startPostgres } from './harness';
 
 const PLAN = 'arn:aws:backup:us-east-1:111111111111:restore-testing-plan:monthly_drill-8ad2b1ce-1111-2222-3333-444455556666';
@@ -300,5 +303,49 @@ describe('configuration', () => {
     expect(selectionOf(selections, SOURCE, 'RDS')?.database).toBe('orders');
     expect(selectionOf(selections, 'arn:aws:rds:us-east-1:111111111111:cluster:x', 'Aurora')?.database).toBe('all-aurora');
     expect(selectionOf(selections, 'arn:aws:rds:us-east-1:111111111111:db:other', 'RDS')).toBeUndefined();
+  });
+});
+
+describe('the hourly age of the newest validated restore', () => {
+  const NOW = new Date('2026-12-07T12:00:00Z');
+  const ageDeps = () => ({ ...deps(), now: () => NOW });
+  const billing = 'arn:aws:rds:us-east-1:111111111111:cluster:billing';
+  const twoSelections = () => config({}, [{ database: 'billing', resourceType: 'Aurora', arns: [billing], checks: CHECKS }]);
+
+  test('per selection: the newest SUCCESSFUL restore, across pages; failed and unvalidated ones do not count', async () => {
+    backup.on(ListRestoreJobsCommand)
+      .resolvesOnce({
+        RestoreJobs: [
+          { RestoreJobId: 'a', SourceResourceArn: SOURCE, ResourceType: 'RDS', ValidationStatus: 'SUCCESSFUL', CompletionDate: new Date('2026-11-01T06:00:00Z') },
+          { RestoreJobId: 'b', SourceResourceArn: SOURCE, ResourceType: 'RDS', ValidationStatus: 'FAILED', CompletionDate: new Date('2026-12-06T06:00:00Z') },
+        ],
+        NextToken: 'page-2',
+      })
+      .resolves({
+        RestoreJobs: [
+          { RestoreJobId: 'c', SourceResourceArn: SOURCE, ResourceType: 'RDS', ValidationStatus: 'SUCCESSFUL', CompletionDate: new Date('2026-12-01T06:00:00Z') },
+          { RestoreJobId: 'd', SourceResourceArn: billing, ResourceType: 'Aurora', ValidationStatus: 'SUCCESSFUL', CompletionDate: new Date('2026-12-07T06:00:00Z') },
+        ],
+      });
+    const ages = await measureValidatedRestoreAges(twoSelections(), 400, ageDeps());
+    expect(ages).toEqual([
+      { database: 'orders', ageSeconds: 6 * 86400 + 6 * 3600, restoreJobId: 'c' },
+      { database: 'billing', ageSeconds: 6 * 3600, restoreJobId: 'd' },
+    ]);
+    const input = backup.commandCalls(ListRestoreJobsCommand)[0].args[0].input;
+    expect(input).toMatchObject({ ByRestoreTestingPlanArn: PLAN, ByStatus: 'COMPLETED', ByCompleteAfter: new Date(NOW.getTime() - 400 * 86_400_000) });
+    expect(metrics.get('orders')!.flushed).toEqual([{ name: DRILL_METRIC.VALIDATED_RESTORE_AGE_SECONDS, unit: 'Seconds', value: 540000 }]);
+  });
+
+  test('no validated restore yet: the age counts from the plan\'s creation', async () => {
+    backup.on(ListRestoreJobsCommand).resolves({ RestoreJobs: [] });
+    backup.on(GetRestoreTestingPlanCommand, { RestoreTestingPlanName: 'monthly_drill' })
+      .resolves({ RestoreTestingPlan: { CreationTime: new Date('2026-12-05T12:00:00Z') } as never });
+    expect(await measureValidatedRestoreAges(config(), 400, ageDeps())).toEqual([{ database: 'orders', ageSeconds: 2 * 86400, restoreJobId: undefined }]);
+  });
+
+  test('selections without checks are not measured', async () => {
+    expect(await measureValidatedRestoreAges(config(null), 400, ageDeps())).toEqual([]);
+    expect(backup.commandCalls(ListRestoreJobsCommand)).toHaveLength(0);
   });
 });
