@@ -1,2 +1,3 @@
 export * from './restore-drill-selection';
 export * from './restore-drill';
+export * from './restore-validation';

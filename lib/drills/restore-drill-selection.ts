@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import { RestoreValidationOptions } from './restore-validation';
 
 /** Which recovery points a restore drill may restore (`RecoveryPointTypes`). */
 export enum RestoreDrillRecoveryPointType {
@@ -106,9 +107,19 @@ export interface RestoreDrillSelectionOptions {
    * How long AWS Backup keeps the restored resource so that you can validate it (and report the result with
    * `PutRestoreValidationResult`) before it deletes the resource. Whole hours, 1-168.
    *
-   * @default - no validation window: AWS Backup deletes the restored resource once the restore job completes
+   * @default - 1 hour with `validation`; otherwise no validation window: AWS Backup deletes the restored resource once
+   * the restore job completes
    */
   readonly validationWindow?: Duration;
+
+  /**
+   * Checks the drill's validator runs on each restored database of this selection (RDS and Aurora PostgreSQL), reported
+   * to AWS Backup as the restore job's validation status and as the `RestoreValidationSuccess` metric. Needs the
+   * drill's `validator` and this selection's `securityGroups`.
+   *
+   * @default - the restore is timed (with a `validator`) but its data is not checked
+   */
+  readonly validation?: RestoreValidationOptions;
 
   /**
    * DB subnet group the restored database is placed in (restore metadata `dbSubnetGroupName`), for RDS, Aurora,

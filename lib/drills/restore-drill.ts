@@ -1,17 +1,25 @@
 import { Annotations, Duration, Names, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct, IConstruct } from 'constructs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
 import { checkTimeZone } from '../private/aws-names';
 import { IBackupVault } from '../vault';
+import { DrillValidator } from './drill-validator';
+import { RestoreDrillValidatorOptions } from './restore-validation';
 import {
   RestoreDrillAlgorithm, RestoreDrillRecoveryPointType, RestoreDrillResourceType, RestoreDrillSelectionOptions,
 } from './restore-drill-selection';
 import { arnService, documentDbClusterArn, rdsResourceType } from '../private/arns';
-import { checkSchedule } from '../private/schedule';
-import { checkPattern, differs, isUnresolved, ValidationError, wholeDays } from '../private/validation';
+import { DRILL_DIMENSION, DRILL_METRIC, JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE } from '../private/job-contract';
+import { checkSchedule, cronMaxGapHours } from '../private/schedule';
+import {
+  checkDays, checkHours, checkRecoveryPointTypes, defaultSelectionName, enumKey, vaultArns,
+} from './restore-drill-checks';
+import { checkPattern, isUnresolved, ValidationError } from '../private/validation';
 
 /*
  * AWS Backup restore testing limits used below. Sources:
@@ -46,9 +54,7 @@ const MIN_START_WINDOW_HOURS = 1;
 const MAX_START_WINDOW_HOURS = 168;
 const DEFAULT_START_WINDOW = Duration.hours(24);
 
-/** P: SelectionWindowDays "an integer (in days) from 1 to 365. If not included, the value defaults to 30". */
-const MIN_SELECTION_WINDOW_DAYS = 1;
-const MAX_SELECTION_WINDOW_DAYS = 365;
+/** P: SelectionWindowDays defaults to 30 days (the range is in restore-drill-checks.ts). */
 const DEFAULT_SELECTION_WINDOW = Duration.days(30);
 
 /**
@@ -61,11 +67,13 @@ const MAX_VALIDATION_WINDOW_HOURS = 168;
 /** R: "30 selections per plan", "30 protected resource ARNs per selection", "30 vault selectors". */
 const MAX_SELECTIONS = 30;
 const MAX_RESOURCE_ARNS = 30;
-const MAX_VAULTS = 30;
 
 /** M: the overridable keys of RDS instances and of RDS, Aurora, DocumentDB and Neptune clusters. */
 const SUBNET_GROUP_KEY = 'dbSubnetGroupName';
 const SECURITY_GROUPS_KEY = 'vpcSecurityGroupIds';
+
+/** Added to the schedule's longest gap and start window: the restore itself and its validation. */
+const RESTORE_AND_VALIDATION_HOURS = 24;
 
 const WARN_DEFAULT_VPC = 'cdk-backup-dr:RestoreDrill.defaultVpc';
 const WARN_EVERY_RESOURCE = 'cdk-backup-dr:RestoreDrill.everyResource';
@@ -174,6 +182,15 @@ export interface RestoreDrillProps {
    * `service-role/AWSBackupServiceRolePolicyForRestores`
    */
   readonly role?: iam.IRole;
+
+  /**
+   * The validator: a function that times every restore of the drill (`RestoreDurationSeconds`), checks the data of the
+   * selections with `validation` and reports to AWS Backup, and every hour publishes the age of each validated
+   * selection's newest validated restore (`ValidatedRestoreAgeSeconds`). `BackupAlarms.watchDrill()` alarms on them.
+   *
+   * @default - no validator: the restores are neither timed nor checked
+   */
+  readonly validator?: RestoreDrillValidatorOptions;
 }
 
 interface SelectionInfo {
@@ -223,7 +240,29 @@ export class RestoreDrill extends Construct {
   /** The role AWS Backup assumes to restore. */
   public readonly role: iam.IRole;
 
+  /**
+   * The validator function.
+   *
+   * @default - undefined without `validator`
+   */
+  public readonly validatorFunction?: lambda.IFunction;
+
+  /**
+   * The validator's security group, allowed to the selections' `securityGroups` on the database port.
+   *
+   * @default - undefined without `validator`
+   */
+  public readonly validatorSecurityGroup?: ec2.ISecurityGroup;
+
+  /** The plan's name as synth knows it: the `Drill` dimension of the drill metrics. */
+  public readonly drillName: string;
+
   private readonly plan: backup.CfnRestoreTestingPlan;
+  private readonly validator?: DrillValidator;
+  private readonly startWindow: Duration;
+  private readonly scheduleExpression: string;
+  /** The `Database` dimension of each selection, and whether its data is checked. */
+  private readonly databases: Array<{ readonly name: string; readonly validated: boolean }> = [];
   private readonly recoveryPointTypes: RestoreDrillRecoveryPointType[];
   private readonly selectionList: SelectionInfo[] = [];
 
@@ -250,9 +289,12 @@ export class RestoreDrill extends Construct {
 
     this.role = props.role ?? this.createRole();
 
+    this.drillName = props.restoreTestingPlanName
+      ?? Names.uniqueResourceName(this, { maxLength: 50, separator: '_', allowedSpecialCharacters: '_' });
+    this.startWindow = startWindow;
+    this.scheduleExpression = props.schedule.expressionString;
     this.plan = new backup.CfnRestoreTestingPlan(this, 'Resource', {
-      restoreTestingPlanName: props.restoreTestingPlanName
-        ?? Names.uniqueResourceName(this, { maxLength: 50, separator: '_', allowedSpecialCharacters: '_' }),
+      restoreTestingPlanName: this.drillName,
       scheduleExpression: props.schedule.expressionString,
       scheduleExpressionTimezone: props.scheduleTimezone?.timezoneName,
       startWindowHours: startWindowHours ?? startWindow.toHours(),
@@ -265,6 +307,12 @@ export class RestoreDrill extends Construct {
     });
     this.restoreTestingPlanName = this.plan.ref;
     this.restoreTestingPlanArn = this.plan.attrRestoreTestingPlanArn;
+
+    if (props.validator) {
+      this.validator = new DrillValidator(this, 'Validator', props.validator, { arn: this.restoreTestingPlanArn, name: this.drillName });
+      this.validatorFunction = this.validator.function;
+      this.validatorSecurityGroup = this.validator.securityGroup;
+    }
 
     this.node.addValidation({ validate: () => this.validateDrill() });
   }
@@ -312,7 +360,21 @@ export class RestoreDrill extends Construct {
     this.checkContinuous(prefix, type);
 
     const arns = this.protectedResourceArns(prefix, options);
-    let validationHours: number | undefined;
+    if (options.validation && !this.validator) {
+      throw new ValidationError(
+        `${prefix} has validation, but the drill has no validator to run it: set the drill's validator (e.g. { vpc })`,
+        this,
+      );
+    }
+    const database = options.validation?.databaseName ?? name;
+    if (this.databases.some((db) => db.name === database)) {
+      throw new ValidationError(
+        `${prefix} would publish its metrics as Database '${database}', which another selection of the drill uses; ` +
+          'set validation.databaseName to tell them apart',
+        this,
+      );
+    }
+    let validationHours: number | undefined = options.validation && options.validationWindow === undefined ? 1 : undefined;
     if (options.validationWindow !== undefined) {
       validationHours = checkHours(`${prefix} validationWindow`, options.validationWindow, MIN_VALIDATION_WINDOW_HOURS,
         MAX_VALIDATION_WINDOW_HOURS, 'AWS Backup keeps a restored resource for validation',
@@ -320,6 +382,8 @@ export class RestoreDrill extends Construct {
         ?? options.validationWindow.toHours();
     }
     const overrides = this.restoreMetadataOverrides(prefix, type, options);
+    this.validator?.addSelection(prefix, { database, resourceType: type, arns }, options.validation, options.securityGroups);
+    this.databases.push({ name: database, validated: options.validation !== undefined });
 
     const resource = new backup.CfnRestoreTestingSelection(this, id, {
       restoreTestingPlanName: this.plan.ref,
@@ -364,6 +428,62 @@ export class RestoreDrill extends Construct {
    */
   public metricRestoreJobsCompleted(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.sumOverResourceTypes('metricRestoreJobsCompleted', 'NumberOfRestoreJobsCompleted', props);
+  }
+
+  /** The `Database` dimension of each selection whose data the validator checks, in the order they were added. */
+  public get validatedDatabases(): string[] {
+    return this.databases.filter((db) => db.validated).map((db) => db.name);
+  }
+
+  /**
+   * The longest time between two validated restores while every run passes: the longest gap between two runs of the
+   * schedule, plus the start window, plus a day for the restore and its validation. Undefined when synth cannot
+   * read the schedule (a token).
+   */
+  public get maxValidatedRestoreInterval(): Duration | undefined {
+    const gapHours = Token.isUnresolved(this.scheduleExpression) ? undefined : cronMaxGapHours(this.scheduleExpression);
+    if (gapHours === undefined || isUnresolved(this.startWindow)) {
+      return undefined;
+    }
+    return Duration.hours(gapHours + this.startWindow.toHours() + RESTORE_AND_VALIDATION_HOURS);
+  }
+
+  /** `RestoreDurationSeconds` of one selection's restores (creation to completion), Maximum over a day unless `props` say otherwise. Needs a `validator`. */
+  public metricRestoreDuration(databaseName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.drillMetric(DRILL_METRIC.RESTORE_DURATION_SECONDS, databaseName, cloudwatch.Stats.MAXIMUM, Duration.days(1), props);
+  }
+
+  /** `RestoreValidationSuccess` of one selection (1 passed, 0 a check or the restore failed), Minimum over an hour unless `props` say otherwise. */
+  public metricRestoreValidationSuccess(databaseName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.drillMetric(DRILL_METRIC.RESTORE_VALIDATION_SUCCESS, databaseName, cloudwatch.Stats.MINIMUM, Duration.hours(1), props);
+  }
+
+  /** `ValidatedRestoreAgeSeconds` of one validated selection, published hourly, Maximum over an hour unless `props` say otherwise. */
+  public metricValidatedRestoreAge(databaseName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.drillMetric(DRILL_METRIC.VALIDATED_RESTORE_AGE_SECONDS, databaseName, cloudwatch.Stats.MAXIMUM, Duration.hours(1), props);
+  }
+
+  private drillMetric(
+    metricName: string, databaseName: string, statistic: string, period: Duration, props?: cloudwatch.MetricOptions,
+  ): cloudwatch.Metric {
+    if (!this.validator) {
+      throw new ValidationError(`${metricName} is published by the drill's validator: set validator (e.g. { vpc })`, this);
+    }
+    if (!Token.isUnresolved(databaseName) && !this.databases.some((db) => db.name === databaseName)) {
+      throw new ValidationError(
+        `no selection of the drill publishes Database '${databaseName}'; its selections publish ` +
+          `${this.databases.map((db) => `'${db.name}'`).join(', ') || 'nothing yet (add selections first)'}`,
+        this,
+      );
+    }
+    return new cloudwatch.Metric({
+      namespace: JOB_METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { [JOB_METRICS_DATABASE_DIMENSION]: databaseName, [DRILL_DIMENSION]: this.drillName },
+      statistic,
+      period,
+      ...props,
+    });
   }
 
   private sumOverResourceTypes(method: string, metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
@@ -587,130 +707,4 @@ export class RestoreDrill extends Construct {
     }
     return [];
   }
-}
-
-/** The selection name derived from a construct id: other characters become underscores, trimmed to 50. */
-function defaultSelectionName(id: string, scope: IConstruct): string {
-  const name = id.replace(/[^a-zA-Z0-9]+/g, '_').slice(0, 50).replace(/^_+|_+$/g, '');
-  if (name === '') {
-    throw new ValidationError(
-      `selection '${id}' has no letter or digit to name it after; set restoreTestingSelectionName (e.g. 'aurora_pitr')`,
-      scope,
-    );
-  }
-  return name;
-}
-
-/** Whole hours of a Duration within [min, max]; undefined for tokens. */
-function checkHours(
-  prop: string,
-  value: Duration,
-  min: number,
-  max: number,
-  rule: string,
-  alternative: string,
-  scope: IConstruct,
-): number | undefined {
-  if (isUnresolved(value)) {
-    return undefined;
-  }
-  const hours = value.toMilliseconds() / 3_600_000;
-  if (!Number.isInteger(hours)) {
-    throw new ValidationError(
-      `${prop} is ${value.toHumanString()}, which is not a whole number of hours; use Duration.hours(${Math.min(max, Math.max(min, Math.round(hours)))})`,
-      scope,
-    );
-  }
-  if (hours < min || hours > max) {
-    throw new ValidationError(
-      `${prop} is ${hours} hours; ${rule} ${min}-${max} hours (e.g. Duration.hours(${hours < min ? min : max}))${alternative}`,
-      scope,
-    );
-  }
-  return hours;
-}
-
-/** The selection window in whole days, 1-365; undefined for tokens. */
-function checkDays(prop: string, value: Duration, scope: IConstruct): number | undefined {
-  if (isUnresolved(value)) {
-    return undefined;
-  }
-  const days = wholeDays(prop, value, scope);
-  if (days < MIN_SELECTION_WINDOW_DAYS || days > MAX_SELECTION_WINDOW_DAYS) {
-    throw new ValidationError(
-      `${prop} is ${days} days; AWS Backup restore testing picks recovery points from the last ` +
-        `${MIN_SELECTION_WINDOW_DAYS}-${MAX_SELECTION_WINDOW_DAYS} days ` +
-        `(e.g. Duration.days(${days < MIN_SELECTION_WINDOW_DAYS ? MIN_SELECTION_WINDOW_DAYS : MAX_SELECTION_WINDOW_DAYS}))`,
-      scope,
-    );
-  }
-  return days;
-}
-
-function checkRecoveryPointTypes(
-  types: RestoreDrillRecoveryPointType[] | undefined,
-  scope: IConstruct,
-): RestoreDrillRecoveryPointType[] {
-  if (types === undefined) {
-    return [RestoreDrillRecoveryPointType.CONTINUOUS, RestoreDrillRecoveryPointType.SNAPSHOT];
-  }
-  if (types.length === 0) {
-    throw new ValidationError(
-      'recoveryPointTypes is empty; give SNAPSHOT and/or CONTINUOUS (RestoreDrillRecoveryPointType), or leave it out for both',
-      scope,
-    );
-  }
-  for (const type of types) {
-    if (!Object.values(RestoreDrillRecoveryPointType).includes(type)) {
-      throw new ValidationError(`recoveryPointTypes contains '${type}'; allowed: SNAPSHOT, CONTINUOUS`, scope);
-    }
-  }
-  if (new Set(types).size !== types.length) {
-    throw new ValidationError(`recoveryPointTypes [${types.join(', ')}] lists a type twice; give each type once`, scope);
-  }
-  return [...types];
-}
-
-/** `IncludeVaults`: the vaults' ARNs, or `['*']`. */
-function vaultArns(vaults: IBackupVault[] | undefined, scope: IConstruct): string[] {
-  if (vaults === undefined) {
-    return ['*'];
-  }
-  if (vaults.length === 0) {
-    throw new ValidationError(
-      "backupVaults is empty; give the vaults to test from, or leave backupVaults out for every vault of the account and region ('*')",
-      scope,
-    );
-  }
-  if (vaults.length > MAX_VAULTS) {
-    throw new ValidationError(
-      `backupVaults lists ${vaults.length} vaults; AWS Backup restore testing takes at most ${MAX_VAULTS} vault selectors: ` +
-        "leave backupVaults out to include every vault ('*')",
-      scope,
-    );
-  }
-  const stack = Stack.of(scope);
-  for (const vault of vaults) {
-    const { account, region } = vault.env;
-    if (differs(account, stack.account) || differs(region, stack.region)) {
-      throw new ValidationError(
-        `backupVaults includes '${vault.backupVaultName}' of ${account}/${region}, but a restore testing plan restores ` +
-          `recovery points of its own account and region (${stack.account}/${stack.region}): define the drill in a ` +
-          "stack of the vault's account and region",
-        scope,
-      );
-    }
-  }
-  const arns = vaults.map((vault) => vault.backupVaultArn);
-  const twice = vaults.findIndex((vault, index) => vaults.indexOf(vault) !== index
-    || (!Token.isUnresolved(arns[index]) && arns.indexOf(arns[index]) !== index));
-  if (twice >= 0) {
-    const label = Token.isUnresolved(arns[twice]) ? vaults[twice].node.path : arns[twice];
-    throw new ValidationError(`backupVaults lists '${label}' twice; give each vault once`, scope);
-  }
-  return arns;
-}
-
-function enumKey(type: RestoreDrillResourceType): string {
-  return Object.entries(RestoreDrillResourceType).find(([, value]) => value === type)![0];
 }

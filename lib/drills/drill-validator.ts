@@ -1,0 +1,242 @@
+import { ArnFormat, Duration, Lazy, Size, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { Construct } from 'constructs';
+import { checkFreshnessChecks, checkSqlChecks, TABLE_PATTERN, TABLE_RULE } from '../private/data-checks';
+import {
+  VALIDATE_ENV, VALIDATED_RESTORE_AGE_EVENT, ValidatedSelection, ValidationChecks,
+} from '../private/job-contract';
+import { DEFAULT_PG_MAJOR, RDS_CA_BUNDLE_PATH, SSL_MODE, VALIDATE_RESTORE_HANDLER } from '../private/job-image';
+import { checkDatabaseName, checkPort, createJobRuntime, JobRuntime } from '../private/job-runtime';
+import { checkPattern, isUnresolved, ValidationError } from '../private/validation';
+import { RestoreDrillResourceType } from './restore-drill-selection';
+import { RestoreDrillValidatorOptions, RestoreValidationOptions } from './restore-validation';
+
+/** Lambda: "The total size of all environment variables doesn't exceed 4 KB." */
+const MAX_ENVIRONMENT_BYTES = 4096;
+/** What an unresolved token (an ARN) is counted as when the environment's size is estimated. */
+const TOKEN_ESTIMATE_BYTES = 100;
+const DEFAULT_TIMEOUT = Duration.minutes(10);
+const MIN_TIMEOUT_SECONDS = 60;
+const MAX_TIMEOUT_SECONDS = 15 * 60;
+/** How far back the hourly age check lists restore jobs: a year and a quarter covers a quarterly drill's gap. */
+const LOOKBACK_DAYS = 400;
+/** The types the validator connects to (PostgreSQL on RDS and Aurora). */
+const VALIDATED_TYPES: readonly RestoreDrillResourceType[] = [RestoreDrillResourceType.RDS, RestoreDrillResourceType.AURORA];
+
+/** One selection as the validator sees it. */
+export interface ValidatorSelection {
+  /** The `Database` dimension of its metrics. */
+  readonly database: string;
+  readonly resourceType: RestoreDrillResourceType;
+  /** Protected resource ARNs, or `['*']`. */
+  readonly arns: string[];
+}
+
+/**
+ * The validator of a RestoreDrill: the function (invoked by the plan's "Restore Job State Change" events and every hour),
+ * its rule, its role's permissions and its network access to the restored databases.
+ */
+export class DrillValidator extends Construct {
+  public readonly function: lambda.IFunction;
+  public readonly securityGroup: ec2.ISecurityGroup;
+  public readonly rule: events.Rule;
+
+  private readonly runtime: JobRuntime;
+  private readonly selections: ValidatedSelection[] = [];
+
+  constructor(scope: Construct, id: string, options: RestoreDrillValidatorOptions, plan: { readonly arn: string; readonly name: string }) {
+    super(scope, id);
+    const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+    if (!isUnresolved(timeout)) {
+      const seconds = timeout.toSeconds({ integral: false });
+      if (!Number.isInteger(seconds) || seconds < MIN_TIMEOUT_SECONDS || seconds > MAX_TIMEOUT_SECONDS) {
+        throw new ValidationError(
+          `validator.timeout is ${timeout.toHumanString()}; a validation runs in Lambda for whole seconds from 1 to 15 ` +
+            'minutes (e.g. Duration.minutes(10)); it includes waiting for the restored database and every check',
+          this,
+        );
+      }
+    }
+    const stack = Stack.of(this);
+    this.runtime = createJobRuntime(this, {
+      job: 'validate-restore',
+      description: `Validates the restores of the restore drill ${plan.name}`,
+      handler: VALIDATE_RESTORE_HANDLER,
+      pgMajor: DEFAULT_PG_MAJOR,
+      vpc: options.vpc,
+      vpcSubnets: options.vpcSubnets,
+      memorySize: 512,
+      timeout,
+      ephemeralStorageSize: Size.mebibytes(512),
+      environment: {
+        [VALIDATE_ENV.PLAN_ARN]: plan.arn,
+        [VALIDATE_ENV.DRILL]: plan.name,
+        [VALIDATE_ENV.SELECTIONS]: Lazy.string({ produce: () => stack.toJsonString(this.selections) }),
+        [VALIDATE_ENV.LOOKBACK_DAYS]: String(LOOKBACK_DAYS),
+        [VALIDATE_ENV.SSL_MODE]: SSL_MODE,
+        [VALIDATE_ENV.SSL_ROOT_CERT]: RDS_CA_BUNDLE_PATH,
+      },
+      // The hourly age of each selection's newest validated restore.
+      schedule: scheduler.ScheduleExpression.cron({ minute: '7', timeZone: TimeZone.ETC_UTC }),
+      scheduleInput: scheduler.ScheduleTargetInput.fromObject(VALIDATED_RESTORE_AGE_EVENT),
+      logRetention: options.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      logEncryptionKey: options.logEncryptionKey,
+      reserveConcurrency: false,
+    });
+    this.function = this.runtime.fn;
+    this.securityGroup = this.runtime.securityGroup;
+
+    // AWS Backup sends "Restore Job State Change" with the plan's ARN in `restoreTestingPlanArn` (AWS Backup guide,
+    // "Restore testing validation"). The function reads the job back and checks the plan itself: an event is a pointer.
+    this.rule = new events.Rule(this, 'RestoreJobRule', {
+      description: `Restore jobs of the restore drill ${plan.name} that completed, failed or were aborted`,
+      eventPattern: {
+        source: ['aws.backup'],
+        detailType: ['Restore Job State Change'],
+        detail: { restoreTestingPlanArn: [plan.arn], status: ['COMPLETED', 'FAILED', 'ABORTED'] },
+      },
+      targets: [new targets.LambdaFunction(this.runtime.fn, {
+        deadLetterQueue: this.runtime.deadLetterQueue,
+        retryAttempts: 4,
+        maxEventAge: Duration.hours(2),
+      })],
+    });
+
+    this.runtime.policy.addStatements(
+      // No resource-level permissions or condition keys for these (Service Authorization Reference, AWS Backup):
+      // the function itself refuses jobs of another plan.
+      new iam.PolicyStatement({
+        sid: 'ReadAndReportTheDrillsRestoreJobs',
+        actions: ['backup:DescribeRestoreJob', 'backup:PutRestoreValidationResult', 'backup:ListRestoreJobs'],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({ sid: 'ReadThePlan', actions: ['backup:GetRestoreTestingPlan'], resources: [plan.arn] }),
+      // The restored databases get names AWS Backup chooses: every instance and cluster of this account and region.
+      new iam.PolicyStatement({
+        sid: 'DescribeTheRestoredDatabases',
+        actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
+        resources: [
+          stack.formatArn({ service: 'rds', resource: 'db', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          stack.formatArn({ service: 'rds', resource: 'cluster', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        ],
+      }),
+    );
+    // cdk-nag names the resources as the template has them: literal account and region, or their pseudo parameters.
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    Validations.of(this.runtime.policy).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'backup:DescribeRestoreJob, backup:PutRestoreValidationResult and backup:ListRestoreJobs take no ' +
+          'resource-level permissions and no condition keys (Service Authorization Reference, AWS Backup): their resource ' +
+          'must be *. The function reads each job back and reports only on jobs whose CreatedBy.RestoreTestingPlanArn is ' +
+          "this drill's plan (test/integration/validate-restore.test.ts, forged event).",
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${region}:${account}:db:*]`,
+        reason: 'AWS Backup names each restored instance when it restores it; the validator describes only the one its ' +
+          'restore job names (CreatedResourceArn). Describe calls read, never change.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${region}:${account}:cluster:*]`,
+        reason: 'AWS Backup names each restored cluster when it restores it; the validator describes only the one its ' +
+          'restore job names (CreatedResourceArn). Describe calls read, never change.',
+      },
+    );
+
+    this.node.addValidation({ validate: () => this.validateEnvironment() });
+  }
+
+  /** Adds a selection: timed always; checked, with read access to its secret and a path to its security groups, when `validation` is given. */
+  public addSelection(
+    prefix: string,
+    selection: ValidatorSelection,
+    validation: RestoreValidationOptions | undefined,
+    securityGroups: ec2.ISecurityGroup[] | undefined,
+  ): void {
+    if (!validation) {
+      this.selections.push({ database: selection.database, resourceType: selection.resourceType, arns: selection.arns });
+      return;
+    }
+    if (!VALIDATED_TYPES.includes(selection.resourceType)) {
+      throw new ValidationError(
+        `${prefix} has validation, but resourceType ${selection.resourceType} is not PostgreSQL on RDS or Aurora, which the ` +
+          'validator checks; remove validation (the restore is still timed), or validate the data another way',
+        this,
+      );
+    }
+    if (!securityGroups) {
+      throw new ValidationError(
+        `${prefix} has validation but no securityGroups: the restored database would get the VPC's default security ` +
+          "group, which the validator cannot be let into. Set securityGroups (and subnetGroupName) to groups of the validator's VPC",
+        this,
+      );
+    }
+    const port = validation.port ?? 5432;
+    checkPort(`${prefix} validation.port`, port, this);
+    const checks = validationChecks(prefix, validation, this);
+    for (const group of securityGroups) {
+      this.runtime.securityGroup.connections.allowTo(group, ec2.Port.tcp(port),
+        `Drill validation of ${prefix} from ${this.node.path}`);
+    }
+    validation.secret.grantRead(this.runtime.grantee);
+    validation.secret.encryptionKey?.grantDecrypt(this.runtime.grantee);
+    this.selections.push({ database: selection.database, resourceType: selection.resourceType, arns: selection.arns, checks });
+  }
+
+  /** The environment fits Lambda's 4 KB, each unresolved token (an ARN) counted as 100 bytes. */
+  private validateEnvironment(): string[] {
+    const json = JSON.stringify(this.selections).replace(/\$\{Token\[[^\]]*\]\}/g, 'x'.repeat(TOKEN_ESTIMATE_BYTES));
+    const bytes = Buffer.byteLength(json) + 400; // the other variables: plan ARN, name, paths
+    if (bytes > MAX_ENVIRONMENT_BYTES) {
+      return [
+        `the drill's selections and checks make the validator's environment about ${bytes} bytes (ARNs counted as ` +
+          `${TOKEN_ESTIMATE_BYTES}), and Lambda allows ${MAX_ENVIRONMENT_BYTES} bytes of environment variables: move ` +
+          'selections to another RestoreDrill, or shorten the SQL checks',
+      ];
+    }
+    return [];
+  }
+}
+
+/** The checks of a selection's validation, validated, as the handler reads them. */
+function validationChecks(prefix: string, validation: RestoreValidationOptions, scope: Construct): ValidationChecks {
+  if (validation.databaseName !== undefined) {
+    checkDatabaseName(validation.databaseName, scope);
+  }
+  if (validation.dbname !== undefined && !Token.isUnresolved(validation.dbname) && validation.dbname.trim() === '') {
+    throw new ValidationError(`${prefix} validation.dbname is empty; give the database to check, or leave it out for the secret's dbname`, scope);
+  }
+  const requiredTables = validation.requiredTables ?? [];
+  requiredTables.forEach((table, i) => checkPattern(`${prefix} validation.requiredTables[${i}]`, table, TABLE_PATTERN, TABLE_RULE, 'public.orders', scope));
+  const minimumRows = Object.entries(validation.minimumRows ?? {}).map(([table, rows]) => {
+    checkPattern(`${prefix} validation.minimumRows key`, table, TABLE_PATTERN, TABLE_RULE, 'public.orders', scope);
+    if (!Token.isUnresolved(rows) && !(Number.isInteger(rows) && rows >= 0)) {
+      throw new ValidationError(`${prefix} validation.minimumRows['${table}'] is ${rows}; give a whole number of rows, 0 or more (e.g. 1000)`, scope);
+    }
+    return { table, rows };
+  });
+  const freshness = checkFreshnessChecks(`${prefix} validation.freshnessChecks`, validation.freshnessChecks ?? [], scope);
+  const sql = checkSqlChecks(`${prefix} validation.sqlChecks`, validation.sqlChecks ?? [], scope);
+  if (requiredTables.length + minimumRows.length + freshness.length + sql.length === 0) {
+    throw new ValidationError(
+      `${prefix} validation checks nothing; give requiredTables, minimumRows, freshnessChecks or sqlChecks (e.g. ` +
+        "minimumRows: { 'public.orders': 1000 }), or remove validation to only time the restore",
+      scope,
+    );
+  }
+  return {
+    secretArn: validation.secret.secretArn,
+    ...(validation.dbname !== undefined ? { dbname: validation.dbname } : {}),
+    requiredTables,
+    minimumRows,
+    freshness,
+    sql,
+  };
+}
