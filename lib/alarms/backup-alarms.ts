@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { checkEmail } from '../private/aws-names';
+import { RestoreDrill } from '../drills';
 import { JobMetrics } from '../jobs';
 import { MAX_LAMBDA_TIMEOUT } from '../private/job-runtime';
 import { createEncryptedTopic, subscribeEmail } from '../private/notification-topic';
@@ -18,7 +19,8 @@ import { AnySubject, Subjects, SubjectKind, subjectsOf } from './subjects';
 import {
   checkEvaluation, checkPeriod, checkWindow, metricPeriod, periodForMetric, ResolvedTuning, resolveTuning, withPeriod,
 } from './tuning';
-import { DatabaseWatch, ReplicationWatch } from './watches';
+import { DatabaseWatch, DrillWatchOptions, ReplicationWatch } from './watches';
+import { drillAlarms } from './drill-alarms';
 
 /** Props of `BackupAlarms`. */
 export interface BackupAlarmsProps {
@@ -377,6 +379,16 @@ export class BackupAlarms extends Construct {
     this.wire(alarm);
     this.dashboard?.addWidgets(new cloudwatch.AlarmWidget({ alarm, title: id, width: 24, height: 6 }));
     return alarm;
+  }
+
+  /**
+   * Alarms on a drill's restores, wired like the others: per data store, a restore that took longer than `rto`
+   * (`<drill>-<database>-DrillRestoreTime`); per validated data store, a failed validation or restore
+   * (`...-DrillValidationFailed`) and no validated restore within the interval the drill's schedule implies
+   * (`...-DrillMissing`). The drill needs a `validator`. Returns the alarms.
+   */
+  public watchDrill(drill: RestoreDrill, options: DrillWatchOptions): cloudwatch.Alarm[] {
+    return drillAlarms(drill, options, this).map(({ id, props }) => this.addAlarm(id, props));
   }
 
   private createTopic(): { topic: sns.Topic; key: kms.Key } {

@@ -1,4 +1,4 @@
-import { Size } from 'aws-cdk-lib';
+import { Duration, Size } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as docdb from 'aws-cdk-lib/aws-docdb';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -97,3 +97,27 @@ export interface ReplicationWatch {
   /** Replication latency in seconds; read with the statistic `Maximum`. */
   readonly latency: cloudwatch.IMetric;
 }
+
+/** What `BackupAlarms.watchDrill()` alarms on. */
+export interface DrillWatchOptions {
+  /**
+   * The recovery time objective each restore of the drill must beat (`RestoreDurationSeconds`, restore job creation to
+   * completion), e.g. `RecoveryTier.TEAM.rto` (4 hours), or seed 002's 1 hour.
+   */
+  readonly rto: Duration;
+
+  /**
+   * The drill's data stores to watch (its `Database` dimensions).
+   *
+   * @default - every selection: the restore-time alarm for each, the validation alarms for those with `validation`
+   */
+  readonly databaseNames?: string[];
+
+  /**
+   * How old the newest validated restore of a data store may get before the missing-drill alarm fires.
+   *
+   * @default - the drill's `maxValidatedRestoreInterval`: the longest gap of its schedule, its start window and a day
+   */
+  readonly maxValidatedRestoreAge?: Duration;
+}
+

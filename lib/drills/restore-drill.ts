@@ -430,6 +430,11 @@ export class RestoreDrill extends Construct {
     return this.sumOverResourceTypes('metricRestoreJobsCompleted', 'NumberOfRestoreJobsCompleted', props);
   }
 
+  /** The `Database` dimension of each selection (timed by the validator), in the order they were added. */
+  public get databaseNames(): string[] {
+    return this.databases.map((db) => db.name);
+  }
+
   /** The `Database` dimension of each selection whose data the validator checks, in the order they were added. */
   public get validatedDatabases(): string[] {
     return this.databases.filter((db) => db.validated).map((db) => db.name);
