@@ -106,7 +106,7 @@ const FREE_SPACE_MARGIN_BYTES = 16 * 1024 * 1024;
 
 /**
  * Verifies the newest dump of `options.database` that has a manifest. Records VerificationSuccess (1 or 0),
- * VerifiedBackupAgeSeconds (success) and RestoreDurationSeconds (when pg_restore ran) and flushes the
+ * VerifiedBackupAgeSeconds (success) and RestoreDurationSeconds (download and pg_restore, when pg_restore ran) and flushes the
  * metrics, on failure too; a failure is rethrown as a `VerificationError` saying what failed and what to check.
  */
 export async function verifyNewestDump(deps: VerifyDeps, options: VerifyOptions): Promise<VerifyResult> {
@@ -210,7 +210,8 @@ async function runVerification(deps: VerifyDeps, options: VerifyOptions, timing:
     'check that the directory exists and is writable', signal,
     () => fs.mkdtemp(path.join(options.workDir, 'verify-dump-')));
   return withCleanup(async () => {
-    // 3. Download to a file, hashing while writing; compare with the manifest.
+    // 3. Download to a file, hashing while writing; compare with the manifest. RestoreDurationSeconds counts from here.
+    const downloadStarted = process.hrtime.bigint();
     const file = path.join(workDir, 'dump');
     await checkFreeSpace(options.workDir, manifest.sizeBytes, signal);
     const downloaded = await step('download', `downloading ${where}`,
@@ -250,7 +251,6 @@ async function runVerification(deps: VerifyDeps, options: VerifyOptions, timing:
       logger.info('created scratch database', { scratchDatabase });
       let keep = false;
       const result = await withCleanup(async () => {
-        const restoreStarted = process.hrtime.bigint();
         const progress = restoreProgress(scratchAdmin, scratchDatabase, logger, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
         try {
           await step('restore', 'pg_restore', 'check the PostgreSQL client in the image', signal, () => restoreArchive({
@@ -258,7 +258,7 @@ async function runVerification(deps: VerifyDeps, options: VerifyOptions, timing:
             libpq: libpqEnv(deps.scratch),
           }));
         } finally {
-          timing.restoreSeconds = Math.round(Number(process.hrtime.bigint() - restoreStarted) / 1e6) / 1000;
+          timing.restoreSeconds = Math.round(Number(process.hrtime.bigint() - downloadStarted) / 1e6) / 1000;
           await progress.stop();
         }
         logger.info('restored', { scratchDatabase, restoreDurationSeconds: timing.restoreSeconds, jobs: options.restoreJobs, singleTable: options.singleTable });

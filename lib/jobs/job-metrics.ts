@@ -52,7 +52,10 @@ export enum JobMetricName {
    */
   VERIFIED_BACKUP_AGE_SECONDS = 'VerifiedBackupAgeSeconds',
 
-  /** verify-dump, once per run that reached pg_restore: seconds the restore into the scratch database took. Unit `Seconds`. */
+  /**
+   * verify-dump, once per run that reached pg_restore: seconds from the start of the download to the end of the restore into
+   * the scratch database, the time a restore from the bucket takes. Unit `Seconds`.
+   */
   RESTORE_DURATION_SECONDS = 'RestoreDurationSeconds',
   /**
    * verify-dump, once per run that listed the dumps: 1 when the newest manifest in the bucket has no dump object

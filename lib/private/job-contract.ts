@@ -30,7 +30,10 @@ export const JOB_METRIC = {
   VERIFICATION_SUCCESS: 'VerificationSuccess',
   /** verify-dump, passed verifications only: seconds from the verified dump's start to the end of the run. */
   VERIFIED_BACKUP_AGE_SECONDS: 'VerifiedBackupAgeSeconds',
-  /** verify-dump, whenever pg_restore ran (also when it or the checks then failed): seconds pg_restore took. */
+  /**
+   * verify-dump, whenever pg_restore ran (also when it or the checks then failed): seconds from the start of the download
+   * to the end of pg_restore, the time a restore from the bucket takes (the measured RTO of the dumps).
+   */
   RESTORE_DURATION_SECONDS: 'RestoreDurationSeconds',
   /**
    * verify-dump, once per run that listed the dumps: 1 when the newest manifest's dump object is missing (the newest

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DumpManifest, JOB_METRIC, JOB_METRICS_NAMESPACE, VERIFY_ENV } from '../../lib/private/job-contract';
@@ -200,6 +201,23 @@ function dumpGets(key: string): number {
 }
 
 describe('verifyNewestDump', () => {
+  test('RestoreDurationSeconds counts the download as well as pg_restore: the time a restore from the bucket takes', async () => {
+    // A client whose GetObject of the dump answers 1.5 s late (a slow link): the measured restore includes it.
+    const slow = new S3Client(s3.clientConfig());
+    slow.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === 'GetObjectCommand' && !String((args.input as { Key?: string }).Key).endsWith('.manifest.json')) {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+      }
+      return next(args);
+    }, { step: 'initialize', name: 'slowDumpDownload' });
+    const run = await newRun({}, { s3: slow });
+    await upload(run.prefix);
+    const result = await verifyNewestDump(run.deps, run.options);
+    expect(result.restoreDurationSeconds).toBeGreaterThanOrEqual(1.5);
+    expect(run.metrics.values(JOB_METRIC.RESTORE_DURATION_SECONDS)).toEqual([result.restoreDurationSeconds]);
+    slow.destroy();
+  });
+
   test('a good dump verifies: metrics 1, every check passed, scratch database dropped, file removed', async () => {
     const run = await newRun({ progressIntervalMs: 20 });
     const info = jest.spyOn(run.logger, 'info');
