@@ -3,6 +3,9 @@
 // acknowledgements that aws-cdk-lib's own database constructs need.
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -86,4 +89,65 @@ export function accessLogsBucket(stack: Stack): s3.Bucket {
     { id: `${pack}-S3BucketReplicationEnabled`, reason: 'Access logs are an audit trail of request metadata, not data to recover' },
   ]));
   return bucket;
+}
+
+/** Where a drill restores in a region whose network the document does not describe. */
+export interface DrillNetwork {
+  readonly vpc: ec2.IVpc;
+  /** Its isolated subnets: for the validator (`validator.vpcSubnets`). */
+  readonly subnets: ec2.SubnetSelection;
+  readonly subnetGroup: rds.SubnetGroup;
+  /** The restored databases' group: it admits the drill's validator only. */
+  readonly restoreSecurityGroup: ec2.SecurityGroup;
+}
+
+/**
+ * A minimal network for restore drills: an isolated VPC (two AZs, no internet, no NAT), its flow logs, the interface
+ * endpoints the validator calls (AWS Backup, RDS, Secrets Manager), a DB subnet group and a security group for the
+ * restored databases. Nothing else runs in it: restores appear, are checked and are deleted.
+ */
+export function drillNetwork(stack: Stack, description: string): DrillNetwork {
+  const cidr = '10.80.0.0/16';
+  const subnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  // Two of the region's availability zones, from the context cdk.json holds for it (synth stays offline).
+  const vpc = new ec2.Vpc(stack, 'DrillVpc', {
+    ipAddresses: ec2.IpAddresses.cidr(cidr),
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'drills', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  // Flow logs to an encrypted log group, written by a role whose permissions are a managed policy.
+  const flowLogKey = new kms.Key(stack, 'DrillFlowLogKey', { description: `${description}: flow logs`, enableKeyRotation: true });
+  flowLogKey.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
+  }));
+  const flowLogGroup = new logs.LogGroup(stack, 'DrillFlowLogs', { encryptionKey: flowLogKey, retention: logs.RetentionDays.ONE_YEAR });
+  const flowLogRole = new iam.Role(stack, 'DrillFlowLogRole', { assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com') });
+  new iam.ManagedPolicy(stack, 'DrillFlowLogPolicy', {
+    roles: [flowLogRole],
+    statements: [new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [flowLogGroup.logGroupArn],
+    })],
+  });
+  vpc.addFlowLog('All', {
+    destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup, flowLogRole.withoutPolicyUpdates()),
+    trafficType: ec2.FlowLogTrafficType.ALL,
+  });
+  const endpoints = new ec2.SecurityGroup(stack, 'DrillEndpoints', {
+    vpc, description: `${description}: HTTPS to the AWS endpoints from inside the VPC`, allowAllOutbound: false,
+  });
+  endpoints.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), 'HTTPS from the drill VPC');
+  for (const [id, service] of [['Backup', ec2.InterfaceVpcEndpointAwsService.BACKUP], ['Rds', ec2.InterfaceVpcEndpointAwsService.RDS],
+    ['SecretsManager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER]] as const) {
+    vpc.addInterfaceEndpoint(id, { service, subnets, securityGroups: [endpoints], open: false });
+  }
+  const subnetGroup = new rds.SubnetGroup(stack, 'DrillSubnets', { vpc, description, vpcSubnets: subnets });
+  const restoreSecurityGroup = new ec2.SecurityGroup(stack, 'DrillRestores', {
+    vpc, description: `${description}: the restored databases, reached by the drill validator only`, allowAllOutbound: false,
+  });
+  return { vpc, subnets, subnetGroup, restoreSecurityGroup };
 }

@@ -8,17 +8,27 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import {
   BackupAlarms, BackupVault, CrossAccountBucket, CrossAccountBucketProps, DumpVerifyJob, LifecycleAge, PgDumpJob,
   RdsPitrPolicy, RecoveryPlan, ReplicationDestination, ReplicationRule, RestoreDrill, RestoreDrillResourceType,
   ScratchDatabase,
 } from '../../lib';
-import { acknowledgeDatabaseFindings, addCompliancePacks, exampleVpc } from '../shared';
+import { acknowledgeDatabaseFindings, addCompliancePacks, drillNetwork, exampleVpc } from '../shared';
 
 const PRIMARY = { account: '111111111111', region: 'us-east-1' };
 const SECONDARY = { account: '111111111111', region: 'us-west-2' };
 const NAME = 'indostar_naturals';
+const SECRET_NAME = 'indostar-production/master';
+const INSTANCE_ARN = `arn:aws:rds:${PRIMARY.region}:${PRIMARY.account}:db:indostar-production`;
+/** The record count of "Verification by restore + record count", as the dump verification runs it. */
+const ORDERS_COUNTED = {
+  databaseName: NAME,
+  requiredTables: ['public.orders'],
+  sqlChecks: [{ name: 'orders restored', sql: 'SELECT count(*) > 0 FROM public.orders' }],
+};
+
 const utc = (minute: string, hour: string, day?: string) => ScheduleExpression.cron({ minute, hour, day, timeZone: TimeZone.ETC_UTC });
 
 export function buildIndoStar(app: App): Stack[] {
@@ -37,7 +47,11 @@ export function buildIndoStar(app: App): Stack[] {
   });
   const secondary = new CrossAccountBucket(dr, 'Secondary', { bucketName: 'indostar-backups-secondary', ...daily });
   acknowledgeRetentionAsWritten(secondary, '"Delete old backups (keep 30 days)"');
-  new BackupVault(dr, 'DrVault', { backupVaultName: 'indostar-dr' });
+  const drVaultHere = new BackupVault(dr, 'DrVault', { backupVaultName: 'indostar-dr' });
+  // The database secret is replicated here under this key, for the DR drill's validator (and a DR restore's operator).
+  const secretReplicaKey = new kms.Key(dr, 'SecretReplicaKey', {
+    alias: 'indostar-secret-dr', description: 'Encrypts the us-west-2 replica of the indostar-production secret', enableKeyRotation: true,
+  });
 
   // "Disaster Recovery / Scenario 1": Multi-AZ; the instance of "Scenario 4" (db.t3.medium, 100 GB gp3, PostgreSQL 15).
   const production = new Stack(app, 'IndoStar-Production', { env: PRIMARY, crossRegionReferences: true });
@@ -55,7 +69,9 @@ export function buildIndoStar(app: App): Stack[] {
     publiclyAccessible: false,
     multiAz: true,
     storageEncryptionKey: key,
-    credentials: rds.Credentials.fromGeneratedSecret('indostar_user', { encryptionKey: key }),
+    credentials: rds.Credentials.fromGeneratedSecret('indostar_user', {
+      encryptionKey: key, secretName: SECRET_NAME, replicaRegions: [{ region: SECONDARY.region, encryptionKey: secretReplicaKey }],
+    }),
     monitoringInterval: Duration.minutes(1),
   });
   acknowledgeDatabaseFindings(db, db.addRotationSingleUser());
@@ -116,14 +132,16 @@ export function buildIndoStar(app: App): Stack[] {
     sqlChecks: [{ name: 'orders restored', sql: 'SELECT count(*) > 0 FROM public.orders' }],
   });
 
-  // "Monthly DR Test", first Sunday of each month at 2 AM: restore the latest snapshot into the scratch network.
+  // "Monthly DR Test", first Sunday of each month at 2 AM: restore the latest snapshot into the scratch network, then
+  // "Verification by restore + record count": the validator counts the orders and reports to AWS Backup.
   const drill = new RestoreDrill(production, 'MonthlyDrTest', {
-    schedule: events.Schedule.expression('cron(0 2 ? * SUN#1 *)'), backupVaults: [plan.backupVault],
+    schedule: events.Schedule.expression('cron(0 2 ? * SUN#1 *)'), backupVaults: [plan.backupVault], validator: { vpc },
   });
   drill.addSelection('Database', {
     resourceType: RestoreDrillResourceType.RDS, databaseInstances: [db], validationWindow: Duration.hours(24), // kept a day for the app tests
     subnetGroupName: new rds.SubnetGroup(production, 'DrTestSubnets', { vpc, description: 'IndoStar monthly DR test restores' }).subnetGroupName,
     securityGroups: [scratch.securityGroup],
+    validation: { ...ORDERS_COUNTED, secret: db.secret!, port: 5433 },
   });
 
   // "Backup Monitoring / Alerts": backup failed, not completed in 24 hours, restore test failed; duration > 1 hour,
@@ -141,6 +159,25 @@ export function buildIndoStar(app: App): Stack[] {
     verificationMissing: { evaluationPeriods: 25 },
     verificationStale: { threshold: Duration.hours(24).toSeconds() },
   });
+
+  // "RTO: 1 hour": the drill's restore must take less.
+  alarms.watchDrill(drill, { rto: Duration.hours(1) });
+
+  // "Quarterly full DR drill" in us-west-2: the copies in indostar-dr restored into a drill network there (the document
+  // describes none), checked with the secret's us-west-2 replica; first Sunday of January, April, July and October.
+  const network = drillNetwork(dr, 'IndoStar quarterly DR drill in us-west-2');
+  const drDrill = new RestoreDrill(dr, 'QuarterlyDrDrill', {
+    schedule: events.Schedule.expression('cron(0 4 ? 1,4,7,10 SUN#1 *)'), backupVaults: [drVaultHere], validator: { vpc: network.vpc, vpcSubnets: network.subnets },
+  });
+  const replicaSecret = secretsmanager.Secret.fromSecretNameV2(dr, 'SecretReplica', SECRET_NAME);
+  drDrill.addSelection('Database', {
+    resourceType: RestoreDrillResourceType.RDS, resourceArns: [INSTANCE_ARN],
+    subnetGroupName: network.subnetGroup.subnetGroupName, securityGroups: [network.restoreSecurityGroup],
+    validation: { ...ORDERS_COUNTED, secret: replicaSecret, port: 5433 },
+  });
+  secretReplicaKey.grantDecrypt(new kms.ViaServicePrincipal(`secretsmanager.${SECONDARY.region}.amazonaws.com`, drDrill.validatorFunction!.grantPrincipal));
+  new BackupAlarms(dr, 'DrAlarms', { email: 'oncall@indostarnaturals.example', alarmNamePrefix: 'indostar-dr', dashboard: false })
+    .watchDrill(drDrill, { rto: Duration.hours(1) });
 
   Annotations.of(alarms).acknowledgeWarning('cdk-backup-dr:BackupAlarms.dumpDurationBeyondLambda',
     'The document asks for "duration > 1 hour"; Lambda stops the dump at 15 minutes, which dumpFailed and dumpMissing report');

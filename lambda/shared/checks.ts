@@ -154,6 +154,17 @@ export interface RestoredTable {
   readonly relkind: string;
 }
 
+/**
+ * Prepares a connection to a restored database for the checks. The restored data is not trusted: a database or role
+ * setting restored with it (`ALTER DATABASE ... SET search_path = evil, pg_catalog, public`) could put functions of its
+ * own in front of `count` or `max` and fake the results. A session setting overrides both, so the built-in functions
+ * come first; and every statement of the session is read-only.
+ */
+export async function prepareCheckSession(client: Client): Promise<void> {
+  await client.query('set search_path = pg_catalog, public');
+  await client.query('set default_transaction_read_only = on');
+}
+
 /** Tables and partitioned tables of the restored database, keyed by `schema.table`. */
 export async function listRestoredTables(client: Client): Promise<Map<string, RestoredTable>> {
   const res = await client.query<{ schema: string; table: string; relkind: string }>(
@@ -172,14 +183,14 @@ function qualified(client: Client, t: RestoredTable): string {
 
 /** `count(*)` of a table (a partitioned table counts the rows of all its partitions). */
 export async function countRows(client: Client, t: RestoredTable): Promise<number> {
-  const res = await client.query<{ n: string }>(`select count(*)::text as n from ${qualified(client, t)}`);
+  const res = await client.query<{ n: string }>(`select pg_catalog.count(*)::text as n from ${qualified(client, t)}`);
   return Number(res.rows[0].n);
 }
 
 /** The newest value of a column as epoch seconds (a `timestamp` without time zone is read as UTC), or null. */
 export async function newestEpochSeconds(client: Client, t: RestoredTable, column: string): Promise<number | null> {
   const res = await client.query<{ e: number | null }>(
-    `select extract(epoch from max(${client.escapeIdentifier(column)}))::float8 as e from ${qualified(client, t)}`,
+    `select extract(epoch from pg_catalog.max(${client.escapeIdentifier(column)}))::float8 as e from ${qualified(client, t)}`,
   );
   return res.rows[0].e;
 }

@@ -16,7 +16,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { Client } from 'pg';
 import { DRILL_METRIC, ValidatedSelection, ValidationChecks } from '../../lib/private/job-contract';
 import {
-  CheckResult, checkTablesPresent, compareMinimumRows, countRows, listRestoredTables, runFreshnessCheck, runSqlCheck,
+  CheckResult, checkTablesPresent, compareMinimumRows, countRows, listRestoredTables, prepareCheckSession, runFreshnessCheck, runSqlCheck,
 } from '../shared/checks';
 import type { Logger } from '../shared/logger';
 import type { MetricsRecorder } from '../shared/metrics';
@@ -85,6 +85,13 @@ export async function validateRestore(event: RestoreJobEvent, config: ValidateCo
   const selection = selectionOf(config.selections, job.SourceResourceArn, job.ResourceType);
   if (selection === undefined) {
     const message = `restore job ${restoreJobId} restored ${job.SourceResourceArn} (${job.ResourceType}), which no selection of the drill names; not validated`;
+    deps.logger.warn(message, { restoreJobId });
+    return { restoreJobId, status: 'ignored', message };
+  }
+  const final = job.ValidationStatus;
+  if (final === 'SUCCESSFUL' || final === 'FAILED' || final === 'TIMED_OUT') {
+    // Validated once: a repeated event or a second invocation does not validate again (or overwrite the result).
+    const message = `restore job ${restoreJobId} is already validated (${final}); not validated again`;
     deps.logger.warn(message, { restoreJobId });
     return { restoreJobId, status: 'ignored', message };
   }
@@ -192,8 +199,12 @@ async function runValidation(
   if (!created) {
     throw new ValidationStepError('the restore job names no created resource (CreatedResourceArn)');
   }
+  if (created === job.SourceResourceArn) {
+    throw new ValidationStepError(`the restore job names its source ${created} as the restored resource; the validator checks restores only, never the source`);
+  }
   progress.step = `waiting for ${created} to be available`;
   const endpoint = await restoredEndpoint(created, deps);
+  assertRestoredByTheJob(created, endpoint, job);
   progress.step = `reading the secret ${checks.secretArn}`;
   const client = await connectWithSecret(endpoint, checks, config, deps, progress);
   progress.client = client;
@@ -209,6 +220,31 @@ async function runValidation(
 interface Endpoint {
   readonly address: string;
   readonly port: number;
+  /** When the instance or cluster was created. */
+  readonly created?: Date;
+  /** The source of a read replica (instance) or replication (cluster): a restore has none. */
+  readonly replicaOf?: string;
+}
+
+/** Margin around the restore job's creation and completion for the restored resource's creation time. */
+const CREATION_MARGIN_MS = 5 * 60_000;
+
+/**
+ * The resource behind the created ARN must be the one the job restored: created while the job ran, and no replica of
+ * another database. An identifier of the plan's restores replaced during the validation window (by a replica of
+ * production, say) is refused.
+ */
+function assertRestoredByTheJob(arn: string, endpoint: Endpoint, job: DescribeRestoreJobOutput): void {
+  if (endpoint.replicaOf) {
+    throw new ValidationStepError(`${arn} replicates ${endpoint.replicaOf}; a restore is no replica, so this is not the database the job restored`);
+  }
+  const from = job.CreationDate && job.CreationDate.getTime() - CREATION_MARGIN_MS;
+  const to = (job.CompletionDate ?? new Date()).getTime() + CREATION_MARGIN_MS;
+  if (!endpoint.created || from === undefined || endpoint.created.getTime() < from || endpoint.created.getTime() > to) {
+    throw new ValidationStepError(
+      `${arn} was created ${endpoint.created?.toISOString() ?? 'at an unknown time'}, not while restore job ${job.RestoreJobId} ran `
+      + `(${job.CreationDate?.toISOString()} to ${job.CompletionDate?.toISOString()}); it is not the database the job restored`);
+  }
 }
 
 /** Waits `ms`, or less when `signal` fires. */
@@ -235,23 +271,29 @@ async function restoredEndpoint(arn: string, deps: ValidateDeps): Promise<Endpoi
     throw new ValidationStepError(`the restored resource ${arn} is not an RDS instance or cluster; the validator checks PostgreSQL databases`);
   }
   for (;;) {
-    let state: { status: string; address?: string; port?: number; members?: number };
+    let state: { status: string; address?: string; port?: number; members?: number; created?: Date; replicaOf?: string };
     try {
       if (isCluster) {
         const { DBClusters } = await deps.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: arn }), { abortSignal: deps.signal });
         const c = DBClusters?.[0];
-        state = { status: c?.Status ?? 'missing', address: c?.Endpoint, port: c?.Port, members: c?.DBClusterMembers?.length ?? 0 };
+        state = {
+          status: c?.Status ?? 'missing', address: c?.Endpoint, port: c?.Port, members: c?.DBClusterMembers?.length ?? 0,
+          created: c?.ClusterCreateTime, replicaOf: c?.ReplicationSourceIdentifier,
+        };
       } else {
         const { DBInstances } = await deps.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: arn }), { abortSignal: deps.signal });
         const i = DBInstances?.[0];
-        state = { status: i?.DBInstanceStatus ?? 'missing', address: i?.Endpoint?.Address, port: i?.Endpoint?.Port };
+        state = {
+          status: i?.DBInstanceStatus ?? 'missing', address: i?.Endpoint?.Address, port: i?.Endpoint?.Port,
+          created: i?.InstanceCreateTime, replicaOf: i?.ReadReplicaSourceDBInstanceIdentifier,
+        };
       }
     } catch (error) {
       throw new ValidationStepError(`cannot describe the restored database ${arn}: ${errorMessage(error)} (check the function's rds:Describe* permission)`, { cause: error });
     }
     const ready = state.status === 'available' && state.address && state.port && (!isCluster || (state.members ?? 0) > 0);
     if (ready) {
-      return { address: state.address!, port: state.port! };
+      return { address: state.address!, port: state.port!, created: state.created, replicaOf: state.replicaOf };
     }
     deps.logger.info('waiting for the restored database', { status: state.status, members: state.members });
     if (isCluster && state.status === 'available' && state.members === 0) {
@@ -314,8 +356,9 @@ async function connectWithSecret(
     };
     for (;;) {
       progress.step = `connecting to ${endpoint.address}:${endpoint.port}`;
+      let client: Client;
       try {
-        return await connect(options);
+        client = await connect(options);
       } catch (error) {
         const code = codeOf(error);
         const timeout = /timeout/i.test(errorMessage(error));
@@ -327,7 +370,14 @@ async function connectWithSecret(
         if (deps.signal?.aborted) {
           throw new ValidationStepError(`the restored database did not accept a connection before the deadline: ${errorMessage(error)}`, { cause: error });
         }
+        continue;
       }
+      if (deps.signal?.aborted) {
+        // Connected after the deadline: the validation was abandoned and reported; nothing runs on this connection.
+        await client.end().catch(() => undefined);
+        throw new ValidationStepError('connected only after the deadline');
+      }
+      return client;
     }
   };
 
@@ -356,6 +406,7 @@ async function connectWithSecret(
 }
 
 async function runChecks(client: Client, checks: ValidationChecks, recoveryPointTime: Date | undefined, deps: ValidateDeps): Promise<CheckResult[]> {
+  await prepareCheckSession(client);
   const restored = await listRestoredTables(client);
   const results: CheckResult[] = [...checkTablesPresent(checks.requiredTables, restored)];
   for (const minimum of checks.minimumRows) {

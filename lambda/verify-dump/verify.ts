@@ -22,7 +22,7 @@ import {
 import { errorMessage } from '../shared/secret';
 import {
   CheckResult, compareLargeObjects, compareRowCount, countRows, FreshnessCheck, listRestoredTables,
-  RowCountPolicy, runFreshnessCheck, runSqlCheck, SqlCheck,
+  prepareCheckSession, RowCountPolicy, runFreshnessCheck, runSqlCheck, SqlCheck,
 } from '../shared/checks';
 import { largeObjectTotals } from '../shared/large-objects';
 import { VerificationError, VerificationStage } from './errors';
@@ -465,6 +465,7 @@ async function runChecks(
   const singleName = single ? `${single.schema}.${single.table}` : undefined;
   const results: CheckResult[] = [];
   try {
+    await prepareCheckSession(client);
     const restored = await listRestoredTables(client);
 
     // Row counts against the manifest.

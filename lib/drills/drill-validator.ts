@@ -13,6 +13,7 @@ import {
 } from '../private/job-contract';
 import { DEFAULT_PG_MAJOR, RDS_CA_BUNDLE_PATH, SSL_MODE, VALIDATE_RESTORE_HANDLER } from '../private/job-image';
 import { checkDatabaseName, checkPort, createJobRuntime, JobRuntime } from '../private/job-runtime';
+import { flattenForNag } from '../private/nag-ids';
 import { checkPattern, isUnresolved, ValidationError } from '../private/validation';
 import { RestoreDrillResourceType } from './restore-drill-selection';
 import { RestoreDrillValidatorOptions, RestoreValidationOptions } from './restore-validation';
@@ -108,6 +109,8 @@ export class DrillValidator extends Construct {
       })],
     });
 
+    const instances = stack.formatArn({ service: 'rds', resource: 'db', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const clusters = stack.formatArn({ service: 'rds', resource: 'cluster', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     this.runtime.policy.addStatements(
       // No resource-level permissions or condition keys for these (Service Authorization Reference, AWS Backup):
       // the function itself refuses jobs of another plan.
@@ -121,15 +124,9 @@ export class DrillValidator extends Construct {
       new iam.PolicyStatement({
         sid: 'DescribeTheRestoredDatabases',
         actions: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
-        resources: [
-          stack.formatArn({ service: 'rds', resource: 'db', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-          stack.formatArn({ service: 'rds', resource: 'cluster', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-        ],
+        resources: [instances, clusters],
       }),
     );
-    // cdk-nag names the resources as the template has them: literal account and region, or their pseudo parameters.
-    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
     Validations.of(this.runtime.policy).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -139,12 +136,12 @@ export class DrillValidator extends Construct {
           "this drill's plan (test/integration/validate-restore.test.ts, forged event).",
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${region}:${account}:db:*]`,
+        id: `AwsSolutions-IAM5[Resource::${flattenForNag(this, instances)}]`,
         reason: 'AWS Backup names each restored instance when it restores it; the validator describes only the one its ' +
           'restore job names (CreatedResourceArn). Describe calls read, never change.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:${region}:${account}:cluster:*]`,
+        id: `AwsSolutions-IAM5[Resource::${flattenForNag(this, clusters)}]`,
         reason: 'AWS Backup names each restored cluster when it restores it; the validator describes only the one its ' +
           'restore job names (CreatedResourceArn). Describe calls read, never change.',
       },
@@ -159,6 +156,7 @@ export class DrillValidator extends Construct {
     selection: ValidatorSelection,
     validation: RestoreValidationOptions | undefined,
     securityGroups: ec2.ISecurityGroup[] | undefined,
+    sourceGroups: ec2.ISecurityGroup[],
   ): void {
     if (!validation) {
       this.selections.push({ database: selection.database, resourceType: selection.resourceType, arns: selection.arns });
@@ -178,6 +176,15 @@ export class DrillValidator extends Construct {
         this,
       );
     }
+    const shared = securityGroups.find((group) => sourceGroups.includes(group));
+    if (shared) {
+      throw new ValidationError(
+        `${prefix} restores into security group ${shared.node.path}, which the source database uses too: the validator, ` +
+          'let into it, could reach the source with the same credentials, and the source\'s clients the restores. Give the ' +
+          'restores a group of their own (e.g. new ec2.SecurityGroup(this, \'RestoreDrill\', { vpc, allowAllOutbound: false }))',
+        this,
+      );
+    }
     const port = validation.port ?? 5432;
     checkPort(`${prefix} validation.port`, port, this);
     const checks = validationChecks(prefix, validation, this);
@@ -185,8 +192,8 @@ export class DrillValidator extends Construct {
       this.runtime.securityGroup.connections.allowTo(group, ec2.Port.tcp(port),
         `Drill validation of ${prefix} from ${this.node.path}`);
     }
+    // With the secret's key, through Secrets Manager only (grantRead's kms:ViaService condition).
     validation.secret.grantRead(this.runtime.grantee);
-    validation.secret.encryptionKey?.grantDecrypt(this.runtime.grantee);
     this.selections.push({ database: selection.database, resourceType: selection.resourceType, arns: selection.arns, checks });
   }
 

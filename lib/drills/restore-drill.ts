@@ -209,9 +209,9 @@ interface SelectionInfo {
  * its DocumentDB cluster weekly; seed 002 (RoleFerry) restores the latest snapshot of its RDS PostgreSQL instance
  * monthly. Place the restores in your VPC with `subnetGroupName` and `securityGroups`, or they go to the default VPC.
  *
- * A drill proves that a recovery point restores into a running database; it does not look at the data (no
- * validation function reports `PutRestoreValidationResult` yet). The data checks are `DumpVerifyJob`'s: row counts
- * against the manifest, freshness, SQL checks, on the logical dumps.
+ * With a `validator`, every restore is timed (`RestoreDurationSeconds`) and the selections with `validation` have their
+ * data checked by the same code as `DumpVerifyJob`'s (tables, rows, freshness, SQL), the result reported to AWS Backup
+ * (`PutRestoreValidationResult`) and as `RestoreValidationSuccess`; `BackupAlarms.watchDrill()` alarms on them.
  *
  * AWS Backup's limits are checked at synth time (tokens are skipped): plan and selection names, cron schedule,
  * start window 1-168 hours, selection window 1-365 days, validation window 1-168 hours, at most 30 vaults,
@@ -382,7 +382,8 @@ export class RestoreDrill extends Construct {
         ?? options.validationWindow.toHours();
     }
     const overrides = this.restoreMetadataOverrides(prefix, type, options);
-    this.validator?.addSelection(prefix, { database, resourceType: type, arns }, options.validation, options.securityGroups);
+    const sourceGroups = [...(options.databaseInstances ?? []), ...(options.databaseClusters ?? [])].flatMap((db) => db.connections.securityGroups);
+    this.validator?.addSelection(prefix, { database, resourceType: type, arns }, options.validation, options.securityGroups, sourceGroups);
     this.databases.push({ name: database, validated: options.validation !== undefined });
 
     const resource = new backup.CfnRestoreTestingSelection(this, id, {

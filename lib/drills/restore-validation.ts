@@ -56,11 +56,11 @@ export interface RestoreValidationOptions {
   /**
    * Credentials that are valid on the restored database, in the RDS rotation format (`engine`, `host`, `port`,
    * `username`, `password`, `dbname`; `host` and `port` are replaced by the restored endpoint). A restored database
-   * has the users and passwords of the recovery point's time, so the source database's own secret works, e.g.
-   * `instance.secret`. After a rotation the validator tries the secret's previous value (`AWSPREVIOUS`) too: RDS-managed
-   * master passwords rotate every 7 days, so a recovery point older than two rotations cannot be logged into with it;
-   * give the secret of a read-only user whose password does not rotate for drills that restore older points
-   * (`RANDOM_WITHIN_WINDOW`).
+   * has the users and passwords of the recovery point's time, so a secret of the source database works. Prefer a
+   * read-only user's (the checks only read; the master user's secret works too, e.g. `instance.secret`). After a
+   * rotation the validator tries the secret's previous value (`AWSPREVIOUS`) too: RDS rotates a managed master password
+   * every 7 days, so a recovery point older than two rotations cannot be logged into with it; for drills that restore
+   * older points (`RANDOM_WITHIN_WINDOW`) give a user whose password does not rotate.
    */
   readonly secret: secretsmanager.ISecret;
 

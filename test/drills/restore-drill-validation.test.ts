@@ -215,3 +215,16 @@ describe('synth-time checks', () => {
     expect(drill.validatedDatabases).toEqual([]);
   });
 });
+
+test('restores into the source database\'s own security group are refused: the validator would reach production', () => {
+  const stack = new Stack(new App(), 'Shared', { env: { account: ACCOUNT, region: REGION } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const db = new rds.DatabaseInstance(stack, 'Db', {
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+  });
+  const drill = new RestoreDrill(stack, 'D', { schedule: MONTHLY, validator: { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } } });
+  expect(() => drill.addSelection('orders', {
+    resourceType: RestoreDrillResourceType.RDS, databaseInstances: [db], subnetGroupName: 'restores',
+    securityGroups: db.connections.securityGroups, validation: { secret: db.secret!, requiredTables: ['public.orders'] },
+  })).toThrow(/selection 'orders' restores into security group Shared\/Db\/SecurityGroup, which the source database uses too/);
+});

@@ -24,6 +24,8 @@ const RESTORED = 'arn:aws:rds:us-east-1:111111111111:db:awsbackup-restore-test-1
 const RESTORED_CLUSTER = 'arn:aws:rds:us-east-1:111111111111:cluster:awsbackup-restore-test-4d5e6f';
 const SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:orders-admin-AbCdEf';
 const DB = 'shop';
+/** When the restored instance came to be: while the restore job ran (06:00 to 06:23:20). */
+const RESTORED_AT = new Date('2026-12-07T06:10:00Z');
 /** The recovery point's time; the newest order is 10 minutes older. */
 const RECOVERY_POINT = new Date('2026-12-01T02:00:00Z');
 
@@ -101,7 +103,7 @@ beforeEach(() => {
   backup.on(DescribeRestoreJobCommand, { RestoreJobId: 'job-1' }).resolves(job());
   backup.on(PutRestoreValidationResultCommand).resolves({});
   rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: RESTORED })
-    .resolves({ DBInstances: [{ DBInstanceStatus: 'available', Endpoint: { Address: '127.0.0.1', Port: pg.port } }] });
+    .resolves({ DBInstances: [{ DBInstanceStatus: 'available', Endpoint: { Address: '127.0.0.1', Port: pg.port }, InstanceCreateTime: RESTORED_AT }] });
   secrets.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSCURRENT' }).resolves({ SecretString: secretValue('current-password') });
   secrets.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSPREVIOUS' })
     .rejects(new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS", $metadata: {} }));
@@ -196,7 +198,7 @@ test('wrong credentials and no previous value: FAILED saying so', async () => {
 
 test('an unreachable restore: retried until the deadline, then FAILED within it, naming the step', async () => {
   rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: RESTORED })
-    .resolves({ DBInstances: [{ DBInstanceStatus: 'available', Endpoint: { Address: '127.0.0.1', Port: 1 } }] });
+    .resolves({ DBInstances: [{ DBInstanceStatus: 'available', Endpoint: { Address: '127.0.0.1', Port: 1 }, InstanceCreateTime: RESTORED_AT }] });
   const started = Date.now();
   const outcome = await validateRestore(EVENT, config(), deps({ signal: AbortSignal.timeout(1500) }));
   const elapsed = Date.now() - started;
@@ -233,11 +235,56 @@ test('a TLS certificate of another CA: FAILED, not retried as a network error', 
 test('an Aurora cluster: connects to the cluster endpoint once it has an instance', async () => {
   backup.on(DescribeRestoreJobCommand, { RestoreJobId: 'job-1' }).resolves(job({ CreatedResourceArn: RESTORED_CLUSTER, ResourceType: 'Aurora' }));
   rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: RESTORED_CLUSTER })
-    .resolvesOnce({ DBClusters: [{ Status: 'available', Endpoint: '127.0.0.1', Port: pg.port, DBClusterMembers: [] }] })
-    .resolves({ DBClusters: [{ Status: 'available', Endpoint: '127.0.0.1', Port: pg.port, DBClusterMembers: [{ DBInstanceIdentifier: 'i1' }] }] });
+    .resolvesOnce({ DBClusters: [{ Status: 'available', Endpoint: '127.0.0.1', Port: pg.port, DBClusterMembers: [], ClusterCreateTime: RESTORED_AT }] })
+    .resolves({ DBClusters: [{ Status: 'available', Endpoint: '127.0.0.1', Port: pg.port, DBClusterMembers: [{ DBInstanceIdentifier: 'i1' }], ClusterCreateTime: RESTORED_AT }] });
   const outcome = await validateRestore(EVENT, config(), deps());
   expect(outcome.status).toBe('SUCCESSFUL');
   expect(rds.commandCalls(DescribeDBClustersCommand)).toHaveLength(2);
+});
+
+describe('the database behind the created ARN must be the restore', () => {
+  test.each<[string, Record<string, unknown>, string]>([
+    ['created before the restore job (an identifier reused for another database)', { InstanceCreateTime: new Date('2026-11-01T00:00:00Z') },
+      'was created 2026-11-01T00:00:00.000Z, not while restore job job-1 ran'],
+    ['a read replica of production put in its place', { ReadReplicaSourceDBInstanceIdentifier: 'orders' }, 'replicates orders; a restore is no replica'],
+  ])('%s: FAILED, no connection made', async (_what, overrides, message) => {
+    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: RESTORED })
+      .resolves({ DBInstances: [{ DBInstanceStatus: 'available', Endpoint: { Address: '127.0.0.1', Port: pg.port }, InstanceCreateTime: RESTORED_AT, ...overrides }] });
+    const outcome = await validateRestore(EVENT, config(), deps());
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.message).toContain(message);
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+  });
+
+  test('a job that names its source as the created resource: FAILED, the source is never described', async () => {
+    backup.on(DescribeRestoreJobCommand, { RestoreJobId: 'job-1' }).resolves(job({ CreatedResourceArn: SOURCE }));
+    const outcome = await validateRestore(EVENT, config(), deps());
+    expect(outcome.message).toContain(`the restore job names its source ${SOURCE} as the restored resource`);
+    expect(rds.commandCalls(DescribeDBInstancesCommand)).toHaveLength(0);
+  });
+
+  test('a job validated already: a second invocation neither validates again nor overwrites the result', async () => {
+    backup.on(DescribeRestoreJobCommand, { RestoreJobId: 'job-1' }).resolves(job({ ValidationStatus: 'FAILED' }));
+    const outcome = await validateRestore(EVENT, config(), deps());
+    expect(outcome).toMatchObject({ status: 'ignored', message: 'restore job job-1 is already validated (FAILED); not validated again' });
+    expect(reported()).toEqual([]);
+    expect(metrics.size).toBe(0);
+  });
+});
+
+test('settings restored with the data cannot fake the built-in checks (search_path put in front of count)', async () => {
+  // The restored database carries its own count(*) that answers a million, and a database default that puts it first.
+  await pg.createDatabase('shop_evil');
+  await pg.query(`
+    create table orders (id int);
+    create schema evil;
+    create function evil.million(bigint) returns bigint language sql as 'select 1000000::bigint';  -- also for an empty table (initcond)
+    create aggregate evil.count(*) (sfunc = evil.million, stype = bigint, initcond = '1000000');
+    grant usage on schema evil to drill; grant select on orders to drill;`, [], 'shop_evil');
+  await pg.query('alter database shop_evil set search_path = evil, pg_catalog, public');
+  const outcome = await validateRestore(EVENT, config({ dbname: 'shop_evil', requiredTables: [], minimumRows: [{ table: 'public.orders', rows: 1 }], freshness: [], sql: [] }), deps());
+  expect(outcome.status).toBe('FAILED');
+  expect(outcome.message).toContain('public.orders: 0 rows restored, at least 1 required');
 });
 
 test('a failed restore job: no validation, success 0 and the status message; no duration', async () => {
