@@ -135,6 +135,7 @@ export function buildIndoStar(app: App): Stack[] {
   // "Monthly DR Test", first Sunday of each month at 2 AM: restore the latest snapshot into the scratch network, then
   // "Verification by restore + record count": the validator counts the orders and reports to AWS Backup.
   const drill = new RestoreDrill(production, 'MonthlyDrTest', {
+    restoreTestingPlanName: 'indostar_monthly_dr_test',
     schedule: events.Schedule.expression('cron(0 2 ? * SUN#1 *)'), backupVaults: [plan.backupVault], validator: { vpc },
   });
   drill.addSelection('Database', {
@@ -167,6 +168,7 @@ export function buildIndoStar(app: App): Stack[] {
   // describes none), checked with the secret's us-west-2 replica; first Sunday of January, April, July and October.
   const network = drillNetwork(dr, 'IndoStar quarterly DR drill in us-west-2');
   const drDrill = new RestoreDrill(dr, 'QuarterlyDrDrill', {
+    restoreTestingPlanName: 'indostar_quarterly_dr_drill',
     schedule: events.Schedule.expression('cron(0 4 ? 1,4,7,10 SUN#1 *)'), backupVaults: [drVaultHere], validator: { vpc: network.vpc, vpcSubnets: network.subnets },
   });
   const replicaSecret = secretsmanager.Secret.fromSecretNameV2(dr, 'SecretReplica', SECRET_NAME);

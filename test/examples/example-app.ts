@@ -24,3 +24,24 @@ export function templateOf(stacks: Stack[], id: string): Template {
   }
   return Template.fromStack(stack);
 }
+
+/** A drill validator's `VALIDATE_SELECTIONS` in a template, intrinsic functions written as `<token>`. */
+export function validatorSelections(template: Template, drillName: string): unknown[] {
+  const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Array<{ Properties: { Environment?: { Variables?: Record<string, unknown> } } }>;
+  const variables = functions.map((fn) => fn.Properties.Environment?.Variables ?? {}).find((v) => v.VALIDATE_DRILL === drillName);
+  if (!variables) {
+    throw new Error(`no drill validator for '${drillName}'`);
+  }
+  const value = variables.VALIDATE_SELECTIONS as string | { 'Fn::Join': [string, unknown[]] };
+  const text = typeof value === 'string' ? value : value['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : '<token>')).join('');
+  return JSON.parse(text);
+}
+
+/** The threshold, metric and dimensions of the alarm with this name. */
+export function alarmNamed(template: Template, alarmName: string): Record<string, unknown> {
+  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: alarmName } })) as Array<{ Properties: Record<string, unknown> }>;
+  if (alarms.length !== 1) {
+    throw new Error(`${alarms.length} alarms named '${alarmName}'`);
+  }
+  return alarms[0].Properties;
+}

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildIndoStar } from '../../examples/indostar/app';
 import { formatFindings, nagFindings } from '../nag';
-import { exampleApp, templateOf } from './example-app';
+import { alarmNamed, exampleApp, templateOf, validatorSelections } from './example-app';
 
 /** Logical id of the bucket with this physical name. */
 function bucketId(template: Template, bucketName: string): string {
@@ -228,6 +228,40 @@ describe('IndoStar Naturals example (seed 003)', () => {
     });
   });
 
+  test('monthly DR test validated: "verification by restore + record count" on the restore, within the 1-hour RTO', () => {
+    expect(validatorSelections(production, 'indostar_monthly_dr_test')).toEqual([{
+      database: 'indostar_naturals', resourceType: 'RDS', arns: ['arn:aws:rds:us-east-1:111111111111:db:<token>'],
+      checks: {
+        secretArn: '<token>', requiredTables: ['public.orders'], minimumRows: [], freshness: [],
+        sql: [{ name: 'orders restored', sql: 'SELECT count(*) > 0 FROM public.orders' }],
+      },
+    }]);
+    expect(alarmNamed(production, 'indostar-production-indostar_monthly_dr_test-indostar_naturals-DrillRestoreTime'))
+      .toMatchObject({ MetricName: 'RestoreDurationSeconds', Threshold: 3600 });
+    // First Sundays are up to 35 days apart; plus the 24-hour start window and a day for the restore and its checks.
+    expect(alarmNamed(production, 'indostar-production-indostar_monthly_dr_test-indostar_naturals-DrillMissing'))
+      .toMatchObject({ MetricName: 'ValidatedRestoreAgeSeconds', Threshold: 37 * 86400 });
+  });
+
+  test('quarterly DR drill in us-west-2: the copies in indostar-dr, a drill network there, the secret\'s replica', () => {
+    secondary.hasResourceProperties('AWS::Backup::RestoreTestingPlan', {
+      ScheduleExpression: 'cron(0 4 ? 1,4,7,10 SUN#1 *)',
+      RecoveryPointSelection: Match.objectLike({ IncludeVaults: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^DrVault'), 'BackupVaultArn'] }] }),
+    });
+    secondary.hasResourceProperties('AWS::Backup::RestoreTestingSelection', {
+      ProtectedResourceArns: ['arn:aws:rds:us-east-1:111111111111:db:indostar-production'],
+      RestoreMetadataOverrides: Match.objectLike({ dbSubnetGroupName: { Ref: 'DrillSubnets' } }),
+      ValidationWindowHours: 1,
+    });
+    expect(Object.keys(secondary.findResources('AWS::EC2::VPCEndpoint'))).toHaveLength(3);
+    secondary.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL' });
+    production.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'indostar-production/master', ReplicaRegions: [{ Region: 'us-west-2', KmsKeyId: Match.anyValue() }],
+    });
+    // The quarterly gap (92 days in the longest quarter pair) plus the start window and a day.
+    expect(alarmNamed(secondary, 'indostar-dr-indostar_quarterly_dr_drill-indostar_naturals-DrillMissing').Threshold).toBeGreaterThan(91 * 86400);
+  });
+
   test('alerts: backup not completed in 24 hours, duration > 1 hour, size change > 50 %', () => {
     const database = [{ Name: 'Database', Value: 'indostar_naturals' }];
     production.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -326,7 +360,7 @@ describe('IndoStar Naturals example (seed 003)', () => {
     expect(Object.keys(production.findResources('AWS::S3::Bucket', accessLogs))).toHaveLength(2);
     expect(Object.keys(secondary.findResources('AWS::S3::Bucket', accessLogs))).toHaveLength(1);
     const logGroups = Object.values(production.findResources('AWS::Logs::LogGroup'));
-    expect(logGroups).toHaveLength(3);
+    expect(logGroups).toHaveLength(4); // the daily and monthly dumps, the verification, the drill validator
     for (const logGroup of logGroups) {
       expect(logGroup.Properties).toEqual({ KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/LogKey/), 'Arn'] }, RetentionInDays: 365 });
     }
