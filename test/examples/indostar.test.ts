@@ -243,6 +243,13 @@ describe('IndoStar Naturals example (seed 003)', () => {
       .toMatchObject({ MetricName: 'ValidatedRestoreAgeSeconds', Threshold: 37 * 86400 });
   });
 
+  test('"RPO: 5 minutes" measured: the point-in-time lag of indostar-production alarms above 10 minutes or when not measured', () => {
+    production.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RecoveryPointLagSeconds', Dimensions: [{ Name: 'Database', Value: 'indostar_naturals' }],
+      Threshold: 600, TreatMissingData: 'breaching', AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
+    });
+  });
+
   test('quarterly DR drill in us-west-2: the copies in indostar-dr, a drill network there, the secret\'s replica', () => {
     secondary.hasResourceProperties('AWS::Backup::RestoreTestingPlan', {
       ScheduleExpression: 'cron(0 4 ? 1,4,7,10 SUN#1 *)',
@@ -360,7 +367,7 @@ describe('IndoStar Naturals example (seed 003)', () => {
     expect(Object.keys(production.findResources('AWS::S3::Bucket', accessLogs))).toHaveLength(2);
     expect(Object.keys(secondary.findResources('AWS::S3::Bucket', accessLogs))).toHaveLength(1);
     const logGroups = Object.values(production.findResources('AWS::Logs::LogGroup'));
-    expect(logGroups).toHaveLength(4); // the daily and monthly dumps, the verification, the drill validator
+    expect(logGroups).toHaveLength(5); // the daily and monthly dumps, the verification, the drill validator, the RPO watch
     for (const logGroup of logGroups) {
       expect(logGroup.Properties).toEqual({ KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/LogKey/), 'Arn'] }, RetentionInDays: 365 });
     }
