@@ -9,7 +9,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
+import { BackupAlarms, IBackupVault, RestoreDrill, RestoreDrillResourceType, RestoreValidationOptions } from '../lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 
 /** Registers the five cdk-nag packs as validation plugins: `cdk synth` fails on any unacknowledged finding. */
@@ -150,4 +152,54 @@ export function drillNetwork(stack: Stack, description: string): DrillNetwork {
     vpc, description: `${description}: the restored databases, reached by the drill validator only`, allowAllOutbound: false,
   });
   return { vpc, subnets, subnetGroup, restoreSecurityGroup };
+}
+
+/** What `drRegionDrill` restores and checks. */
+export interface DrRegionDrillOptions {
+  /** The restore testing plan's name. */
+  readonly name: string;
+  readonly schedule: events.Schedule;
+  /** The DR-region vault the copies are in. */
+  readonly vault: IBackupVault;
+  /** The resource type of the copies. */
+  readonly resourceType: RestoreDrillResourceType;
+  /** The source database's ARN (the copies' protected resource), a literal of the primary region. */
+  readonly sourceArn: string;
+  /** The database secret's name: its replica in this region (`replicaRegions`) checks the restore. */
+  readonly secretName: string;
+  /** The key of this region that encrypts the secret's replica. */
+  readonly secretReplicaKey: kms.IKey;
+  /** The checks, as on the primary region's drill (without the secret). */
+  readonly validation: Omit<RestoreValidationOptions, 'secret'>;
+  readonly rto: Duration;
+  /** The alarms' email and name prefix. */
+  readonly alarmEmail: string;
+  readonly alarmNamePrefix: string;
+}
+
+/**
+ * A drill in the DR region (issue 13): the copies in the DR vault restored into a drill network there, checked with
+ * the database secret's replica in that region, timed against the RTO, with its own alarms (an alarm watches the
+ * metrics of its own region).
+ */
+export function drRegionDrill(stack: Stack, options: DrRegionDrillOptions): RestoreDrill {
+  const network = drillNetwork(stack, `${options.name} in ${stack.region}`);
+  const drill = new RestoreDrill(stack, 'DrRegionDrill', {
+    restoreTestingPlanName: options.name,
+    schedule: options.schedule,
+    backupVaults: [options.vault],
+    validator: { vpc: network.vpc, vpcSubnets: network.subnets },
+  });
+  drill.addSelection('Database', {
+    resourceType: options.resourceType,
+    resourceArns: [options.sourceArn],
+    subnetGroupName: network.subnetGroup.subnetGroupName,
+    securityGroups: [network.restoreSecurityGroup],
+    validation: { ...options.validation, secret: secretsmanager.Secret.fromSecretNameV2(stack, 'SecretReplica', options.secretName) },
+  });
+  // The replica's key, through Secrets Manager only (the replica is imported by name and carries no key).
+  options.secretReplicaKey.grantDecrypt(new kms.ViaServicePrincipal(`secretsmanager.${stack.region}.amazonaws.com`, drill.validatorFunction!.grantPrincipal));
+  new BackupAlarms(stack, 'DrRegionAlarms', { email: options.alarmEmail, alarmNamePrefix: options.alarmNamePrefix, dashboard: false })
+    .watchDrill(drill, { rto: options.rto });
+  return drill;
 }

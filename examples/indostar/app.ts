@@ -8,14 +8,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import {
   BackupAlarms, BackupVault, CrossAccountBucket, CrossAccountBucketProps, DumpVerifyJob, LifecycleAge, PgDumpJob,
   RdsPitrPolicy, RecoveryPlan, ReplicationDestination, ReplicationRule, RestoreDrill, RestoreDrillResourceType, RpoWatch,
   ScratchDatabase,
 } from '../../lib';
-import { acknowledgeDatabaseFindings, addCompliancePacks, drillNetwork, exampleVpc } from '../shared';
+import { acknowledgeDatabaseFindings, addCompliancePacks, drRegionDrill, exampleVpc } from '../shared';
 
 const PRIMARY = { account: '111111111111', region: 'us-east-1' };
 const SECONDARY = { account: '111111111111', region: 'us-west-2' };
@@ -170,20 +169,12 @@ export function buildIndoStar(app: App): Stack[] {
 
   // "Quarterly full DR drill" in us-west-2: the copies in indostar-dr restored into a drill network there (the document
   // describes none), checked with the secret's us-west-2 replica; first Sunday of January, April, July and October.
-  const network = drillNetwork(dr, 'IndoStar quarterly DR drill in us-west-2');
-  const drDrill = new RestoreDrill(dr, 'QuarterlyDrDrill', {
-    restoreTestingPlanName: 'indostar_quarterly_dr_drill',
-    schedule: events.Schedule.expression('cron(0 4 ? 1,4,7,10 SUN#1 *)'), backupVaults: [drVaultHere], validator: { vpc: network.vpc, vpcSubnets: network.subnets },
+  drRegionDrill(dr, {
+    name: 'indostar_quarterly_dr_drill', schedule: events.Schedule.expression('cron(0 4 ? 1,4,7,10 SUN#1 *)'),
+    vault: drVaultHere, resourceType: RestoreDrillResourceType.RDS, sourceArn: INSTANCE_ARN,
+    secretName: SECRET_NAME, secretReplicaKey, validation: { ...ORDERS_COUNTED, port: 5433 }, rto: Duration.hours(1),
+    alarmEmail: 'oncall@indostarnaturals.example', alarmNamePrefix: 'indostar-dr',
   });
-  const replicaSecret = secretsmanager.Secret.fromSecretNameV2(dr, 'SecretReplica', SECRET_NAME);
-  drDrill.addSelection('Database', {
-    resourceType: RestoreDrillResourceType.RDS, resourceArns: [INSTANCE_ARN],
-    subnetGroupName: network.subnetGroup.subnetGroupName, securityGroups: [network.restoreSecurityGroup],
-    validation: { ...ORDERS_COUNTED, secret: replicaSecret, port: 5433 },
-  });
-  secretReplicaKey.grantDecrypt(new kms.ViaServicePrincipal(`secretsmanager.${SECONDARY.region}.amazonaws.com`, drDrill.validatorFunction!.grantPrincipal));
-  new BackupAlarms(dr, 'DrAlarms', { email: 'oncall@indostarnaturals.example', alarmNamePrefix: 'indostar-dr', dashboard: false })
-    .watchDrill(drDrill, { rto: Duration.hours(1) });
 
   Annotations.of(alarms).acknowledgeWarning('cdk-backup-dr:BackupAlarms.dumpDurationBeyondLambda',
     'The document asks for "duration > 1 hour"; Lambda stops the dump at 15 minutes, which dumpFailed and dumpMissing report');

@@ -10,14 +10,17 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import {
-  BackupAlarms, CrossAccountBucket, DumpVerifyJob, LifecycleAge, PgDumpJob, RdsPitrPolicy, RecoveryPlan,
+  BackupAlarms, BackupVault, CrossAccountBucket, DumpVerifyJob, LifecycleAge, PgDumpJob, RdsPitrPolicy, RecoveryPlan,
   ReplicationDestination, ReplicationRule, RestoreDrill, RestoreDrillRecoveryPointType, RestoreDrillResourceType,
-  ScratchDatabase,
+  RpoWatch, ScratchDatabase,
 } from '../../lib';
-import { acknowledgeDatabaseFindings, addCompliancePacks, exampleVpc } from '../shared';
+import { acknowledgeDatabaseFindings, addCompliancePacks, drRegionDrill, exampleVpc } from '../shared';
 
 const PRODUCTION = { account: '111111111111', region: 'us-east-1' };
 const DR = { account: '111111111111', region: 'us-west-2' };
+const SECRET_NAME = 'roleferry-prod-db/master';
+/** §6 "SELECT COUNT(*) FROM users; ... applications; ... outreach": each table holds rows. */
+const INTEGRITY_QUERIES = ['users', 'applications', 'outreach'].map((t) => ({ name: `${t} has rows`, sql: `SELECT count(*) > 0 FROM public.${t}` }));
 
 export function buildRoleFerry(app: App): Stack[] {
   // §4.1: the resume files' copy in us-west-2. Retention "Indefinite": current versions never expire; delete
@@ -27,6 +30,11 @@ export function buildRoleFerry(app: App): Stack[] {
   // stack reads through Fn::GetStackOutput (crossRegionReferences), no export across regions.
   const rdsReplicationKey = new kms.Key(dr, 'RdsReplicationKey', {
     alias: 'roleferry-rds-dr', description: 'Encrypts the automated backups of the RoleFerry database replicated to the DR region', enableKeyRotation: true,
+  });
+  // §6 "quarterly DR tests": the daily snapshots are copied to this vault, and restored from it every quarter.
+  const drVault = new BackupVault(dr, 'DrVault', { backupVaultName: 'roleferry-dr' });
+  const secretReplicaKey = new kms.Key(dr, 'SecretReplicaKey', {
+    alias: 'roleferry-secret-dr', description: 'Encrypts the us-west-2 replica of the RoleFerry database secret', enableKeyRotation: true,
   });
   const resumesReplica = new CrossAccountBucket(dr, 'ResumesReplica', {
     bucketName: 'roleferry-prod-resumes-replica',
@@ -49,7 +57,9 @@ export function buildRoleFerry(app: App): Stack[] {
     port: 5433,
     vpc, subnetGroup, publiclyAccessible: false,
     storageEncryptionKey: key,
-    credentials: rds.Credentials.fromGeneratedSecret('roleferry', { encryptionKey: key }),
+    credentials: rds.Credentials.fromGeneratedSecret('roleferry', {
+      encryptionKey: key, secretName: SECRET_NAME, replicaRegions: [{ region: DR.region, encryptionKey: secretReplicaKey }],
+    }),
     monitoringInterval: Duration.minutes(1),
   });
   acknowledgeDatabaseFindings(db, db.addRotationSingleUser());
@@ -75,6 +85,10 @@ export function buildRoleFerry(app: App): Stack[] {
       weekly: { enabled: false },
       monthly: { enabled: false },
     },
+    copyTo: [{
+      destinationBackupVault: BackupVault.fromBackupVaultArn(production, 'DrVault', `arn:aws:backup:${DR.region}:${DR.account}:backup-vault:roleferry-dr`),
+      deleteAfter: Duration.days(30),
+    }],
     selection: { databaseInstances: [db] },
   });
   // §6 "Monthly (first Sunday, 2 AM UTC)": the latest snapshot of the last 30 days restored into roleferry-db-subnet
@@ -85,6 +99,7 @@ export function buildRoleFerry(app: App): Stack[] {
     recoveryPointTypes: [RestoreDrillRecoveryPointType.SNAPSHOT],
     selectionWindow: Duration.days(30),
     backupVaults: [plan.backupVault],
+    validator: { vpc },
   });
   const restoreSg = new ec2.SecurityGroup(production, 'RestoreTestSg', {
     vpc, allowAllOutbound: false, description: 'RoleFerry monthly test restore',
@@ -92,6 +107,8 @@ export function buildRoleFerry(app: App): Stack[] {
   drill.addSelection('Database', {
     resourceType: RestoreDrillResourceType.RDS, databaseInstances: [db], subnetGroupName: subnetGroup.subnetGroupName,
     securityGroups: [restoreSg], validationWindow: Duration.hours(24),
+    // §6's integrity queries on the restored instance: users, applications and outreach hold rows.
+    validation: { secret: db.secret!, port: 5433, databaseName: 'roleferry', sqlChecks: INTEGRITY_QUERIES },
   });
 
   // §2.3 "Weekly Full Export" to s3://roleferry-prod-backups/database/, lifecycle rule "ArchiveBackups": GLACIER after
@@ -116,8 +133,7 @@ export function buildRoleFerry(app: App): Stack[] {
   new DumpVerifyJob(production, 'VerifyExport', {
     ...verify,
     schedule: ScheduleExpression.cron({ minute: '0', hour: '5', weekDay: 'SUN' }),
-    sqlChecks: ['users', 'applications', 'outreach']
-      .map((t) => ({ name: `${t} has rows`, sql: `SELECT count(*) > 0 FROM public.${t}` })),
+    sqlChecks: INTEGRITY_QUERIES,
   });
   // §3.3 "Restore Single Table": applications alone (pg_restore --data-only -t), on the first Sunday after the test.
   new DumpVerifyJob(production, 'VerifyApplicationsTable', {
@@ -143,7 +159,7 @@ export function buildRoleFerry(app: App): Stack[] {
   // or none for 7 days: CloudWatch's longest window, one weekly interval (the default 25 hours suits daily dumps and
   // would fire six days a week). No size-change alarm: the previous weekly dump lies outside CloudWatch's 7 days.
   // Verification failed or missing; the resume replication failing or later than 15 minutes.
-  new BackupAlarms(production, 'Alarms', {
+  const alarms = new BackupAlarms(production, 'Alarms', {
     email: 'devops@roleferry.example',
     alarmNamePrefix: 'roleferry-prod',
     vaults: [plan.backupVault],
@@ -153,6 +169,23 @@ export function buildRoleFerry(app: App): Stack[] {
     replications: [{
       name: 'resumes', failedOperations: replication.metricOperationsFailedReplication(), latency: replication.metricReplicationLatency(),
     }],
+  });
+
+  // §1 "RDS Automated Snapshots | RTO 2 hours": the monthly restore must take less. "Continuous WAL | RPO <1 min":
+  // RDS ships the transaction logs every 5 minutes, so the watch alarms when the newest restorable time lags more than
+  // the RPO plus those 5 minutes.
+  alarms.watchDrill(drill, { rto: Duration.hours(2) });
+  new RpoWatch(production, 'RpoWatch', {
+    vpc, alarmTopic: alarms.topic, databases: [{ databaseName: 'roleferry', databaseArn: db.instanceArn, rpo: Duration.minutes(1) }],
+  });
+
+  // §6 "Recovery drills completed (quarterly DR tests)": the copies in roleferry-dr restored in us-west-2, first Sunday
+  // of January, April, July and October, checked with the same queries, against the same 2-hour RTO.
+  drRegionDrill(dr, {
+    name: 'roleferry_quarterly_dr_test', schedule: events.Schedule.expression('cron(0 4 ? 1,4,7,10 SUN#1 *)'),
+    vault: drVault, resourceType: RestoreDrillResourceType.RDS, sourceArn: `arn:aws:rds:${PRODUCTION.region}:${PRODUCTION.account}:db:roleferry-prod-db`,
+    secretName: SECRET_NAME, secretReplicaKey, validation: { port: 5433, databaseName: 'roleferry', sqlChecks: INTEGRITY_QUERIES },
+    rto: Duration.hours(2), alarmEmail: 'devops@roleferry.example', alarmNamePrefix: 'roleferry-dr',
   });
 
   production.addStackDependency(dr, 'S3 checks the replication destination when the configuration is written');

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { buildRoleFerry } from '../../examples/roleferry/app';
 import { formatFindings, nagFindings } from '../nag';
-import { exampleApp, templateOf } from './example-app';
+import { alarmNamed, exampleApp, templateOf, validatorSelections } from './example-app';
 
 // The numbers of seed 002 (RoleFerry), as the synthesized templates carry them.
 describe('RoleFerry example (seed 002)', () => {
@@ -182,6 +182,32 @@ describe('RoleFerry example (seed 002)', () => {
         })]),
       },
     });
+  });
+
+  test('§6 monthly restore test validated: users, applications and outreach hold rows; restored within the 2-hour RTO', () => {
+    const queries = ['users', 'applications', 'outreach'].map((t) => ({ name: `${t} has rows`, sql: `SELECT count(*) > 0 FROM public.${t}` }));
+    expect(validatorSelections(production, 'roleferry_monthly_restore_test')).toEqual([{
+      database: 'roleferry', resourceType: 'RDS', arns: ['arn:aws:rds:us-east-1:111111111111:db:<token>'],
+      checks: { secretArn: '<token>', requiredTables: [], minimumRows: [], freshness: [], sql: queries },
+    }]);
+    expect(alarmNamed(production, 'roleferry-prod-roleferry_monthly_restore_test-roleferry-DrillRestoreTime').Threshold).toBe(7200);
+    expect(alarmNamed(production, 'roleferry-prod-roleferry_monthly_restore_test-roleferry-DrillMissing').Threshold).toBe(37 * 86400);
+    production.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RecoveryPointLagSeconds', Dimensions: [{ Name: 'Database', Value: 'roleferry' }], Threshold: 360,
+    });
+  });
+
+  test('§6 quarterly DR tests: the daily snapshots copied to roleferry-dr and restored there with the same queries', () => {
+    production.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: Match.objectLike({
+        BackupPlanRule: [Match.objectLike({
+          CopyActions: [{ DestinationBackupVaultArn: 'arn:aws:backup:us-west-2:111111111111:backup-vault:roleferry-dr', Lifecycle: { DeleteAfterDays: 30 } }],
+        })],
+      }),
+    });
+    dr.hasResourceProperties('AWS::Backup::RestoreTestingPlan', { RestoreTestingPlanName: 'roleferry_quarterly_dr_test', ScheduleExpression: 'cron(0 4 ? 1,4,7,10 SUN#1 *)' });
+    expect(validatorSelections(dr, 'roleferry_quarterly_dr_test')).toMatchObject([{ arns: ['arn:aws:rds:us-east-1:111111111111:db:roleferry-prod-db'] }]);
+    expect(alarmNamed(dr, 'roleferry-dr-roleferry_quarterly_dr_test-roleferry-DrillRestoreTime').Threshold).toBe(7200);
   });
 
   test('alarms: AWS Backup snapshot and restore jobs of the vault failed (>= 1 in an hour)', () => {
