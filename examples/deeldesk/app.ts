@@ -12,9 +12,9 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import {
   BackupAlarms, BackupVault, CrossAccountBucket, CrossAccountBucketProps, DumpVerifyJob, LifecycleAge, PgDumpJob,
   RdsPitrPolicy, RecoveryPlan, RecoveryTier, ReplicationDestination, ReplicationRule, RestoreDrill,
-  RestoreDrillResourceType, ScratchDatabase,
+  RestoreDrillResourceType, RpoWatch, ScratchDatabase,
 } from '../../lib';
-import { acknowledgeDatabaseFindings, acknowledgeReadReplicaFindings, addCompliancePacks, exampleVpc } from '../shared';
+import { acknowledgeDatabaseFindings, acknowledgeReadReplicaFindings, addCompliancePacks, drRegionDrill, exampleVpc } from '../shared';
 
 const PRIMARY = { account: '111111111111', region: 'us-east-1' };
 const DR = { account: '111111111111', region: 'us-west-2' };
@@ -26,6 +26,15 @@ const DR = { account: '111111111111', region: 'us-west-2' };
 const DUMPS: CrossAccountBucketProps = {
   objectLockMode: s3.ObjectLockMode.COMPLIANCE, prefix: 'logical/', objectLockRetention: Duration.days(30), expireAfter: LifecycleAge.after(Duration.days(30)), noncurrentExpireAfter: Duration.days(1),
   infrequentAccessAfter: LifecycleAge.NEVER, glacierAfter: LifecycleAge.NEVER,
+};
+const SECRET_NAME = 'deeldesk-prod/master';
+/** "Daily verification" and "Verify data integrity": the seed's queries and the newest proposal, on dumps and drills alike. */
+const DATA_CHECKS = {
+  databaseName: 'deeldesk',
+  port: 5433,
+  requiredTables: ['public.organizations', 'public.proposals'],
+  freshnessChecks: [{ table: 'public.proposals', column: 'created_at', maxAge: Duration.days(1) }],
+  sqlChecks: ['organizations', 'proposals'].map((t) => ({ name: `${t} exist`, sql: `SELECT count(*) > 0 FROM public.${t}` })),
 };
 const utc = (cron: events.CronOptions) => scheduler.ScheduleExpression.cron({ ...cron, timeZone: TimeZone.ETC_UTC });
 
@@ -39,7 +48,11 @@ export function buildDeeldesk(app: App): Stack[] {
   const rdsReplicationKey = new kms.Key(dr, 'RdsReplicationKey', {
     alias: 'deeldesk-rds-dr', description: 'Encrypts the automated backups of deeldesk-prod replicated to us-west-2', enableKeyRotation: true,
   });
-  new BackupVault(dr, 'Vault', { backupVaultName: 'deeldesk-dr' });
+  const drVaultHere = new BackupVault(dr, 'Vault', { backupVaultName: 'deeldesk-dr' });
+  // The database secret's us-west-2 replica is encrypted with this key: the quarterly DR drill checks its restores with it.
+  const secretReplicaKey = new kms.Key(dr, 'SecretReplicaKey', {
+    alias: 'deeldesk-secret-dr', description: 'Encrypts the us-west-2 replica of the deeldesk-prod secret', enableKeyRotation: true,
+  });
   const backupsReplica = new CrossAccountBucket(dr, 'BackupsReplica', { bucketName: 'deeldesk-backups-dr', ...DUMPS });
   acknowledgeGdprExpiry(backupsReplica);
   const uploadsReplica = new CrossAccountBucket(dr, 'UploadsReplica', {
@@ -58,7 +71,10 @@ export function buildDeeldesk(app: App): Stack[] {
   const db = new rds.DatabaseInstance(production, 'Database', {
     ...database, instanceIdentifier: 'deeldesk-prod', databaseName: 'deeldesk', allocatedStorage: 100, multiAz: true,
     engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
-    storageEncryptionKey: key, credentials: rds.Credentials.fromGeneratedSecret('deeldesk', { encryptionKey: key }),
+    storageEncryptionKey: key,
+    credentials: rds.Credentials.fromGeneratedSecret('deeldesk', {
+      encryptionKey: key, secretName: SECRET_NAME, replicaRegions: [{ region: DR.region, encryptionKey: secretReplicaKey }],
+    }),
   });
   acknowledgeDatabaseFindings(db, db.addRotationSingleUser());
   const replica = new rds.DatabaseInstanceReadReplica(production, 'ReadReplica', {
@@ -94,12 +110,16 @@ export function buildDeeldesk(app: App): Stack[] {
     selection: { databaseInstances: [db] },
   });
 
-  // "Full recovery drill | Monthly": AWS Backup restores the newest recovery point into the VPC, then deletes it.
-  new RestoreDrill(production, 'MonthlyRecoveryDrill', {
-    schedule: events.Schedule.cron({ minute: '0', hour: '6', day: '2' }), backupVaults: [plan.backupVault],
-  }).addSelection('Database', {
+  // "Full recovery drill | Monthly": AWS Backup restores the newest recovery point into the VPC; the validator runs the
+  // daily verification's checks on it ("Verify data integrity"), reports to AWS Backup, and AWS Backup deletes it.
+  const drill = new RestoreDrill(production, 'MonthlyRecoveryDrill', {
+    restoreTestingPlanName: 'deeldesk_monthly_recovery_drill',
+    schedule: events.Schedule.cron({ minute: '0', hour: '6', day: '2' }), backupVaults: [plan.backupVault], validator: { vpc },
+  });
+  drill.addSelection('Database', {
     resourceType: RestoreDrillResourceType.RDS, databaseInstances: [db], subnetGroupName: subnetGroup.subnetGroupName,
     securityGroups: [new ec2.SecurityGroup(production, 'DrillSg', { vpc, description: 'Restore drills', allowAllOutbound: false })],
+    validation: { ...DATA_CHECKS, secret: db.secret! },
   });
 
   // "Logical backups": pg_dump custom format daily at 03:00 UTC into s3://deeldesk-backups/logical/deeldesk/, replicated
@@ -119,8 +139,7 @@ export function buildDeeldesk(app: App): Stack[] {
   new DumpVerifyJob(production, 'WeeklyTableRestore', { ...verify, singleTable: 'public.proposals', schedule: utc({ minute: '0', hour: '5', weekDay: 'MON' }) });
   new DumpVerifyJob(production, 'Verify', {
     ...verify, schedule: utc({ minute: '0', hour: '4' }), rowCountTolerancePercent: 1,
-    freshnessChecks: [{ table: 'public.proposals', column: 'created_at', maxAge: Duration.days(1) }],
-    sqlChecks: ['organizations', 'proposals'].map((t) => ({ name: `${t} exist`, sql: `SELECT count(*) > 0 FROM public.${t}` })),
+    freshnessChecks: DATA_CHECKS.freshnessChecks, sqlChecks: DATA_CHECKS.sqlChecks,
   });
 
   // deeldesk-uploads, versioned ("Versions retained: 30 days"), replicated by the document's own rule: priority 1, whole
@@ -143,9 +162,9 @@ export function buildDeeldesk(app: App): Stack[] {
   });
   backupsReplica.acceptReplicationFrom(backupsReplication);
 
-  // Alerts: backup job failure (any), backup age > 25 h, size change > 20 %, WAL lag > 5 min (the replica's, for 5 min),
-  // verification failure (any) or none in 25 h; and the two replications.
-  new BackupAlarms(production, 'Alarms', {
+  // Alerts: backup job failure (any), backup age > 25 h, size change > 20 %, verification failure (any) or none in 25 h;
+  // and the two replications. "WAL lag > 5 min" is measured by the RPO watch below, not by the replica's lag.
+  const alarms = new BackupAlarms(production, 'Alarms', {
     email: 'devops@deeldesk.example', alarmNamePrefix: 'deeldesk-prod', vaults: [plan.backupVault],
     databases: [{ name: dump.databaseName, databaseInstance: db, readReplicas: [replica] }],
     replications: Object.entries({ uploads: uploadsReplication, backups: backupsReplication }).map(([name, rule]) => ({
@@ -153,8 +172,25 @@ export function buildDeeldesk(app: App): Stack[] {
     })),
     // "Backup age > 25 hours (daily)" for the base backups too: no AWS Backup job of the plan's vault completed in 25 hours.
     backupJobsFailed: { threshold: 1 }, backupMissing: { evaluationPeriods: 25 }, dumpMissing: { evaluationPeriods: 25 }, dumpSizeChange: { threshold: 20 },
-    replicaLag: { threshold: 300, period: Duration.minutes(1), evaluationPeriods: 5 },
+    replicaLag: { enabled: false },
     verificationMissing: { evaluationPeriods: 25 }, verificationStale: { threshold: Duration.hours(25).toSeconds() },
+  });
+
+  // Enterprise "RTO 1 hour": the drill's restore must take less. "WAL lag > 5 min": the newest point-in-time restore
+  // (LatestRestorableTime, i.e. the archived WAL) measured every 5 minutes; it alarms beyond 5 minutes plus the 5 in
+  // which RDS ships the logs, well inside the Enterprise RPO of 15 minutes.
+  alarms.watchDrill(drill, { rto: RecoveryTier.ENTERPRISE.rto });
+  new RpoWatch(production, 'RpoWatch', {
+    vpc, alarmTopic: alarms.topic, databases: [{ databaseName: 'deeldesk', databaseArn: db.instanceArn, rpo: Duration.minutes(5) }],
+  });
+
+  // "Quarterly DR failover drill": the copies in deeldesk-dr restored in us-west-2 (into a drill network: the document
+  // describes none there), checked like the monthly drill, against the Enterprise RTO. First Sunday of Jan/Apr/Jul/Oct.
+  drRegionDrill(dr, {
+    name: 'deeldesk_quarterly_dr_drill', schedule: events.Schedule.expression('cron(0 6 ? 1,4,7,10 SUN#1 *)'),
+    vault: drVaultHere, resourceType: RestoreDrillResourceType.RDS, sourceArn: `arn:aws:rds:${PRIMARY.region}:${PRIMARY.account}:db:deeldesk-prod`,
+    secretName: SECRET_NAME, secretReplicaKey, validation: DATA_CHECKS, rto: RecoveryTier.ENTERPRISE.rto,
+    alarmEmail: 'devops@deeldesk.example', alarmNamePrefix: 'deeldesk-dr',
   });
 
   production.addStackDependency(dr, 'the copy vault and the replication destinations must exist first');

@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { buildDeeldesk } from '../../examples/deeldesk/app';
 import { RecoveryPlan, RecoveryTier } from '../../lib';
 import { formatFindings, nagFindings } from '../nag';
-import { exampleApp, templateOf } from './example-app';
+import { alarmNamed, exampleApp, templateOf, validatorSelections } from './example-app';
 
 const DR_VAULT = 'arn:aws:backup:us-west-2:111111111111:backup-vault:deeldesk-dr';
 
@@ -253,12 +253,35 @@ describe('Deeldesk example (seed 001)', () => {
     });
   });
 
-  test('alert "WAL archive lag > 5 minutes" (for: 5m): the read replica\'s ReplicaLag above 300 s for 5 one-minute periods', () => {
+  test('alert "WAL archive lag > 5 minutes": the newest point-in-time restore of deeldesk-prod, measured every 5 minutes', () => {
+    // RDS ships the archived WAL every 5 minutes: the lag alarms beyond 5 minutes plus those 5, within the 15-minute RPO.
     production.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/RDS', MetricName: 'ReplicaLag', Statistic: 'Maximum', Threshold: 300, Period: 60,
-      EvaluationPeriods: 5, DatapointsToAlarm: 5, ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: [{ Name: 'DBInstanceIdentifier', Value: { Ref: Match.stringLikeRegexp('^ReadReplica') } }],
+      Namespace: 'CdkBackupDr', MetricName: 'RecoveryPointLagSeconds', Statistic: 'Maximum', Threshold: 600, Period: 900,
+      Dimensions: [{ Name: 'Database', Value: 'deeldesk' }], TreatMissingData: 'breaching',
     });
+    production.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0/5 * * * ? *)', Description: Match.stringLikeRegexp('^Measures the RPO of deeldesk') });
+    // The replica's lag was the stand-in; it is no WAL archive lag.
+    expect(production.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ReplicaLag' } })).toEqual({});
+  });
+
+  test('"Full recovery drill" validated with the daily verification\'s checks, against the Enterprise RTO of 1 hour', () => {
+    expect(validatorSelections(production, 'deeldesk_monthly_recovery_drill')).toEqual([{
+      database: 'deeldesk', resourceType: 'RDS', arns: ['arn:aws:rds:us-east-1:111111111111:db:<token>'],
+      checks: {
+        secretArn: '<token>', requiredTables: ['public.organizations', 'public.proposals'], minimumRows: [],
+        freshness: [{ table: 'public.proposals', column: 'created_at', maxAgeSeconds: 86400 }],
+        sql: ['organizations', 'proposals'].map((t) => ({ name: `${t} exist`, sql: `SELECT count(*) > 0 FROM public.${t}` })),
+      },
+    }]);
+    expect(alarmNamed(production, 'deeldesk-prod-deeldesk_monthly_recovery_drill-deeldesk-DrillRestoreTime').Threshold).toBe(RecoveryTier.ENTERPRISE.rto.toSeconds());
+    // Monthly on the 2nd: 31 days apart at most, plus the 24-hour start window and a day.
+    expect(alarmNamed(production, 'deeldesk-prod-deeldesk_monthly_recovery_drill-deeldesk-DrillMissing').Threshold).toBe(33 * 86400);
+  });
+
+  test('"Quarterly DR failover drill": the copies in deeldesk-dr restored and checked in us-west-2', () => {
+    dr.hasResourceProperties('AWS::Backup::RestoreTestingPlan', { RestoreTestingPlanName: 'deeldesk_quarterly_dr_drill', ScheduleExpression: 'cron(0 6 ? 1,4,7,10 SUN#1 *)' });
+    expect(validatorSelections(dr, 'deeldesk_quarterly_dr_drill')).toMatchObject([{ arns: ['arn:aws:rds:us-east-1:111111111111:db:deeldesk-prod'] }]);
+    expect(alarmNamed(dr, 'deeldesk-dr-deeldesk_quarterly_dr_drill-deeldesk-DrillRestoreTime').Threshold).toBe(3600);
   });
 
   test('alert "Verification failure | Any failure", no verification in 25 h, or a verified dump older than 25 h', () => {
@@ -282,7 +305,7 @@ describe('Deeldesk example (seed 001)', () => {
   });
 
   test('SOC 2: dump and verification logs kept a year, encrypted; buckets SSE-KMS, TLS-only, access-logged', () => {
-    production.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() }, 3);
+    production.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() }, 5);
     production.resourcePropertiesCountIs('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
