@@ -165,12 +165,12 @@ export interface DrRegionDrillOptions {
   readonly resourceType: RestoreDrillResourceType;
   /** The source database's ARN (the copies' protected resource), a literal of the primary region. */
   readonly sourceArn: string;
-  /** The database secret's name: its replica in this region (`replicaRegions`) checks the restore. */
-  readonly secretName: string;
-  /** The key of this region that encrypts the secret's replica. */
-  readonly secretReplicaKey: kms.IKey;
-  /** The checks, as on the primary region's drill (without the secret). */
-  readonly validation: Omit<RestoreValidationOptions, 'secret'>;
+  /**
+   * The checks, as on the primary region's drill, with the name of the database secret whose replica in this region
+   * (`replicaRegions`) checks the restore and the key of this region that encrypts the replica. Without, the restores
+   * are timed only (Aurora: AWS Backup restores no DB instance to check).
+   */
+  readonly validation?: Omit<RestoreValidationOptions, 'secret'> & { readonly secretName: string; readonly secretReplicaKey: kms.IKey };
   readonly rto: Duration;
   /** The alarms' email and name prefix. */
   readonly alarmEmail: string;
@@ -190,15 +190,17 @@ export function drRegionDrill(stack: Stack, options: DrRegionDrillOptions): Rest
     backupVaults: [options.vault],
     validator: { vpc: network.vpc, vpcSubnets: network.subnets },
   });
+  const { secretName, secretReplicaKey, ...checks } = options.validation ?? {};
   drill.addSelection('Database', {
     resourceType: options.resourceType,
     resourceArns: [options.sourceArn],
     subnetGroupName: network.subnetGroup.subnetGroupName,
     securityGroups: [network.restoreSecurityGroup],
-    validation: { ...options.validation, secret: secretsmanager.Secret.fromSecretNameV2(stack, 'SecretReplica', options.secretName) },
+    validation: secretName === undefined ? undefined
+      : { ...checks, secret: secretsmanager.Secret.fromSecretNameV2(stack, 'SecretReplica', secretName) },
   });
   // The replica's key, through Secrets Manager only (the replica is imported by name and carries no key).
-  options.secretReplicaKey.grantDecrypt(new kms.ViaServicePrincipal(`secretsmanager.${stack.region}.amazonaws.com`, drill.validatorFunction!.grantPrincipal));
+  secretReplicaKey?.grantDecrypt(new kms.ViaServicePrincipal(`secretsmanager.${stack.region}.amazonaws.com`, drill.validatorFunction!.grantPrincipal));
   new BackupAlarms(stack, 'DrRegionAlarms', { email: options.alarmEmail, alarmNamePrefix: options.alarmNamePrefix, dashboard: false })
     .watchDrill(drill, { rto: options.rto });
   return drill;

@@ -189,7 +189,7 @@ export function buildDeeldesk(app: App): Stack[] {
   drRegionDrill(dr, {
     name: 'deeldesk_quarterly_dr_drill', schedule: events.Schedule.expression('cron(0 6 ? 1,4,7,10 SUN#1 *)'),
     vault: drVaultHere, resourceType: RestoreDrillResourceType.RDS, sourceArn: `arn:aws:rds:${PRIMARY.region}:${PRIMARY.account}:db:deeldesk-prod`,
-    secretName: SECRET_NAME, secretReplicaKey, validation: DATA_CHECKS, rto: RecoveryTier.ENTERPRISE.rto,
+    validation: { ...DATA_CHECKS, secretName: SECRET_NAME, secretReplicaKey }, rto: RecoveryTier.ENTERPRISE.rto,
     alarmEmail: 'devops@deeldesk.example', alarmNamePrefix: 'deeldesk-dr',
   });
 

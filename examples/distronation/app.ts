@@ -10,19 +10,18 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import {
   BackupAlarms, BackupVault, RdsPitrPolicy, RecoveryPlan, RestoreDrill, RestoreDrillRecoveryPointType as PointType,
-  RestoreDrillResourceType as ResourceType, RestoreDrillSelectionOptions,
+  RestoreDrillResourceType as ResourceType, RestoreDrillSelectionOptions, RpoWatch,
 } from '../../lib';
-import { acknowledgeDatabaseFindings, addCompliancePacks, exampleVpc } from '../shared';
+import { acknowledgeDatabaseFindings, addCompliancePacks, drRegionDrill, exampleVpc } from '../shared';
 
 const PRODUCTION = { account: '111111111111', region: 'us-east-1' };
 const DR = { account: '111111111111', region: 'us-west-2' };
 const DR_VAULT = 'distronation-dr';
-
 export function buildDistroNation(app: App): Stack[] {
   // Phase 2, week 2: "Configure cross-region backup vault in us-west-2" (same account: the copies need no access policy);
   // its own CMK, a policy denying recovery-point deletion, and failure notifications.
   const dr = new Stack(app, 'DistroNation-DR', { env: DR });
-  new BackupVault(dr, 'Vault', { backupVaultName: DR_VAULT });
+  const drVault = new BackupVault(dr, 'Vault', { backupVaultName: DR_VAULT });
 
   const production = new Stack(app, 'DistroNation-Production', { env: PRODUCTION });
   const vpc = exampleVpc(production);
@@ -97,20 +96,26 @@ export function buildDistroNation(app: App): Stack[] {
   // weekly-backup-test.sh: every Sunday 08:00 UTC, Aurora restored to its latest point in time (CONTINUOUS) and DocumentDB
   // from its latest snapshot, into each cluster's own subnets (behind a closed security group), kept 24 hours (the script's
   // AutoDelete=24hours tag) for validation, then deleted by AWS Backup.
-  const weeklyTest = (name: string, type: PointType, selection: RestoreDrillSelectionOptions) => new RestoreDrill(production, name, {
-    restoreTestingPlanName: `distronation_${name}_weekly`,
-    schedule: events.Schedule.cron({ minute: '0', hour: '8', weekDay: 'SUN' }),
-    recoveryPointTypes: [type], selectionWindow: Duration.days(7), backupVaults: [vault],
-  }).addSelection(name, { ...selection, validationWindow: Duration.hours(24) });
+  // The validator times both restores against the RTO. Their data is not checked yet: AWS Backup restores an Aurora
+  // cluster without a DB instance, and DocumentDB is no PostgreSQL (README, "Not implemented").
+  const weeklyTest = (name: string, type: PointType, selection: RestoreDrillSelectionOptions) => {
+    const drill = new RestoreDrill(production, name, {
+      restoreTestingPlanName: `distronation_${name}_weekly`,
+      schedule: events.Schedule.cron({ minute: '0', hour: '8', weekDay: 'SUN' }),
+      recoveryPointTypes: [type], selectionWindow: Duration.days(7), backupVaults: [vault], validator: { vpc },
+    });
+    drill.addSelection(name, { ...selection, validationWindow: Duration.hours(24) });
+    return drill;
+  };
   // The restored copies sit behind a security group of their own that admits no one until a validator is let in.
   const restoreTests = new ec2.SecurityGroup(production, 'RestoreTestSg', { vpc, allowAllOutbound: false, description: 'Weekly restore tests' });
-  weeklyTest('aurora', PointType.CONTINUOUS, {
+  const auroraTest = weeklyTest('aurora', PointType.CONTINUOUS, {
     resourceType: ResourceType.AURORA,
     databaseClusters: [aurora],
     subnetGroupName: (aurora.node.findChild('Subnets') as rds.SubnetGroup).subnetGroupName,
     securityGroups: [restoreTests],
   });
-  weeklyTest('documentdb', PointType.SNAPSHOT, {
+  const documentDbTest = weeklyTest('documentdb', PointType.SNAPSHOT, {
     resourceType: ResourceType.DOCUMENTDB,
     documentDbClusters: [documentDb],
     subnetGroupName: (documentDb.node.findChild('Subnets') as docdb.CfnDBSubnetGroup).ref,
@@ -120,13 +125,33 @@ export function buildDistroNation(app: App): Stack[] {
   // "Aurora-Backup-Failure" (5-minute periods, 2 evaluated) as failed AWS Backup backup, copy and restore jobs, and
   // "Backup-Storage-Growth" (TotalBackupStorageBilled, daily average, above 2000 GB) for each cluster.
   const failed = { period: Duration.minutes(5), evaluationPeriods: 2, datapointsToAlarm: 1 };
-  new BackupAlarms(production, 'Alarms', {
+  const alarms = new BackupAlarms(production, 'Alarms', {
     email: 'backup-alerts@distronation.example', alarmNamePrefix: 'distronation-prod', vaults: [vault],
     databases: [
       { name: 'database-2', databaseCluster: aurora, hasDumpJob: false, maxBackupStorage: Size.gibibytes(2000) },
       { name: 'documentdb', documentDbCluster: documentDb, maxBackupStorage: Size.gibibytes(2000) },
     ],
     backupJobsFailed: failed, copyJobsFailed: failed, restoreJobsFailed: failed,
+  });
+
+  // "RTO: 30-60 minutes": each weekly test restore must take less than the hour. "RPO: 5 minutes": the newest
+  // point-in-time restore of each cluster, measured every 5 minutes (alarm beyond 5 minutes plus RDS's 5-minute log shipping).
+  for (const test of [auroraTest, documentDbTest]) {
+    alarms.watchDrill(test, { rto: Duration.minutes(60) });
+  }
+  new RpoWatch(production, 'RpoWatch', {
+    vpc, alarmTopic: alarms.topic, databases: [
+      { databaseName: 'database-2', databaseArn: aurora.clusterArn, rpo: Duration.minutes(5) },
+      { databaseName: 'documentdb', databaseArn: `arn:aws:rds:${PRODUCTION.region}:${PRODUCTION.account}:cluster:distronation-docdb`, rpo: Duration.minutes(5) },
+    ],
+  });
+
+  // "Recovery Benefit: Reduces region failure RTO": the daily Aurora copies in distronation-dr restored in us-west-2 on
+  // the first Sunday of each month (they are kept 7 days) and timed against the same hour.
+  drRegionDrill(dr, {
+    name: 'distronation_aurora_dr_monthly', schedule: events.Schedule.expression('cron(0 9 ? * SUN#1 *)'),
+    vault: drVault, resourceType: ResourceType.AURORA, sourceArn: `arn:aws:rds:${PRODUCTION.region}:${PRODUCTION.account}:cluster:database-2`,
+    rto: Duration.minutes(60), alarmEmail: 'backup-alerts@distronation.example', alarmNamePrefix: 'distronation-dr',
   });
 
   production.addStackDependency(dr, 'the daily copies go to the us-west-2 vault');

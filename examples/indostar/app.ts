@@ -172,7 +172,7 @@ export function buildIndoStar(app: App): Stack[] {
   drRegionDrill(dr, {
     name: 'indostar_quarterly_dr_drill', schedule: events.Schedule.expression('cron(0 4 ? 1,4,7,10 SUN#1 *)'),
     vault: drVaultHere, resourceType: RestoreDrillResourceType.RDS, sourceArn: INSTANCE_ARN,
-    secretName: SECRET_NAME, secretReplicaKey, validation: { ...ORDERS_COUNTED, port: 5433 }, rto: Duration.hours(1),
+    validation: { ...ORDERS_COUNTED, port: 5433, secretName: SECRET_NAME, secretReplicaKey }, rto: Duration.hours(1),
     alarmEmail: 'oncall@indostarnaturals.example', alarmNamePrefix: 'indostar-dr',
   });
 

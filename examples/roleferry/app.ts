@@ -184,7 +184,7 @@ export function buildRoleFerry(app: App): Stack[] {
   drRegionDrill(dr, {
     name: 'roleferry_quarterly_dr_test', schedule: events.Schedule.expression('cron(0 4 ? 1,4,7,10 SUN#1 *)'),
     vault: drVault, resourceType: RestoreDrillResourceType.RDS, sourceArn: `arn:aws:rds:${PRODUCTION.region}:${PRODUCTION.account}:db:roleferry-prod-db`,
-    secretName: SECRET_NAME, secretReplicaKey, validation: { port: 5433, databaseName: 'roleferry', sqlChecks: INTEGRITY_QUERIES },
+    validation: { port: 5433, databaseName: 'roleferry', sqlChecks: INTEGRITY_QUERIES, secretName: SECRET_NAME, secretReplicaKey },
     rto: Duration.hours(2), alarmEmail: 'devops@roleferry.example', alarmNamePrefix: 'roleferry-dr',
   });
 

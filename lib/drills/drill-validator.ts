@@ -27,8 +27,8 @@ const MIN_TIMEOUT_SECONDS = 60;
 const MAX_TIMEOUT_SECONDS = 15 * 60;
 /** How far back the hourly age check lists restore jobs: a year and a quarter covers a quarterly drill's gap. */
 const LOOKBACK_DAYS = 400;
-/** The types the validator connects to (PostgreSQL on RDS and Aurora). */
-const VALIDATED_TYPES: readonly RestoreDrillResourceType[] = [RestoreDrillResourceType.RDS, RestoreDrillResourceType.AURORA];
+/** The types the validator connects to: RDS for PostgreSQL. */
+const VALIDATED_TYPES: readonly RestoreDrillResourceType[] = [RestoreDrillResourceType.RDS];
 
 /** One selection as the validator sees it. */
 export interface ValidatorSelection {
@@ -162,9 +162,19 @@ export class DrillValidator extends Construct {
       this.selections.push({ database: selection.database, resourceType: selection.resourceType, arns: selection.arns });
       return;
     }
+    if (selection.resourceType === RestoreDrillResourceType.AURORA) {
+      // "AWS Backup restores your Aurora cluster; it does not create or attach an Amazon RDS instance to your cluster"
+      // (AWS Backup guide, "Restoring an Amazon Aurora cluster"): nothing answers on the restored cluster's endpoint.
+      throw new ValidationError(
+        `${prefix} has validation, but AWS Backup restores an Aurora cluster without a DB instance, so there is nothing ` +
+          'to connect to; the validator does not yet add and remove an instance itself. Remove validation: the restore ' +
+          'is still timed (RestoreDurationSeconds) and its failure alarms',
+        this,
+      );
+    }
     if (!VALIDATED_TYPES.includes(selection.resourceType)) {
       throw new ValidationError(
-        `${prefix} has validation, but resourceType ${selection.resourceType} is not PostgreSQL on RDS or Aurora, which the ` +
+        `${prefix} has validation, but resourceType ${selection.resourceType} is not RDS for PostgreSQL, which the ` +
           'validator checks; remove validation (the restore is still timed), or validate the data another way',
         this,
       );

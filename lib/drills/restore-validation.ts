@@ -49,8 +49,9 @@ export interface RestoreDrillValidatorOptions {
 }
 
 /**
- * What the validator checks on the databases one selection restores (RDS and Aurora PostgreSQL). At least one check
- * is required. The checks are those of `DumpVerifyJob`, run by the same code.
+ * What the validator checks on the databases one selection restores (RDS for PostgreSQL; AWS Backup restores Aurora
+ * clusters without a DB instance, so an Aurora selection is timed, not checked). At least one check is required. The
+ * checks are those of `DumpVerifyJob`, run by the same code.
  */
 export interface RestoreValidationOptions {
   /**

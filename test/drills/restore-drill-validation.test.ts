@@ -177,7 +177,9 @@ describe('synth-time checks', () => {
   test.each<[string, () => unknown, RegExp]>([
     ['validation without a validator', () => build({}, {}, { validator: undefined }), /selection 'orders' has validation, but the drill has no validator to run it/],
     ['validation of a DocumentDB selection', () => build({}, { resourceType: RestoreDrillResourceType.DOCUMENTDB, resourceArns: [`arn:aws:rds:${REGION}:${ACCOUNT}:cluster:docs`] }),
-      /resourceType DocumentDB is not PostgreSQL on RDS or Aurora/],
+      /resourceType DocumentDB is not RDS for PostgreSQL/],
+    ['validation of an Aurora selection', () => build({}, { resourceType: RestoreDrillResourceType.AURORA, resourceArns: [`arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`] }),
+      /AWS Backup restores an Aurora cluster without a DB instance, so there is nothing to connect to/],
     ['validation without security groups', () => build({}, { securityGroups: undefined }), /has validation but no securityGroups/],
     ['validation that checks nothing', () => build({ requiredTables: [], minimumRows: {}, freshnessChecks: [], sqlChecks: [] }), /validation checks nothing; give requiredTables, minimumRows/],
     ['a table without a schema', () => build({ requiredTables: ['orders'] }), /validation.requiredTables\[0\] 'orders'.*'schema.table'/],

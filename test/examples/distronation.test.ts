@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { buildDistroNation } from '../../examples/distronation/app';
 import { formatFindings, nagFindings } from '../nag';
-import { exampleApp, templateOf } from './example-app';
+import { alarmNamed, exampleApp, templateOf, validatorSelections } from './example-app';
 
 // The numbers of seed 004 (Distro Nation), as the synthesized templates carry them.
 describe('Distro Nation example (seed 004)', () => {
@@ -216,8 +216,36 @@ describe('Distro Nation example (seed 004)', () => {
       });
     });
 
-  test('five alarms, all to one topic with the backup-alerts subscription; no dump alarms for databases without pg_dump', () => {
-    production.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+  test('nine alarms, all to one topic with the backup-alerts subscription; no dump alarms for databases without pg_dump', () => {
+    // The five of "Aurora-Backup-Failure" and "Backup-Storage-Growth"; the weekly tests' restore time (two); the RPO lag
+    // of each cluster (two).
+    production.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    for (const alarm of Object.values(production.findResources('AWS::CloudWatch::Alarm'))) {
+      expect((alarm as { Properties: { AlarmActions: unknown[] } }).Properties.AlarmActions).toEqual([ref('Alarms/Topic')]);
+    }
     production.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'backup-alerts@distronation.example' });
+  });
+
+  test('weekly PITR and snapshot tests timed against the RTO of 60 minutes (no data checks: no instance, no PostgreSQL)', () => {
+    expect(validatorSelections(production, 'distronation_aurora_weekly')).toEqual([{ database: 'aurora', resourceType: 'Aurora', arns: ['arn:aws:rds:us-east-1:111111111111:cluster:<token>'] }]);
+    expect(validatorSelections(production, 'distronation_documentdb_weekly')).toEqual([{ database: 'documentdb', resourceType: 'DocumentDB', arns: ['arn:aws:rds:us-east-1:111111111111:cluster:<token>'] }]);
+    expect(alarmNamed(production, 'distronation-prod-distronation_aurora_weekly-aurora-DrillRestoreTime').Threshold).toBe(3600);
+    expect(alarmNamed(production, 'distronation-prod-distronation_documentdb_weekly-documentdb-DrillRestoreTime').Threshold).toBe(3600);
+  });
+
+  test('"RPO: 5 minutes" measured for both clusters', () => {
+    for (const name of ['database-2', 'documentdb']) {
+      production.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'RecoveryPointLagSeconds', Dimensions: [{ Name: 'Database', Value: name }], Threshold: 600,
+      });
+    }
+  });
+
+  test('the Aurora copies in distronation-dr restored and timed in us-west-2 monthly', () => {
+    dr.hasResourceProperties('AWS::Backup::RestoreTestingPlan', { RestoreTestingPlanName: 'distronation_aurora_dr_monthly', ScheduleExpression: 'cron(0 9 ? * SUN#1 *)' });
+    dr.hasResourceProperties('AWS::Backup::RestoreTestingSelection', {
+      ProtectedResourceType: 'Aurora', ProtectedResourceArns: ['arn:aws:rds:us-east-1:111111111111:cluster:database-2'],
+    });
+    expect(alarmNamed(dr, 'distronation-dr-distronation_aurora_dr_monthly-Database-DrillRestoreTime').Threshold).toBe(3600);
   });
 });
