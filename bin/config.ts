@@ -80,6 +80,21 @@ export interface VerifyConfig {
   readonly productionTarget: string;
 }
 
+/**
+ * The monthly restore drill of a database's recovery points in the workload vault (first Sunday, 05:00 UTC): restored
+ * into `subnetGroupName` behind `securityGroupId`, checked by a validator in the dump's VPC, timed against the tier's RTO.
+ */
+export interface DrillConfig {
+  /** DB subnet group of the restores, in the dump's VPC. */
+  readonly subnetGroupName: string;
+  /** Security group of the restores (not the database's own): only the validator is let in, on the dump's port. */
+  readonly securityGroupId: string;
+  /** Tables that must be in the restored database, `schema.table`; at least one. */
+  readonly requiredTables: string[];
+  /** Secret of a read-only user valid on the restore; the dump's secret when not given. */
+  readonly secretArn?: string;
+}
+
 /** A database of the workload account protected by AWS Backup. */
 export interface DatabaseConfig {
   /** Short name, used in construct ids, dump keys, metric dimensions and job role names. */
@@ -95,6 +110,8 @@ export interface DatabaseConfig {
   readonly dump?: DumpConfig;
   /** The restore verification of the dumps; needs `dump`. */
   readonly verify?: VerifyConfig;
+  /** The monthly restore drill of its recovery points; needs `dump` (its network) and an RDS DB instance. */
+  readonly drill?: DrillConfig;
 }
 
 /** Alarm destinations and thresholds (defaults from the seed documents). */
@@ -372,6 +389,7 @@ export function parseConfig(raw: unknown, additionalRegions: readonly string[] =
           'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
         dump: db.dump === undefined ? undefined : parseDump(r, db.dump, `${key}.dump`, workload),
         verify: db.verify === undefined ? undefined : parseVerify(r, db.verify, `${key}.verify`, workload),
+        drill: db.drill === undefined ? undefined : parseDrill(r, db.drill, `${key}.drill`, workload),
       };
       const malformedDump = db.dump !== undefined && parsed.dump === undefined;
       databases.push(parsed);
@@ -384,6 +402,7 @@ export function parseConfig(raw: unknown, additionalRegions: readonly string[] =
           'creates and drops databases on that server, which must be a separate scratch server, e.g. ' +
           `"arn:aws:secretsmanager:${workload.region}:${workload.account}:secret:app-scratch-AbCdEf"`);
       }
+      checkDrill(r, parsed, key, malformedDump);
       // AWS Backup selects resources of the plan's own account and region only: anything else is silently skipped.
       const [, , , region, account] = parsed.arn.split(':');
       if (DB_ARN.test(parsed.arn) && (account !== workload.account || region !== workload.region)) {
@@ -602,4 +621,46 @@ function parseVerify(r: Reader, raw: unknown, key: string, workload: AccountConf
     productionTarget: r.string(verify, key, 'productionTarget', TARGET,
       `app-prod.abcdefghijkl.${workload.region}.rds.amazonaws.com:5432/app`),
   };
+}
+
+const SUBNET_GROUP = /^[a-zA-Z0-9][a-zA-Z0-9._ -]{0,254}$/;
+const TABLE = /^[A-Za-z_][A-Za-z0-9_$]{0,62}\.[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
+
+function parseDrill(r: Reader, raw: unknown, key: string, workload: AccountConfig): DrillConfig | undefined {
+  const example = '{ "subnetGroupName": "app-restore-drills", "securityGroupId": "sg-0a1b2c3d4e5f67890", "requiredTables": ["public.orders"] }';
+  if (!isObject(raw)) {
+    r.object(raw, key, example);
+    return undefined;
+  }
+  const requiredTables = r.optionalStringList(raw, key, 'requiredTables', TABLE, 'public.orders') ?? [];
+  if (requiredTables.length === 0 && raw.requiredTables === undefined) {
+    r.problems.push(`${key}.requiredTables is missing; the drill's validator checks that these tables are in the restore, ` +
+      'e.g. ["public.orders"]');
+  }
+  return {
+    subnetGroupName: r.string(raw, key, 'subnetGroupName', SUBNET_GROUP, 'app-restore-drills'),
+    securityGroupId: r.string(raw, key, 'securityGroupId', SG_ID, 'sg-0a1b2c3d4e5f67890'),
+    requiredTables,
+    secretArn: raw.secretArn === undefined ? undefined
+      : parseSecretArn(r, raw, key, workload, `arn:aws:secretsmanager:${workload.region}:${workload.account}:secret:app-drill-AbCdEf`),
+  };
+}
+
+/** A drill runs its validator in the dump's network, restores RDS DB instances only, and never into the database's group. */
+function checkDrill(r: Reader, db: DatabaseConfig, key: string, malformedDump: boolean): void {
+  if (!db.drill) {
+    return;
+  }
+  if (!db.dump && !malformedDump) {
+    r.problems.push(`${key}.drill is set but ${key}.dump is not; the drill's validator runs in the dump's VPC and subnets: ` +
+      'add a dump block, or remove drill');
+  }
+  if (DB_ARN.test(db.arn) && db.arn.split(':')[5] !== 'db') {
+    r.problems.push(`${key}.drill is set but ${key}.arn is a cluster; AWS Backup restores an Aurora cluster without a DB ` +
+      'instance, so the validator has nothing to check: remove drill');
+  }
+  if (db.dump && db.drill.securityGroupId === db.dump.securityGroupId) {
+    r.problems.push(`${key}.drill.securityGroupId is the database's own group (${key}.dump.securityGroupId); the validator ` +
+      'let into it could reach production: give the restores a group of their own, e.g. "sg-0a1b2c3d4e5f67890"');
+  }
 }

@@ -1,13 +1,17 @@
 import { Annotations, NestedStack, Stack, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { BackupAlarms, BackupAlarmsProps, DatabaseWatch, DumpBucket, DumpVerifyJob, PgDumpJob, RecoveryTier, RpoWatch } from '../lib';
+import {
+  BackupAlarms, BackupAlarmsProps, DatabaseWatch, DumpBucket, DumpVerifyJob, IBackupVault, PgDumpJob, RecoveryTier,
+  RestoreDrill, RestoreDrillResourceType, RpoWatch,
+} from '../lib';
 import { BackupDrConfig, DatabaseConfig, DumpConfig, jobRoleNames, sharedNames } from './config';
 
 /** A database of the configuration with a `dump` block: the ones that get a `DatabaseStack`. */
@@ -67,6 +71,8 @@ export interface DatabaseStackProps {
    * job adds to its policy is the same (CloudWatch Logs of this account and region), so the policy does not grow.
    */
   readonly logEncryptionKey: kms.IKey;
+  /** The workload vault, whose recovery points the database's drill restores. */
+  readonly backupVault: IBackupVault;
 }
 
 /**
@@ -81,6 +87,7 @@ export interface DatabaseStackProps {
  * `<namePrefix>-<database>-<Alarm>`, so the workload stack's dashboard can list them by ARN without an output each.
  */
 export class DatabaseStack extends NestedStack {
+
   public readonly dumpJob: PgDumpJob;
   /** Only with a `verify` block. */
   public readonly verifyJob?: DumpVerifyJob;
@@ -88,6 +95,8 @@ export class DatabaseStack extends NestedStack {
   public readonly alarms: BackupAlarms;
   /** Its RPO alarm: the point-in-time lag the workload stack's RpoWatch measures, above the tier's RPO. */
   public readonly rpoLagAlarm: cloudwatch.Alarm;
+  /** Only with a `drill` block: the monthly restore drill, validated and timed against the tier's RTO. */
+  public readonly drill?: RestoreDrill;
 
   constructor(scope: Construct, id: string, props: DatabaseStackProps) {
     const { config, database: db } = props;
@@ -150,6 +159,9 @@ export class DatabaseStack extends NestedStack {
       alarmNamePrefix: config.namePrefix,
       databases: [watchDatabase(this, 'Db', db)],
     });
+    if (db.drill) {
+      this.drill = this.createDrill(props, vpc, vpcSubnets);
+    }
     // The workload stack's RpoWatch measures the lag; its alarm lives here, so the workload stack does not grow by it.
     this.rpoLagAlarm = RpoWatch.lagAlarm(this, 'RpoLag', {
       databaseName: db.name,
@@ -158,6 +170,41 @@ export class DatabaseStack extends NestedStack {
       alarmName: `${config.namePrefix}-${db.name}-RecoveryPointLag`,
     });
   }
+
+  /**
+   * The monthly drill: the newest recovery point of the workload vault restored on the first Sunday at 05:00 UTC into
+   * the drill's subnet group and security group, its tables checked by a validator in the dump's network with the
+   * drill's (or the dump's) secret, timed against the tier's RTO; its alarms notify the workload's topic.
+   */
+  private createDrill(props: DatabaseStackProps, vpc: ec2.IVpc, vpcSubnets: ec2.SubnetSelection): RestoreDrill {
+    const { config, database: db } = props;
+    const drill = db.drill!;
+    const restoreDrill = new RestoreDrill(this, 'Drill', {
+      restoreTestingPlanName: drillName(config.namePrefix, db.name),
+      schedule: events.Schedule.expression('cron(0 5 ? * SUN#1 *)'),
+      backupVaults: [props.backupVault],
+      validator: { vpc, vpcSubnets, logEncryptionKey: props.logEncryptionKey },
+    });
+    restoreDrill.addSelection('Database', {
+      resourceType: RestoreDrillResourceType.RDS,
+      resourceArns: [db.arn],
+      subnetGroupName: drill.subnetGroupName,
+      securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, 'DrillSecurityGroup', drill.securityGroupId)],
+      validation: {
+        databaseName: db.name,
+        secret: secretsmanager.Secret.fromSecretCompleteArn(this, 'DrillSecret', drill.secretArn ?? db.dump.secretArn),
+        port: db.dump.port,
+        requiredTables: drill.requiredTables,
+      },
+    });
+    this.alarms.watchDrill(restoreDrill, { rto: tierByName(config.tier).rto });
+    return restoreDrill;
+  }
+}
+
+/** The plan's name of a database's drill: letters, digits and underscores, at most 50. */
+function drillName(namePrefix: string, database: string): string {
+  return `${namePrefix}_${database}_drill`.replace(/[^a-zA-Z0-9_]/g, '_').slice(0, 50);
 }
 
 /**

@@ -415,6 +415,7 @@ export class WorkloadStack extends Stack {
       database,
       alarmTopic: this.alarms.topic,
       logEncryptionKey: logKey,
+      backupVault: this.vault,
     }));
     // The database stacks name their alarms (`<namePrefix>-<database>-<Alarm>`), so the dashboard lists them by
     // ARN: a reference to the alarm resource would add an output per alarm to its stack and a GetAtt of it here.

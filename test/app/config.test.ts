@@ -49,6 +49,7 @@ describe('reference app config', () => {
         port: 5432,
         productionTarget: 'app-prod.abcdefghijkl.us-east-1.rds.amazonaws.com:5432/app',
       },
+      drill: { subnetGroupName: 'app-restore-drills', securityGroupId: 'sg-0a1b2c3d4e5f67890', requiredTables: ['public.orders'], secretArn: undefined },
     }]);
     expect(sharedNames(config)).toEqual({
       centralVault: 'backup-dr-central',
@@ -133,7 +134,7 @@ describe('reference app config', () => {
     ['organizationId', (c: any) => { c.organizationId = 'org'; }, 'backup-dr.organizationId is "org"; expected e.g. "o-a1b2c3d4e5"'],
     ['airGappedVault with an RDS instance', (c: any) => { c.airGappedVault = { minRetentionDays: 7, maxRetentionDays: 400 }; },
       'backup-dr.airGappedVault is set, but backup-dr.databases[0].arn "arn:aws:rds:us-east-1:111111111111:db:app-prod" is an RDS instance; a logically air-gapped vault stores Aurora, Neptune and DocumentDB clusters, not RDS instances: protect clusters, or remove airGappedVault'],
-    ['airGappedVault.minRetentionDays', (c: any) => { c.databases[0].arn = 'arn:aws:rds:us-east-1:111111111111:cluster:app-prod'; c.airGappedVault = { minRetentionDays: 3, maxRetentionDays: 400 }; },
+    ['airGappedVault.minRetentionDays', (c: any) => { c.databases[0].arn = 'arn:aws:rds:us-east-1:111111111111:cluster:app-prod'; delete c.databases[0].drill; c.airGappedVault = { minRetentionDays: 3, maxRetentionDays: 400 }; },
       'backup-dr.airGappedVault.minRetentionDays is 3; expected a whole number from 7 to 36500, e.g. 7'],
     ['guardrails.managementAccount', (c: any) => { c.guardrails = {}; }, 'backup-dr.guardrails.managementAccount is missing; expected e.g. "999999999999"'],
     ['guardrails.managementAccount as the backup account', (c: any) => { c.guardrails = { managementAccount: '222222222222' }; },
@@ -203,7 +204,7 @@ describe('reference app config', () => {
     ['another account', 'arn:aws:rds:us-east-1:999999999999:db:app-prod', '999999999999/us-east-1'],
     ['another region', 'arn:aws:rds:eu-west-1:111111111111:cluster:app-prod', '111111111111/eu-west-1'],
   ])('fails when a database is in %s', (_where, arn, location) => {
-    expect(problemsOf(withChange((c) => { c.databases[0].arn = arn; })))
+    expect(problemsOf(withChange((c) => { c.databases[0].arn = arn; delete c.databases[0].drill; })))
       .toEqual([`backup-dr.databases[0].arn "${arn}" is in ${location}, not the workload account and region (111111111111/us-east-1); AWS Backup would never back it up. Use a database of the workload, e.g. "arn:aws:rds:us-east-1:111111111111:db:app-prod"`]);
   });
 
@@ -244,13 +245,28 @@ describe('reference app config', () => {
   });
 
   test('fails when verify has no dump to verify', () => {
-    expect(problemsOf(withChange((c) => { delete c.databases[0].dump; })))
+    expect(problemsOf(withChange((c) => { delete c.databases[0].dump; delete c.databases[0].drill; })))
       .toEqual(['backup-dr.databases[0].verify is set but backup-dr.databases[0].dump is not; the verification restores the dumps of the dump job: add a dump block, or remove verify']);
   });
 
   test('fails when the scratch server is the production database (same secret)', () => {
     expect(problemsOf(withChange((c) => { c.databases[0].verify.secretArn = c.databases[0].dump.secretArn; })))
       .toEqual(['backup-dr.databases[0].verify.secretArn is the database\'s own secret (backup-dr.databases[0].dump.secretArn); the verification creates and drops databases on that server, which must be a separate scratch server, e.g. "arn:aws:secretsmanager:us-east-1:111111111111:secret:app-scratch-AbCdEf"']);
+  });
+
+  test.each<[string, (c: any) => void, string]>([
+    ['without a dump', (c) => { delete c.databases[0].dump; delete c.databases[0].verify; },
+      'backup-dr.databases[0].drill is set but backup-dr.databases[0].dump is not; the drill\'s validator runs in the dump\'s VPC and subnets: add a dump block, or remove drill'],
+    ['of a cluster', (c) => { c.databases[0].arn = 'arn:aws:rds:us-east-1:111111111111:cluster:app-prod'; },
+      'backup-dr.databases[0].drill is set but backup-dr.databases[0].arn is a cluster; AWS Backup restores an Aurora cluster without a DB instance, so the validator has nothing to check: remove drill'],
+    ['into the database\'s own security group', (c) => { c.databases[0].drill.securityGroupId = c.databases[0].dump.securityGroupId; },
+      'backup-dr.databases[0].drill.securityGroupId is the database\'s own group (backup-dr.databases[0].dump.securityGroupId); the validator let into it could reach production: give the restores a group of their own, e.g. "sg-0a1b2c3d4e5f67890"'],
+    ['without required tables', (c) => { delete c.databases[0].drill.requiredTables; },
+      'backup-dr.databases[0].drill.requiredTables is missing; the drill\'s validator checks that these tables are in the restore, e.g. ["public.orders"]'],
+    ['with a table without its schema', (c) => { c.databases[0].drill.requiredTables = ['orders']; },
+      'backup-dr.databases[0].drill.requiredTables is ["orders"]; expected a list, e.g. ["public.orders"]'],
+  ])('fails for a drill %s', (_what, change, message) => {
+    expect(problemsOf(withChange(change))).toEqual([message]);
   });
 
   test('fails when a job role name would exceed 64 characters', () => {

@@ -142,6 +142,7 @@ describe('reference app', () => {
   test('airGappedVault: a logically air-gapped vault in the backup account receives the cluster\'s copies, shared with a recovery account', () => {
     const gapped = referenceApp((config) => {
       config.databases[0].arn = 'arn:aws:rds:us-east-1:111111111111:cluster:app-prod';
+      delete config.databases[0].drill; // no instance to check on a restored cluster
       config.airGappedVault = { minRetentionDays: 7, maxRetentionDays: 400, recoveryAccount: '333333333333' };
     });
     const backup = Template.fromStack(stack(gapped, 'BackupDr-Backup'));
@@ -345,6 +346,27 @@ describe('reference app workload monitoring and replication', () => {
     });
   });
 
+  test('issue 13: the monthly drill of app restores its newest local recovery point, checks its tables, alarms on the TEAM RTO', () => {
+    database().hasResourceProperties('AWS::Backup::RestoreTestingPlan', {
+      RestoreTestingPlanName: 'backup_dr_app_drill',
+      ScheduleExpression: 'cron(0 5 ? * SUN#1 *)',
+      RecoveryPointSelection: Match.objectLike({ IncludeVaults: [{ Ref: Match.stringLikeRegexp('WorkloadVault.*BackupVaultArn') }] }),
+    });
+    database().hasResourceProperties('AWS::Backup::RestoreTestingSelection', {
+      ProtectedResourceArns: ['arn:aws:rds:us-east-1:111111111111:db:app-prod'],
+      RestoreMetadataOverrides: { dbSubnetGroupName: 'app-restore-drills', vpcSecurityGroupIds: '["sg-0a1b2c3d4e5f67890"]' },
+      ValidationWindowHours: 1,
+    });
+    // The validator reaches the restores' group on the database port, from its own group in the dump's VPC.
+    database().hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: 'sg-0a1b2c3d4e5f67890', FromPort: 5432, ToPort: 5432,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DrillValidatorSecurityGroup'), 'GroupId'] },
+    });
+    const threshold = (name: string) => (Object.values(database().findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } }))[0] as any).Properties.Threshold;
+    expect(threshold('backup-dr-backup_dr_app_drill-app-DrillRestoreTime')).toBe(2 * 3600); // TEAM: RTO 2 hours
+    expect(threshold('backup-dr-backup_dr_app_drill-app-DrillMissing')).toBe(37 * 86400);
+  });
+
   test('the database alarms notify the workload topic through a parameter of their nested stack', () => {
     const topic = Object.keys(workload().findResources('AWS::SNS::Topic')).find((id) => id.startsWith('AlarmsTopic'))!;
     const nested = Object.values(workload().findResources('AWS::CloudFormation::Stack'));
@@ -353,7 +375,7 @@ describe('reference app workload monitoring and replication', () => {
       .filter(([, value]) => JSON.stringify(value) === JSON.stringify({ Ref: topic }));
     expect(parameters).toHaveLength(1);
     const alarms = Object.values(database().findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(9); // BackupAlarms' 8 and the RPO lag alarm
+    expect(alarms).toHaveLength(12); // BackupAlarms' 8, the RPO lag alarm and the drill's 3
     expect(alarms.filter((alarm) => alarm.Properties.MetricName === 'RecoveryPointLagSeconds')).toHaveLength(1);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: parameters[0][0] }]);
@@ -482,7 +504,7 @@ describe('reference app jobs', () => {
         }),
       },
     });
-    template.resourceCountIs('AWS::Lambda::Function', 2);
+    template.resourceCountIs('AWS::Lambda::Function', 3); // dump, verify, drill validator
   });
 
   test('both jobs share one image asset: lambda/image, PostgreSQL 17, built for x86_64', () => {
@@ -629,7 +651,7 @@ describe('reference app jobs', () => {
   });
 
   test('a database without dump and verify blocks gets no nested stack, no job, no dump alarm, and the bucket no workload principal', () => {
-    const plain = referenceApp((config) => { delete config.databases[0].dump; delete config.databases[0].verify; });
+    const plain = referenceApp((config) => { delete config.databases[0].dump; delete config.databases[0].verify; delete config.databases[0].drill; });
     expect((stack(plain, 'BackupDr-Workload') as WorkloadStack).databaseStacks).toEqual([]);
     const template = Template.fromStack(stack(plain, 'BackupDr-Workload'));
     template.resourceCountIs('AWS::CloudFormation::Stack', 0);
@@ -647,7 +669,7 @@ describe('reference app jobs', () => {
   test('a dump without verification: no verify job, no verification alarms, reads denied to the whole workload account', async () => {
     const dumpOnly = referenceApp((config) => { delete config.databases[0].verify; });
     const template = Template.fromStack(databaseStack(dumpOnly, 'app'));
-    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::Lambda::Function', 2); // dump, drill validator
     const alarms = JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).toContain('"BackupSuccess"');
     expect(alarms).not.toContain('"VerificationSuccess"');
@@ -723,7 +745,7 @@ describe('reference app with many databases', () => {
     expect(hundred.templates.size).toBe(3 + 100);
     const counts = [...hundred.templates].map(([file, template]) => [file, Object.keys(template.Resources).length] as const);
     expect(counts.filter(([, resources]) => resources > 500)).toEqual([]);
-    expect(Math.max(...[...hundred.databases.values()].map((t) => Object.keys(t.Resources).length))).toBeLessThan(40);
+    expect(Math.max(...[...hundred.databases.values()].map((t) => Object.keys(t.Resources).length))).toBeLessThan(60);
   });
 
   test('the workload stack grows by its nested-stack resource per database, and by under 2 KB', () => {
@@ -778,13 +800,14 @@ describe('reference app with many databases', () => {
     expect(policy.filter((text) => /:role\/backup-dr-(dump|verify)-db\d{3}$/.test(text))).toHaveLength(200);
   });
 
-  test('the workload dashboard shows the 800 database alarms in 8 status widgets of 100', () => {
+  test('the workload dashboard shows the 1100 database alarms (8 of BackupAlarms, 3 of the drill) in 11 status widgets of 100', () => {
     const workload = hundred.templates.get('BackupDr-Workload.template.json');
     const [dashboard] = Object.values(workload.Resources).filter((r: any) => r.Type === 'AWS::CloudWatch::Dashboard') as any[];
     const body = strings(dashboard.Properties.DashboardBody).join('');
     expect(body.match(/"title":"Database alarms \d+-\d+"/g)).toEqual(
-      Array.from({ length: 8 }, (_, i) => `"title":"Database alarms ${i * 100 + 1}-${i * 100 + 100}"`));
+      Array.from({ length: 11 }, (_, i) => `"title":"Database alarms ${i * 100 + 1}-${i * 100 + 100}"`));
     expect(body.match(/arn:aws:cloudwatch:us-east-1:111111111111:alarm:backup-dr-db\d{3}-\w+/g)).toHaveLength(800);
+    expect(body.match(/arn:aws:cloudwatch:us-east-1:111111111111:alarm:backup-dr-backup_dr_db\d{3}_drill-db\d{3}-Drill\w+/g)).toHaveLength(300);
   });
 
   test('cdk-nag finds nothing unacknowledged in the nested database stacks', () => {
