@@ -3,13 +3,17 @@
 // drills that run monthly or quarterly, longer than the 7 days a CloudWatch alarm can look back.
 
 import { BackupClient, GetRestoreTestingPlanCommand, paginateListRestoreJobs } from '@aws-sdk/client-backup';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { DRILL_METRIC } from '../../lib/private/job-contract';
 import type { Logger } from '../shared/logger';
 import type { MetricsRecorder } from '../shared/metrics';
 import { selectionOf, ValidateConfig } from './config';
+import { verifyMessage } from './signature';
 
 export interface AgeDeps {
   readonly backup: BackupClient;
+  /** Verifies the results' signatures with the config's `resultKeyArn`. */
+  readonly kms?: KMSClient;
   readonly metrics: (database: string) => MetricsRecorder;
   readonly logger: Logger;
   readonly now: () => Date;
@@ -31,7 +35,7 @@ export async function measureValidatedRestoreAges(config: ValidateConfig, lookba
     return [];
   }
   const now = deps.now();
-  const newest = new Map<string, { completed: Date; restoreJobId: string }>();
+  const candidates = new Map<string, Array<{ completed: Date; restoreJobId: string; message?: string }>>();
   const pages = paginateListRestoreJobs({ client: deps.backup }, {
     ByRestoreTestingPlanArn: config.planArn,
     ByStatus: 'COMPLETED',
@@ -44,10 +48,25 @@ export async function measureValidatedRestoreAges(config: ValidateConfig, lookba
       if (!selection || job.ValidationStatus !== 'SUCCESSFUL' || !job.CompletionDate || !job.RestoreJobId) {
         continue;
       }
-      const known = newest.get(selection.database);
-      if (!known || job.CompletionDate > known.completed) {
-        newest.set(selection.database, { completed: job.CompletionDate, restoreJobId: job.RestoreJobId });
+      const list = candidates.get(selection.database) ?? [];
+      list.push({ completed: job.CompletionDate, restoreJobId: job.RestoreJobId, message: job.ValidationStatusMessage });
+      candidates.set(selection.database, list);
+    }
+  }
+  // Per selection, the newest SUCCESSFUL result the validator signed; one it did not sign is somebody else's word.
+  const newest = new Map<string, { completed: Date; restoreJobId: string }>();
+  for (const [database, list] of candidates) {
+    for (const candidate of list.sort((a, b) => b.completed.getTime() - a.completed.getTime())) {
+      const check = config.resultKeyArn === undefined || !deps.kms
+        ? { valid: false, reason: 'the validator has no key to verify signatures with' }
+        : await verifyMessage(deps.kms, config.resultKeyArn, candidate.restoreJobId, 'SUCCESSFUL', candidate.message, deps.signal);
+      if (check.valid) {
+        newest.set(database, candidate);
+        break;
       }
+      deps.logger.warn('a SUCCESSFUL validation result the validator did not sign is not counted', {
+        database, restoreJobId: candidate.restoreJobId, reason: check.reason,
+      });
     }
   }
   let planCreated: Date | undefined;

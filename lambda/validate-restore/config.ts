@@ -16,6 +16,8 @@ export interface ValidateConfig {
   readonly selections: readonly ValidatedSelection[];
   readonly sslMode: SslMode;
   readonly sslRootCert?: string;
+  /** The HMAC key that signs results; without it results are reported unsigned (and the age check counts none). */
+  readonly resultKeyArn?: string;
 }
 
 /** `schema.table`, as parseQualifiedTable of verify-dump reads it: a dot with something on both sides. */
@@ -68,6 +70,7 @@ export function readValidateConfig(env: Env): ValidateConfig {
     selections: parseSelections(requiredEnv(env, VALIDATE_ENV.SELECTIONS)),
     sslMode: parseSslMode(optionalEnv(env, VALIDATE_ENV.SSL_MODE), sslRootCert),
     sslRootCert,
+    resultKeyArn: optionalEnv(env, VALIDATE_ENV.RESULT_KEY_ARN),
   };
 }
 

@@ -2,6 +2,7 @@
 // `validateRestore` (validate.ts), which does the work and is what the tests call directly.
 
 import { BackupClient } from '@aws-sdk/client-backup';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DRILL_DIMENSION, VALIDATE_ENV, VALIDATED_RESTORE_AGE_EVENT } from '../../lib/private/job-contract';
@@ -39,25 +40,28 @@ export async function handler(
   const logger = createJobLogger('validate-restore', drill);
   const config = readValidateConfig(process.env);
   const backup = new BackupClient(JOB_CLIENT_CONFIG);
+  const kms = new KMSClient(JOB_CLIENT_CONFIG);
   const metrics = (database: string) => new PowertoolsMetricsRecorder(database, { dimensions: { [DRILL_DIMENSION]: config.drill } });
   const signal = deadlineSignal(context?.getRemainingTimeInMillis(), DEADLINE_MARGIN_MS);
   if ((event as { check?: unknown }).check === VALIDATED_RESTORE_AGE_EVENT.check) {
     try {
       const ages = await measureValidatedRestoreAges(config, integerEnv(process.env, VALIDATE_ENV.LOOKBACK_DAYS, 400, 1, 3650), {
-        backup, metrics, logger, now: () => new Date(), signal,
+        backup, kms, metrics, logger, now: () => new Date(), signal,
       });
       logger.info('measured the validated restores\' ages', { ages });
       return ages;
     } finally {
       backup.destroy();
+      kms.destroy();
     }
   }
   const rds = new RDSClient(JOB_CLIENT_CONFIG);
   const secrets = new SecretsManagerClient(JOB_CLIENT_CONFIG);
   try {
-    return await validateRestore(event as RestoreJobEvent, config, { backup, rds, secrets, logger, metrics, signal });
+    return await validateRestore(event as RestoreJobEvent, config, { backup, rds, secrets, kms, logger, metrics, signal });
   } finally {
     backup.destroy();
+    kms.destroy();
     rds.destroy();
     secrets.destroy();
   }

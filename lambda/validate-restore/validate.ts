@@ -12,6 +12,7 @@
 
 import { BackupClient, DescribeRestoreJobCommand, DescribeRestoreJobOutput, PutRestoreValidationResultCommand, RestoreValidationStatus } from '@aws-sdk/client-backup';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Client } from 'pg';
 import { DRILL_METRIC, ValidatedSelection, ValidationChecks } from '../../lib/private/job-contract';
@@ -23,6 +24,7 @@ import type { MetricsRecorder } from '../shared/metrics';
 import { connect, ConnectionOptions } from '../shared/postgres';
 import { DatabaseSecret, errorMessage, parseDatabaseSecret } from '../shared/secret';
 import { selectionOf, ValidateConfig } from './config';
+import { signMessage } from './signature';
 
 /** The part of the EventBridge event the validator reads. */
 export interface RestoreJobEvent {
@@ -33,6 +35,8 @@ export interface ValidateDeps {
   readonly backup: BackupClient;
   readonly rds: RDSClient;
   readonly secrets: SecretsManagerClient;
+  /** Signs SUCCESSFUL and FAILED results with the config's `resultKeyArn`. @default - results unsigned */
+  readonly kms?: KMSClient;
   /** The metrics of one database (dimensions `Database` and `Drill`). */
   readonly metrics: (database: string) => MetricsRecorder;
   readonly logger: Logger;
@@ -145,14 +149,25 @@ async function measureAndValidate(
     (check.status === 'failed' ? deps.logger.warn : deps.logger.info).call(deps.logger, `check ${check.status}`, { check: check.kind, name: check.name, detail: check.detail });
   }
   metrics.add(DRILL_METRIC.RESTORE_VALIDATION_SUCCESS, 'Count', status === 'SUCCESSFUL' ? 1 : 0);
-  await report(deps, restoreJobId, status, message);
+  await report(deps, restoreJobId, status, message, config.resultKeyArn);
   (status === 'SUCCESSFUL' ? deps.logger.info : deps.logger.error).call(deps.logger, 'validation reported', { status, message });
   return { restoreJobId, status, message, database, restoreDurationSeconds, checks };
 }
 
 /** PutRestoreValidationResult, within its own time limit (the deadline signal may already have fired). */
-async function report(deps: ValidateDeps, restoreJobId: string, status: RestoreValidationStatus, message: string): Promise<void> {
-  const text = message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message;
+async function report(
+  deps: ValidateDeps, restoreJobId: string, status: RestoreValidationStatus, message: string, resultKeyArn?: string,
+): Promise<void> {
+  let text = message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message;
+  if (status !== 'VALIDATING' && resultKeyArn !== undefined && deps.kms) {
+    try {
+      text = await signMessage(deps.kms, resultKeyArn, restoreJobId, status, message, MAX_MESSAGE_LENGTH,
+        AbortSignal.timeout(deps.reportTimeoutMs ?? DEFAULT_REPORT_TIMEOUT_MS));
+    } catch (error) {
+      // Reported unsigned: the hourly age check does not count it, so a missing drill alarms rather than a forged one passing.
+      deps.logger.error('cannot sign the validation result; reporting it unsigned', { error: errorMessage(error) });
+    }
+  }
   try {
     await deps.backup.send(new PutRestoreValidationResultCommand({
       RestoreJobId: restoreJobId, ValidationStatus: status, ValidationStatusMessage: text,

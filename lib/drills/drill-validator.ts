@@ -1,8 +1,9 @@
-import { ArnFormat, Duration, Lazy, Size, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, RemovalPolicy, Size, Stack, TimeZone, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -13,6 +14,7 @@ import {
 } from '../private/job-contract';
 import { DEFAULT_PG_MAJOR, RDS_CA_BUNDLE_PATH, SSL_MODE, VALIDATE_RESTORE_HANDLER } from '../private/job-image';
 import { checkDatabaseName, checkPort, createJobRuntime, JobRuntime } from '../private/job-runtime';
+import { principalArnsExcept } from '../private/key-guard';
 import { flattenForNag } from '../private/nag-ids';
 import { checkPattern, isUnresolved, ValidationError } from '../private/validation';
 import { RestoreDrillResourceType } from './restore-drill-selection';
@@ -47,6 +49,8 @@ export class DrillValidator extends Construct {
   public readonly function: lambda.IFunction;
   public readonly securityGroup: ec2.ISecurityGroup;
   public readonly rule: events.Rule;
+  /** The HMAC key that signs the validation results. */
+  public readonly resultKey: kms.Key;
 
   private readonly runtime: JobRuntime;
   private readonly selections: ValidatedSelection[] = [];
@@ -65,6 +69,14 @@ export class DrillValidator extends Construct {
       }
     }
     const stack = Stack.of(this);
+    // Signs the results: the age check counts only SUCCESSFUL results with a MAC of this key, which only the validator's
+    // role may generate (anyone with backup:PutRestoreValidationResult could otherwise mark a restore job SUCCESSFUL).
+    this.resultKey = new kms.Key(this, 'ResultKey', {
+      description: `Signs the validation results of the restore drill ${plan.name}`,
+      keySpec: kms.KeySpec.HMAC_256,
+      keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.runtime = createJobRuntime(this, {
       job: 'validate-restore',
       description: `Validates the restores of the restore drill ${plan.name}`,
@@ -82,6 +94,7 @@ export class DrillValidator extends Construct {
         [VALIDATE_ENV.LOOKBACK_DAYS]: String(LOOKBACK_DAYS),
         [VALIDATE_ENV.SSL_MODE]: SSL_MODE,
         [VALIDATE_ENV.SSL_ROOT_CERT]: RDS_CA_BUNDLE_PATH,
+        [VALIDATE_ENV.RESULT_KEY_ARN]: this.resultKey.keyArn,
       },
       // The hourly age of each selection's newest validated restore.
       schedule: scheduler.ScheduleExpression.cron({ minute: '7', timeZone: TimeZone.ETC_UTC }),
@@ -92,6 +105,20 @@ export class DrillValidator extends Construct {
     });
     this.function = this.runtime.fn;
     this.securityGroup = this.runtime.securityGroup;
+    this.resultKey.grant(this.runtime.grantee, 'kms:GenerateMac', 'kms:VerifyMac');
+    this.resultKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'DenyResultSignaturesExceptTheValidator',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:GenerateMac'],
+      resources: ['*'],
+      conditions: principalArnsExcept([this.runtime.role.roleArn]),
+    }));
+    Validations.of(this.resultKey).acknowledge(...['AwsSolutions-KMS5', 'HIPAA.Security-KMSBackingKeyRotationEnabled',
+      'NIST.800.53.R5-KMSBackingKeyRotationEnabled', 'PCI.DSS.321-KMSBackingKeyRotationEnabled'].map((id) => ({
+      id,
+      reason: 'An HMAC key (HMAC_256): KMS rotates symmetric encryption keys only; this key signs validation results and encrypts nothing.',
+    })));
 
     // AWS Backup sends "Restore Job State Change" with the plan's ARN in `restoreTestingPlanArn` (AWS Backup guide,
     // "Restore testing validation"). The function reads the job back and checks the plan itself: an event is a pointer.

@@ -183,6 +183,8 @@ export const VALIDATE_ENV = {
   SELECTIONS: 'VALIDATE_SELECTIONS',
   SSL_MODE: 'VALIDATE_SSL_MODE',
   SSL_ROOT_CERT: 'VALIDATE_SSL_ROOT_CERT',
+  /** ARN of the HMAC key that signs the validation results (only the validator may generate with it). */
+  RESULT_KEY_ARN: 'VALIDATE_RESULT_KEY_ARN',
 } as const;
 
 /** The checks of one selection's restored databases (`VALIDATE_SELECTIONS[].checks`). */

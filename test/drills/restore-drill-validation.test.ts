@@ -11,6 +11,7 @@ import {
 } from '../../lib';
 import { DRILL_METRIC } from '../../lib/private/job-contract';
 import { formatFindings, nagFindings } from '../nag';
+import { decide, PolicyDocument, resolve } from '../policy-simulation';
 
 const ACCOUNT = '111111111111';
 const REGION = 'us-east-1';
@@ -125,6 +126,7 @@ test('permissions: the job calls that take no resource, the plan, the restored d
   const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
   expect(actions).toEqual([
     'backup:DescribeRestoreJob', 'backup:GetRestoreTestingPlan', 'backup:ListRestoreJobs', 'backup:PutRestoreValidationResult',
+    'kms:GenerateMac', 'kms:VerifyMac',
     'rds:DescribeDBClusters', 'rds:DescribeDBInstances',
     'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue',
     'sqs:SendMessage',
@@ -134,6 +136,22 @@ test('permissions: the job calls that take no resource, the plan, the restored d
     { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:rds:${REGION}:${ACCOUNT}:db:*`]] },
     { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:rds:${REGION}:${ACCOUNT}:cluster:*`]] },
   ]);
+});
+
+test('only the validator may sign results: an administrator of the account (kms:* on *) cannot generate a MAC with the key', async () => {
+  const { stack, template } = build();
+  const roles = template().findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('^Execution role of the validate-restore') } });
+  const roleId = Object.keys(roles)[0];
+  const validator = `arn:aws:iam::${ACCOUNT}:role/validator`;
+  const [key] = Object.values(template().findResources('AWS::KMS::Key', { Properties: { KeySpec: 'HMAC_256' } }));
+  expect(key.Properties.KeyUsage).toBe('GENERATE_VERIFY_MAC');
+  const policy = resolve(key.Properties.KeyPolicy, stack, { [roleId]: validator }) as PolicyDocument;
+  const sign = (principal: string) => decide(policy, {
+    action: 'kms:GenerateMac', principal, resource: `arn:aws:kms:${REGION}:${ACCOUNT}:key/result`, resourceAccount: ACCOUNT,
+  });
+  expect(await sign(`arn:aws:iam::${ACCOUNT}:role/Admin`)).toBe('ExplicitlyDenied');
+  expect(await sign(`arn:aws:sts::${ACCOUNT}:assumed-role/Admin/mallory`)).toBe('ExplicitlyDenied');
+  expect(await sign(validator)).toBe('Allowed');
 });
 
 test('the network: the validator reaches the restored database\'s security group on its port, nothing else but HTTPS', () => {

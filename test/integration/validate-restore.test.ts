@@ -8,7 +8,9 @@ import {
   PutRestoreValidationResultCommand,
 } from '@aws-sdk/client-backup';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { GenerateMacCommand, KMSClient, KMSInvalidMacException, VerifyMacCommand } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createHmac } from 'node:crypto';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DRILL_METRIC, ValidatedSelection, ValidationChecks } from '../../lib/private/job-contract';
 import { createJobLogger } from '../../lambda/shared/logger';
@@ -23,6 +25,7 @@ const SOURCE = 'arn:aws:rds:us-east-1:111111111111:db:orders';
 const RESTORED = 'arn:aws:rds:us-east-1:111111111111:db:awsbackup-restore-test-1a2b3c';
 const RESTORED_CLUSTER = 'arn:aws:rds:us-east-1:111111111111:cluster:awsbackup-restore-test-4d5e6f';
 const SECRET = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:orders-admin-AbCdEf';
+const RESULT_KEY = 'arn:aws:kms:us-east-1:111111111111:key/5e0d7a6f-1111-2222-3333-444455556666';
 const DB = 'shop';
 /** When the restored instance came to be: while the restore job ran (06:00 to 06:23:20). */
 const RESTORED_AT = new Date('2026-12-07T06:10:00Z');
@@ -32,6 +35,12 @@ const RECOVERY_POINT = new Date('2026-12-01T02:00:00Z');
 const backup = mockClient(BackupClient);
 const rds = mockClient(RDSClient);
 const secrets = mockClient(SecretsManagerClient);
+const kms = mockClient(KMSClient);
+/** The HMAC KMS computes for the result key (a local key stands in for it). */
+const mac = (message: Uint8Array) => createHmac('sha256', 'result-key').update(message).digest();
+/** A status message as the validator signs it. */
+const signed = (jobId: string, status = 'SUCCESSFUL') =>
+  `checks passed [cdk-backup-dr signature ${mac(new TextEncoder().encode(`cdk-backup-dr:v1|${jobId}|${status}`)).toString('base64')}]`;
 const logger = createJobLogger('validate-restore', 'test', { logLevel: 'SILENT' });
 
 let pg: PostgresServer;
@@ -72,6 +81,7 @@ function config(checks: Partial<ValidationChecks> | null = {}, extra: ValidatedS
     ],
     sslMode: 'verify-full',
     sslRootCert: pg.tls!.caFile,
+    resultKeyArn: RESULT_KEY,
   };
 }
 
@@ -99,6 +109,14 @@ beforeEach(() => {
   backup.reset();
   rds.reset();
   secrets.reset();
+  kms.reset();
+  kms.on(GenerateMacCommand, { KeyId: RESULT_KEY }).callsFake((input) => ({ Mac: mac(input.Message) }));
+  kms.on(VerifyMacCommand, { KeyId: RESULT_KEY }).callsFake((input) => {
+    if (!Buffer.from(input.Mac).equals(mac(input.Message))) {
+      throw new KMSInvalidMacException({ message: 'invalid MAC', $metadata: {} });
+    }
+    return { MacValid: true };
+  });
   metrics = new Map();
   backup.on(DescribeRestoreJobCommand, { RestoreJobId: 'job-1' }).resolves(job());
   backup.on(PutRestoreValidationResultCommand).resolves({});
@@ -114,6 +132,7 @@ function deps(overrides: { signal?: AbortSignal } = {}) {
     backup: new BackupClient({ region: 'us-east-1' }),
     rds: new RDSClient({ region: 'us-east-1' }),
     secrets: new SecretsManagerClient({ region: 'us-east-1' }),
+    kms: new KMSClient({ region: 'us-east-1' }),
     logger,
     metrics: (database: string) => {
       const recorder = metrics.get(database) ?? new InMemoryMetricsRecorder();
@@ -147,8 +166,11 @@ test('a good restore: VALIDATING, then SUCCESSFUL; duration 1400 s and success 1
   ]);
   expect(reported()).toEqual([
     { status: 'VALIDATING', message: 'cdk-backup-dr is checking the restored database of orders' },
-    { status: 'SUCCESSFUL', message: '6 checks passed on the restore of orders (recovery point of 2026-12-01T02:00:00.000Z)' },
+    { status: 'SUCCESSFUL', message: expect.stringMatching(/^6 checks passed on the restore of orders \(recovery point of 2026-12-01T02:00:00\.000Z\) \[cdk-backup-dr signature [A-Za-z0-9+/]+=*\]$/) },
   ]);
+  // The signature is the result key's MAC of this job and status: the age check verifies it.
+  expect(kms.commandCalls(GenerateMacCommand)[0].args[0].input).toMatchObject({ KeyId: RESULT_KEY, MacAlgorithm: 'HMAC_SHA_256' });
+  expect(new TextDecoder().decode(kms.commandCalls(GenerateMacCommand)[0].args[0].input.Message)).toBe('cdk-backup-dr:v1|job-1|SUCCESSFUL');
   expect(metrics.get('orders')!.flushed).toEqual([
     { name: DRILL_METRIC.RESTORE_DURATION_SECONDS, unit: 'Seconds', value: 1400 },
     { name: DRILL_METRIC.RESTORE_VALIDATION_SUCCESS, unit: 'Count', value: 1 },
@@ -318,6 +340,13 @@ test('an event without a restore job id is an error', async () => {
   await expect(validateRestore({ detail: {} }, config(), deps())).rejects.toThrow('the event has no detail.restoreJobId');
 });
 
+test('a result that cannot be signed is still reported, unsigned (the age check will not count it)', async () => {
+  kms.on(GenerateMacCommand).rejects(new Error('AccessDeniedException: not authorized to perform kms:GenerateMac'));
+  const outcome = await validateRestore(EVENT, config(), deps());
+  expect(outcome.status).toBe('SUCCESSFUL');
+  expect(reported().pop()).toEqual({ status: 'SUCCESSFUL', message: '6 checks passed on the restore of orders (recovery point of 2026-12-01T02:00:00.000Z)' });
+});
+
 test('the result cannot be reported: the error names the permission', async () => {
   backup.on(PutRestoreValidationResultCommand).rejects(new Error('User is not authorized to perform: backup:PutRestoreValidationResult'));
   await expect(validateRestore(EVENT, config(), deps())).rejects.toThrow(/cannot report VALIDATING for restore job job-1: .*check the function's backup:PutRestoreValidationResult permission/);
@@ -363,15 +392,15 @@ describe('the hourly age of the newest validated restore', () => {
     backup.on(ListRestoreJobsCommand)
       .resolvesOnce({
         RestoreJobs: [
-          { RestoreJobId: 'a', SourceResourceArn: SOURCE, ResourceType: 'RDS', ValidationStatus: 'SUCCESSFUL', CompletionDate: new Date('2026-11-01T06:00:00Z') },
+          { RestoreJobId: 'a', SourceResourceArn: SOURCE, ResourceType: 'RDS', ValidationStatus: 'SUCCESSFUL', ValidationStatusMessage: signed('a'), CompletionDate: new Date('2026-11-01T06:00:00Z') },
           { RestoreJobId: 'b', SourceResourceArn: SOURCE, ResourceType: 'RDS', ValidationStatus: 'FAILED', CompletionDate: new Date('2026-12-06T06:00:00Z') },
         ],
         NextToken: 'page-2',
       })
       .resolves({
         RestoreJobs: [
-          { RestoreJobId: 'c', SourceResourceArn: SOURCE, ResourceType: 'RDS', ValidationStatus: 'SUCCESSFUL', CompletionDate: new Date('2026-12-01T06:00:00Z') },
-          { RestoreJobId: 'd', SourceResourceArn: billing, ResourceType: 'Aurora', ValidationStatus: 'SUCCESSFUL', CompletionDate: new Date('2026-12-07T06:00:00Z') },
+          { RestoreJobId: 'c', SourceResourceArn: SOURCE, ResourceType: 'RDS', ValidationStatus: 'SUCCESSFUL', ValidationStatusMessage: signed('c'), CompletionDate: new Date('2026-12-01T06:00:00Z') },
+          { RestoreJobId: 'd', SourceResourceArn: billing, ResourceType: 'Aurora', ValidationStatus: 'SUCCESSFUL', ValidationStatusMessage: signed('d'), CompletionDate: new Date('2026-12-07T06:00:00Z') },
         ],
       });
     const ages = await measureValidatedRestoreAges(twoSelections(), 400, ageDeps());
@@ -389,6 +418,24 @@ describe('the hourly age of the newest validated restore', () => {
     backup.on(GetRestoreTestingPlanCommand, { RestoreTestingPlanName: 'monthly_drill' })
       .resolves({ RestoreTestingPlan: { CreationTime: new Date('2026-12-05T12:00:00Z') } as never });
     expect(await measureValidatedRestoreAges(config(), 400, ageDeps())).toEqual([{ database: 'orders', ageSeconds: 2 * 86400, restoreJobId: undefined }]);
+  });
+
+  test('a SUCCESSFUL result the validator did not sign (anyone may call PutRestoreValidationResult) is not counted', async () => {
+    backup.on(ListRestoreJobsCommand).resolves({
+      RestoreJobs: [
+        // Newest first: forged (no signature), then a signature of another job moved here, then the validator's own.
+        { RestoreJobId: 'forged', SourceResourceArn: SOURCE, ResourceType: 'RDS', ValidationStatus: 'SUCCESSFUL', ValidationStatusMessage: 'all good', CompletionDate: new Date('2026-12-07T06:00:00Z') },
+        { RestoreJobId: 'moved', SourceResourceArn: SOURCE, ResourceType: 'RDS', ValidationStatus: 'SUCCESSFUL', ValidationStatusMessage: signed('old'), CompletionDate: new Date('2026-12-06T06:00:00Z') },
+        { RestoreJobId: 'old', SourceResourceArn: SOURCE, ResourceType: 'RDS', ValidationStatus: 'SUCCESSFUL', ValidationStatusMessage: signed('old'), CompletionDate: new Date('2026-11-07T12:00:00Z') },
+      ],
+    });
+    expect(await measureValidatedRestoreAges(config(), 400, ageDeps())).toEqual([{ database: 'orders', ageSeconds: 30 * 86400, restoreJobId: 'old' }]);
+    // A FAILED result signed by the validator is not a SUCCESSFUL one either.
+    backup.on(ListRestoreJobsCommand).resolves({
+      RestoreJobs: [{ RestoreJobId: 'x', SourceResourceArn: SOURCE, ResourceType: 'RDS', ValidationStatus: 'SUCCESSFUL', ValidationStatusMessage: signed('x', 'FAILED'), CompletionDate: new Date('2026-12-07T06:00:00Z') }],
+    });
+    backup.on(GetRestoreTestingPlanCommand).resolves({ RestoreTestingPlan: { CreationTime: new Date('2026-12-01T12:00:00Z') } as never });
+    expect((await measureValidatedRestoreAges(config(), 400, ageDeps()))[0]).toMatchObject({ ageSeconds: 6 * 86400, restoreJobId: undefined });
   });
 
   test('selections without checks are not measured', async () => {
