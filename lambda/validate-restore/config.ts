@@ -18,6 +18,8 @@ export interface ValidateConfig {
   readonly sslRootCert?: string;
   /** The HMAC key that signs results; without it results are reported unsigned (and the age check counts none). */
   readonly resultKeyArn?: string;
+  /** The state machine that checks Aurora restores through a DB instance it adds and removes. */
+  readonly instanceCheckArn?: string;
 }
 
 /** `schema.table`, as parseQualifiedTable of verify-dump reads it: a dot with something on both sides. */
@@ -30,6 +32,7 @@ const checksSchema = z.strictObject({
   minimumRows: z.array(z.strictObject({ table: tableName, rows: z.number().int().min(0) })),
   freshness: z.array(z.strictObject({ table: tableName, column: z.string().min(1), maxAgeSeconds: z.number().positive() })),
   sql: z.array(z.strictObject({ name: z.string().min(1), sql: z.string().trim().min(1) })),
+  instanceClass: z.string().regex(/^db\.[a-z0-9]+(\.[a-z0-9]+)?$/).optional(),
 }).refine((checks) => new Set(checks.sql.map((c) => c.name)).size === checks.sql.length, {
   message: 'SQL check names must be unique', path: ['sql'],
 });
@@ -71,6 +74,7 @@ export function readValidateConfig(env: Env): ValidateConfig {
     sslMode: parseSslMode(optionalEnv(env, VALIDATE_ENV.SSL_MODE), sslRootCert),
     sslRootCert,
     resultKeyArn: optionalEnv(env, VALIDATE_ENV.RESULT_KEY_ARN),
+    instanceCheckArn: optionalEnv(env, VALIDATE_ENV.INSTANCE_CHECK_ARN),
   };
 }
 

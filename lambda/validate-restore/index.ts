@@ -4,18 +4,24 @@
 import { BackupClient } from '@aws-sdk/client-backup';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DRILL_DIMENSION, VALIDATE_ENV, VALIDATED_RESTORE_AGE_EVENT } from '../../lib/private/job-contract';
+import { DRILL_DIMENSION, INSTANCE_CHECK_ACTION, VALIDATE_ENV, VALIDATED_RESTORE_AGE_EVENT } from '../../lib/private/job-contract';
 import { deadlineSignal, JOB_CLIENT_CONFIG } from '../shared/aws-clients';
 import { integerEnv, optionalEnv } from '../shared/env';
 import { createJobLogger } from '../shared/logger';
 import { PowertoolsMetricsRecorder } from '../shared/metrics';
 import { measureValidatedRestoreAges, ValidatedRestoreAge } from './age';
 import { readValidateConfig } from './config';
+import {
+  checkInstance, InstanceCheckEvent, InstanceCheckResult, InstanceCheckTarget, prepareInstanceCheck, reportInstanceCheck,
+} from './instance-check';
 import { RestoreJobEvent, validateRestore, ValidationOutcome } from './validate';
 
 export { measureValidatedRestoreAges } from './age';
 export type { AgeDeps, ValidatedRestoreAge } from './age';
+export { checkInstance, checkInstanceIdentifier, prepareInstanceCheck, reportInstanceCheck } from './instance-check';
+export type { InstanceCheckEvent, InstanceCheckResult, InstanceCheckTarget } from './instance-check';
 export { parseSelections, readValidateConfig, selectionOf } from './config';
 export type { ValidateConfig } from './config';
 export { validateRestore } from './validate';
@@ -34,8 +40,8 @@ export interface HandlerContext {
  * (`VALIDATED_RESTORE_AGE_EVENT`: the age of each selection's newest validated restore).
  */
 export async function handler(
-  event: RestoreJobEvent | typeof VALIDATED_RESTORE_AGE_EVENT, context?: HandlerContext,
-): Promise<ValidationOutcome | ValidatedRestoreAge[]> {
+  event: RestoreJobEvent | typeof VALIDATED_RESTORE_AGE_EVENT | InstanceCheckEvent, context?: HandlerContext,
+): Promise<ValidationOutcome | ValidatedRestoreAge[] | InstanceCheckTarget | InstanceCheckResult> {
   const drill = optionalEnv(process.env, VALIDATE_ENV.DRILL) ?? 'unknown';
   const logger = createJobLogger('validate-restore', drill);
   const config = readValidateConfig(process.env);
@@ -57,12 +63,18 @@ export async function handler(
   }
   const rds = new RDSClient(JOB_CLIENT_CONFIG);
   const secrets = new SecretsManagerClient(JOB_CLIENT_CONFIG);
+  const sfn = new SFNClient(JOB_CLIENT_CONFIG);
+  const deps = { backup, rds, secrets, kms, sfn, logger, metrics, signal };
   try {
-    return await validateRestore(event as RestoreJobEvent, config, { backup, rds, secrets, kms, logger, metrics, signal });
+    switch ((event as InstanceCheckEvent).action) {
+      case INSTANCE_CHECK_ACTION.PREPARE: return await prepareInstanceCheck(event as InstanceCheckEvent, config, deps);
+      case INSTANCE_CHECK_ACTION.CHECK: return await checkInstance(event as InstanceCheckEvent, config, deps);
+      case INSTANCE_CHECK_ACTION.REPORT: return await reportInstanceCheck(event as InstanceCheckEvent, config, deps);
+      default: return await validateRestore(event as RestoreJobEvent, config, deps);
+    }
   } finally {
-    backup.destroy();
-    kms.destroy();
-    rds.destroy();
-    secrets.destroy();
+    for (const client of [backup, kms, rds, secrets, sfn]) {
+      client.destroy();
+    }
   }
 }

@@ -47,3 +47,38 @@ export async function verifyMessage(
     throw new Error(`cannot verify the signature of restore job ${restoreJobId}: ${errorMessage(error)} (check the function's kms:VerifyMac permission)`, { cause: error });
   }
 }
+
+/** What a check token covers: a check of this job passed (a different text from a result's, so neither stands for the other). */
+function checkText(restoreJobId: string): Uint8Array {
+  return new TextEncoder().encode(`cdk-backup-dr:v1|check|${restoreJobId}|SUCCESSFUL`);
+}
+
+/**
+ * A token saying the validator's own check of this job passed: the instance check's report step is given it back by the
+ * state machine, and reports SUCCESSFUL only with it (anyone who may invoke the function could otherwise ask for it).
+ */
+export async function checkToken(kms: KMSClient, keyArn: string, restoreJobId: string, signal?: AbortSignal): Promise<string> {
+  const { Mac } = await kms.send(new GenerateMacCommand({ KeyId: keyArn, MacAlgorithm: ALGORITHM, Message: checkText(restoreJobId) }), { abortSignal: signal });
+  if (!Mac) {
+    throw new Error('GenerateMac returned no MAC');
+  }
+  return Buffer.from(Mac).toString('base64');
+}
+
+/** Whether `token` is the validator's token for a passed check of this job. */
+export async function verifyCheckToken(kms: KMSClient, keyArn: string, restoreJobId: string, token: unknown, signal?: AbortSignal): Promise<boolean> {
+  if (typeof token !== 'string' || !/^[A-Za-z0-9+/]+=*$/.test(token)) {
+    return false;
+  }
+  try {
+    const { MacValid } = await kms.send(new VerifyMacCommand({
+      KeyId: keyArn, MacAlgorithm: ALGORITHM, Message: checkText(restoreJobId), Mac: Buffer.from(token, 'base64'),
+    }), { abortSignal: signal });
+    return MacValid === true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'KMSInvalidMacException') {
+      return false;
+    }
+    throw error;
+  }
+}

@@ -13,6 +13,7 @@
 import { BackupClient, DescribeRestoreJobCommand, DescribeRestoreJobOutput, PutRestoreValidationResultCommand, RestoreValidationStatus } from '@aws-sdk/client-backup';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { KMSClient } from '@aws-sdk/client-kms';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Client } from 'pg';
 import { DRILL_METRIC, ValidatedSelection, ValidationChecks } from '../../lib/private/job-contract';
@@ -24,6 +25,7 @@ import type { MetricsRecorder } from '../shared/metrics';
 import { connect, ConnectionOptions } from '../shared/postgres';
 import { DatabaseSecret, errorMessage, parseDatabaseSecret } from '../shared/secret';
 import { selectionOf, ValidateConfig } from './config';
+import { startInstanceCheck } from './instance-start';
 import { signMessage } from './signature';
 
 /** The part of the EventBridge event the validator reads. */
@@ -37,6 +39,8 @@ export interface ValidateDeps {
   readonly secrets: SecretsManagerClient;
   /** Signs SUCCESSFUL and FAILED results with the config's `resultKeyArn`. @default - results unsigned */
   readonly kms?: KMSClient;
+  /** Starts the instance check of Aurora restores. */
+  readonly sfn?: SFNClient;
   /** The metrics of one database (dimensions `Database` and `Drill`). */
   readonly metrics: (database: string) => MetricsRecorder;
   readonly logger: Logger;
@@ -55,9 +59,10 @@ export interface ValidationOutcome {
   readonly restoreJobId: string;
   /**
    * `ignored`: not this plan's job, or of no selection; `timed`: completed, duration recorded, no checks;
-   * `restoreFailed`: the restore job failed or was aborted; `SUCCESSFUL` / `FAILED`: the validation reported.
+   * `restoreFailed`: the restore job failed or was aborted; `delegated`: an Aurora restore handed to the instance check;
+   * `SUCCESSFUL` / `FAILED`: the validation reported.
    */
-  readonly status: 'ignored' | 'timed' | 'restoreFailed' | 'SUCCESSFUL' | 'FAILED';
+  readonly status: 'ignored' | 'timed' | 'restoreFailed' | 'delegated' | 'SUCCESSFUL' | 'FAILED';
   readonly message: string;
   readonly database?: string;
   readonly restoreDurationSeconds?: number;
@@ -71,7 +76,35 @@ const DEFAULT_REPORT_TIMEOUT_MS = 10_000;
 const MAX_MESSAGE_LENGTH = 1000;
 
 /** A failed step of a validation: the message names the step and the cause. */
-class ValidationStepError extends Error {}
+export class ValidationStepError extends Error {}
+
+/**
+ * The restore job, read back, with its selection: or why it is not validated (another plan's job, no selection names
+ * its source, or validated already, so a repeated event or a second invocation neither validates again nor overwrites).
+ */
+export async function readDrillJob(
+  restoreJobId: string, config: ValidateConfig, deps: Pick<ValidateDeps, 'backup' | 'logger' | 'signal'>,
+): Promise<{ readonly job: DescribeRestoreJobOutput; readonly selection: ValidatedSelection } | { readonly ignored: ValidationOutcome }> {
+  const job = await deps.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: restoreJobId }), { abortSignal: deps.signal });
+  const ignore = (message: string, fields: Record<string, unknown> = {}) => {
+    deps.logger.warn(message, { restoreJobId, ...fields });
+    return { ignored: { restoreJobId, status: 'ignored' as const, message } };
+  };
+  const plan = job.CreatedBy?.RestoreTestingPlanArn;
+  if (plan !== config.planArn) {
+    return ignore(`restore job ${restoreJobId} was not started by this drill's restore testing plan (${plan ?? 'not by a plan'}); not validated`,
+      { plan: plan ?? null, expected: config.planArn });
+  }
+  const selection = selectionOf(config.selections, job.SourceResourceArn, job.ResourceType);
+  if (selection === undefined) {
+    return ignore(`restore job ${restoreJobId} restored ${job.SourceResourceArn} (${job.ResourceType}), which no selection of the drill names; not validated`);
+  }
+  const final = job.ValidationStatus;
+  if (final === 'SUCCESSFUL' || final === 'FAILED' || final === 'TIMED_OUT') {
+    return ignore(`restore job ${restoreJobId} is already validated (${final}); not validated again`);
+  }
+  return { job, selection };
+}
 
 /** Validates (or times, or ignores) the restore job of `event`. Throws only when the job cannot be read or the result cannot be reported. */
 export async function validateRestore(event: RestoreJobEvent, config: ValidateConfig, deps: ValidateDeps): Promise<ValidationOutcome> {
@@ -79,26 +112,11 @@ export async function validateRestore(event: RestoreJobEvent, config: ValidateCo
   if (typeof restoreJobId !== 'string' || restoreJobId === '') {
     throw new Error(`the event has no detail.restoreJobId (${JSON.stringify(event?.detail ?? null)}); the function is invoked by the drill's "Restore Job State Change" rule`);
   }
-  const job = await deps.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: restoreJobId }), { abortSignal: deps.signal });
-  const plan = job.CreatedBy?.RestoreTestingPlanArn;
-  if (plan !== config.planArn) {
-    const message = `restore job ${restoreJobId} was not started by this drill's restore testing plan (${plan ?? 'not by a plan'}); not validated`;
-    deps.logger.warn(message, { restoreJobId, plan: plan ?? null, expected: config.planArn });
-    return { restoreJobId, status: 'ignored', message };
+  const read = await readDrillJob(restoreJobId, config, deps);
+  if ('ignored' in read) {
+    return read.ignored;
   }
-  const selection = selectionOf(config.selections, job.SourceResourceArn, job.ResourceType);
-  if (selection === undefined) {
-    const message = `restore job ${restoreJobId} restored ${job.SourceResourceArn} (${job.ResourceType}), which no selection of the drill names; not validated`;
-    deps.logger.warn(message, { restoreJobId });
-    return { restoreJobId, status: 'ignored', message };
-  }
-  const final = job.ValidationStatus;
-  if (final === 'SUCCESSFUL' || final === 'FAILED' || final === 'TIMED_OUT') {
-    // Validated once: a repeated event or a second invocation does not validate again (or overwrite the result).
-    const message = `restore job ${restoreJobId} is already validated (${final}); not validated again`;
-    deps.logger.warn(message, { restoreJobId });
-    return { restoreJobId, status: 'ignored', message };
-  }
+  const { job, selection } = read;
   deps.logger.appendKeys({ restoreJobId, database: selection.database, sourceResourceArn: job.SourceResourceArn, createdResourceArn: job.CreatedResourceArn });
   const metrics = deps.metrics(selection.database);
   try {
@@ -131,6 +149,11 @@ async function measureAndValidate(
   }
 
   await report(deps, restoreJobId, 'VALIDATING', `cdk-backup-dr is checking the restored database of ${database}`);
+  if (selection.resourceType === 'Aurora') {
+    // AWS Backup restores an Aurora cluster without a DB instance: the instance check adds one, checks, removes it.
+    await startInstanceCheck(restoreJobId, config, deps);
+    return { restoreJobId, status: 'delegated', message: `restore of ${database} handed to the instance check`, database, restoreDurationSeconds };
+  }
   let checks: CheckResult[] = [];
   let status: 'SUCCESSFUL' | 'FAILED';
   let message: string;
@@ -155,7 +178,7 @@ async function measureAndValidate(
 }
 
 /** PutRestoreValidationResult, within its own time limit (the deadline signal may already have fired). */
-async function report(
+export async function report(
   deps: ValidateDeps, restoreJobId: string, status: RestoreValidationStatus, message: string, resultKeyArn?: string,
 ): Promise<void> {
   let text = message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : message;
@@ -178,13 +201,13 @@ async function report(
 }
 
 /** What the validation is doing, for the deadline's message; and what to close when it is abandoned. */
-interface Progress {
+export interface Progress {
   step: string;
   client?: Client;
 }
 
 /** Runs `work`; when `signal` fires first, closes its connection and fails naming the step it was on. */
-async function untilDeadline<T>(signal: AbortSignal | undefined, work: (progress: Progress) => Promise<T>): Promise<T> {
+export async function untilDeadline<T>(signal: AbortSignal | undefined, work: (progress: Progress) => Promise<T>): Promise<T> {
   const progress: Progress = { step: 'starting' };
   if (signal === undefined) {
     return work(progress);
@@ -207,7 +230,7 @@ async function untilDeadline<T>(signal: AbortSignal | undefined, work: (progress
   }
 }
 
-async function runValidation(
+export async function runValidation(
   job: DescribeRestoreJobOutput, checks: ValidationChecks, config: ValidateConfig, deps: ValidateDeps, progress: Progress,
 ): Promise<CheckResult[]> {
   const created = job.CreatedResourceArn;
@@ -232,7 +255,7 @@ async function runValidation(
   }
 }
 
-interface Endpoint {
+export interface Endpoint {
   readonly address: string;
   readonly port: number;
   /** When the instance or cluster was created. */
@@ -249,7 +272,7 @@ const CREATION_MARGIN_MS = 5 * 60_000;
  * another database. An identifier of the plan's restores replaced during the validation window (by a replica of
  * production, say) is refused.
  */
-function assertRestoredByTheJob(arn: string, endpoint: Endpoint, job: DescribeRestoreJobOutput): void {
+export function assertRestoredByTheJob(arn: string, endpoint: Endpoint, job: DescribeRestoreJobOutput): void {
   if (endpoint.replicaOf) {
     throw new ValidationStepError(`${arn} replicates ${endpoint.replicaOf}; a restore is no replica, so this is not the database the job restored`);
   }
@@ -280,7 +303,7 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** The endpoint of the restored instance or cluster, once it is available (polled until the deadline). */
-async function restoredEndpoint(arn: string, deps: ValidateDeps): Promise<Endpoint> {
+export async function restoredEndpoint(arn: string, deps: ValidateDeps): Promise<Endpoint> {
   const isCluster = /^arn:[^:]+:rds:[^:]+:\d{12}:cluster:/.test(arn);
   if (!isCluster && !/^arn:[^:]+:rds:[^:]+:\d{12}:db:/.test(arn)) {
     throw new ValidationStepError(`the restored resource ${arn} is not an RDS instance or cluster; the validator checks PostgreSQL databases`);

@@ -185,6 +185,8 @@ export const VALIDATE_ENV = {
   SSL_ROOT_CERT: 'VALIDATE_SSL_ROOT_CERT',
   /** ARN of the HMAC key that signs the validation results (only the validator may generate with it). */
   RESULT_KEY_ARN: 'VALIDATE_RESULT_KEY_ARN',
+  /** ARN of the state machine that adds a DB instance to a restored Aurora cluster, checks it and removes it. */
+  INSTANCE_CHECK_ARN: 'VALIDATE_INSTANCE_CHECK_ARN',
 } as const;
 
 /** The checks of one selection's restored databases (`VALIDATE_SELECTIONS[].checks`). */
@@ -201,6 +203,8 @@ export interface ValidationChecks {
   readonly freshness: { readonly table: string; readonly column: string; readonly maxAgeSeconds: number }[];
   /** `[{ "name", "sql" }]`: each must return one row whose first column is true. */
   readonly sql: { readonly name: string; readonly sql: string }[];
+  /** Aurora: the class of the DB instance added to the restored cluster to check it. */
+  readonly instanceClass?: string;
 }
 
 /** One selection of a drill (`VALIDATE_SELECTIONS` entry). */
@@ -227,6 +231,12 @@ export const DRILL_METRIC = {
    */
   VALIDATED_RESTORE_AGE_SECONDS: 'ValidatedRestoreAgeSeconds',
 } as const;
+
+/** The steps of the instance check (Aurora) the state machine invokes the validator for, in `action`. */
+export const INSTANCE_CHECK_ACTION = { PREPARE: 'prepareInstanceCheck', CHECK: 'checkInstance', REPORT: 'reportInstanceCheck' } as const;
+
+/** The tag of the DB instance the instance check adds (value: the drill's name); the state machine deletes only such. */
+export const INSTANCE_CHECK_TAG_KEY = 'cdk-backup-dr:drill';
 
 /** The event the validator's hourly schedule sends: measure the validated restores' ages instead of validating. */
 export const VALIDATED_RESTORE_AGE_EVENT = { check: 'validatedRestoreAge' } as const;

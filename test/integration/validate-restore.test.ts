@@ -15,8 +15,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DRILL_METRIC, ValidatedSelection, ValidationChecks } from '../../lib/private/job-contract';
 import { createJobLogger } from '../../lambda/shared/logger';
 import { InMemoryMetricsRecorder } from '../../lambda/shared/metrics';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
-  measureValidatedRestoreAges, parseSelections, readValidateConfig, selectionOf, ValidateConfig, validateRestore,
+  checkInstance, checkInstanceIdentifier, measureValidatedRestoreAges, parseSelections, prepareInstanceCheck, readValidateConfig,
+  reportInstanceCheck, selectionOf, ValidateConfig, validateRestore,
 } from '../../lambda/validate-restore';
 import { PostgresServer, startPostgres } from './harness';
 
@@ -36,6 +38,7 @@ const backup = mockClient(BackupClient);
 const rds = mockClient(RDSClient);
 const secrets = mockClient(SecretsManagerClient);
 const kms = mockClient(KMSClient);
+const sfn = mockClient(SFNClient);
 /** The HMAC KMS computes for the result key (a local key stands in for it). */
 const mac = (message: Uint8Array) => createHmac('sha256', 'result-key').update(message).digest();
 /** A status message as the validator signs it. */
@@ -110,6 +113,7 @@ beforeEach(() => {
   rds.reset();
   secrets.reset();
   kms.reset();
+  sfn.reset();
   kms.on(GenerateMacCommand, { KeyId: RESULT_KEY }).callsFake((input) => ({ Mac: mac(input.Message) }));
   kms.on(VerifyMacCommand, { KeyId: RESULT_KEY }).callsFake((input) => {
     if (!Buffer.from(input.Mac).equals(mac(input.Message))) {
@@ -133,6 +137,7 @@ function deps(overrides: { signal?: AbortSignal } = {}) {
     rds: new RDSClient({ region: 'us-east-1' }),
     secrets: new SecretsManagerClient({ region: 'us-east-1' }),
     kms: new KMSClient({ region: 'us-east-1' }),
+    sfn: new SFNClient({ region: 'us-east-1' }),
     logger,
     metrics: (database: string) => {
       const recorder = metrics.get(database) ?? new InMemoryMetricsRecorder();
@@ -441,5 +446,82 @@ describe('the hourly age of the newest validated restore', () => {
   test('selections without checks are not measured', async () => {
     expect(await measureValidatedRestoreAges(config(null), 400, ageDeps())).toEqual([]);
     expect(backup.commandCalls(ListRestoreJobsCommand)).toHaveLength(0);
+  });
+});
+
+describe('Aurora: the instance check (AWS Backup restores the cluster without a DB instance)', () => {
+  const CHECK_MACHINE = 'arn:aws:states:us-east-1:111111111111:stateMachine:orders-drill-instance-check';
+  const CLUSTER_SOURCE = 'arn:aws:rds:us-east-1:111111111111:cluster:orders';
+  const auroraConfig = (): ValidateConfig => ({
+    ...config(), instanceCheckArn: CHECK_MACHINE,
+    selections: [{ database: 'orders', resourceType: 'Aurora', arns: [CLUSTER_SOURCE], checks: { ...CHECKS, instanceClass: 'db.r7g.large' } }],
+  });
+  const cluster = (overrides: Record<string, unknown> = {}) => ({
+    DBClusters: [{
+      DBClusterIdentifier: 'awsbackup-restore-test-4d5e6f', Engine: 'aurora-postgresql', Status: 'available',
+      Endpoint: '127.0.0.1', Port: pg.port, DBClusterMembers: [], ClusterCreateTime: RESTORED_AT, ...overrides,
+    }],
+  });
+  beforeEach(() => {
+    backup.on(DescribeRestoreJobCommand, { RestoreJobId: 'job-1' })
+      .resolves(job({ SourceResourceArn: CLUSTER_SOURCE, CreatedResourceArn: RESTORED_CLUSTER, ResourceType: 'Aurora' }));
+    rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: RESTORED_CLUSTER }).resolves(cluster());
+  });
+
+  test('the restore job event: timed, VALIDATING, and the instance check started once per job with the job id alone', async () => {
+    const outcome = await validateRestore(EVENT, auroraConfig(), deps());
+    expect(outcome).toMatchObject({ status: 'delegated', restoreDurationSeconds: 1400 });
+    expect(reported().map((r) => r.status)).toEqual(['VALIDATING']);
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input)).toEqual([
+      { stateMachineArn: CHECK_MACHINE, name: 'job-1', input: '{"restoreJobId":"job-1"}' },
+    ]);
+    expect(metrics.get('orders')!.values(DRILL_METRIC.RESTORE_VALIDATION_SUCCESS)).toEqual([]);
+  });
+
+  test('prepare: the restored cluster, the instance to add and its class, all read from the job', async () => {
+    expect(await prepareInstanceCheck({ action: 'prepareInstanceCheck', restoreJobId: 'job-1' }, auroraConfig(), deps())).toEqual({
+      clusterIdentifier: 'awsbackup-restore-test-4d5e6f', instanceIdentifier: 'awsbackup-restore-test-4d5e6f-check',
+      engine: 'aurora-postgresql', instanceClass: 'db.r7g.large',
+    });
+    expect(checkInstanceIdentifier(`${'a'.repeat(62)}-`)).toBe(`${'a'.repeat(57)}-check`);
+  });
+
+  test.each<[string, () => void, RegExp]>([
+    ['a cluster created before the job', () => rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: RESTORED_CLUSTER }).resolves(cluster({ ClusterCreateTime: new Date('2026-01-01T00:00:00Z') })),
+      /was created 2026-01-01T00:00:00.000Z, not while restore job job-1 ran/],
+    ['a job naming its source', () => backup.on(DescribeRestoreJobCommand, { RestoreJobId: 'job-1' })
+      .resolves(job({ SourceResourceArn: CLUSTER_SOURCE, CreatedResourceArn: CLUSTER_SOURCE, ResourceType: 'Aurora' })), /adds instances to restores only/],
+    ['another plan\'s job', () => backup.on(DescribeRestoreJobCommand, { RestoreJobId: 'job-1' })
+      .resolves(job({ SourceResourceArn: CLUSTER_SOURCE, CreatedResourceArn: RESTORED_CLUSTER, ResourceType: 'Aurora', CreatedBy: { RestoreTestingPlanArn: `${PLAN}x` } })),
+    /was not started by this drill's restore testing plan/],
+  ])('prepare refuses %s: nothing is added', async (_what, arrange, error) => {
+    arrange();
+    await expect(prepareInstanceCheck({ action: 'prepareInstanceCheck', restoreJobId: 'job-1' }, auroraConfig(), deps())).rejects.toThrow(error);
+  });
+
+  test('check, through the added instance: SUCCESSFUL with the validator\'s token, or FAILED naming the check; nothing reported yet', async () => {
+    rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: RESTORED_CLUSTER }).resolves(cluster({ DBClusterMembers: [{ DBInstanceIdentifier: 'awsbackup-restore-test-4d5e6f-check' }] }));
+    const passed = await checkInstance({ action: 'checkInstance', restoreJobId: 'job-1' }, auroraConfig(), deps());
+    expect(passed).toMatchObject({ status: 'SUCCESSFUL', token: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/) });
+    const failedConfig = auroraConfig();
+    const failing = { ...failedConfig, selections: [{ ...failedConfig.selections[0], checks: { ...CHECKS, minimumRows: [{ table: 'public.orders', rows: 301 }] } }] };
+    const failed = await checkInstance({ action: 'checkInstance', restoreJobId: 'job-1' }, failing, deps());
+    expect(failed).toEqual({ status: 'FAILED', message: expect.stringContaining('public.orders: 300 rows restored, at least 301 required') });
+    expect(reported()).toEqual([]);
+  });
+
+  test('report: SUCCESSFUL only with the check\'s token; a forged SUCCESSFUL is reported FAILED; metrics follow', async () => {
+    rds.on(DescribeDBClustersCommand, { DBClusterIdentifier: RESTORED_CLUSTER }).resolves(cluster({ DBClusterMembers: [{ DBInstanceIdentifier: 'x' }] }));
+    const { token } = await checkInstance({ action: 'checkInstance', restoreJobId: 'job-1' }, auroraConfig(), deps());
+    const genuine = await reportInstanceCheck({ action: 'reportInstanceCheck', restoreJobId: 'job-1', result: { status: 'SUCCESSFUL', message: 'checks passed', token } }, auroraConfig(), deps());
+    expect(genuine.status).toBe('SUCCESSFUL');
+    expect(reported().pop()).toEqual({ status: 'SUCCESSFUL', message: expect.stringMatching(/^checks passed \[cdk-backup-dr signature /) });
+    for (const forged of [undefined, 'AAAA', token!.split('').reverse().join('')]) {
+      const outcome = await reportInstanceCheck({ action: 'reportInstanceCheck', restoreJobId: 'job-1', result: { status: 'SUCCESSFUL', message: 'all good', token: forged } }, auroraConfig(), deps());
+      expect(outcome).toEqual({ status: 'FAILED', message: expect.stringContaining('a SUCCESSFUL check result without the validator\'s token was refused') });
+    }
+    const failure = await reportInstanceCheck({ action: 'reportInstanceCheck', restoreJobId: 'job-1', result: { status: 'FAILED', message: 'CreateDBInstance: InsufficientDBInstanceCapacity' } }, auroraConfig(), deps());
+    expect(failure).toEqual({ status: 'FAILED', message: 'CreateDBInstance: InsufficientDBInstanceCapacity' });
+    expect(metrics.get('orders')!.values(DRILL_METRIC.RESTORE_VALIDATION_SUCCESS)).toEqual([1, 0, 0, 0, 0]);
   });
 });
