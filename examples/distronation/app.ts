@@ -17,13 +17,32 @@ import { acknowledgeDatabaseFindings, addCompliancePacks, drRegionDrill, example
 const PRODUCTION = { account: '111111111111', region: 'us-east-1' };
 const DR = { account: '111111111111', region: 'us-west-2' };
 const DR_VAULT = 'distronation-dr';
+const SECRET_NAME = 'distronation/database-2/master';
+/** "Step 4: Data Integrity Validation": the business tables, recent payouts and audit records, the foreign keys. */
+const INTEGRITY_VALIDATION = {
+  databaseName: 'database-2',
+  port: 5433,
+  requiredTables: ['public.users', 'public.payouts', 'public.audit_log'],
+  freshnessChecks: [
+    { table: 'public.payouts', column: 'created_at', maxAge: Duration.days(7) },
+    { table: 'public.audit_log', column: 'created_at', maxAge: Duration.days(1) },
+  ],
+  sqlChecks: [
+    { name: 'users exist', sql: 'SELECT count(*) > 0 FROM public.users' },
+    { name: 'foreign keys present', sql: "SELECT count(*) > 0 FROM information_schema.table_constraints WHERE constraint_type = 'FOREIGN KEY' AND constraint_schema = 'public'" },
+  ],
+};
 export function buildDistroNation(app: App): Stack[] {
   // Phase 2, week 2: "Configure cross-region backup vault in us-west-2" (same account: the copies need no access policy);
   // its own CMK, a policy denying recovery-point deletion, and failure notifications.
-  const dr = new Stack(app, 'DistroNation-DR', { env: DR });
+  const dr = new Stack(app, 'DistroNation-DR', { env: DR, crossRegionReferences: true });
   const drVault = new BackupVault(dr, 'Vault', { backupVaultName: DR_VAULT });
+  // The Aurora secret's us-west-2 replica is encrypted with this key: the monthly DR drill checks its restores with it.
+  const secretReplicaKey = new kms.Key(dr, 'SecretReplicaKey', {
+    alias: 'distronation-secret-dr', description: 'Encrypts the us-west-2 replica of the database-2 secret', enableKeyRotation: true,
+  });
 
-  const production = new Stack(app, 'DistroNation-Production', { env: PRODUCTION });
+  const production = new Stack(app, 'DistroNation-Production', { env: PRODUCTION, crossRegionReferences: true });
   const vpc = exampleVpc(production);
   const key = new kms.Key(production, 'DatabaseKey', { alias: 'distronation-databases', enableKeyRotation: true });
 
@@ -35,7 +54,9 @@ export function buildDistroNation(app: App): Stack[] {
     writer: rds.ClusterInstance.serverlessV2('Writer', { instanceIdentifier: 'database-2-instance-1', publiclyAccessible: false }),
     serverlessV2MinCapacity: 0.5, serverlessV2MaxCapacity: 16,
     vpc, port: 5433, storageEncryptionKey: key, iamAuthentication: true, monitoringInterval: Duration.minutes(1),
-    credentials: rds.Credentials.fromGeneratedSecret('distronation', { encryptionKey: key }),
+    credentials: rds.Credentials.fromGeneratedSecret('distronation', {
+      encryptionKey: key, secretName: SECRET_NAME, replicaRegions: [{ region: DR.region, encryptionKey: secretReplicaKey }],
+    }),
   });
   acknowledgeDatabaseFindings(aurora, aurora.addRotationSingleUser());
   Validations.of(aurora.node.findChild('Writer')).acknowledge(...['HIPAA.Security', 'NIST.800.53.R5'].map((pack) => ({
@@ -96,8 +117,9 @@ export function buildDistroNation(app: App): Stack[] {
   // weekly-backup-test.sh: every Sunday 08:00 UTC, Aurora restored to its latest point in time (CONTINUOUS) and DocumentDB
   // from its latest snapshot, into each cluster's own subnets (behind a closed security group), kept 24 hours (the script's
   // AutoDelete=24hours tag) for validation, then deleted by AWS Backup.
-  // The validator times both restores against the RTO. Their data is not checked yet: AWS Backup restores an Aurora
-  // cluster without a DB instance, and DocumentDB is no PostgreSQL (README, "Not implemented").
+  // The validator times both restores against the RTO and runs "Step 4: Data Integrity Validation" on Aurora's, through
+  // a DB instance its instance check adds to the restored cluster and removes (AWS Backup restores a cluster without
+  // one). DocumentDB is no PostgreSQL: its restore is timed, not checked.
   const weeklyTest = (name: string, type: PointType, selection: RestoreDrillSelectionOptions) => {
     const drill = new RestoreDrill(production, name, {
       restoreTestingPlanName: `distronation_${name}_weekly`,
@@ -114,6 +136,7 @@ export function buildDistroNation(app: App): Stack[] {
     databaseClusters: [aurora],
     subnetGroupName: (aurora.node.findChild('Subnets') as rds.SubnetGroup).subnetGroupName,
     securityGroups: [restoreTests],
+    validation: { ...INTEGRITY_VALIDATION, secret: aurora.secret! },
   });
   const documentDbTest = weeklyTest('documentdb', PointType.SNAPSHOT, {
     resourceType: ResourceType.DOCUMENTDB,
@@ -147,10 +170,11 @@ export function buildDistroNation(app: App): Stack[] {
   });
 
   // "Recovery Benefit: Reduces region failure RTO": the daily Aurora copies in distronation-dr restored in us-west-2 on
-  // the first Sunday of each month (they are kept 7 days) and timed against the same hour.
+  // the first Sunday of each month (they are kept 7 days), checked like the weekly test, against the same hour.
   drRegionDrill(dr, {
     name: 'distronation_aurora_dr_monthly', schedule: events.Schedule.expression('cron(0 9 ? * SUN#1 *)'),
     vault: drVault, resourceType: ResourceType.AURORA, sourceArn: `arn:aws:rds:${PRODUCTION.region}:${PRODUCTION.account}:cluster:database-2`,
+    validation: { ...INTEGRITY_VALIDATION, secretName: SECRET_NAME, secretReplicaKey },
     rto: Duration.minutes(60), alarmEmail: 'backup-alerts@distronation.example', alarmNamePrefix: 'distronation-dr',
   });
 

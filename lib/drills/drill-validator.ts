@@ -17,6 +17,7 @@ import { checkDatabaseName, checkPort, createJobRuntime, JobRuntime } from '../p
 import { principalArnsExcept } from '../private/key-guard';
 import { flattenForNag } from '../private/nag-ids';
 import { checkPattern, isUnresolved, ValidationError } from '../private/validation';
+import { InstanceCheck } from './instance-check';
 import { RestoreDrillResourceType } from './restore-drill-selection';
 import { RestoreDrillValidatorOptions, RestoreValidationOptions } from './restore-validation';
 
@@ -29,8 +30,8 @@ const MIN_TIMEOUT_SECONDS = 60;
 const MAX_TIMEOUT_SECONDS = 15 * 60;
 /** How far back the hourly age check lists restore jobs: a year and a quarter covers a quarterly drill's gap. */
 const LOOKBACK_DAYS = 400;
-/** The types the validator connects to: RDS for PostgreSQL. */
-const VALIDATED_TYPES: readonly RestoreDrillResourceType[] = [RestoreDrillResourceType.RDS];
+/** The types the validator connects to: RDS for PostgreSQL, and Aurora PostgreSQL through an instance it adds. */
+const VALIDATED_TYPES: readonly RestoreDrillResourceType[] = [RestoreDrillResourceType.RDS, RestoreDrillResourceType.AURORA];
 
 /** One selection as the validator sees it. */
 export interface ValidatorSelection {
@@ -52,11 +53,22 @@ export class DrillValidator extends Construct {
   /** The HMAC key that signs the validation results. */
   public readonly resultKey: kms.Key;
 
+  /**
+   * The instance check of Aurora restores.
+   *
+   * @default - created with the first Aurora selection that has validation
+   */
+  public instanceCheck?: InstanceCheck;
+
   private readonly runtime: JobRuntime;
   private readonly selections: ValidatedSelection[] = [];
+  private readonly drillName: string;
+  private readonly logRetention: logs.RetentionDays;
 
   constructor(scope: Construct, id: string, options: RestoreDrillValidatorOptions, plan: { readonly arn: string; readonly name: string }) {
     super(scope, id);
+    this.drillName = plan.name;
+    this.logRetention = options.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const timeout = options.timeout ?? DEFAULT_TIMEOUT;
     if (!isUnresolved(timeout)) {
       const seconds = timeout.toSeconds({ integral: false });
@@ -95,11 +107,13 @@ export class DrillValidator extends Construct {
         [VALIDATE_ENV.SSL_MODE]: SSL_MODE,
         [VALIDATE_ENV.SSL_ROOT_CERT]: RDS_CA_BUNDLE_PATH,
         [VALIDATE_ENV.RESULT_KEY_ARN]: this.resultKey.keyArn,
+        // By name, not by reference: the state machine invokes this function, so a reference each way would be a cycle.
+        [VALIDATE_ENV.INSTANCE_CHECK_ARN]: Lazy.string({ produce: () => (this.instanceCheck ? this.instanceCheck.stateMachineArnByName : '') }),
       },
       // The hourly age of each selection's newest validated restore.
       schedule: scheduler.ScheduleExpression.cron({ minute: '7', timeZone: TimeZone.ETC_UTC }),
       scheduleInput: scheduler.ScheduleTargetInput.fromObject(VALIDATED_RESTORE_AGE_EVENT),
-      logRetention: options.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      logRetention: this.logRetention,
       logEncryptionKey: options.logEncryptionKey,
       reserveConcurrency: false,
     });
@@ -191,17 +205,12 @@ export class DrillValidator extends Construct {
     }
     if (selection.resourceType === RestoreDrillResourceType.AURORA) {
       // "AWS Backup restores your Aurora cluster; it does not create or attach an Amazon RDS instance to your cluster"
-      // (AWS Backup guide, "Restoring an Amazon Aurora cluster"): nothing answers on the restored cluster's endpoint.
-      throw new ValidationError(
-        `${prefix} has validation, but AWS Backup restores an Aurora cluster without a DB instance, so there is nothing ` +
-          'to connect to; the validator does not yet add and remove an instance itself. Remove validation: the restore ' +
-          'is still timed (RestoreDurationSeconds) and its failure alarms',
-        this,
-      );
+      // (AWS Backup guide, "Restoring an Amazon Aurora cluster"): the instance check adds one, checks, removes it.
+      this.ensureInstanceCheck();
     }
     if (!VALIDATED_TYPES.includes(selection.resourceType)) {
       throw new ValidationError(
-        `${prefix} has validation, but resourceType ${selection.resourceType} is not RDS for PostgreSQL, which the ` +
+        `${prefix} has validation, but resourceType ${selection.resourceType} is not RDS or Aurora PostgreSQL, which the ` +
           'validator checks; remove validation (the restore is still timed), or validate the data another way',
         this,
       );
@@ -224,6 +233,11 @@ export class DrillValidator extends Construct {
     }
     const port = validation.port ?? 5432;
     checkPort(`${prefix} validation.port`, port, this);
+    if (validation.instanceClass !== undefined && selection.resourceType !== RestoreDrillResourceType.AURORA) {
+      throw new ValidationError(`${prefix} validation.instanceClass is for Aurora restores, which have no instance; an ${selection.resourceType} restore is an instance already: remove it`, this);
+    }
+    checkPattern(`${prefix} validation.instanceClass`, validation.instanceClass, /^db\.[a-z0-9]+(\.[a-z0-9]+)?$/,
+      'a DB instance class is db.<family>.<size> or db.serverless', 'db.t4g.medium', this);
     const checks = validationChecks(prefix, validation, this);
     for (const group of securityGroups) {
       this.runtime.securityGroup.connections.allowTo(group, ec2.Port.tcp(port),
@@ -232,6 +246,19 @@ export class DrillValidator extends Construct {
     // With the secret's key, through Secrets Manager only (grantRead's kms:ViaService condition).
     validation.secret.grantRead(this.runtime.grantee);
     this.selections.push({ database: selection.database, resourceType: selection.resourceType, arns: selection.arns, checks });
+  }
+
+  /** The instance check, created once; the validator may start it. */
+  private ensureInstanceCheck(): InstanceCheck {
+    if (!this.instanceCheck) {
+      this.instanceCheck = new InstanceCheck(this, 'InstanceCheck', {
+        validator: this.runtime.fn, drillName: this.drillName, logEncryptionKey: this.runtime.logKey, logRetention: this.logRetention,
+      });
+      this.runtime.policy.addStatements(new iam.PolicyStatement({
+        sid: 'StartTheInstanceCheck', actions: ['states:StartExecution'], resources: [this.instanceCheck.stateMachineArnByName],
+      }));
+    }
+    return this.instanceCheck;
   }
 
   /** The environment fits Lambda's 4 KB, each unresolved token (an ARN) counted as 100 bytes. */
@@ -282,5 +309,6 @@ function validationChecks(prefix: string, validation: RestoreValidationOptions, 
     minimumRows,
     freshness,
     sql,
+    ...(validation.instanceClass !== undefined ? { instanceClass: validation.instanceClass } : {}),
   };
 }

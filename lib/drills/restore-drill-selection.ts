@@ -113,7 +113,7 @@ export interface RestoreDrillSelectionOptions {
   readonly validationWindow?: Duration;
 
   /**
-   * Checks the drill's validator runs on each restored database of this selection (RDS for PostgreSQL), reported
+   * Checks the drill's validator runs on each restored database of this selection (RDS and Aurora PostgreSQL), reported
    * to AWS Backup as the restore job's validation status and as the `RestoreValidationSuccess` metric. Needs the
    * drill's `validator` and this selection's `securityGroups`.
    *

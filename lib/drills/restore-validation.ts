@@ -49,9 +49,9 @@ export interface RestoreDrillValidatorOptions {
 }
 
 /**
- * What the validator checks on the databases one selection restores (RDS for PostgreSQL; AWS Backup restores Aurora
- * clusters without a DB instance, so an Aurora selection is timed, not checked). At least one check is required. The
- * checks are those of `DumpVerifyJob`, run by the same code.
+ * What the validator checks on the databases one selection restores: RDS for PostgreSQL directly, Aurora PostgreSQL
+ * through a DB instance the drill's instance check adds to the restored cluster (AWS Backup restores the cluster without
+ * one) and removes. At least one check is required. The checks are those of `DumpVerifyJob`, run by the same code.
  */
 export interface RestoreValidationOptions {
   /**
@@ -114,4 +114,13 @@ export interface RestoreValidationOptions {
    * @default - none
    */
   readonly sqlChecks?: SqlCheck[];
+
+  /**
+   * Aurora: the class of the DB instance the drill's instance check adds to the restored cluster (AWS Backup restores
+   * the cluster without one), checks through, and deletes before it reports. Billed while it exists, typically 10-20
+   * minutes. `db.serverless` needs the cluster's Serverless v2 scaling configuration.
+   *
+   * @default 'db.t4g.medium'
+   */
+  readonly instanceClass?: string;
 }

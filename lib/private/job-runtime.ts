@@ -63,6 +63,8 @@ export interface JobRuntime {
   readonly grantee: iam.IPrincipal;
   readonly securityGroup: ec2.SecurityGroup;
   readonly logGroup: logs.LogGroup;
+  /** The key of the log group (the given `logEncryptionKey`, or one of the job's own). */
+  readonly logKey: kms.IKey;
   readonly deadLetterQueue: sqs.Queue;
   readonly schedule: scheduler.Schedule;
   readonly scheduleRole: iam.Role;
@@ -186,7 +188,7 @@ export function createJobRuntime(scope: Construct, props: JobRuntimeProps): JobR
   schedule.node.addDependency(schedulePolicy);
 
   acknowledgeRuntime({ ...props, fn, role, deadLetterQueue });
-  return { fn, role, policy, grantee, securityGroup, logGroup, deadLetterQueue, schedule, scheduleRole };
+  return { fn, role, policy, grantee, securityGroup, logGroup, logKey, deadLetterQueue, schedule, scheduleRole };
 }
 
 interface AcknowledgeProps extends JobRuntimeProps {

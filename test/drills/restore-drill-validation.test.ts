@@ -195,9 +195,10 @@ describe('synth-time checks', () => {
   test.each<[string, () => unknown, RegExp]>([
     ['validation without a validator', () => build({}, {}, { validator: undefined }), /selection 'orders' has validation, but the drill has no validator to run it/],
     ['validation of a DocumentDB selection', () => build({}, { resourceType: RestoreDrillResourceType.DOCUMENTDB, resourceArns: [`arn:aws:rds:${REGION}:${ACCOUNT}:cluster:docs`] }),
-      /resourceType DocumentDB is not RDS for PostgreSQL/],
-    ['validation of an Aurora selection', () => build({}, { resourceType: RestoreDrillResourceType.AURORA, resourceArns: [`arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`] }),
-      /AWS Backup restores an Aurora cluster without a DB instance, so there is nothing to connect to/],
+      /resourceType DocumentDB is not RDS or Aurora PostgreSQL/],
+    ['an instance class for an RDS restore', () => build({ instanceClass: 'db.t4g.medium' }), /validation.instanceClass is for Aurora restores, which have no instance/],
+    ['a malformed instance class', () => build({ instanceClass: 't4g.medium' }, { resourceType: RestoreDrillResourceType.AURORA, resourceArns: [`arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`] }),
+      /validation.instanceClass 't4g.medium'.*db.<family>.<size> or db.serverless/],
     ['validation without security groups', () => build({}, { securityGroups: undefined }), /has validation but no securityGroups/],
     ['validation that checks nothing', () => build({ requiredTables: [], minimumRows: {}, freshnessChecks: [], sqlChecks: [] }), /validation checks nothing; give requiredTables, minimumRows/],
     ['a table without a schema', () => build({ requiredTables: ['orders'] }), /validation.requiredTables\[0\] 'orders'.*'schema.table'/],
@@ -247,4 +248,45 @@ test('restores into the source database\'s own security group are refused: the v
     resourceType: RestoreDrillResourceType.RDS, databaseInstances: [db], subnetGroupName: 'restores',
     securityGroups: db.connections.securityGroups, validation: { secret: db.secret!, requiredTables: ['public.orders'] },
   })).toThrow(/selection 'orders' restores into security group Shared\/Db\/SecurityGroup, which the source database uses too/);
+});
+
+describe('Aurora: the instance check (AWS Backup restores the cluster without a DB instance)', () => {
+  const aurora = () => build({ instanceClass: 'db.r7g.large' }, { resourceType: RestoreDrillResourceType.AURORA, resourceArns: [`arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`] });
+
+  test('a state machine: prepare, add the tagged instance, wait, check, delete, wait, report; the validator may start it', () => {
+    const { drill, template } = aurora();
+    const machines = template().findResources('AWS::StepFunctions::StateMachine');
+    expect(Object.keys(machines)).toHaveLength(1);
+    const definition = JSON.stringify(Object.values(machines)[0].Properties.DefinitionString);
+    for (const step of ['Prepare', 'CreateInstance', 'WaitUntilAvailable', 'Check', 'DeleteInstance', 'WaitUntilGone', 'Report', 'FailedAfterCreate']) {
+      expect(definition).toContain(`\\"${step}\\"`);
+    }
+    expect(definition).toContain('cdk-backup-dr:drill');
+    expect(definition).toContain('Rds.DbInstanceNotFoundException');
+    template().hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      TracingConfiguration: { Enabled: true }, LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+    });
+    template().hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'StartTheInstanceCheck', Action: 'states:StartExecution' })]) },
+    });
+    expect(drill.validatedDatabases).toEqual(['orders']);
+    expect(formatFindings(nagFindings(drill))).toBe('');
+  });
+
+  test('its role creates instances only with the drill\'s tag and deletes only instances that carry it', async () => {
+    const { stack, template } = aurora();
+    const [policy] = Object.values(template().findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('^Permissions of the instance check') } }));
+    const fnId = Object.keys(template().findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^Validates the restores') } }))[0];
+    const identity = resolve(policy.Properties.PolicyDocument, stack, { [fnId]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:validator` }) as PolicyDocument;
+    const role = `arn:aws:iam::${ACCOUNT}:role/instance-check`;
+    const ask = (action: string, resource: string, context: Record<string, string>) =>
+      decide(undefined, { action, principal: role, resource, resourceAccount: ACCOUNT, context, identityPolicies: [identity] });
+    const production = `arn:aws:rds:${REGION}:${ACCOUNT}:db:orders-prod`;
+    expect(await ask('rds:DeleteDBInstance', production, {})).not.toBe('Allowed');
+    expect(await ask('rds:DeleteDBInstance', production, { 'aws:ResourceTag/cdk-backup-dr:drill': 'another_drill' })).not.toBe('Allowed');
+    expect(await ask('rds:DeleteDBInstance', `arn:aws:rds:${REGION}:${ACCOUNT}:db:restore-check`, { 'aws:ResourceTag/cdk-backup-dr:drill': 'orders_monthly' })).toBe('Allowed');
+    expect(await ask('rds:CreateDBInstance', `arn:aws:rds:${REGION}:${ACCOUNT}:db:x-check`, {})).not.toBe('Allowed');
+    expect(await ask('rds:CreateDBInstance', `arn:aws:rds:${REGION}:${ACCOUNT}:db:x-check`, { 'aws:RequestTag/cdk-backup-dr:drill': 'orders_monthly' })).toBe('Allowed');
+    expect(await ask('rds:ModifyDBInstance', production, { 'aws:ResourceTag/cdk-backup-dr:drill': 'orders_monthly' })).not.toBe('Allowed');
+  });
 });

@@ -216,21 +216,38 @@ describe('Distro Nation example (seed 004)', () => {
       });
     });
 
-  test('nine alarms, all to one topic with the backup-alerts subscription; no dump alarms for databases without pg_dump', () => {
-    // The five of "Aurora-Backup-Failure" and "Backup-Storage-Growth"; the weekly tests' restore time (two); the RPO lag
-    // of each cluster (two).
-    production.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+  test('eleven alarms, all to one topic with the backup-alerts subscription; no dump alarms for databases without pg_dump', () => {
+    // The five of "Aurora-Backup-Failure" and "Backup-Storage-Growth"; the weekly tests' restore time (two), Aurora's
+    // failed and missing validation (two); the RPO lag of each cluster (two).
+    production.resourceCountIs('AWS::CloudWatch::Alarm', 11);
     for (const alarm of Object.values(production.findResources('AWS::CloudWatch::Alarm'))) {
       expect((alarm as { Properties: { AlarmActions: unknown[] } }).Properties.AlarmActions).toEqual([ref('Alarms/Topic')]);
     }
     production.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'backup-alerts@distronation.example' });
   });
 
-  test('weekly PITR and snapshot tests timed against the RTO of 60 minutes (no data checks: no instance, no PostgreSQL)', () => {
-    expect(validatorSelections(production, 'distronation_aurora_weekly')).toEqual([{ database: 'aurora', resourceType: 'Aurora', arns: ['arn:aws:rds:us-east-1:111111111111:cluster:<token>'] }]);
+  test('weekly PITR test validated with "Step 4: Data Integrity Validation" through an added instance, within the RTO of 60 minutes; DocumentDB timed', () => {
+    expect(validatorSelections(production, 'distronation_aurora_weekly')).toEqual([{
+      database: 'database-2', resourceType: 'Aurora', arns: ['arn:aws:rds:us-east-1:111111111111:cluster:<token>'],
+      checks: {
+        secretArn: '<token>', requiredTables: ['public.users', 'public.payouts', 'public.audit_log'], minimumRows: [],
+        freshness: [
+          { table: 'public.payouts', column: 'created_at', maxAgeSeconds: 7 * 86400 },
+          { table: 'public.audit_log', column: 'created_at', maxAgeSeconds: 86400 },
+        ],
+        sql: [
+          { name: 'users exist', sql: 'SELECT count(*) > 0 FROM public.users' },
+          { name: 'foreign keys present', sql: "SELECT count(*) > 0 FROM information_schema.table_constraints WHERE constraint_type = 'FOREIGN KEY' AND constraint_schema = 'public'" },
+        ],
+      },
+    }]);
+    // The instance check of the Aurora restores: a state machine that adds an instance tagged with the drill.
+    production.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: 'distronation_aurora_weekly-instance-check' });
     expect(validatorSelections(production, 'distronation_documentdb_weekly')).toEqual([{ database: 'documentdb', resourceType: 'DocumentDB', arns: ['arn:aws:rds:us-east-1:111111111111:cluster:<token>'] }]);
-    expect(alarmNamed(production, 'distronation-prod-distronation_aurora_weekly-aurora-DrillRestoreTime').Threshold).toBe(3600);
+    expect(alarmNamed(production, 'distronation-prod-distronation_aurora_weekly-database-2-DrillRestoreTime').Threshold).toBe(3600);
     expect(alarmNamed(production, 'distronation-prod-distronation_documentdb_weekly-documentdb-DrillRestoreTime').Threshold).toBe(3600);
+    // Weekly: 7 days, the 24-hour start window and a day.
+    expect(alarmNamed(production, 'distronation-prod-distronation_aurora_weekly-database-2-DrillMissing').Threshold).toBe(9 * 86400);
   });
 
   test('"RPO: 5 minutes" measured for both clusters', () => {
@@ -241,11 +258,12 @@ describe('Distro Nation example (seed 004)', () => {
     }
   });
 
-  test('the Aurora copies in distronation-dr restored and timed in us-west-2 monthly', () => {
+  test('the Aurora copies in distronation-dr restored and checked in us-west-2 monthly', () => {
     dr.hasResourceProperties('AWS::Backup::RestoreTestingPlan', { RestoreTestingPlanName: 'distronation_aurora_dr_monthly', ScheduleExpression: 'cron(0 9 ? * SUN#1 *)' });
     dr.hasResourceProperties('AWS::Backup::RestoreTestingSelection', {
       ProtectedResourceType: 'Aurora', ProtectedResourceArns: ['arn:aws:rds:us-east-1:111111111111:cluster:database-2'],
     });
-    expect(alarmNamed(dr, 'distronation-dr-distronation_aurora_dr_monthly-Database-DrillRestoreTime').Threshold).toBe(3600);
+    expect(alarmNamed(dr, 'distronation-dr-distronation_aurora_dr_monthly-database-2-DrillRestoreTime').Threshold).toBe(3600);
+    dr.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: 'distronation_aurora_dr_monthly-instance-check' });
   });
 });
