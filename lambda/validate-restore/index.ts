@@ -6,13 +6,14 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DRILL_DIMENSION, INSTANCE_CHECK_ACTION, VALIDATE_ENV, VALIDATED_RESTORE_AGE_EVENT } from '../../lib/private/job-contract';
+import { DRILL_DIMENSION, INSTANCE_CHECK_ACTION, PITR_ACTION, PITR_ENV, VALIDATE_ENV, VALIDATED_RESTORE_AGE_EVENT } from '../../lib/private/job-contract';
 import { deadlineSignal, JOB_CLIENT_CONFIG } from '../shared/aws-clients';
-import { integerEnv, optionalEnv } from '../shared/env';
+import { integerEnv, optionalEnv, requiredEnv } from '../shared/env';
 import { createJobLogger } from '../shared/logger';
 import { PowertoolsMetricsRecorder } from '../shared/metrics';
 import { measureValidatedRestoreAges, ValidatedRestoreAge } from './age';
 import { readValidateConfig } from './config';
+import { checkPitr, pitrAge, PitrCheckEvent, PitrResult, readPitrConfig, reportPitr } from './pitr';
 import {
   checkInstance, InstanceCheckEvent, InstanceCheckResult, InstanceCheckTarget, prepareInstanceCheck, reportInstanceCheck,
 } from './instance-check';
@@ -22,6 +23,8 @@ export { measureValidatedRestoreAges } from './age';
 export type { AgeDeps, ValidatedRestoreAge } from './age';
 export { checkInstance, checkInstanceIdentifier, prepareInstanceCheck, reportInstanceCheck } from './instance-check';
 export type { InstanceCheckEvent, InstanceCheckResult, InstanceCheckTarget } from './instance-check';
+export { checkPitr, pitrAge, readPitrConfig, reportPitr } from './pitr';
+export type { PitrCheckEvent, PitrConfig, PitrResult } from './pitr';
 export { parseSelections, readValidateConfig, selectionOf } from './config';
 export type { ValidateConfig } from './config';
 export { validateRestore } from './validate';
@@ -40,8 +43,11 @@ export interface HandlerContext {
  * (`VALIDATED_RESTORE_AGE_EVENT`: the age of each selection's newest validated restore).
  */
 export async function handler(
-  event: RestoreJobEvent | typeof VALIDATED_RESTORE_AGE_EVENT | InstanceCheckEvent, context?: HandlerContext,
-): Promise<ValidationOutcome | ValidatedRestoreAge[] | InstanceCheckTarget | InstanceCheckResult> {
+  event: RestoreJobEvent | typeof VALIDATED_RESTORE_AGE_EVENT | InstanceCheckEvent | (PitrCheckEvent & { action?: string }), context?: HandlerContext,
+): Promise<ValidationOutcome | ValidatedRestoreAge[] | InstanceCheckTarget | InstanceCheckResult | PitrResult | { ageSeconds: number }> {
+  if (optionalEnv(process.env, PITR_ENV.CONFIG) !== undefined) {
+    return pitrHandler(event as PitrCheckEvent & { action?: string }, context);
+  }
   const drill = optionalEnv(process.env, VALIDATE_ENV.DRILL) ?? 'unknown';
   const logger = createJobLogger('validate-restore', drill);
   const config = readValidateConfig(process.env);
@@ -74,6 +80,27 @@ export async function handler(
     }
   } finally {
     for (const client of [backup, kms, rds, secrets, sfn]) {
+      client.destroy();
+    }
+  }
+}
+
+/** The validator of a PitrDrill: its state machine's check and report steps, and its hourly age. */
+async function pitrHandler(event: PitrCheckEvent & { action?: string }, context?: HandlerContext): Promise<PitrResult | { ageSeconds: number }> {
+  const config = readPitrConfig(process.env);
+  const logger = createJobLogger('validate-restore', config.drill.drill);
+  const metrics = (database: string) => new PowertoolsMetricsRecorder(database, { dimensions: { [DRILL_DIMENSION]: config.drill.drill } });
+  const signal = deadlineSignal(context?.getRemainingTimeInMillis(), DEADLINE_MARGIN_MS);
+  const clients = { backup: new BackupClient(JOB_CLIENT_CONFIG), rds: new RDSClient(JOB_CLIENT_CONFIG), secrets: new SecretsManagerClient(JOB_CLIENT_CONFIG), sfn: new SFNClient(JOB_CLIENT_CONFIG) };
+  try {
+    switch (event.action) {
+      case PITR_ACTION.CHECK: return await checkPitr(event, config, { ...clients, logger, metrics, signal });
+      case PITR_ACTION.REPORT: return reportPitr(event, config, { logger, metrics });
+      case PITR_ACTION.AGE: return await pitrAge(requiredEnv(process.env, PITR_ENV.STATE_MACHINE_ARN), config, { sfn: clients.sfn, logger, metrics, signal, now: () => new Date() });
+      default: throw new Error(`unknown action ${JSON.stringify(event.action)}; a point-in-time drill's validator takes ${Object.values(PITR_ACTION).join(', ')}`);
+    }
+  } finally {
+    for (const client of Object.values(clients)) {
       client.destroy();
     }
   }

@@ -243,3 +243,24 @@ export const VALIDATED_RESTORE_AGE_EVENT = { check: 'validatedRestoreAge' } as c
 
 /** The dimension of drill metrics besides `Database`: the restore testing plan's name. */
 export const DRILL_DIMENSION = 'Drill';
+
+/**
+ * The point-in-time drill (PitrDrill): its validator's configuration (`VALIDATE_PITR` JSON, instead of a restore testing
+ * plan) and the actions its state machine and schedule invoke it with.
+ */
+export const PITR_ENV = { CONFIG: 'VALIDATE_PITR', STATE_MACHINE_ARN: 'VALIDATE_PITR_STATE_MACHINE_ARN' } as const;
+
+/** `VALIDATE_PITR`: where the drill restores from and to, and what it checks. */
+export interface PitrDrillConfig {
+  /** The `Database` dimension. */
+  readonly database: string;
+  /** The drill's name: the `Drill` dimension, and the tag value of the instance it restores. */
+  readonly drill: string;
+  /** ARN of the source DB instance. */
+  readonly sourceArn: string;
+  /** ARN of the instance the drill restores into (it exists only during a run). */
+  readonly targetArn: string;
+  readonly checks: ValidationChecks;
+}
+
+export const PITR_ACTION = { CHECK: 'checkPitr', REPORT: 'reportPitr', AGE: 'pitrAge' } as const;

@@ -15,10 +15,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DRILL_METRIC, ValidatedSelection, ValidationChecks } from '../../lib/private/job-contract';
 import { createJobLogger } from '../../lambda/shared/logger';
 import { InMemoryMetricsRecorder } from '../../lambda/shared/metrics';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
-  checkInstance, checkInstanceIdentifier, measureValidatedRestoreAges, parseSelections, prepareInstanceCheck, readValidateConfig,
-  reportInstanceCheck, selectionOf, ValidateConfig, validateRestore,
+  checkInstance, checkInstanceIdentifier, checkPitr, measureValidatedRestoreAges, parseSelections, pitrAge, PitrConfig, prepareInstanceCheck,
+  readPitrConfig, readValidateConfig, reportInstanceCheck, reportPitr, selectionOf, ValidateConfig, validateRestore,
 } from '../../lambda/validate-restore';
 import { PostgresServer, startPostgres } from './harness';
 
@@ -523,5 +523,67 @@ describe('Aurora: the instance check (AWS Backup restores the cluster without a 
     const failure = await reportInstanceCheck({ action: 'reportInstanceCheck', restoreJobId: 'job-1', result: { status: 'FAILED', message: 'CreateDBInstance: InsufficientDBInstanceCapacity' } }, auroraConfig(), deps());
     expect(failure).toEqual({ status: 'FAILED', message: 'CreateDBInstance: InsufficientDBInstanceCapacity' });
     expect(metrics.get('orders')!.values(DRILL_METRIC.RESTORE_VALIDATION_SUCCESS)).toEqual([1, 0, 0, 0, 0]);
+  });
+});
+
+describe('PitrDrill: a point-in-time restore of a database with RDS automated backups only', () => {
+  const TARGET = 'arn:aws:rds:us-east-1:111111111111:db:orders-pitr-drill';
+  const MACHINE = 'arn:aws:states:us-east-1:111111111111:stateMachine:orders_pitr-drill';
+  // The run starts at the data's recovery point: its newest order is 10 minutes older.
+  const STARTED = RECOVERY_POINT;
+  const pitrConfig = (): PitrConfig => readPitrConfig({
+    VALIDATE_PITR: JSON.stringify({ database: 'orders', drill: 'orders_pitr', sourceArn: SOURCE, targetArn: TARGET, checks: CHECKS }),
+    VALIDATE_SSL_MODE: 'verify-full', VALIDATE_SSL_ROOT_CERT: pg.tls!.caFile,
+  });
+  beforeEach(() => {
+    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: TARGET })
+      .resolves({ DBInstances: [{ DBInstanceStatus: 'available', Endpoint: { Address: '127.0.0.1', Port: pg.port }, InstanceCreateTime: new Date('2026-12-01T02:01:00Z') }] });
+  });
+
+  test('check: the restored instance checked like any restore; the duration from the execution start', async () => {
+    const result = await checkPitr({ startedAt: STARTED.toISOString() }, pitrConfig(), deps(), () => new Date('2026-12-01T02:30:00Z'));
+    expect(result).toEqual({ status: 'SUCCESSFUL', message: '6 checks passed on the point-in-time restore of orders, restored in 1800 s', restoreDurationSeconds: 1800 });
+    // Freshness is measured from the restore's start (the latest restorable time then): the newest order is older.
+    expect(reported()).toEqual([]);
+  });
+
+  test('check: an instance created before this run (a leftover, or another database given the name) fails, unread', async () => {
+    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: TARGET })
+      .resolves({ DBInstances: [{ DBInstanceStatus: 'available', Endpoint: { Address: '127.0.0.1', Port: pg.port }, InstanceCreateTime: new Date('2026-11-01T00:00:00Z') }] });
+    const result = await checkPitr({ startedAt: STARTED.toISOString() }, pitrConfig(), deps(), () => new Date('2026-12-01T02:30:00Z'));
+    expect(result.status).toBe('FAILED');
+    expect(result.message).toContain('not while restore job pitr-2026-12-01T02:00:00.000Z ran');
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+  });
+
+  test('report: RestoreValidationSuccess and RestoreDurationSeconds; anything but SUCCESSFUL counts as FAILED', () => {
+    expect(reportPitr({ result: { status: 'SUCCESSFUL', message: 'ok', restoreDurationSeconds: 1800 } }, pitrConfig(), deps()).status).toBe('SUCCESSFUL');
+    expect(reportPitr({ result: { status: 'successful', message: '' } }, pitrConfig(), deps())).toEqual({ status: 'FAILED', message: 'the point-in-time drill failed without a message' });
+    expect(metrics.get('orders')!.flushed).toEqual([
+      { name: DRILL_METRIC.RESTORE_VALIDATION_SUCCESS, unit: 'Count', value: 1 },
+      { name: DRILL_METRIC.RESTORE_DURATION_SECONDS, unit: 'Seconds', value: 1800 },
+      { name: DRILL_METRIC.RESTORE_VALIDATION_SUCCESS, unit: 'Count', value: 0 },
+    ]);
+  });
+
+  test('age: since the newest SUCCEEDED execution whose output is SUCCESSFUL, else since the state machine was created', async () => {
+    const now = new Date('2026-12-07T12:00:00Z');
+    sfn.on(ListExecutionsCommand).resolves({ executions: [
+      { executionArn: 'e2', stateMachineArn: MACHINE, name: 'e2', status: 'SUCCEEDED', startDate: now },
+      { executionArn: 'e1', stateMachineArn: MACHINE, name: 'e1', status: 'SUCCEEDED', startDate: now },
+    ] });
+    sfn.on(DescribeExecutionCommand, { executionArn: 'e2' }).resolves({ output: '{"status":"FAILED"}', stopDate: new Date('2026-12-07T11:00:00Z') } as never);
+    sfn.on(DescribeExecutionCommand, { executionArn: 'e1' }).resolves({ output: '{"status":"SUCCESSFUL"}', stopDate: new Date('2026-12-06T12:00:00Z') } as never);
+    expect(await pitrAge(MACHINE, pitrConfig(), { ...deps(), sfn: new SFNClient({ region: 'us-east-1' }), now: () => now })).toEqual({ database: 'orders', ageSeconds: 86400, execution: 'e1' });
+    expect(sfn.commandCalls(ListExecutionsCommand)[0].args[0].input).toEqual({ stateMachineArn: MACHINE, statusFilter: 'SUCCEEDED' });
+    sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    sfn.on(DescribeStateMachineCommand).resolves({ creationDate: new Date('2026-12-05T12:00:00Z') } as never);
+    expect((await pitrAge(MACHINE, pitrConfig(), { ...deps(), sfn: new SFNClient({ region: 'us-east-1' }), now: () => now })).ageSeconds).toBe(2 * 86400);
+  });
+
+  test('configuration: the target may not be the source; fields are checked', () => {
+    const env = (drill: Record<string, unknown>) => ({ VALIDATE_PITR: JSON.stringify({ database: 'orders', drill: 'd', sourceArn: SOURCE, targetArn: TARGET, checks: CHECKS, ...drill }) });
+    expect(() => readPitrConfig(env({ targetArn: SOURCE }))).toThrow('targetArn is the source');
+    expect(() => readPitrConfig(env({ sourceArn: 'arn:aws:rds:us-east-1:111111111111:cluster:orders' }))).toThrow('VALIDATE_PITR is invalid: sourceArn');
   });
 });
