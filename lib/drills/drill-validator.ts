@@ -7,17 +7,18 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { checkFreshnessChecks, checkSqlChecks, TABLE_PATTERN, TABLE_RULE } from '../private/data-checks';
 import {
-  VALIDATE_ENV, VALIDATED_RESTORE_AGE_EVENT, ValidatedSelection, ValidationChecks,
+  INSTANCE_CHECK_ACTION, INSTANCE_CHECK_TAG_KEY, VALIDATE_ENV, VALIDATED_RESTORE_AGE_EVENT, ValidatedSelection, ValidationChecks,
 } from '../private/job-contract';
 import { DEFAULT_PG_MAJOR, RDS_CA_BUNDLE_PATH, SSL_MODE, VALIDATE_RESTORE_HANDLER } from '../private/job-image';
 import { checkDatabaseName, checkPort, createJobRuntime, JobRuntime } from '../private/job-runtime';
 import { principalArnsExcept } from '../private/key-guard';
 import { flattenForNag } from '../private/nag-ids';
 import { checkPattern, isUnresolved, ValidationError } from '../private/validation';
-import { InstanceCheck } from './instance-check';
+import { rdsArns, TemporaryInstance } from './temporary-instance';
 import { RestoreDrillResourceType } from './restore-drill-selection';
 import { RestoreDrillValidatorOptions, RestoreValidationOptions } from './restore-validation';
 
@@ -58,7 +59,7 @@ export class DrillValidator extends Construct {
    *
    * @default - created with the first Aurora selection that has validation
    */
-  public instanceCheck?: InstanceCheck;
+  public instanceCheck?: TemporaryInstance;
 
   private readonly runtime: JobRuntime;
   private readonly selections: ValidatedSelection[] = [];
@@ -249,10 +250,36 @@ export class DrillValidator extends Construct {
   }
 
   /** The instance check, created once; the validator may start it. */
-  private ensureInstanceCheck(): InstanceCheck {
+  private ensureInstanceCheck(): TemporaryInstance {
     if (!this.instanceCheck) {
-      this.instanceCheck = new InstanceCheck(this, 'InstanceCheck', {
-        validator: this.runtime.fn, drillName: this.drillName, logEncryptionKey: this.runtime.logKey, logRetention: this.logRetention,
+      // The state machine acts only on what the validator derives from the restore job (prepare): whoever may start an
+      // execution gives it a restore job's id and nothing else.
+      this.instanceCheck = new TemporaryInstance(this, 'InstanceCheck', {
+        validator: this.runtime.fn,
+        drillName: this.drillName,
+        stateMachineName: `${this.drillName}-instance-check`.slice(0, 80),
+        logEncryptionKey: this.runtime.logKey,
+        logRetention: this.logRetention,
+        what: `the instance check of the restore drill ${this.drillName}`,
+        start: { restoreJobId: '$.restoreJobId' },
+        prepareAction: INSTANCE_CHECK_ACTION.PREPARE,
+        instanceIdentifier: '$.target.instanceIdentifier',
+        create: {
+          action: 'createDBInstance',
+          parameters: {
+            DbInstanceIdentifier: sfn.JsonPath.stringAt('$.target.instanceIdentifier'),
+            DbClusterIdentifier: sfn.JsonPath.stringAt('$.target.clusterIdentifier'),
+            Engine: sfn.JsonPath.stringAt('$.target.engine'),
+            DbInstanceClass: sfn.JsonPath.stringAt('$.target.instanceClass'),
+            PubliclyAccessible: false,
+            Tags: [{ Key: INSTANCE_CHECK_TAG_KEY, Value: this.drillName }],
+          },
+          iamActions: ['rds:CreateDBInstance'],
+          iamResources: rdsArns(this, 'db', 'cluster', 'pg', 'og', 'subgrp', 'secgrp'),
+        },
+        checkAction: INSTANCE_CHECK_ACTION.CHECK,
+        reportAction: INSTANCE_CHECK_ACTION.REPORT,
+        maxPolls: 45,
       });
       this.runtime.policy.addStatements(new iam.PolicyStatement({
         sid: 'StartTheInstanceCheck', actions: ['states:StartExecution'], resources: [this.instanceCheck.stateMachineArnByName],

@@ -6,42 +6,63 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { INSTANCE_CHECK_ACTION, INSTANCE_CHECK_TAG_KEY } from '../private/job-contract';
+import { INSTANCE_CHECK_TAG_KEY } from '../private/job-contract';
 import { flattenForNag } from '../private/nag-ids';
 
-/** Polls of the added instance (one a minute) before giving up on it appearing or going away. */
-const MAX_POLLS = 45;
 const POLL_INTERVAL = Duration.minutes(1);
+/** Polls (one a minute) of the instance going away before the result is reported anyway. */
+const MAX_DELETE_POLLS = 45;
 
-export interface InstanceCheckProps {
-  /** The drill validator: prepares, checks and reports. */
+/** How the temporary instance comes to be, and how the validator is asked. */
+export interface TemporaryInstanceProps {
+  /** The drill validator: (prepares,) checks and reports. */
   readonly validator: lambda.IFunction;
   /** The drill's name: the tag value of the instances it adds, and so the only ones it may delete. */
   readonly drillName: string;
+  /** The state machine's name: 1-80 letters, digits, - and _. */
+  readonly stateMachineName: string;
   readonly logEncryptionKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
+  /** The state's fields at the start, from the execution's input or context; sent with every validator step. */
+  readonly start: Record<string, string>;
+  /** A validator step before the instance is added, whose result (`$.target`) names it; its failure adds nothing. */
+  readonly prepareAction?: string;
+  /** The instance's identifier: a JSONPath into the state (`$.target...`) or a literal. */
+  readonly instanceIdentifier: string;
+  /** The RDS call that adds the instance (its parameters carry the drill's tag) and the IAM actions and resources it needs. */
+  readonly create: {
+    readonly action: string;
+    readonly parameters: Record<string, unknown>;
+    readonly iamActions: string[];
+    readonly iamResources: string[];
+  };
+  readonly checkAction: string;
+  readonly reportAction: string;
+  /** How long the instance may take to become available, in one-minute polls. */
+  readonly maxPolls: number;
+  /** What the descriptions and failure messages call the whole, e.g. `the instance check of the restore drill x`. */
+  readonly what: string;
 }
 
 /**
- * The instance check of Aurora restores (AWS Backup restores a cluster without a DB instance): a state machine that
- * asks the validator what to add (from the restore job it reads back), adds a DB instance tagged with the drill to the
- * restored cluster, waits until it is available, has the validator check the data through it, deletes it, waits until
- * it is gone, and has the validator report; any failure on the way still deletes what was added and reports FAILED.
- *
- * Its role may create instances only with the drill's tag, and delete only instances that carry it; it acts only on
- * the names the validator derived from the restore job, so whoever may start an execution touches nothing else.
+ * A temporary DB instance, checked and removed: a state machine that (asks the validator what to add,) adds a DB
+ * instance tagged with the drill, waits until it is available, has the validator check the data through it, deletes it,
+ * waits until it is gone, and has the validator report; any failure on the way still deletes what was added and reports
+ * FAILED. Its role may create instances only with the drill's tag, and delete only instances that carry it. Used by the
+ * instance check of Aurora restores and by `PitrDrill`.
  */
-export class InstanceCheck extends Construct {
+export class TemporaryInstance extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   /** The state machine's ARN built from its name: for the validator, which the state machine itself refers to. */
   public readonly stateMachineArnByName: string;
 
-  constructor(scope: Construct, id: string, props: InstanceCheckProps) {
+  constructor(scope: Construct, id: string, props: TemporaryInstanceProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    const fields = Object.fromEntries(Object.keys(props.start).map((key) => [key, sfn.JsonPath.stringAt(`$.${key}`)]));
     const invoke = (stepId: string, action: string, resultPath: string, extra: Record<string, unknown> = {}) => new tasks.LambdaInvoke(this, stepId, {
       lambdaFunction: props.validator,
-      payload: sfn.TaskInput.fromObject({ action, restoreJobId: sfn.JsonPath.stringAt('$.restoreJobId'), ...extra }),
+      payload: sfn.TaskInput.fromObject({ action, ...fields, ...extra }),
       payloadResponseOnly: true,
       retryOnServiceExceptions: true,
       resultPath,
@@ -50,9 +71,9 @@ export class InstanceCheck extends Construct {
       new tasks.CallAwsService(this, stepId, {
         service: 'rds', action, parameters, resultPath, iamResources: ['*'], // the role's policy is written below
       });
-    const instance = sfn.JsonPath.stringAt('$.target.instanceIdentifier');
+    const instance = props.instanceIdentifier.startsWith('$.') ? sfn.JsonPath.stringAt(props.instanceIdentifier) : props.instanceIdentifier;
     const failure = (stepId: string) => new sfn.Pass(this, stepId, {
-      parameters: { status: 'FAILED', message: sfn.JsonPath.format('the instance check failed: {}', sfn.JsonPath.stringAt('$.error.Cause')) },
+      parameters: { status: 'FAILED', message: sfn.JsonPath.format(`${props.what} failed: {}`, sfn.JsonPath.stringAt('$.error.Cause')) },
       resultPath: '$.result',
     });
     const counter = (stepId: string) => new sfn.Pass(this, stepId, {
@@ -61,50 +82,44 @@ export class InstanceCheck extends Construct {
     });
     const resetPolls = (stepId: string) => new sfn.Pass(this, stepId, { result: sfn.Result.fromObject({ count: 0 }), resultPath: '$.polls' });
 
-    const report = invoke('Report', INSTANCE_CHECK_ACTION.REPORT, sfn.JsonPath.DISCARD, { result: sfn.JsonPath.objectAt('$.result') });
-    report.next(new sfn.Succeed(this, 'Reported'));
+    const report = invoke('Report', props.reportAction, '$.reported', { result: sfn.JsonPath.objectAt('$.result') });
+    report.next(new sfn.Pass(this, 'Reported', { outputPath: '$.reported' }));
 
-    // Delete the added instance and wait until it is gone, then report.
+    // Delete the instance and wait until it is gone, then report.
     const deleteInstance = rds('DeleteInstance', 'deleteDBInstance', { DbInstanceIdentifier: instance, SkipFinalSnapshot: true, DeleteAutomatedBackups: true })
       .addRetry({ errors: ['Rds.InvalidDbInstanceStateException'], interval: POLL_INTERVAL, maxAttempts: 10, backoffRate: 1 })
       .addCatch(report, { errors: ['Rds.DbInstanceNotFoundException'], resultPath: sfn.JsonPath.DISCARD });
     const waitGone = new sfn.Wait(this, 'WaitUntilGone', { time: sfn.WaitTime.duration(POLL_INTERVAL) });
     const describeGone = rds('DescribeDeleted', 'describeDBInstances', { DbInstanceIdentifier: instance })
       .addCatch(report, { errors: ['Rds.DbInstanceNotFoundException'], resultPath: sfn.JsonPath.DISCARD });
-    const countGone = counter('CountDeletePolls');
-    deleteInstance.next(resetPolls('StartDeletePolls')).next(waitGone).next(describeGone).next(countGone).next(
+    deleteInstance.next(resetPolls('StartDeletePolls')).next(waitGone).next(describeGone).next(counter('CountDeletePolls')).next(
       new sfn.Choice(this, 'GivenUpOnDeletion')
-        .when(sfn.Condition.numberGreaterThanEquals('$.polls.count', MAX_POLLS), report)
+        .when(sfn.Condition.numberGreaterThanEquals('$.polls.count', MAX_DELETE_POLLS), report)
         .otherwise(waitGone));
 
     // Add the instance, wait until it is available, check through it.
     const failedAfterCreate = failure('FailedAfterCreate');
     failedAfterCreate.next(deleteInstance);
-    const check = invoke('Check', INSTANCE_CHECK_ACTION.CHECK, '$.result').addCatch(failedAfterCreate, { resultPath: '$.error' });
+    const check = invoke('Check', props.checkAction, '$.result').addCatch(failedAfterCreate, { resultPath: '$.error' });
     check.next(deleteInstance);
     const waitAvailable = new sfn.Wait(this, 'WaitUntilAvailable', { time: sfn.WaitTime.duration(POLL_INTERVAL) });
     const describe = rds('DescribeAdded', 'describeDBInstances', { DbInstanceIdentifier: instance }, '$.instance')
       .addCatch(failedAfterCreate, { resultPath: '$.error' });
     const notAvailable = new sfn.Pass(this, 'NotAvailable', {
-      result: sfn.Result.fromObject({ status: 'FAILED', message: `the DB instance added to the restored cluster was not available within ${MAX_POLLS} minutes` }),
+      result: sfn.Result.fromObject({ status: 'FAILED', message: `${props.what} failed: the DB instance was not available within ${props.maxPolls} minutes` }),
       resultPath: '$.result',
     });
     notAvailable.next(deleteInstance);
-    const create = rds('CreateInstance', 'createDBInstance', {
-      DbInstanceIdentifier: instance,
-      DbClusterIdentifier: sfn.JsonPath.stringAt('$.target.clusterIdentifier'),
-      Engine: sfn.JsonPath.stringAt('$.target.engine'),
-      DbInstanceClass: sfn.JsonPath.stringAt('$.target.instanceClass'),
-      PubliclyAccessible: false,
-      Tags: [{ Key: INSTANCE_CHECK_TAG_KEY, Value: props.drillName }],
-    });
     const failedBeforeCreate = failure('FailedBeforeCreate');
     failedBeforeCreate.next(report);
-    create.addCatch(failedBeforeCreate, { resultPath: '$.error' });
-    const prepare = invoke('Prepare', INSTANCE_CHECK_ACTION.PREPARE, '$.target');
-    prepare.addCatch(failedBeforeCreate, { resultPath: '$.error' });
-    const definition = sfn.Chain.start(new sfn.Pass(this, 'Start', { parameters: { restoreJobId: sfn.JsonPath.stringAt('$.restoreJobId') } }))
-      .next(prepare)
+    // The instance may exist although the call failed (a timeout after RDS accepted it): deleting one that is not there is reported as gone.
+    const create = rds('CreateInstance', props.create.action, props.create.parameters)
+      .addCatch(failedAfterCreate, { resultPath: '$.error' });
+    let chain = sfn.Chain.start(new sfn.Pass(this, 'Start', { parameters: Object.fromEntries(Object.entries(props.start).map(([key, path]) => [key, sfn.JsonPath.stringAt(path)])) }));
+    if (props.prepareAction) {
+      chain = chain.next(invoke('Prepare', props.prepareAction, '$.target').addCatch(failedBeforeCreate, { resultPath: '$.error' }));
+    }
+    const definition = chain
       .next(create)
       .next(resetPolls('StartCreatePolls'))
       .next(waitAvailable)
@@ -112,33 +127,32 @@ export class InstanceCheck extends Construct {
       .next(counter('CountCreatePolls'))
       .next(new sfn.Choice(this, 'Available')
         .when(sfn.Condition.stringEquals('$.instance.DbInstances[0].DbInstanceStatus', 'available'), check)
-        .when(sfn.Condition.numberGreaterThanEquals('$.polls.count', MAX_POLLS), notAvailable)
+        .when(sfn.Condition.numberGreaterThanEquals('$.polls.count', props.maxPolls), notAvailable)
         .otherwise(waitAvailable));
 
     const role = new iam.Role(this, 'Role', {
-      description: `Runs the instance check of the restore drill ${props.drillName}`,
+      description: `Runs ${props.what}`,
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
     });
-    const arn = (resource: string) => stack.formatArn({ service: 'rds', resource, resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
-    const tagged = { StringEquals: { [`aws:RequestTag/${INSTANCE_CHECK_TAG_KEY}`]: props.drillName } };
+    const instances = stack.formatArn({ service: 'rds', resource: 'db', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: `Permissions of the instance check of the restore drill ${props.drillName}`,
+      description: `Permissions of ${props.what}`,
       roles: [role],
       statements: [
         new iam.PolicyStatement({ sid: 'InvokeTheValidator', actions: ['lambda:InvokeFunction'], resources: [props.validator.functionArn, `${props.validator.functionArn}:*`] }),
-        // An instance is created only with the drill's tag; in the cluster and with the names the validator derived.
+        // An instance is added only with the drill's tag.
         new iam.PolicyStatement({
           sid: 'AddTaggedInstances',
-          actions: ['rds:CreateDBInstance', 'rds:AddTagsToResource'],
-          resources: [arn('db'), arn('cluster'), arn('pg'), arn('og'), arn('subgrp'), arn('secgrp')],
-          conditions: tagged,
+          actions: [...props.create.iamActions, 'rds:AddTagsToResource'],
+          resources: props.create.iamResources,
+          conditions: { StringEquals: { [`aws:RequestTag/${INSTANCE_CHECK_TAG_KEY}`]: props.drillName } },
         }),
-        new iam.PolicyStatement({ sid: 'WatchInstances', actions: ['rds:DescribeDBInstances'], resources: [arn('db')] }),
+        new iam.PolicyStatement({ sid: 'WatchInstances', actions: ['rds:DescribeDBInstances'], resources: [instances] }),
         // Only instances that carry the drill's tag are deleted.
         new iam.PolicyStatement({
           sid: 'DeleteTaggedInstances',
           actions: ['rds:DeleteDBInstance'],
-          resources: [arn('db')],
+          resources: [instances],
           conditions: { StringEquals: { [`aws:ResourceTag/${INSTANCE_CHECK_TAG_KEY}`]: props.drillName } },
         }),
         // Step Functions' log delivery and X-Ray, which take no resource-level permissions.
@@ -154,13 +168,11 @@ export class InstanceCheck extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', {
       encryptionKey: props.logEncryptionKey, retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN,
     });
-    // State machine names: 1-80 of letters, digits, - and _.
-    const stateMachineName = `${props.drillName}-instance-check`.slice(0, 80);
     this.stateMachineArnByName = stack.formatArn({
-      service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      service: 'states', resource: 'stateMachine', resourceName: props.stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
-      stateMachineName,
+      stateMachineName: props.stateMachineName,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       role: role.withoutPolicyUpdates(),
       timeout: Duration.hours(3),
@@ -169,12 +181,19 @@ export class InstanceCheck extends Construct {
     });
     this.stateMachine.node.addDependency(policy);
 
-    const wildcard = 'The instance check acts on the restored cluster and the instance it adds, whose names AWS Backup and the ' +
-      'validator choose at restore time; the statements are bounded by the drill tag (create only with it, delete only with it).';
+    const wildcard = `${props.what} acts on instances whose names are chosen at run time; the statements are bounded by the ` +
+      'drill tag (an instance is added only with it, and deleted only with it).';
+    const wildcards = [...new Set([...props.create.iamResources, instances])].filter((arn) => flattenForNag(this, arn).endsWith('*'));
     Validations.of(policy).acknowledge(
-      ...['db', 'cluster', 'pg', 'og', 'subgrp', 'secgrp'].map((resource) => ({ id: `AwsSolutions-IAM5[Resource::${flattenForNag(this, arn(resource))}]`, reason: wildcard })),
+      ...wildcards.map((arn) => ({ id: `AwsSolutions-IAM5[Resource::${flattenForNag(this, arn)}]`, reason: wildcard })),
       { id: `AwsSolutions-IAM5[Resource::${flattenForNag(this, `${props.validator.functionArn}:*`)}]`, reason: 'The versions and aliases of the validator function itself.' },
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'Step Functions log delivery and X-Ray take no resource-level permissions (Step Functions developer guide, "IAM policies for logging to CloudWatch Logs", and X-Ray).' },
     );
   }
+}
+
+/** An RDS ARN pattern of the stack's account and region, e.g. every `db`. */
+export function rdsArns(scope: Construct, ...resources: string[]): string[] {
+  const stack = Stack.of(scope);
+  return resources.map((resource) => stack.formatArn({ service: 'rds', resource, resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }));
 }
