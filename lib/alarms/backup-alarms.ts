@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { checkEmail } from '../private/aws-names';
-import { RestoreDrill } from '../drills';
+import { IDrillMetrics } from '../drills';
 import { JobMetrics } from '../jobs';
 import { MAX_LAMBDA_TIMEOUT } from '../private/job-runtime';
 import { createEncryptedTopic, subscribeEmail } from '../private/notification-topic';
@@ -387,7 +387,7 @@ export class BackupAlarms extends Construct {
    * (`...-DrillValidationFailed`) and no validated restore within the interval the drill's schedule implies
    * (`...-DrillMissing`). The drill needs a `validator`. Returns the alarms.
    */
-  public watchDrill(drill: RestoreDrill, options: DrillWatchOptions): cloudwatch.Alarm[] {
+  public watchDrill(drill: IDrillMetrics, options: DrillWatchOptions): cloudwatch.Alarm[] {
     return drillAlarms(drill, options, this).map(({ id, props }) => this.addAlarm(id, props));
   }
 

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
-import { RestoreDrill } from '../drills';
+import { IDrillMetrics } from '../drills';
 import { isUnresolved, ValidationError } from '../private/validation';
 import { humanSeconds } from './families';
 import { DrillWatchOptions } from './watches';
@@ -16,7 +16,7 @@ export interface DrillAlarm {
  * The alarms of one drill: per data store, the restore took longer than the RTO; and per validated data store, the
  * validation failed (or the restore did), and no validated restore within the expected interval.
  */
-export function drillAlarms(drill: RestoreDrill, options: DrillWatchOptions, scope: IConstruct): DrillAlarm[] {
+export function drillAlarms(drill: IDrillMetrics, options: DrillWatchOptions, scope: IConstruct): DrillAlarm[] {
   if (!isUnresolved(options.rto) && options.rto.toSeconds({ integral: false }) < 60) {
     throw new ValidationError(`watchDrill(${drill.drillName}) rto is ${options.rto.toHumanString()}; an RTO is at least a minute (e.g. Duration.hours(1))`, scope);
   }

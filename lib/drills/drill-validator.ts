@@ -304,7 +304,7 @@ export class DrillValidator extends Construct {
 }
 
 /** The checks of a selection's validation, validated, as the handler reads them. */
-function validationChecks(prefix: string, validation: RestoreValidationOptions, scope: Construct): ValidationChecks {
+export function validationChecks(prefix: string, validation: RestoreValidationOptions, scope: Construct): ValidationChecks {
   if (validation.databaseName !== undefined) {
     checkDatabaseName(validation.databaseName, scope);
   }

@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { checkTimeZone } from '../private/aws-names';
 import { IBackupVault } from '../vault';
+import { IDrillMetrics } from './drill-metrics';
 import { DrillValidator } from './drill-validator';
 import { RestoreDrillValidatorOptions } from './restore-validation';
 import {
@@ -230,7 +231,7 @@ interface SelectionInfo {
  *   securityGroups: [restoreSecurityGroup],
  * });
  */
-export class RestoreDrill extends Construct {
+export class RestoreDrill extends Construct implements IDrillMetrics {
   /** Name of the restore testing plan. */
   public readonly restoreTestingPlanName: string;
 
