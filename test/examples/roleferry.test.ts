@@ -197,6 +197,13 @@ describe('RoleFerry example (seed 002)', () => {
     });
   });
 
+  test('§7 "Point-in-time recovery tested": a monthly PitrDrill of roleferry-prod-db, checked with §6\'s queries, within §1\'s 15 minutes', () => {
+    production.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: 'roleferry_pitr_test-pitr-drill' });
+    production.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 3 ? * SUN#1 *)', Target: Match.objectLike({ Input: '{}' }) });
+    expect(alarmNamed(production, 'roleferry-prod-roleferry_pitr_test-roleferry-DrillRestoreTime').Threshold).toBe(900);
+    expect(alarmNamed(production, 'roleferry-prod-roleferry_pitr_test-roleferry-DrillMissing').Threshold).toBe((35 * 24 + 6) * 3600);
+  });
+
   test('§6 quarterly DR tests: the daily snapshots copied to roleferry-dr and restored there with the same queries', () => {
     production.hasResourceProperties('AWS::Backup::BackupPlan', {
       BackupPlan: Match.objectLike({
