@@ -1,4 +1,4 @@
-import { Annotations, NestedStack, Stack, TimeZone } from 'aws-cdk-lib';
+import { Annotations, Duration, NestedStack, Stack, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -12,6 +12,7 @@ import {
   BackupAlarms, BackupAlarmsProps, DatabaseWatch, DumpBucket, DumpVerifyJob, IBackupVault, PgDumpJob, RecoveryTier,
   RestoreDrill, RestoreDrillResourceType, RpoWatch,
 } from '../lib';
+import { cronGapHours } from '../lib/private/schedule';
 import { BackupDrConfig, DatabaseConfig, DumpConfig, jobRoleNames, sharedNames } from './config';
 
 /** A database of the configuration with a `dump` block: the ones that get a `DatabaseStack`. */
@@ -95,6 +96,8 @@ export class DatabaseStack extends NestedStack {
   public readonly alarms: BackupAlarms;
   /** Its RPO alarm: the point-in-time lag the workload stack's RpoWatch measures, above the tier's RPO. */
   public readonly rpoLagAlarm: cloudwatch.Alarm;
+  /** The age of its newest recovery point in the local vault and in the backup account's central and DR vaults. */
+  public readonly recoveryPointAgeAlarms: cloudwatch.Alarm[];
   /** Only with a `drill` block: the monthly restore drill, validated and timed against the tier's RTO. */
   public readonly drill?: RestoreDrill;
 
@@ -162,6 +165,7 @@ export class DatabaseStack extends NestedStack {
     if (db.drill) {
       this.drill = this.createDrill(props, vpc, vpcSubnets);
     }
+    this.recoveryPointAgeAlarms = this.watchRecoveryPoints(props);
     // The workload stack's RpoWatch measures the lag; its alarm lives here, so the workload stack does not grow by it.
     this.rpoLagAlarm = RpoWatch.lagAlarm(this, 'RpoLag', {
       databaseName: db.name,
@@ -169,6 +173,29 @@ export class DatabaseStack extends NestedStack {
       alarmTopic: props.alarmTopic,
       alarmName: `${config.namePrefix}-${db.name}-RecoveryPointLag`,
     });
+  }
+
+  /**
+   * The newest recovery point in each vault, no older than the gap between its backups plus their duration: locally the
+   * tier's most frequent snapshot rule (+ an hour for the backup), in the central and DR vaults the daily copy (24 hours
+   * + 6 hours for the backup and the copy).
+   */
+  private watchRecoveryPoints(props: DatabaseStackProps): cloudwatch.Alarm[] {
+    const { config, database: db } = props;
+    const { backup } = config;
+    const names = sharedNames(config);
+    const gaps = tierByName(config.tier).rules.filter((rule) => !rule.enableContinuousBackup)
+      .map((rule) => cronGapHours(rule.schedule.expressionString)).filter((gap): gap is number => gap !== undefined);
+    const localHours = (gaps.length > 0 ? Math.min(...gaps) : 24) + 1;
+    const vaults: Array<[string, string, number]> = [
+      ['Local', `${config.namePrefix}-local`, localHours],
+      ['Central', `${backup.account}/${backup.region}/${names.centralVault}`, 30],
+      ['Dr', `${backup.account}/${backup.drRegion}/${names.drVault}`, 30],
+    ];
+    return vaults.map(([id, vault, hours]) => RpoWatch.recoveryPointAgeAlarm(this, `RecoveryPointAge${id}`, {
+      databaseName: db.name, vault, maxAge: Duration.hours(hours), alarmTopic: props.alarmTopic,
+      alarmName: `${config.namePrefix}-${db.name}-RecoveryPointAge${id}`,
+    }));
   }
 
   /**

@@ -10,7 +10,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { rdsResourceType } from '../private/arns';
-import { JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE, RPO_ENV, RPO_METRIC } from '../private/job-contract';
+import { JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE, RPO_ENV, RPO_METRIC, RPO_VAULT_DIMENSION } from '../private/job-contract';
 import { DEFAULT_PG_MAJOR, RPO_WATCH_HANDLER } from '../private/job-image';
 import { checkDatabaseName, createJobRuntime } from '../private/job-runtime';
 import { isUnresolved, ValidationError } from '../private/validation';
@@ -41,6 +41,31 @@ export interface RpoLagAlarmOptions {
   readonly lagMargin?: Duration;
   /**
    * Where the alarm notifies.
+   *
+   * @default - no action
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Physical name of the alarm.
+   *
+   * @default - generated
+   */
+  readonly alarmName?: string;
+}
+
+/** What `RpoWatch.recoveryPointAgeAlarm()` needs. */
+export interface RecoveryPointAgeAlarmOptions {
+  /** The `Database` dimension the watch publishes under. */
+  readonly databaseName: string;
+  /**
+   * The `Vault` dimension: the vault's name for a vault of the watch's account and region, `<account>/<region>/<name>`
+   * for a copy vault elsewhere (e.g. `222222222222/us-west-2/backup-dr-dr`).
+   */
+  readonly vault: string;
+  /** How old the newest recovery point in the vault may get: the gap between the backups (or copies) plus their duration. */
+  readonly maxAge: Duration;
+  /**
+   * Where the alarm notifies (alarm and OK).
    *
    * @default - no action
    */
@@ -152,6 +177,39 @@ export class RpoWatch extends Construct {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       // Not measured: the database has no restorable time, or the watch failed; the RPO is not known to hold.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    if (options.alarmTopic) {
+      alarm.addAlarmAction(new actions.SnsAction(options.alarmTopic));
+      alarm.addOkAction(new actions.SnsAction(options.alarmTopic));
+    }
+    return alarm;
+  }
+
+  /**
+   * The alarm of one database's recovery points in one vault: `NewestRecoveryPointAgeSeconds` (Maximum over 15 minutes)
+   * above `maxAge` for an hour, or not measured for an hour (no recovery point in the vault yet, or the watch failed).
+   */
+  public static recoveryPointAgeAlarm(scope: Construct, id: string, options: RecoveryPointAgeAlarmOptions): cloudwatch.Alarm {
+    if (!isUnresolved(options.maxAge) && options.maxAge.toSeconds({ integral: false }) < 3600) {
+      throw new ValidationError(`maxAge is ${options.maxAge.toHumanString()}; AWS Backup runs a rule at most hourly, so give at least an hour (e.g. Duration.hours(26) for a daily rule)`, scope);
+    }
+    const alarm = new cloudwatch.Alarm(scope, id, {
+      alarmName: options.alarmName,
+      alarmDescription: `The newest recovery point of ${options.databaseName} in vault ${options.vault} is older than ` +
+        `${options.maxAge.toHumanString()}, or was not measured: backups or copies to it stopped. First check the plan's ` +
+        'backup and copy jobs in AWS Backup (failed, expired, or none started), then the RPO watch\'s log.',
+      metric: new cloudwatch.Metric({
+        namespace: JOB_METRICS_NAMESPACE,
+        metricName: RPO_METRIC.NEWEST_RECOVERY_POINT_AGE_SECONDS,
+        dimensionsMap: { [JOB_METRICS_DATABASE_DIMENSION]: options.databaseName, [RPO_VAULT_DIMENSION]: options.vault },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(DEFAULT_SCHEDULE_MINUTES * 3),
+      }),
+      threshold: options.maxAge.toSeconds(),
+      evaluationPeriods: 4,
+      datapointsToAlarm: 4,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     if (options.alarmTopic) {

@@ -367,6 +367,17 @@ describe('reference app workload monitoring and replication', () => {
     expect(threshold('backup-dr-backup_dr_app_drill-app-DrillMissing')).toBe(37 * 86400);
   });
 
+  test('issue 13: the age of app\'s newest recovery point in the local, central and DR vaults, each against its backup or copy interval', () => {
+    const age = (name: string) => (Object.values(database().findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } }))[0] as any).Properties;
+    // TEAM: hourly snapshots, so the local vault's newest point is at most 1 + 1 hours old; the daily copies 24 + 6.
+    expect(age('backup-dr-app-RecoveryPointAgeLocal')).toMatchObject({
+      MetricName: 'NewestRecoveryPointAgeSeconds', Threshold: 2 * 3600, TreatMissingData: 'breaching',
+      Dimensions: [{ Name: 'Database', Value: 'app' }, { Name: 'Vault', Value: 'backup-dr-local' }],
+    });
+    expect(age('backup-dr-app-RecoveryPointAgeCentral')).toMatchObject({ Threshold: 30 * 3600, Dimensions: [{ Name: 'Database', Value: 'app' }, { Name: 'Vault', Value: '222222222222/us-east-1/backup-dr-central' }] });
+    expect(age('backup-dr-app-RecoveryPointAgeDr')).toMatchObject({ Threshold: 30 * 3600, Dimensions: [{ Name: 'Database', Value: 'app' }, { Name: 'Vault', Value: '222222222222/us-west-2/backup-dr-dr' }] });
+  });
+
   test('the database alarms notify the workload topic through a parameter of their nested stack', () => {
     const topic = Object.keys(workload().findResources('AWS::SNS::Topic')).find((id) => id.startsWith('AlarmsTopic'))!;
     const nested = Object.values(workload().findResources('AWS::CloudFormation::Stack'));
@@ -375,7 +386,7 @@ describe('reference app workload monitoring and replication', () => {
       .filter(([, value]) => JSON.stringify(value) === JSON.stringify({ Ref: topic }));
     expect(parameters).toHaveLength(1);
     const alarms = Object.values(database().findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(12); // BackupAlarms' 8, the RPO lag alarm and the drill's 3
+    expect(alarms).toHaveLength(15); // BackupAlarms' 8, the RPO lag alarm, the drill's 3, the recovery point ages in 3 vaults
     expect(alarms.filter((alarm) => alarm.Properties.MetricName === 'RecoveryPointLagSeconds')).toHaveLength(1);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: parameters[0][0] }]);

@@ -82,3 +82,15 @@ test.each<[string, Partial<RpoWatchProps>, RegExp]>([
 ])('%s fails the synth', (_case, props, message) => {
   expect(() => build(props)).toThrow(message);
 });
+
+test('RpoWatch.recoveryPointAgeAlarm: the newest recovery point of a database in a vault, above its interval for an hour or not measured', () => {
+  const stack = new Stack(new App(), 'Ages', { env: { account: '111111111111', region: 'us-east-1' } });
+  RpoWatch.recoveryPointAgeAlarm(stack, 'Age', { databaseName: 'orders', vault: '222222222222/us-west-2/backup-dr-dr', maxAge: Duration.hours(30) });
+  Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+    Namespace: 'CdkBackupDr', MetricName: 'NewestRecoveryPointAgeSeconds', Statistic: 'Maximum', Period: 900,
+    Dimensions: [{ Name: 'Database', Value: 'orders' }, { Name: 'Vault', Value: '222222222222/us-west-2/backup-dr-dr' }],
+    Threshold: 108000, EvaluationPeriods: 4, DatapointsToAlarm: 4, TreatMissingData: 'breaching',
+  });
+  expect(() => RpoWatch.recoveryPointAgeAlarm(stack, 'Short', { databaseName: 'orders', vault: 'v', maxAge: Duration.minutes(30) }))
+    .toThrow('maxAge is 30 minutes; AWS Backup runs a rule at most hourly, so give at least an hour');
+});
