@@ -11,15 +11,13 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import {
-  DRILL_DIMENSION, DRILL_METRIC, INSTANCE_CHECK_TAG_KEY, JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE, PITR_ACTION, PITR_ENV,
-  PitrDrillConfig,
-} from '../private/job-contract';
+import { DRILL_METRIC, INSTANCE_CHECK_TAG_KEY, PITR_ACTION, PITR_ENV, PitrDrillConfig } from '../private/job-contract';
 import { DEFAULT_PG_MAJOR, RDS_CA_BUNDLE_PATH, SSL_MODE, VALIDATE_RESTORE_HANDLER } from '../private/job-image';
 import { checkDatabaseName, createJobRuntime } from '../private/job-runtime';
 import { flattenForNag } from '../private/nag-ids';
 import { checkSchedule, cronMaxGapHours } from '../private/schedule';
 import { checkPattern, ValidationError } from '../private/validation';
+import { drillMetric } from './drill-metric';
 import { IDrillMetrics } from './drill-metrics';
 import { validationChecks } from './drill-validator';
 import { RestoreValidationOptions } from './restore-validation';
@@ -238,28 +236,21 @@ export class PitrDrill extends Construct implements IDrillMetrics {
   }
 
   public metricRestoreDuration(databaseName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(DRILL_METRIC.RESTORE_DURATION_SECONDS, databaseName, cloudwatch.Stats.MAXIMUM, Duration.days(1), props);
+    return this.metric(DRILL_METRIC.RESTORE_DURATION_SECONDS, databaseName, props);
   }
 
   public metricRestoreValidationSuccess(databaseName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(DRILL_METRIC.RESTORE_VALIDATION_SUCCESS, databaseName, cloudwatch.Stats.MINIMUM, Duration.hours(1), props);
+    return this.metric(DRILL_METRIC.RESTORE_VALIDATION_SUCCESS, databaseName, props);
   }
 
   public metricValidatedRestoreAge(databaseName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(DRILL_METRIC.VALIDATED_RESTORE_AGE_SECONDS, databaseName, cloudwatch.Stats.MAXIMUM, Duration.hours(1), props);
+    return this.metric(DRILL_METRIC.VALIDATED_RESTORE_AGE_SECONDS, databaseName, props);
   }
 
-  private metric(metricName: string, databaseName: string, statistic: string, period: Duration, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  private metric(metricName: string, databaseName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     if (!Token.isUnresolved(databaseName) && databaseName !== this.database) {
       throw new ValidationError(`the point-in-time drill publishes Database '${this.database}', not '${databaseName}'`, this);
     }
-    return new cloudwatch.Metric({
-      namespace: JOB_METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { [JOB_METRICS_DATABASE_DIMENSION]: databaseName, [DRILL_DIMENSION]: this.drillName },
-      statistic,
-      period,
-      ...props,
-    });
+    return drillMetric(this.drillName, metricName, databaseName, props);
   }
 }

@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { checkTimeZone } from '../private/aws-names';
 import { IBackupVault } from '../vault';
+import { drillMetric } from './drill-metric';
 import { IDrillMetrics } from './drill-metrics';
 import { DrillValidator } from './drill-validator';
 import { RestoreDrillValidatorOptions } from './restore-validation';
@@ -15,7 +16,7 @@ import {
   RestoreDrillAlgorithm, RestoreDrillRecoveryPointType, RestoreDrillResourceType, RestoreDrillSelectionOptions,
 } from './restore-drill-selection';
 import { arnService, documentDbClusterArn, rdsResourceType } from '../private/arns';
-import { DRILL_DIMENSION, DRILL_METRIC, JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE } from '../private/job-contract';
+import { DRILL_METRIC } from '../private/job-contract';
 import { checkSchedule, cronMaxGapHours } from '../private/schedule';
 import {
   checkDays, checkHours, checkRecoveryPointTypes, defaultSelectionName, enumKey, vaultArns,
@@ -457,22 +458,20 @@ export class RestoreDrill extends Construct implements IDrillMetrics {
 
   /** `RestoreDurationSeconds` of one selection's restores (creation to completion), Maximum over a day unless `props` say otherwise. Needs a `validator`. */
   public metricRestoreDuration(databaseName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.drillMetric(DRILL_METRIC.RESTORE_DURATION_SECONDS, databaseName, cloudwatch.Stats.MAXIMUM, Duration.days(1), props);
+    return this.drillMetric(DRILL_METRIC.RESTORE_DURATION_SECONDS, databaseName, props);
   }
 
   /** `RestoreValidationSuccess` of one selection (1 passed, 0 a check or the restore failed), Minimum over an hour unless `props` say otherwise. */
   public metricRestoreValidationSuccess(databaseName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.drillMetric(DRILL_METRIC.RESTORE_VALIDATION_SUCCESS, databaseName, cloudwatch.Stats.MINIMUM, Duration.hours(1), props);
+    return this.drillMetric(DRILL_METRIC.RESTORE_VALIDATION_SUCCESS, databaseName, props);
   }
 
   /** `ValidatedRestoreAgeSeconds` of one validated selection, published hourly, Maximum over an hour unless `props` say otherwise. */
   public metricValidatedRestoreAge(databaseName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.drillMetric(DRILL_METRIC.VALIDATED_RESTORE_AGE_SECONDS, databaseName, cloudwatch.Stats.MAXIMUM, Duration.hours(1), props);
+    return this.drillMetric(DRILL_METRIC.VALIDATED_RESTORE_AGE_SECONDS, databaseName, props);
   }
 
-  private drillMetric(
-    metricName: string, databaseName: string, statistic: string, period: Duration, props?: cloudwatch.MetricOptions,
-  ): cloudwatch.Metric {
+  private drillMetric(metricName: string, databaseName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     if (!this.validator) {
       throw new ValidationError(`${metricName} is published by the drill's validator: set validator (e.g. { vpc })`, this);
     }
@@ -483,15 +482,9 @@ export class RestoreDrill extends Construct implements IDrillMetrics {
         this,
       );
     }
-    return new cloudwatch.Metric({
-      namespace: JOB_METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { [JOB_METRICS_DATABASE_DIMENSION]: databaseName, [DRILL_DIMENSION]: this.drillName },
-      statistic,
-      period,
-      ...props,
-    });
+    return drillMetric(this.drillName, metricName, databaseName, props);
   }
+
 
   private sumOverResourceTypes(method: string, metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     const types = this.resourceTypes;

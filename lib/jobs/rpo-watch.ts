@@ -179,11 +179,7 @@ export class RpoWatch extends Construct {
       // Not measured: the database has no restorable time, or the watch failed; the RPO is not known to hold.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    if (options.alarmTopic) {
-      alarm.addAlarmAction(new actions.SnsAction(options.alarmTopic));
-      alarm.addOkAction(new actions.SnsAction(options.alarmTopic));
-    }
-    return alarm;
+    return notify(alarm, options.alarmTopic);
   }
 
   /**
@@ -212,11 +208,7 @@ export class RpoWatch extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
-    if (options.alarmTopic) {
-      alarm.addAlarmAction(new actions.SnsAction(options.alarmTopic));
-      alarm.addOkAction(new actions.SnsAction(options.alarmTopic));
-    }
-    return alarm;
+    return notify(alarm, options.alarmTopic);
   }
 
   /** The function. */
@@ -285,6 +277,15 @@ export class RpoWatch extends Construct {
       }
     }
   }
+}
+
+/** The alarm, notifying `topic` (alarm and OK) when given. */
+function notify(alarm: cloudwatch.Alarm, topic: sns.ITopic | undefined): cloudwatch.Alarm {
+  if (topic) {
+    alarm.addAlarmAction(new actions.SnsAction(topic));
+    alarm.addOkAction(new actions.SnsAction(topic));
+  }
+  return alarm;
 }
 
 function checkDatabases(databases: RpoWatchedDatabase[], scope: Construct): void {
