@@ -39,9 +39,10 @@ export function alarmTuning(config: BackupDrConfig): BackupAlarmsProps {
 }
 
 /** Metrics of a database known only by ARN: enough for alarms, nothing else is read. */
-export function watchDatabase(scope: Construct, id: string, db: DatabaseConfig): DatabaseWatch {
+export function watchDatabase(scope: Construct, id: string, db: DatabaseConfig, rto?: Duration): DatabaseWatch {
   const [, , , , , kind, identifier] = db.arn.split(':');
-  const jobs = { hasDumpJob: db.dump !== undefined, hasVerifyJob: db.verify !== undefined };
+  // The restore time of the dumps is measured by the verify job: against the tier's RTO where there is one.
+  const jobs = { hasDumpJob: db.dump !== undefined, hasVerifyJob: db.verify !== undefined, rto: db.verify ? rto : undefined };
   if (kind === 'cluster') {
     return {
       name: db.name,
@@ -160,7 +161,7 @@ export class DatabaseStack extends NestedStack {
       topic: props.alarmTopic,
       dashboard: false,
       alarmNamePrefix: config.namePrefix,
-      databases: [watchDatabase(this, 'Db', db)],
+      databases: [watchDatabase(this, 'Db', db, tierByName(config.tier).rto)],
     });
     if (db.drill) {
       this.drill = this.createDrill(props, vpc, vpcSubnets);

@@ -166,7 +166,7 @@ export function buildDeeldesk(app: App): Stack[] {
   // and the two replications. "WAL lag > 5 min" is measured by the RPO watch below, not by the replica's lag.
   const alarms = new BackupAlarms(production, 'Alarms', {
     email: 'devops@deeldesk.example', alarmNamePrefix: 'deeldesk-prod', vaults: [plan.backupVault],
-    databases: [{ name: dump.databaseName, databaseInstance: db, readReplicas: [replica] }],
+    databases: [{ name: dump.databaseName, databaseInstance: db, rto: RecoveryTier.ENTERPRISE.rto, readReplicas: [replica] }],
     replications: Object.entries({ uploads: uploadsReplication, backups: backupsReplication }).map(([name, rule]) => ({
       name, failedOperations: rule.metricOperationsFailedReplication(), latency: rule.metricReplicationLatency(),
     })),

@@ -148,7 +148,7 @@ export function buildIndoStar(app: App): Stack[] {
   // size changed > 50 %; and the S3 replication to the secondary bucket.
   const alarms = new BackupAlarms(production, 'Alarms', {
     email: 'oncall@indostarnaturals.example', alarmNamePrefix: 'indostar-production',
-    vaults: [plan.backupVault], databases: [{ name: NAME, databaseInstance: db }],
+    vaults: [plan.backupVault], databases: [{ name: NAME, databaseInstance: db, rto: Duration.hours(1) }],
     replications: [{
       name: 'primary-to-secondary', failedOperations: replication.metricOperationsFailedReplication(), latency: replication.metricReplicationLatency(),
     }],

@@ -163,7 +163,7 @@ export function buildRoleFerry(app: App): Stack[] {
     email: 'devops@roleferry.example',
     alarmNamePrefix: 'roleferry-prod',
     vaults: [plan.backupVault],
-    databases: [{ name: dump.databaseName, databaseInstance: db }],
+    databases: [{ name: dump.databaseName, databaseInstance: db, rto: Duration.hours(2) }],
     dumpMissing: { evaluationPeriods: 168 },
     dumpSizeChange: { enabled: false },
     replications: [{

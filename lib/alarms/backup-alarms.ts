@@ -197,6 +197,14 @@ export interface BackupAlarmsProps {
   readonly verificationStale?: AlarmTuning;
 
   /**
+   * Restoring the newest dump took longer than the database's `rto` (`DatabaseWatch.rto`): `RestoreDurationSeconds`
+   * Maximum, download and pg_restore. Missing data is ignored (the state holds until the next verification).
+   *
+   * @default - threshold the database's rto, period 1 day, 1 evaluation period
+   */
+  readonly verificationRestoreTime?: AlarmTuning;
+
+  /**
    * An RDS instance or read replica has less free storage than `threshold` bytes: `FreeStorageSpace` Average.
    * Missing data leaves the alarm in INSUFFICIENT_DATA (a stopped instance is not short of storage).
    *

@@ -1,6 +1,6 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { checkPattern, differs, ValidationError } from '../private/validation';
+import { checkPattern, differs, isUnresolved, ValidationError } from '../private/validation';
 import { IBackupVault } from '../vault';
 import { hasDumpJobOf, hasVerifyJobOf } from './subjects';
 import { DatabaseWatch } from './watches';
@@ -71,6 +71,18 @@ export function checkDatabaseWatch(db: DatabaseWatch, scope: Construct): void {
   }
   checkPattern(`databases '${db.name}' name`, db.name, DATABASE_NAME_PATTERN,
     'use the PostgreSQL database name: 1-63 letters, digits, underscores, hyphens, dots or $', 'orders', scope);
+  if (db.rto !== undefined && !isUnresolved(db.rto)) {
+    if (db.rto.toSeconds({ integral: false }) < 60) {
+      throw new ValidationError(`databases '${db.name}' rto is ${db.rto.toHumanString()}; an RTO is at least a minute (e.g. Duration.hours(1))`, scope);
+    }
+    if (!hasVerifyJobOf(db)) {
+      throw new ValidationError(
+        `databases '${db.name}' sets rto but has no verify job (hasVerifyJob false): the restore time is measured by the `
+          + 'DumpVerifyJob; remove rto, or set hasVerifyJob',
+        scope,
+      );
+    }
+  }
   const homes = (['databaseInstance', 'databaseCluster', 'documentDbCluster'] as const).filter((prop) => db[prop] !== undefined);
   if (homes.length > 1) {
     const list = homes.length === 2 ? `both ${homes[0]} and ${homes[1]}` : `${homes[0]}, ${homes[1]} and ${homes[2]}`;

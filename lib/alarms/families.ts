@@ -13,7 +13,7 @@ import { DAILY, Subjects, SubjectKind } from './subjects';
 export type FamilyName =
   | 'backupJobsFailed' | 'backupMissing' | 'copyJobsFailed' | 'restoreJobsFailed'
   | 'dumpFailed' | 'dumpMissing' | 'dumpSizeChange' | 'dumpDuration'
-  | 'verificationFailed' | 'verificationMissing' | 'verificationStale'
+  | 'verificationFailed' | 'verificationMissing' | 'verificationStale' | 'verificationRestoreTime'
   | 'freeStorage' | 'replicaLag' | 'backupStorage'
   | 'replicationFailed' | 'replicationLatency';
 
@@ -267,6 +267,22 @@ export const FAMILIES: readonly AnyFamily[] = [
       + `${humanSeconds(t.threshold)} (VerifiedBackupAgeSeconds): newer dumps are missing or unreadable. `
       + 'First check the dump alarms and that recent dumps have a manifest, then the verify schedule.',
     graph: { title: 'Age of the newest verified dump', row: 'verify', unit: 'seconds' },
+  }),
+  family({
+    name: 'verificationRestoreTime',
+    kind: 'database',
+    id: 'VerificationRestoreTime',
+    defaults: { thresholdPerSubject: "the database's rto", unit: 'seconds', period: DAILY, evaluationPeriods: 1 },
+    watches: (s) => s.hasVerifyJob,
+    metric: (s, period) => JobMetrics.restoreDurationSeconds(s.database, { statistic: Stats.MAXIMUM, period }),
+    subjectThreshold: (s) => s.rtoSeconds,
+    comparison: Compare.GREATER_THAN_THRESHOLD,
+    missingData: Missing.IGNORE,
+    description: (s, t) => `Restoring the newest dump of database '${s.database}' from the bucket took longer than its RTO `
+      + `of ${humanSeconds(t.threshold)} (RestoreDurationSeconds: download and pg_restore): a restore from the dumps `
+      + 'would miss the recovery time objective. First compare the dump size with earlier runs and the verify job\'s '
+      + 'pg_restore parallelism (restoreJobs); then restore from AWS Backup or a point in time instead, or revise the RTO.',
+    graph: { title: 'Restore time of the newest dump', row: 'verify', unit: 'seconds' },
   }),
 
   family({

@@ -27,6 +27,8 @@ export interface DatabaseSubject extends SubjectBase {
   readonly database: string;
   readonly hasDumpJob: boolean;
   readonly hasVerifyJob: boolean;
+  /** The database's RTO in seconds (`DatabaseWatch.rto`); no restore-time alarm without it. */
+  readonly rtoSeconds?: number;
 }
 
 /** An RDS DB instance that holds a database, or one of its read replicas. */
@@ -94,7 +96,7 @@ export function subjectsOf(
     const path = [`Database-${name}`];
     subjects.push({
       kind: 'database',
-      subject: { path, name, label: name, database: name, hasDumpJob: hasDumpJobOf(db), hasVerifyJob: hasVerifyJobOf(db) },
+      subject: { path, name, label: name, database: name, hasDumpJob: hasDumpJobOf(db), hasVerifyJob: hasVerifyJobOf(db), rtoSeconds: db.rto?.toSeconds() },
     });
     if (db.databaseInstance) {
       subjects.push({ kind: 'instance', subject: { path, name, label: name, database: name, instance: db.databaseInstance, replica: false } });

@@ -34,6 +34,14 @@ export interface DatabaseWatch {
   readonly hasVerifyJob?: boolean;
 
   /**
+   * The database's recovery time objective, e.g. `RecoveryTier.TEAM.rto`: alarm when restoring its newest dump from the
+   * bucket (`DumpVerifyJob`'s `RestoreDurationSeconds`: download and pg_restore) takes longer. Needs `hasVerifyJob`.
+   *
+   * @default - no restore-time alarm
+   */
+  readonly rto?: Duration;
+
+  /**
    * The RDS instance that holds the database: alarms on its `FreeStorageSpace`.
    *
    * @default - no instance alarms

@@ -749,6 +749,8 @@ describe('BackupAlarms tuning', () => {
     ['verificationFailed', ['Database-orders/VerificationFailed']],
     ['verificationMissing', ['Database-orders/VerificationMissing']],
     ['verificationStale', ['Database-orders/VerificationStale']],
+    // Alarms only for a database with an rto (none here): turning it off removes none of these.
+    ['verificationRestoreTime', []],
     ['freeStorage', ['Database-orders/FreeStorage', 'Database-orders/Replica-OrdersReplica/FreeStorage']],
     ['replicaLag', ['Database-orders/Replica-OrdersReplica/ReplicaLag']],
     ['backupStorage', ['Database-distro/BackupStorage']],
@@ -940,6 +942,7 @@ describe('BackupAlarms dashboard', () => {
       'Verification failed (lowest VerificationSuccess, 0 = a run failed)',
       'Verification passed (highest VerificationSuccess, 1 = a run passed)',
       'Age of the newest verified dump',
+      'Restore time of the newest dump',
       'Verification restore duration',
       'RDS free storage',
       'Read replica lag',
@@ -1023,6 +1026,7 @@ describe('BackupAlarms dashboard', () => {
       'Verification failed (lowest VerificationSuccess, 0 = a run failed)',
       'Verification passed (highest VerificationSuccess, 1 = a run passed)',
       'Age of the newest verified dump',
+      'Restore time of the newest dump',
       'Verification restore duration',
     ]);
   });

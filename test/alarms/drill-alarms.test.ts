@@ -67,3 +67,16 @@ test('an explicit interval wins; an RTO under a minute and a drill without selec
   const empty = new RestoreDrill(stack, 'Empty', { schedule: events.Schedule.expression('cron(0 2 ? * SUN#1 *)'), validator: { vpc: new ec2.Vpc(stack, 'V2', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'r', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }) } });
   expect(() => alarms.watchDrill(empty, { rto: Duration.hours(1) })).toThrow('has nothing to watch: add the drill\'s selections first');
 });
+
+test('a database\'s rto: restoring its newest dump from the bucket (download and pg_restore) slower than it alarms', () => {
+  const stack = new Stack(new App(), 'Dumps', { env: { account: ACCOUNT, region: REGION } });
+  new BackupAlarms(stack, 'Alarms', { alarmNamePrefix: 'shop', dashboard: false, databases: [{ name: 'orders', rto: RecoveryTier.TEAM.rto }, { name: 'billing' }] });
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    AlarmName: 'shop-orders-VerificationRestoreTime', MetricName: 'RestoreDurationSeconds', Statistic: 'Maximum', Period: 86400,
+    Threshold: 7200, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'ignore', Dimensions: [{ Name: 'Database', Value: 'orders' }],
+  });
+  expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'shop-billing-VerificationRestoreTime' } })).toEqual({});
+  expect(() => new BackupAlarms(new Stack(), 'A', { databases: [{ name: 'orders', hasDumpJob: false, rto: Duration.hours(1) }] }))
+    .toThrow("databases 'orders' sets rto but has no verify job");
+});

@@ -238,6 +238,9 @@ describe('IndoStar Naturals example (seed 003)', () => {
     }]);
     expect(alarmNamed(production, 'indostar-production-indostar_monthly_dr_test-indostar_naturals-DrillRestoreTime'))
       .toMatchObject({ MetricName: 'RestoreDurationSeconds', Threshold: 3600 });
+    // The daily verification's restore of the newest dump (download and pg_restore) against the same hour.
+    expect(alarmNamed(production, 'indostar-production-indostar_naturals-VerificationRestoreTime'))
+      .toMatchObject({ MetricName: 'RestoreDurationSeconds', Dimensions: [{ Name: 'Database', Value: 'indostar_naturals' }], Threshold: 3600 });
     // First Sundays are up to 35 days apart; plus the 24-hour start window and a day for the restore and its checks.
     expect(alarmNamed(production, 'indostar-production-indostar_monthly_dr_test-indostar_naturals-DrillMissing'))
       .toMatchObject({ MetricName: 'ValidatedRestoreAgeSeconds', Threshold: 37 * 86400 });
