@@ -3,9 +3,11 @@
 // this function to check the restore (the same checks and code path as a drill's) and, once the instance is deleted, to
 // record the result; every hour it also measures the age of the newest passed run.
 //
-//   check   the instance the state machine restored (its configured name, created during this run, tagged with the
-//           drill, no replica, not the source) checked like any restore; returns the status and message;
-//   report  RestoreValidationSuccess and RestoreDurationSeconds (execution start → the instance available), logged;
+//   check   the instance the state machine restored (its configured name, created during this run, no replica, not the
+//           source) checked like any restore; returns the status and message;
+//   report  RestoreValidationSuccess and RestoreDurationSeconds (execution start → the instance available), logged. It takes
+//           the status it is given: whoever may invoke the function can only add a 0 (a false alarm) or a shorter
+//           duration, which the alarms' Minimum and Maximum do not let hide a real one;
 //   age     ValidatedRestoreAgeSeconds from the state machine's newest SUCCEEDED execution whose output is SUCCESSFUL
 //           (executions take no input: whoever may start one runs a real drill).
 

@@ -31,6 +31,11 @@ const MIN_TIMEOUT_SECONDS = 60;
 const MAX_TIMEOUT_SECONDS = 15 * 60;
 /** How far back the hourly age check lists restore jobs: a year and a quarter covers a quarterly drill's gap. */
 const LOOKBACK_DAYS = 400;
+/** The instances the instance check adds: `<restored cluster>-check` (the validator's `checkInstanceIdentifier`). */
+function checkInstanceArns(scope: Construct): string[] {
+  return [Stack.of(scope).formatArn({ service: 'rds', resource: 'db', resourceName: '*-check', arnFormat: ArnFormat.COLON_RESOURCE_NAME })];
+}
+
 /** The types the validator connects to: RDS for PostgreSQL, and Aurora PostgreSQL through an instance it adds. */
 const VALIDATED_TYPES: readonly RestoreDrillResourceType[] = [RestoreDrillResourceType.RDS, RestoreDrillResourceType.AURORA];
 
@@ -275,8 +280,9 @@ export class DrillValidator extends Construct {
             Tags: [{ Key: INSTANCE_CHECK_TAG_KEY, Value: this.drillName }],
           },
           iamActions: ['rds:CreateDBInstance'],
-          iamResources: rdsArns(this, 'db', 'cluster', 'pg', 'og', 'subgrp', 'secgrp'),
+          iamResources: [...checkInstanceArns(this), ...rdsArns(this, 'cluster', 'pg', 'og', 'subgrp', 'secgrp')],
         },
+        instanceArns: checkInstanceArns(this),
         checkAction: INSTANCE_CHECK_ACTION.CHECK,
         reportAction: INSTANCE_CHECK_ACTION.REPORT,
         maxPolls: 45,

@@ -133,6 +133,9 @@ export class PitrDrill extends Construct implements IDrillMetrics {
     const target = `${this.drillName.replace(/_/g, '-').toLowerCase()}-pitr`;
     const targetArn = stack.formatArn({ service: 'rds', resource: 'db', resourceName: target, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const stateMachineName = `${this.drillName}-pitr-drill`;
+    if (!Token.isUnresolved(sourceId) && sourceId.toLowerCase() === target) {
+      throw new ValidationError(`the drill would restore into '${target}', the name of the source instance; choose another drillName`, this);
+    }
     const config: PitrDrillConfig = { database: this.database, drill: this.drillName, sourceArn, targetArn, checks };
     const runtime = createJobRuntime(this, {
       job: 'validate-restore',
@@ -187,8 +190,9 @@ export class PitrDrill extends Construct implements IDrillMetrics {
           Tags: [{ Key: INSTANCE_CHECK_TAG_KEY, Value: this.drillName }],
         },
         iamActions: ['rds:RestoreDBInstanceToPointInTime'],
-        iamResources: [sourceArn, ...rdsArns(this, 'db', 'subgrp', 'secgrp', 'og', 'pg')],
+        iamResources: [sourceArn, targetArn, ...rdsArns(this, 'subgrp', 'secgrp', 'og', 'pg')],
       },
+      instanceArns: [targetArn],
       checkAction: PITR_ACTION.CHECK,
       reportAction: PITR_ACTION.REPORT,
       maxPolls: MAX_RESTORE_POLLS,

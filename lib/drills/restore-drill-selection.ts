@@ -107,8 +107,8 @@ export interface RestoreDrillSelectionOptions {
    * How long AWS Backup keeps the restored resource so that you can validate it (and report the result with
    * `PutRestoreValidationResult`) before it deletes the resource. Whole hours, 1-168.
    *
-   * @default - 1 hour with `validation`; otherwise no validation window: AWS Backup deletes the restored resource once
-   * the restore job completes
+   * @default - with `validation` 1 hour (Aurora: 4 hours, at least 3, for the instance the check adds and removes);
+   * otherwise no validation window: AWS Backup deletes the restored resource once the restore job completes
    */
   readonly validationWindow?: Duration;
 

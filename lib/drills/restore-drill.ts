@@ -74,6 +74,10 @@ const MAX_RESOURCE_ARNS = 30;
 const SUBNET_GROUP_KEY = 'dbSubnetGroupName';
 const SECURITY_GROUPS_KEY = 'vpcSecurityGroupIds';
 
+/** The validation window of an Aurora selection with validation: the instance check adds, checks and removes an instance. */
+const AURORA_VALIDATION_HOURS = 4;
+const AURORA_MIN_VALIDATION_HOURS = 3;
+
 /** Added to the schedule's longest gap and start window: the restore itself and its validation. */
 const RESTORE_AND_VALIDATION_HOURS = 24;
 
@@ -376,7 +380,18 @@ export class RestoreDrill extends Construct implements IDrillMetrics {
         this,
       );
     }
-    let validationHours: number | undefined = options.validation && options.validationWindow === undefined ? 1 : undefined;
+    // An Aurora restore is checked through an instance added and removed first (up to about 2 hours): keep it longer.
+    const aurora = type === RestoreDrillResourceType.AURORA;
+    let validationHours: number | undefined = options.validation && options.validationWindow === undefined ? (aurora ? AURORA_VALIDATION_HOURS : 1) : undefined;
+    if (options.validation && aurora && options.validationWindow !== undefined && !isUnresolved(options.validationWindow)
+      && options.validationWindow.toHours({ integral: false }) < AURORA_MIN_VALIDATION_HOURS) {
+      throw new ValidationError(
+        `${prefix} validationWindow is ${options.validationWindow.toHumanString()}; an Aurora restore with validation is checked through a DB ` +
+          `instance the drill adds and removes, which takes up to about 2 hours: give at least ${AURORA_MIN_VALIDATION_HOURS} hours ` +
+          `(default ${AURORA_VALIDATION_HOURS}), or AWS Backup ends the validation before the result`,
+        this,
+      );
+    }
     if (options.validationWindow !== undefined) {
       validationHours = checkHours(`${prefix} validationWindow`, options.validationWindow, MIN_VALIDATION_WINDOW_HOURS,
         MAX_VALIDATION_WINDOW_HOURS, 'AWS Backup keeps a restored resource for validation',

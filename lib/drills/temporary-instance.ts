@@ -36,6 +36,8 @@ export interface TemporaryInstanceProps {
     readonly iamActions: string[];
     readonly iamResources: string[];
   };
+  /** The ARN pattern of the instances the state machine adds, tags and deletes (e.g. `...:db:*-check`, or the one name). */
+  readonly instanceArns: string[];
   readonly checkAction: string;
   readonly reportAction: string;
   /** How long the instance may take to become available, in one-minute polls. */
@@ -86,12 +88,21 @@ export class TemporaryInstance extends Construct {
     report.next(new sfn.Pass(this, 'Reported', { outputPath: '$.reported' }));
 
     // Delete the instance and wait until it is gone, then report.
+    // A deletion that fails for good is reported (FAILED, naming it) rather than left silent: the instance is left behind.
+    const notDeleted = new sfn.Pass(this, 'NotDeleted', {
+      parameters: { status: 'FAILED', message: sfn.JsonPath.format(`${props.what}: the DB instance could not be deleted and is left behind ({})`, sfn.JsonPath.stringAt('$.deleteError.Cause')) },
+      resultPath: '$.result',
+    });
+    notDeleted.next(report);
     const deleteInstance = rds('DeleteInstance', 'deleteDBInstance', { DbInstanceIdentifier: instance, SkipFinalSnapshot: true, DeleteAutomatedBackups: true })
       .addRetry({ errors: ['Rds.InvalidDbInstanceStateException'], interval: POLL_INTERVAL, maxAttempts: 10, backoffRate: 1 })
-      .addCatch(report, { errors: ['Rds.DbInstanceNotFoundException'], resultPath: sfn.JsonPath.DISCARD });
+      .addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(30), maxAttempts: 3, backoffRate: 2 })
+      .addCatch(report, { errors: ['Rds.DbInstanceNotFoundException'], resultPath: sfn.JsonPath.DISCARD })
+      .addCatch(notDeleted, { resultPath: '$.deleteError' });
     const waitGone = new sfn.Wait(this, 'WaitUntilGone', { time: sfn.WaitTime.duration(POLL_INTERVAL) });
     const describeGone = rds('DescribeDeleted', 'describeDBInstances', { DbInstanceIdentifier: instance })
-      .addCatch(report, { errors: ['Rds.DbInstanceNotFoundException'], resultPath: sfn.JsonPath.DISCARD });
+      .addCatch(report, { errors: ['Rds.DbInstanceNotFoundException'], resultPath: sfn.JsonPath.DISCARD })
+      .addCatch(notDeleted, { resultPath: '$.deleteError' });
     deleteInstance.next(resetPolls('StartDeletePolls')).next(waitGone).next(describeGone).next(counter('CountDeletePolls')).next(
       new sfn.Choice(this, 'GivenUpOnDeletion')
         .when(sfn.Condition.numberGreaterThanEquals('$.polls.count', MAX_DELETE_POLLS), report)
@@ -113,7 +124,15 @@ export class TemporaryInstance extends Construct {
     const failedBeforeCreate = failure('FailedBeforeCreate');
     failedBeforeCreate.next(report);
     // The instance may exist although the call failed (a timeout after RDS accepted it): deleting one that is not there is reported as gone.
+    // An instance of that name exists already (a leftover, or another database renamed into the name): it is not the
+    // one this run adds, so nothing is deleted. Any other failure may have left the instance behind: deleted.
+    const nameTaken = new sfn.Pass(this, 'NameTaken', {
+      parameters: { status: 'FAILED', message: sfn.JsonPath.format(`${props.what} failed: an instance of its name exists already, not added by this run; nothing was added or deleted ({})`, sfn.JsonPath.stringAt('$.error.Cause')) },
+      resultPath: '$.result',
+    });
+    nameTaken.next(report);
     const create = rds('CreateInstance', props.create.action, props.create.parameters)
+      .addCatch(nameTaken, { errors: ['Rds.DbInstanceAlreadyExistsException'], resultPath: '$.error' })
       .addCatch(failedAfterCreate, { resultPath: '$.error' });
     let chain = sfn.Chain.start(new sfn.Pass(this, 'Start', { parameters: Object.fromEntries(Object.entries(props.start).map(([key, path]) => [key, sfn.JsonPath.stringAt(path)])) }));
     if (props.prepareAction) {
@@ -130,29 +149,40 @@ export class TemporaryInstance extends Construct {
         .when(sfn.Condition.numberGreaterThanEquals('$.polls.count', props.maxPolls), notAvailable)
         .otherwise(waitAvailable));
 
+    const stateMachineArn = stack.formatArn({
+      service: 'states', resource: 'stateMachine', resourceName: props.stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     const role = new iam.Role(this, 'Role', {
       description: `Runs ${props.what}`,
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      // Only this state machine may run as the role (no other state machine, nor TestState), against the confused deputy.
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnEquals: { 'aws:SourceArn': stateMachineArn } },
+      }),
     });
     const instances = stack.formatArn({ service: 'rds', resource: 'db', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const tagged = {
+      'StringEquals': { [`aws:RequestTag/${INSTANCE_CHECK_TAG_KEY}`]: props.drillName },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': [INSTANCE_CHECK_TAG_KEY] },
+    };
     const policy = new iam.ManagedPolicy(this, 'Policy', {
       description: `Permissions of ${props.what}`,
       roles: [role],
       statements: [
         new iam.PolicyStatement({ sid: 'InvokeTheValidator', actions: ['lambda:InvokeFunction'], resources: [props.validator.functionArn, `${props.validator.functionArn}:*`] }),
-        // An instance is added only with the drill's tag.
+        // An instance is added only with the drill's tag and no other, under the drill's names.
         new iam.PolicyStatement({
           sid: 'AddTaggedInstances',
-          actions: [...props.create.iamActions, 'rds:AddTagsToResource'],
+          actions: props.create.iamActions,
           resources: props.create.iamResources,
-          conditions: { StringEquals: { [`aws:RequestTag/${INSTANCE_CHECK_TAG_KEY}`]: props.drillName } },
+          conditions: tagged,
         }),
+        new iam.PolicyStatement({ sid: 'TagTheAddedInstance', actions: ['rds:AddTagsToResource'], resources: props.instanceArns, conditions: tagged }),
         new iam.PolicyStatement({ sid: 'WatchInstances', actions: ['rds:DescribeDBInstances'], resources: [instances] }),
-        // Only instances that carry the drill's tag are deleted.
+        // Only instances of the drill's names that carry its tag are deleted.
         new iam.PolicyStatement({
           sid: 'DeleteTaggedInstances',
           actions: ['rds:DeleteDBInstance'],
-          resources: [instances],
+          resources: props.instanceArns,
           conditions: { StringEquals: { [`aws:ResourceTag/${INSTANCE_CHECK_TAG_KEY}`]: props.drillName } },
         }),
         // Step Functions' log delivery and X-Ray, which take no resource-level permissions.
@@ -168,14 +198,13 @@ export class TemporaryInstance extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', {
       encryptionKey: props.logEncryptionKey, retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.stateMachineArnByName = stack.formatArn({
-      service: 'states', resource: 'stateMachine', resourceName: props.stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    this.stateMachineArnByName = stateMachineArn;
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
       stateMachineName: props.stateMachineName,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       role: role.withoutPolicyUpdates(),
-      timeout: Duration.hours(3),
+      // Every wait bounded: the polls, a check (15 minutes at most), the deletion's retries, and an hour of calls.
+      timeout: Duration.minutes(props.maxPolls + MAX_DELETE_POLLS + 15 + 10 + 60),
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
@@ -183,7 +212,7 @@ export class TemporaryInstance extends Construct {
 
     const wildcard = `${props.what} acts on instances whose names are chosen at run time; the statements are bounded by the ` +
       'drill tag (an instance is added only with it, and deleted only with it).';
-    const wildcards = [...new Set([...props.create.iamResources, instances])].filter((arn) => flattenForNag(this, arn).endsWith('*'));
+    const wildcards = [...new Set([...props.create.iamResources, ...props.instanceArns, instances])].filter((arn) => flattenForNag(this, arn).includes('*'));
     Validations.of(policy).acknowledge(
       ...wildcards.map((arn) => ({ id: `AwsSolutions-IAM5[Resource::${flattenForNag(this, arn)}]`, reason: wildcard })),
       { id: `AwsSolutions-IAM5[Resource::${flattenForNag(this, `${props.validator.functionArn}:*`)}]`, reason: 'The versions and aliases of the validator function itself.' },

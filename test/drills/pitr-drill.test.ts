@@ -99,13 +99,14 @@ test.each<[string, (db: rds.IDatabaseInstance) => Partial<PitrDrillProps>, RegEx
   ['the source\'s own security group', (db) => ({ securityGroups: db.connections.securityGroups }), /securityGroups includes .*which the source database uses too/],
   ['no security group', () => ({ securityGroups: [] }), /securityGroups is empty/],
   ['a drill name with spaces', () => ({ drillName: 'role ferry' }), /drillName 'role ferry'.*1-40 letters, digits, _ or -/],
+  ['a drill name whose restore would take the source\'s name', () => ({ drillName: 'x' }), /would restore into 'x-pitr'/],
   ['a schedule that is not cron', () => ({ schedule: events.Schedule.rate(Duration.days(7)) }), /schedule 'rate\(7 days\)' is not a cron expression/],
 ])('refuses %s', (_what, change, error) => {
   expect(() => {
     const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: REGION } });
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'db', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     const db = rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'Db', {
-      instanceIdentifier: 'x', instanceEndpointAddress: 'x', port: 5432, securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'DbSg', 'sg-1')],
+      instanceIdentifier: 'x-pitr', instanceEndpointAddress: 'x', port: 5432, securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'DbSg', 'sg-1')],
     });
     new PitrDrill(stack, 'P', {
       databaseInstance: db, schedule: events.Schedule.expression('cron(0 3 ? * SUN#1 *)'), subnetGroupName: 'g',

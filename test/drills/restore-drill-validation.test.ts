@@ -288,5 +288,31 @@ describe('Aurora: the instance check (AWS Backup restores the cluster without a 
     expect(await ask('rds:CreateDBInstance', `arn:aws:rds:${REGION}:${ACCOUNT}:db:x-check`, {})).not.toBe('Allowed');
     expect(await ask('rds:CreateDBInstance', `arn:aws:rds:${REGION}:${ACCOUNT}:db:x-check`, { 'aws:RequestTag/cdk-backup-dr:drill': 'orders_monthly' })).toBe('Allowed');
     expect(await ask('rds:ModifyDBInstance', production, { 'aws:ResourceTag/cdk-backup-dr:drill': 'orders_monthly' })).not.toBe('Allowed');
+    // Tagging (then deleting) an existing instance of another name, or adding one under another name: refused.
+    expect(await ask('rds:AddTagsToResource', production, { 'aws:RequestTag/cdk-backup-dr:drill': 'orders_monthly' })).not.toBe('Allowed');
+    expect(await ask('rds:DeleteDBInstance', production, { 'aws:ResourceTag/cdk-backup-dr:drill': 'orders_monthly' })).not.toBe('Allowed');
+    expect(await ask('rds:CreateDBInstance', `arn:aws:rds:${REGION}:${ACCOUNT}:db:orders-reader`, { 'aws:RequestTag/cdk-backup-dr:drill': 'orders_monthly' })).not.toBe('Allowed');
+  });
+
+  test('only this state machine may run as its role; an instance of the name that exists already is neither used nor deleted', () => {
+    const { template } = aurora();
+    template().hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({
+        Principal: { Service: 'states.amazonaws.com' },
+        Condition: Match.objectLike({ ArnEquals: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:states:${REGION}:${ACCOUNT}:stateMachine:orders_monthly-instance-check`]] } } }),
+      })] },
+    });
+    const body = Object.values(template().findResources('AWS::StepFunctions::StateMachine'))[0].Properties.DefinitionString;
+    const definition = JSON.parse(body['Fn::Join'][1].map((part: unknown) => (typeof part === 'string' ? part : 'x')).join(''));
+    const catches = definition.States.CreateInstance.Catch;
+    expect(catches[0]).toEqual({ ErrorEquals: ['Rds.DbInstanceAlreadyExistsException'], ResultPath: '$.error', Next: 'NameTaken' });
+    expect(definition.States.NameTaken.Next).toBe('Report');
+    expect(definition.States.DeleteInstance.Catch.map((c: { Next: string }) => c.Next)).toEqual(['Report', 'NotDeleted']);
+  });
+
+  test('an Aurora selection with validation keeps its restore 4 hours, and refuses under 3', () => {
+    aurora().template().hasResourceProperties('AWS::Backup::RestoreTestingSelection', { ValidationWindowHours: 4 });
+    expect(() => build({}, { resourceType: RestoreDrillResourceType.AURORA, resourceArns: [`arn:aws:rds:${REGION}:${ACCOUNT}:cluster:orders`], validationWindow: Duration.hours(2) }))
+      .toThrow(/validationWindow is 2 hours; an Aurora restore with validation is checked through a DB instance.*at least 3 hours/);
   });
 });
