@@ -95,8 +95,13 @@ export class DrillValidator extends Construct {
       keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Named, so that the result key's grant can name the function (lambda:SourceFunctionArn) without a reference to it.
+    const functionName = Token.isUnresolved(plan.name) ? undefined : `${plan.name.replace(/[^A-Za-z0-9_-]/g, '-')}-validator`.slice(0, 64);
+    const functionArn = functionName
+      && stack.formatArn({ service: 'lambda', resource: 'function', resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     this.runtime = createJobRuntime(this, {
       job: 'validate-restore',
+      functionName,
       description: `Validates the restores of the restore drill ${plan.name}`,
       handler: VALIDATE_RESTORE_HANDLER,
       pgMajor: DEFAULT_PG_MAJOR,
@@ -125,7 +130,13 @@ export class DrillValidator extends Construct {
     });
     this.function = this.runtime.fn;
     this.securityGroup = this.runtime.securityGroup;
-    this.resultKey.grant(this.runtime.grantee, 'kms:GenerateMac', 'kms:VerifyMac');
+    // Only calls made with the function's own credentials: code given the role elsewhere (another function) cannot sign.
+    this.runtime.policy.addStatements(new iam.PolicyStatement({
+      sid: 'SignAndVerifyResults',
+      actions: ['kms:GenerateMac', 'kms:VerifyMac'],
+      resources: [this.resultKey.keyArn],
+      conditions: functionArn ? { ArnEquals: { 'lambda:SourceFunctionArn': functionArn } } : undefined,
+    }));
     this.resultKey.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'DenyResultSignaturesExceptTheValidator',
       effect: iam.Effect.DENY,

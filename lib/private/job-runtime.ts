@@ -51,6 +51,8 @@ export interface JobRuntimeProps {
   readonly logRetention: logs.RetentionDays;
   readonly logEncryptionKey?: kms.IKey;
   readonly roleName?: string;
+  /** A physical function name, for policies that name the function without referring to it (no dependency cycle). */
+  readonly functionName?: string;
   readonly reserveConcurrency: boolean;
 }
 
@@ -134,6 +136,7 @@ export function createJobRuntime(scope: Construct, props: JobRuntimeProps): JobR
   });
 
   const fn = new lambda.DockerImageFunction(scope, 'Resource', {
+    functionName: props.functionName,
     code: jobImageCode(props.handler, props.pgMajor),
     description: props.description,
     role: role.withoutPolicyUpdates(),

@@ -152,6 +152,14 @@ test('only the validator may sign results: an administrator of the account (kms:
   expect(await sign(`arn:aws:iam::${ACCOUNT}:role/Admin`)).toBe('ExplicitlyDenied');
   expect(await sign(`arn:aws:sts::${ACCOUNT}:assumed-role/Admin/mallory`)).toBe('ExplicitlyDenied');
   expect(await sign(validator)).toBe('Allowed');
+  // The validator's own grant holds only for calls made with the function's credentials (lambda:SourceFunctionArn).
+  template().hasResourceProperties('AWS::IAM::ManagedPolicy', {
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+      Sid: 'SignAndVerifyResults', Action: ['kms:GenerateMac', 'kms:VerifyMac'],
+      Condition: { ArnEquals: { 'lambda:SourceFunctionArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:lambda:${REGION}:${ACCOUNT}:function:orders_monthly-validator`]] } } },
+    })]) },
+  });
+  template().hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'orders_monthly-validator' });
 });
 
 test('the network: the validator reaches the restored database\'s security group on its port, nothing else but HTTPS', () => {
