@@ -25,7 +25,8 @@ export interface ValidateConfig {
 /** `schema.table`, as parseQualifiedTable of verify-dump reads it: a dot with something on both sides. */
 const tableName = z.string().regex(/^[^.]+\..+$/, "expected a 'schema.table' name, e.g. 'public.orders'");
 
-const checksSchema = z.strictObject({
+/** The checks of one selection (`ValidationChecks`), also the PITR drill's. */
+export const checksSchema = z.strictObject({
   secretArn: z.string().min(1),
   dbname: z.string().min(1).optional(),
   requiredTables: z.array(tableName),

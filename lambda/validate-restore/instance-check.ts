@@ -13,12 +13,9 @@
 
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { DRILL_METRIC, INSTANCE_CHECK_ACTION } from '../../lib/private/job-contract';
-import { errorMessage } from '../shared/secret';
 import type { ValidateConfig } from './config';
 import { checkToken, verifyCheckToken } from './signature';
-import {
-  assertRestoredByTheJob, readDrillJob, report, runValidation, untilDeadline, ValidateDeps, ValidationStepError,
-} from './validate';
+import { assertRestoredByTheJob, readDrillJob, report, ValidateDeps, validateRestored, ValidationStepError } from './validate';
 
 /** An event of the state machine. */
 export interface InstanceCheckEvent {
@@ -94,21 +91,13 @@ export async function checkInstance(event: InstanceCheckEvent, config: ValidateC
     throw new ValidationStepError(read.ignored.message);
   }
   const { job, selection } = read;
-  try {
-    const checks = await untilDeadline(deps.signal, (progress) => runValidation(job, selection.checks!, config, deps, progress));
-    const failed = checks.filter((c) => c.status === 'failed');
-    if (failed.length > 0) {
-      return { status: 'FAILED', message: `${failed.length} of ${checks.length} checks failed on the restore of ${selection.database}: ${failed.map((c) => c.detail).join('; ')}` };
-    }
-    const token = config.resultKeyArn && deps.kms ? await checkToken(deps.kms, config.resultKeyArn, restoreJobId, deps.signal) : undefined;
-    return {
-      status: 'SUCCESSFUL',
-      message: `${checks.length} checks passed on the restore of ${selection.database} (recovery point of ${job.RecoveryPointCreationDate?.toISOString()}), through a DB instance added for the check`,
-      token,
-    };
-  } catch (error) {
-    return { status: 'FAILED', message: `validation of the restore of ${selection.database} failed: ${errorMessage(error)}` };
+  const { status, message } = await validateRestored(job, selection.checks!, config, deps, `the restore of ${selection.database}`,
+    ` (recovery point of ${job.RecoveryPointCreationDate?.toISOString()}), through a DB instance added for the check`);
+  if (status === 'FAILED') {
+    return { status, message };
   }
+  const token = config.resultKeyArn && deps.kms ? await checkToken(deps.kms, config.resultKeyArn, restoreJobId, deps.signal) : undefined;
+  return { status, message, token };
 }
 
 /**

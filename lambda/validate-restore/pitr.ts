@@ -13,13 +13,13 @@
 
 import { DescribeExecutionCommand, DescribeStateMachineCommand, paginateListExecutions, SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { DRILL_METRIC, PITR_ENV, PitrDrillConfig } from '../../lib/private/job-contract';
+import { DRILL_METRIC, PITR_ENV, PitrDrillConfig, VALIDATE_ENV } from '../../lib/private/job-contract';
 import { Env, optionalEnv, requiredEnv } from '../shared/env';
 import type { MetricsRecorder } from '../shared/metrics';
 import { parseSslMode } from '../shared/postgres';
 import { errorMessage } from '../shared/secret';
-import type { ValidateConfig } from './config';
-import { runValidation, untilDeadline, ValidateDeps } from './validate';
+import { checksSchema, ValidateConfig } from './config';
+import { ValidateDeps, validateRestored } from './validate';
 
 /** The PITR drill's configuration and the validator's TLS settings. */
 export interface PitrConfig {
@@ -32,15 +32,7 @@ const pitrSchema = z.strictObject({
   drill: z.string().min(1),
   sourceArn: z.string().regex(/^arn:[^:]+:rds:[^:]+:\d{12}:db:.+$/),
   targetArn: z.string().regex(/^arn:[^:]+:rds:[^:]+:\d{12}:db:.+$/),
-  checks: z.strictObject({
-    secretArn: z.string().min(1),
-    dbname: z.string().min(1).optional(),
-    requiredTables: z.array(z.string()),
-    minimumRows: z.array(z.strictObject({ table: z.string(), rows: z.number().int().min(0) })),
-    freshness: z.array(z.strictObject({ table: z.string(), column: z.string(), maxAgeSeconds: z.number().positive() })),
-    sql: z.array(z.strictObject({ name: z.string().min(1), sql: z.string().min(1) })),
-    instanceClass: z.string().optional(),
-  }),
+  checks: checksSchema,
 });
 
 /** Reads `VALIDATE_PITR` and the TLS settings; errors name the variable and the field. */
@@ -59,12 +51,12 @@ export function readPitrConfig(env: Env): PitrConfig {
   if (drill.targetArn === drill.sourceArn) {
     throw new Error(`environment variable ${PITR_ENV.CONFIG}: targetArn is the source; the drill restores into an instance of its own`);
   }
-  const sslRootCert = optionalEnv(env, 'VALIDATE_SSL_ROOT_CERT');
+  const sslRootCert = optionalEnv(env, VALIDATE_ENV.SSL_ROOT_CERT);
   return {
     drill,
     validate: {
       planArn: '', drill: drill.drill, selections: [], sslRootCert,
-      sslMode: parseSslMode(optionalEnv(env, 'VALIDATE_SSL_MODE'), sslRootCert),
+      sslMode: parseSslMode(optionalEnv(env, VALIDATE_ENV.SSL_MODE), sslRootCert),
     },
   };
 }
@@ -95,15 +87,9 @@ export async function checkPitr(event: PitrCheckEvent, config: PitrConfig, deps:
     RestoreJobId: `pitr-${startedAt.toISOString()}`, SourceResourceArn: drill.sourceArn, CreatedResourceArn: drill.targetArn,
     CreationDate: startedAt, CompletionDate: now(), RecoveryPointCreationDate: startedAt,
   };
-  try {
-    const checks = await untilDeadline(deps.signal, (progress) => runValidation(job, drill.checks, config.validate, deps, progress));
-    const failed = checks.filter((c) => c.status === 'failed');
-    return failed.length > 0
-      ? { status: 'FAILED', message: `${failed.length} of ${checks.length} checks failed on the point-in-time restore of ${drill.database}: ${failed.map((c) => c.detail).join('; ')}`, restoreDurationSeconds }
-      : { status: 'SUCCESSFUL', message: `${checks.length} checks passed on the point-in-time restore of ${drill.database}, restored in ${restoreDurationSeconds} s`, restoreDurationSeconds };
-  } catch (error) {
-    return { status: 'FAILED', message: `validation of the point-in-time restore of ${drill.database} failed: ${errorMessage(error)}`, restoreDurationSeconds };
-  }
+  const { status, message } = await validateRestored(job, drill.checks, config.validate, deps, `the point-in-time restore of ${drill.database}`,
+    `, restored in ${restoreDurationSeconds} s`);
+  return { status, message, restoreDurationSeconds };
 }
 
 /** The report step, after the instance is deleted (or on the failure path, with the error): the metrics and the log. */

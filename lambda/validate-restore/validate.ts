@@ -154,20 +154,8 @@ async function measureAndValidate(
     await startInstanceCheck(restoreJobId, config, deps);
     return { restoreJobId, status: 'delegated', message: `restore of ${database} handed to the instance check`, database, restoreDurationSeconds };
   }
-  let checks: CheckResult[] = [];
-  let status: 'SUCCESSFUL' | 'FAILED';
-  let message: string;
-  try {
-    checks = await untilDeadline(deps.signal, (progress) => runValidation(job, selection.checks!, config, deps, progress));
-    const failed = checks.filter((c) => c.status === 'failed');
-    status = failed.length === 0 ? 'SUCCESSFUL' : 'FAILED';
-    message = failed.length === 0
-      ? `${checks.length} checks passed on the restore of ${database} (recovery point of ${job.RecoveryPointCreationDate?.toISOString()})`
-      : `${failed.length} of ${checks.length} checks failed on the restore of ${database}: ${failed.map((c) => c.detail).join('; ')}`;
-  } catch (error) {
-    status = 'FAILED';
-    message = `validation of the restore of ${database} failed: ${errorMessage(error)}`;
-  }
+  const { status, message, checks } = await validateRestored(job, selection.checks, config, deps, `the restore of ${database}`,
+    ` (recovery point of ${job.RecoveryPointCreationDate?.toISOString()})`);
   for (const check of checks) {
     (check.status === 'failed' ? deps.logger.warn : deps.logger.info).call(deps.logger, `check ${check.status}`, { check: check.kind, name: check.name, detail: check.detail });
   }
@@ -175,6 +163,32 @@ async function measureAndValidate(
   await report(deps, restoreJobId, status, message, config.resultKeyArn);
   (status === 'SUCCESSFUL' ? deps.logger.info : deps.logger.error).call(deps.logger, 'validation reported', { status, message });
   return { restoreJobId, status, message, database, restoreDurationSeconds, checks };
+}
+
+/** A restore's checks summed up: SUCCESSFUL, or FAILED with a message naming each failed check or the step that failed. */
+export interface RestoreVerdict {
+  readonly status: 'SUCCESSFUL' | 'FAILED';
+  readonly message: string;
+  /** The checks that ran (none when a step before them failed). */
+  readonly checks: CheckResult[];
+}
+
+/**
+ * Runs the checks of a restored database within the deadline (`runValidation`) and sums them up; never throws for a
+ * failed check or step. `what` names the restore in the message (`the restore of orders`); `passedNote` follows a pass.
+ */
+export async function validateRestored(
+  job: DescribeRestoreJobOutput, checks: ValidationChecks, config: ValidateConfig, deps: ValidateDeps, what: string, passedNote: string,
+): Promise<RestoreVerdict> {
+  try {
+    const results = await untilDeadline(deps.signal, (progress) => runValidation(job, checks, config, deps, progress));
+    const failed = results.filter((c) => c.status === 'failed');
+    return failed.length === 0
+      ? { status: 'SUCCESSFUL', message: `${results.length} checks passed on ${what}${passedNote}`, checks: results }
+      : { status: 'FAILED', message: `${failed.length} of ${results.length} checks failed on ${what}: ${failed.map((c) => c.detail).join('; ')}`, checks: results };
+  } catch (error) {
+    return { status: 'FAILED', message: `validation of ${what} failed: ${errorMessage(error)}`, checks: [] };
+  }
 }
 
 /** PutRestoreValidationResult, within its own time limit (the deadline signal may already have fired). */

@@ -14,7 +14,7 @@ import {
   INSTANCE_CHECK_ACTION, INSTANCE_CHECK_TAG_KEY, VALIDATE_ENV, VALIDATED_RESTORE_AGE_EVENT, ValidatedSelection, ValidationChecks,
 } from '../private/job-contract';
 import { DEFAULT_PG_MAJOR, RDS_CA_BUNDLE_PATH, SSL_MODE, VALIDATE_RESTORE_HANDLER } from '../private/job-image';
-import { checkDatabaseName, checkPort, createJobRuntime, JobRuntime } from '../private/job-runtime';
+import { checkDatabaseName, checkPort, createJobRuntime, JobRuntime, MAX_LAMBDA_ENVIRONMENT_BYTES } from '../private/job-runtime';
 import { principalArnsExcept } from '../private/key-guard';
 import { flattenForNag } from '../private/nag-ids';
 import { checkPattern, isUnresolved, ValidationError } from '../private/validation';
@@ -22,8 +22,6 @@ import { rdsArns, TemporaryInstance } from './temporary-instance';
 import { RestoreDrillResourceType } from './restore-drill-selection';
 import { RestoreDrillValidatorOptions, RestoreValidationOptions } from './restore-validation';
 
-/** Lambda: "The total size of all environment variables doesn't exceed 4 KB." */
-const MAX_ENVIRONMENT_BYTES = 4096;
 /** What an unresolved token (an ARN) is counted as when the environment's size is estimated. */
 const TOKEN_ESTIMATE_BYTES = 100;
 const DEFAULT_TIMEOUT = Duration.minutes(10);
@@ -309,10 +307,10 @@ export class DrillValidator extends Construct {
   private validateEnvironment(): string[] {
     const json = JSON.stringify(this.selections).replace(/\$\{Token\[[^\]]*\]\}/g, 'x'.repeat(TOKEN_ESTIMATE_BYTES));
     const bytes = Buffer.byteLength(json) + 400; // the other variables: plan ARN, name, paths
-    if (bytes > MAX_ENVIRONMENT_BYTES) {
+    if (bytes > MAX_LAMBDA_ENVIRONMENT_BYTES) {
       return [
         `the drill's selections and checks make the validator's environment about ${bytes} bytes (ARNs counted as ` +
-          `${TOKEN_ESTIMATE_BYTES}), and Lambda allows ${MAX_ENVIRONMENT_BYTES} bytes of environment variables: move ` +
+          `${TOKEN_ESTIMATE_BYTES}), and Lambda allows ${MAX_LAMBDA_ENVIRONMENT_BYTES} bytes of environment variables: move ` +
           'selections to another RestoreDrill, or shorten the SQL checks',
       ];
     }

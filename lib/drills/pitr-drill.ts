@@ -11,7 +11,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import { DRILL_METRIC, INSTANCE_CHECK_TAG_KEY, PITR_ACTION, PITR_ENV, PitrDrillConfig } from '../private/job-contract';
+import { DRILL_METRIC, INSTANCE_CHECK_TAG_KEY, PITR_ACTION, PITR_ENV, PitrDrillConfig, VALIDATE_ENV } from '../private/job-contract';
 import { DEFAULT_PG_MAJOR, RDS_CA_BUNDLE_PATH, SSL_MODE, VALIDATE_RESTORE_HANDLER } from '../private/job-image';
 import { checkDatabaseName, createJobRuntime } from '../private/job-runtime';
 import { flattenForNag } from '../private/nag-ids';
@@ -150,8 +150,8 @@ export class PitrDrill extends Construct implements IDrillMetrics {
       environment: {
         [PITR_ENV.CONFIG]: stack.toJsonString(config),
         [PITR_ENV.STATE_MACHINE_ARN]: stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-        VALIDATE_SSL_MODE: SSL_MODE,
-        VALIDATE_SSL_ROOT_CERT: RDS_CA_BUNDLE_PATH,
+        [VALIDATE_ENV.SSL_MODE]: SSL_MODE,
+        [VALIDATE_ENV.SSL_ROOT_CERT]: RDS_CA_BUNDLE_PATH,
       },
       schedule: scheduler.ScheduleExpression.cron({ minute: '17', timeZone: TimeZone.ETC_UTC }),
       scheduleInput: scheduler.ScheduleTargetInput.fromObject({ action: PITR_ACTION.AGE }),

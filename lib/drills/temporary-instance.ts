@@ -159,7 +159,7 @@ export class TemporaryInstance extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnEquals: { 'aws:SourceArn': stateMachineArn } },
       }),
     });
-    const instances = stack.formatArn({ service: 'rds', resource: 'db', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const [instances] = rdsArns(this, 'db');
     const tagged = {
       'StringEquals': { [`aws:RequestTag/${INSTANCE_CHECK_TAG_KEY}`]: props.drillName },
       'ForAllValues:StringEquals': { 'aws:TagKeys': [INSTANCE_CHECK_TAG_KEY] },

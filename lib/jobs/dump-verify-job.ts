@@ -18,7 +18,9 @@ import {
   checkPgMajor, DEFAULT_PG_MAJOR, pgMajorFix, RDS_CA_BUNDLE_PATH, serverPgMajor, serverSecret, SSL_MODE, VERIFY_DUMP_HANDLER,
 } from '../private/job-image';
 import { checkFreshnessChecks, checkSqlChecks, TABLE_PATTERN } from '../private/data-checks';
-import { allowJobTo, checkDatabaseName, checkPort, createJobRuntime, MAX_LAMBDA_TIMEOUT, validateRuntime } from '../private/job-runtime';
+import {
+  allowJobTo, checkDatabaseName, checkPort, createJobRuntime, MAX_LAMBDA_ENVIRONMENT_BYTES, MAX_LAMBDA_TIMEOUT, validateRuntime,
+} from '../private/job-runtime';
 import { checkPattern, checkRange, ValidationError } from '../private/validation';
 
 /** A freshness check of `DumpVerifyJob` and `RestoreDrill` validation: the newest value of a timestamp column must be recent. */
@@ -158,8 +160,6 @@ export interface DumpVerifyJobProps extends DumpJobBaseProps {
   readonly singleTable?: string;
 }
 
-/** Lambda limits the environment of a function to 4 KB in total. */
-const MAX_ENVIRONMENT_BYTES = 4096;
 const TARGET_PATTERN = /^[A-Za-z0-9.-]{1,253}:\d{1,5}\/[^\s/]{1,63}$/;
 
 /**
@@ -419,9 +419,9 @@ function checkEnvironmentSize(environment: { [key: string]: string }, scope: Con
   for (const [key, value] of Object.entries(environment)) {
     bytes += Buffer.byteLength(key) + (Token.isUnresolved(value) ? 0 : Buffer.byteLength(value));
   }
-  if (bytes > MAX_ENVIRONMENT_BYTES) {
+  if (bytes > MAX_LAMBDA_ENVIRONMENT_BYTES) {
     throw new ValidationError(
-      `the job's environment is ${bytes} bytes; Lambda allows ${MAX_ENVIRONMENT_BYTES} in total, and the checks ` +
+      `the job's environment is ${bytes} bytes; Lambda allows ${MAX_LAMBDA_ENVIRONMENT_BYTES} in total, and the checks ` +
         '(freshnessChecks, sqlChecks) take most of it: shorten the SQL (a view in the database can hold a long query) ' +
         'or drop checks',
       scope,

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { rdsResourceType } from '../private/arns';
 import { JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE, RPO_ENV, RPO_METRIC, RPO_VAULT_DIMENSION } from '../private/job-contract';
 import { DEFAULT_PG_MAJOR, RPO_WATCH_HANDLER } from '../private/job-image';
-import { checkDatabaseName, createJobRuntime } from '../private/job-runtime';
+import { checkDatabaseName, createJobRuntime, MAX_LAMBDA_ENVIRONMENT_BYTES } from '../private/job-runtime';
 import { isUnresolved, ValidationError } from '../private/validation';
 
 /** A database whose recovery point objective the watch measures. */
@@ -142,8 +142,6 @@ export interface RpoWatchProps {
 /** One measurement every 5 minutes: the RPO of TEAM (1 hour) is checked 12 times before it is exceeded. */
 const DEFAULT_SCHEDULE_MINUTES = 5;
 const DEFAULT_LAG_MARGIN = Duration.minutes(5);
-/** Lambda: "The total size of all environment variables doesn't exceed 4 KB." */
-const MAX_ENVIRONMENT_BYTES = 4096;
 
 /**
  * Measures each database's recovery point objective on a schedule and alarms when it is exceeded: a function (the
@@ -228,10 +226,10 @@ export class RpoWatch extends Construct {
     // Fixed sizes (no validateRuntime): and the schedule may be more frequent than the hourly-at-most dump jobs'.
 
     const databasesJson = JSON.stringify(props.databases.map((db) => ({ name: db.databaseName, arn: db.databaseArn })));
-    if (!Token.isUnresolved(databasesJson) && Buffer.byteLength(RPO_ENV.DATABASES + databasesJson) > MAX_ENVIRONMENT_BYTES) {
+    if (!Token.isUnresolved(databasesJson) && Buffer.byteLength(RPO_ENV.DATABASES + databasesJson) > MAX_LAMBDA_ENVIRONMENT_BYTES) {
       throw new ValidationError(
         `databases: ${props.databases.length} databases make the function's ${RPO_ENV.DATABASES} variable ` +
-          `${Buffer.byteLength(RPO_ENV.DATABASES + databasesJson)} bytes, and Lambda allows ${MAX_ENVIRONMENT_BYTES} bytes of ` +
+          `${Buffer.byteLength(RPO_ENV.DATABASES + databasesJson)} bytes, and Lambda allows ${MAX_LAMBDA_ENVIRONMENT_BYTES} bytes of ` +
           'environment variables in all: split them across several RpoWatch constructs',
         this,
       );

@@ -18,6 +18,9 @@ import { checkPattern, checkRange, isUnresolved, ValidationError } from './valid
 // group and execution role, an encrypted log group, a dead-letter queue and an EventBridge Scheduler schedule.
 // The resources are created directly under the public construct, so their construct ids are the public ones.
 
+/** Lambda: "The total size of all environment variables doesn't exceed 4 KB." */
+export const MAX_LAMBDA_ENVIRONMENT_BYTES = 4096;
+
 /** Lambda stops every invocation at 15 minutes. */
 export const MAX_LAMBDA_TIMEOUT = Duration.minutes(15);
 /** The watchdog of a handler needs time to abort cleanly; shorter runs are not useful jobs. */
