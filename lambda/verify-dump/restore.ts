@@ -123,6 +123,15 @@ export interface RestoreOptions {
   readonly jobs: number;
   readonly singleTable?: QualifiedTable;
   readonly signal?: AbortSignal;
+  /**
+   * Restore owners and privileges (the restore command into a real server, where the roles exist); the verify job
+   * restores without them (`--no-owner --no-acl`). @default false
+   */
+  readonly keepOwnership?: boolean;
+  /** Drop the archive's objects before recreating them (`--clean --if-exists`); whole-database restores only. @default false */
+  readonly clean?: boolean;
+  /** How messages name the database restored into. @default 'scratch' */
+  readonly targetKind?: 'scratch' | 'target';
 }
 
 /**
@@ -132,7 +141,8 @@ export interface RestoreOptions {
  * constraints (post-data) are not restored in that mode.
  */
 export async function restoreArchive(o: RestoreOptions): Promise<void> {
-  const common = ['--no-owner', '--no-acl', '--exit-on-error', '-d', o.database];
+  const common = [...(o.keepOwnership ? [] : ['--no-owner', '--no-acl']), '--exit-on-error', '-d', o.database];
+  const kind = o.targetKind ?? 'scratch';
   const steps: Array<{ what: string; args: string[] }> = o.singleTable
     ? [
       { what: 'pg_restore --section=pre-data', args: [...common, '--section=pre-data', o.file] },
@@ -141,14 +151,14 @@ export async function restoreArchive(o: RestoreOptions): Promise<void> {
         args: [...common, '--data-only', '-n', o.singleTable.schema, '-t', o.singleTable.table, o.file],
       },
     ]
-    : [{ what: 'pg_restore', args: [...common, '-j', String(o.jobs), o.file] }];
+    : [{ what: 'pg_restore', args: [...common, ...(o.clean ? ['--clean', '--if-exists'] : []), '-j', String(o.jobs), o.file] }];
   for (const step of steps) {
     const r = await runTool(o.pgRestore, step.args, o.libpq, o.signal);
     if (o.signal?.aborted) throw deadlineError(step.what);
     if (r.code !== 0) {
       throw new VerificationError('restore',
-        `${step.what} into scratch database '${o.database}' failed (${describeExit(r)}): ${r.stderr || '(no output)'}; `
-        + 'check the error above: a missing extension or role on the scratch server, a scratch server older than the '
+        `${step.what} into ${kind} database '${o.database}' failed (${describeExit(r)}): ${r.stderr || '(no output)'}; `
+        + `check the error above: a missing extension or role on the ${kind} server, a ${kind} server older than the `
         + 'source, too little storage, or a damaged dump');
     }
   }

@@ -5,14 +5,12 @@
 //   CREATE DATABASE verify_<ts> TEMPLATE template0 → pg_restore → checks → DROP DATABASE ... WITH (FORCE)
 //   and remove the file (always) → metrics VerificationSuccess, VerifiedBackupAgeSeconds, RestoreDurationSeconds.
 
-import { createHash } from 'node:crypto';
-import { createWriteStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Client } from 'pg';
 import { DumpManifest, JOB_METRIC, ManifestTable } from '../../lib/private/job-contract';
+import { Downloaded, downloadHashing } from '../shared/download';
 import { dumpKeyPrefix, dumpKeysNewestFirst, MANIFEST_SUFFIX, manifestKey } from '../shared/keys';
 import { Logger, progressFigures, startProgress } from '../shared/logger';
 import { MetricsRecorder, recordJobMetric } from '../shared/metrics';
@@ -379,29 +377,19 @@ async function checkFreeSpace(dir: string, needed: number, signal: AbortSignal |
   }
 }
 
-async function downloadToFile(deps: VerifyDeps, options: VerifyOptions, key: string, file: string): Promise<{ bytes: number; sha256: string }> {
-  const res = await deps.s3.send(new GetObjectCommand({
-    Bucket: options.bucket, Key: key, ExpectedBucketOwner: options.expectedBucketOwner,
-  }), { abortSignal: deps.signal });
-  if (!(res.Body instanceof Readable)) throw new Error('the response body is not a Node.js stream');
-  const hash = createHash('sha256');
+async function downloadToFile(deps: VerifyDeps, options: VerifyOptions, key: string, file: string): Promise<Downloaded> {
   let bytes = 0;
-  const hashing = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      callback(null, chunk);
-    },
-  });
   const progress = startProgress(deps.logger, {
     intervalMs: options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS, bytes: () => bytes, message: 'downloading',
   });
   try {
-    await pipeline(res.Body, hashing, createWriteStream(file, { flags: 'wx', mode: 0o600 }), { signal: deps.signal });
+    return await downloadHashing(deps.s3, {
+      bucket: options.bucket, key, expectedBucketOwner: options.expectedBucketOwner, file, signal: deps.signal,
+      onBytes: (n) => { bytes = n; },
+    });
   } finally {
     deps.logger.info('downloaded', { ...progress.stop() });
   }
-  return { bytes, sha256: hash.digest('hex') };
 }
 
 function assertTableInArchive(toc: ArchiveToc, t: QualifiedTable, where: string): void {

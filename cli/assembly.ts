@@ -1,0 +1,92 @@
+// Reading a synthesized CDK app (a cloud assembly: `cdk.out/manifest.json` and the templates it names), offline.
+// The restore command learns the app's production databases from it; the runbook learns everything else.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { CliError, EXIT } from './exit-codes';
+
+/** A CloudFormation template, as far as the CLI reads it. */
+export interface Template {
+  readonly Resources?: Record<string, TemplateResource>;
+  readonly Outputs?: Record<string, unknown>;
+}
+
+export interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly Metadata?: Record<string, unknown>;
+}
+
+/** One stack of the app. */
+export interface AssemblyStack {
+  /** The stack's artifact id (what `cdk deploy` takes). */
+  readonly id: string;
+  readonly stackName: string;
+  /** The account, or undefined when the stack is environment-agnostic. */
+  readonly account?: string;
+  readonly region?: string;
+  readonly template: Template;
+}
+
+interface ManifestArtifact {
+  readonly type: string;
+  readonly environment?: string;
+  readonly properties?: { readonly templateFile?: string; readonly stackName?: string; readonly directoryName?: string };
+}
+
+/** Reads every stack of the cloud assembly in `dir`, nested assemblies (stages) included. */
+export function readAssembly(dir: string): AssemblyStack[] {
+  const manifestFile = path.join(dir, 'manifest.json');
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new CliError(EXIT.USAGE, `the cloud assembly directory '${dir}' does not exist; run 'npx cdk synth' first (it writes cdk.out), or name the directory (--app DIR)`);
+  }
+  if (!existsSync(manifestFile)) {
+    throw new CliError(EXIT.USAGE, `'${dir}' is not a cloud assembly: it has no manifest.json; run 'npx cdk synth' and pass its output directory`);
+  }
+  let manifest: { artifacts?: Record<string, ManifestArtifact> };
+  try {
+    manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  } catch (err) {
+    throw new CliError(EXIT.USAGE, `cannot read ${manifestFile}: ${(err as Error).message}; synthesize the app again`);
+  }
+  const stacks: AssemblyStack[] = [];
+  for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
+    if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
+      stacks.push(...readAssembly(path.join(dir, artifact.properties.directoryName)));
+    }
+    if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
+    const env = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifact.environment ?? '');
+    const file = path.join(dir, artifact.properties.templateFile);
+    let template: Template;
+    try {
+      template = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new CliError(EXIT.USAGE, `cannot read the template ${file} of stack ${id}: ${(err as Error).message}; synthesize the app again`);
+    }
+    stacks.push({
+      id,
+      stackName: artifact.properties.stackName ?? id,
+      account: env && !env[1].startsWith('unknown-') ? env[1] : undefined,
+      region: env && !env[2].startsWith('unknown-') ? env[2] : undefined,
+      template,
+    });
+  }
+  return stacks;
+}
+
+/** The resources of a stack's template of one type, with their logical ids. */
+export function resourcesOfType(stack: AssemblyStack, type: string): Array<[string, TemplateResource]> {
+  return Object.entries(stack.template.Resources ?? {}).filter(([, r]) => r.Type === type);
+}
+
+/** A literal string (not a token such as `{Ref: …}`), else undefined. */
+export function literal(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Every literal string anywhere in a value (a template or part of one). */
+export function literalStrings(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'string') into.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => literalStrings(v, into));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => literalStrings(v, into));
+  return into;
+}

@@ -1,0 +1,171 @@
+// `cdk-backup-dr`: restore what the library backs up, and write the runbooks of an app.
+//
+// Argument parsing is commander (no dependencies, subcommands with generated help, maintained since 2011, used by
+// most Node CLIs); progress display is cli-progress (bars with custom payloads such as bytes and rate, terminal-aware,
+// no dependencies beyond string-width). Both are bundled into the CLI with esbuild, so installing the library adds
+// neither to an app's dependencies.
+import { existsSync } from 'node:fs';
+import * as readline from 'node:readline';
+import { Command, CommanderError, Option } from 'commander';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { JOB_CLIENT_CONFIG } from '../lambda/shared/aws-clients';
+import { normalizePrefix } from '../lambda/shared/keys';
+import { readAssembly } from './assembly';
+import { CliError, EXIT, EXIT_CODE_HELP } from './exit-codes';
+import { Output } from './output';
+import { describeDumpRestore, restoreDump } from './restore/dump';
+import { productionDatabases } from './restore/production';
+import { parseDuration, parseInteger, parseTime } from './values';
+
+/** What the process needs from its surroundings; tests run `run` with their own. */
+export interface Io {
+  readonly argv: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdin: NodeJS.ReadableStream;
+  readonly signal?: AbortSignal;
+}
+
+interface GlobalOptions {
+  readonly json?: boolean;
+  readonly progress?: boolean;
+  readonly region?: string;
+  readonly profile?: string;
+}
+
+function outputOf(io: Io, g: GlobalOptions): Output {
+  return new Output({
+    json: g.json === true,
+    live: g.progress !== false && io.stderr.isTTY === true,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    lineIntervalSeconds: io.env.CDK_BACKUP_DR_PROGRESS_SECONDS ? Number(io.env.CDK_BACKUP_DR_PROGRESS_SECONDS) : undefined,
+  });
+}
+
+/** Reads one line from stdin (a person at a terminal, or a pipe); '' at end of input. */
+function asker(io: Io): (question: string) => Promise<string> {
+  return (question) => new Promise((resolve) => {
+    const rl = readline.createInterface({ input: io.stdin, output: io.stderr, terminal: false });
+    let answered = false;
+    io.stderr.write(question);
+    rl.once('line', (line) => {
+      answered = true;
+      rl.close();
+      resolve(line);
+    });
+    rl.once('close', () => {
+      if (!answered) resolve('');
+    });
+  });
+}
+
+function awsClientConfig(g: GlobalOptions, env: NodeJS.ProcessEnv) {
+  if (g.profile) env.AWS_PROFILE = g.profile;
+  return { ...JOB_CLIENT_CONFIG, ...(g.region ? { region: g.region } : {}) };
+}
+
+export function buildProgram(io: Io, exit: { code: number }): Command {
+  const program = new Command('cdk-backup-dr')
+    .description('Restore what cdk-backup-dr backs up, and write the runbooks of an app.')
+    .option('--json', 'print the result as one JSON document on stdout')
+    .option('--no-progress', 'plain progress lines even on a terminal')
+    .option('--region <region>', 'AWS region of the bucket or database (default: AWS_REGION, then the profile)')
+    .option('--profile <name>', 'AWS profile (default: AWS_PROFILE)')
+    .addHelpText('after', `\n${EXIT_CODE_HELP}`)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride();
+
+  const restore = program.command('restore').description('restore a dump, a point in time, or an AWS Backup recovery point')
+    .addHelpText('after', `\n${EXIT_CODE_HELP}`).exitOverride();
+
+  restore.command('dump')
+    .description('restore a pg_dump of the dump bucket into a PostgreSQL database, checked against its manifest before and after')
+    .requiredOption('--bucket <name>', 'the dump bucket')
+    .requiredOption('--database <name>', "the dump job's database name (the key segment <prefix><database>/)")
+    .option('--prefix <prefix>', "the dump job's key prefix", '')
+    .option('--bucket-owner <account>', 'account that must own the bucket (ExpectedBucketOwner)')
+    .option('--endpoint-url <url>', 'S3 endpoint (an interface endpoint or an S3-compatible store; path-style)')
+    .addOption(new Option('--key <key>', 'restore exactly this dump').conflicts('before'))
+    .option('--before <time>', 'restore the newest dump taken at or before this time (ISO 8601 with a zone, e.g. 2026-03-01T09:00Z)', parseTime('--before'))
+    .addOption(new Option('--target-secret <arn>', 'secret of the target database (RDS rotation format)').conflicts('targetUrl'))
+    .option('--target-url <url>', 'target as postgresql://user@host:port/database (password from PGPASSWORD)')
+    .option('--target-database <name>', "database to restore into (default: the secret's or URL's)")
+    .option('--create', 'create the target database when it does not exist')
+    .option('--replace', 'the target may hold data: drop and recreate the objects of the dump (pg_restore --clean --if-exists)')
+    .option('--table <schema.table>', 'restore only this table, into an empty database (no indexes or constraints)')
+    .option('--jobs <n>', 'parallel pg_restore jobs (-j)', parseInteger('--jobs', 1, 64), 4)
+    .option('--no-owner', 'do not restore owners and privileges (roles of the source need not exist on the target)')
+    .option('--allow-production', 'allow a production database of the app as target; the database name must then be typed')
+    .option('--app <dir>', 'the synthesized app (cloud assembly) whose production databases are refused', 'cdk.out')
+    .option('--production <host:port/db>', 'another database to refuse as a target (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--ssl-mode <mode>', 'disable | require | verify-ca | verify-full (default verify-full)')
+    .option('--ssl-root-cert <file>', 'CA bundle for verify-full (for RDS: the global bundle from truststore.pki.rds.amazonaws.com)')
+    .option('--row-tolerance <percent>', 'allowed difference of exact row counts', parseInteger('--row-tolerance', 0, 100), 0)
+    .option('--work-dir <dir>', 'directory of the temporary download (default: the system temp directory)')
+    .option('--dry-run', 'check the dump, its manifest and the target, print what would be done, change nothing')
+    .addHelpText('after', [
+      '',
+      'Examples:',
+      '  cdk-backup-dr restore dump --bucket acme-dumps --database app \\',
+      '    --target-url postgresql://admin@restore.example.internal/app_restored --create --ssl-root-cert global-bundle.pem',
+      '  cdk-backup-dr restore dump --bucket acme-dumps --database app --before 2026-03-01T09:00Z --table public.orders \\',
+      '    --target-secret arn:aws:secretsmanager:eu-west-1:111111111111:secret:scratch --target-database orders_0301 --create',
+      '',
+      EXIT_CODE_HELP,
+    ].join('\n'))
+    .exitOverride()
+    .action(async (o, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const output = outputOf(io, g);
+      const config = awsClientConfig(g, io.env);
+      const appDir = o.app as string;
+      const explicitApp = cmd.getOptionValueSource('app') === 'cli';
+      const stacks = explicitApp || existsSync(appDir) ? readAssembly(appDir) : [];
+      if (stacks.length === 0 && !explicitApp) output.warn(`no cloud assembly at ${appDir}: only --production targets are refused`);
+      const endpoint = o.endpointUrl as string | undefined;
+      const result = await restoreDump({
+        s3: new S3Client({ ...config, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) }),
+        secrets: () => new SecretsManagerClient(config),
+        output,
+        ask: asker(io),
+        signal: io.signal,
+      }, {
+        bucket: o.bucket, prefix: normalizePrefix(o.prefix), database: o.database, expectedBucketOwner: o.bucketOwner,
+        key: o.key, before: o.before, targetSecret: o.targetSecret, targetUrl: o.targetUrl, targetDatabase: o.targetDatabase,
+        sslMode: o.sslMode, sslRootCert: o.sslRootCert, table: o.table, jobs: o.jobs, replace: o.replace === true,
+        create: o.create === true, keepOwnership: o.owner !== false, allowProduction: o.allowProduction === true,
+        production: productionDatabases(stacks, o.production), rowTolerancePercent: o.rowTolerance, workDir: o.workDir,
+        dryRun: o.dryRun === true,
+      });
+      output.result(result, describeDumpRestore(result));
+      exit.code = EXIT.OK;
+    });
+  void parseDuration;
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code (the process exits with it). */
+export async function run(io: Io): Promise<number> {
+  const exit = { code: EXIT.OK as number };
+  const program = buildProgram(io, exit);
+  const json = io.argv.includes('--json');
+  try {
+    await program.parseAsync([...io.argv], { from: 'user' });
+    return exit.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not errors; everything else commander reports is a usage error (already printed).
+      return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    const error = err instanceof CliError ? err
+      : io.signal?.aborted ? new CliError(EXIT.INTERRUPTED, 'interrupted', { cause: err })
+        : new CliError(EXIT.FAILED, (err as Error)?.message ?? String(err), { cause: err });
+    io.stderr.write(`error: ${error.message}\n`);
+    if (json) io.stdout.write(`${JSON.stringify({ status: 'failed', exitCode: error.code, error: error.message }, null, 2)}\n`);
+    return error.code;
+  }
+}

@@ -1,0 +1,156 @@
+// The database a dump is restored into: given as a Secrets Manager secret (RDS rotation format) or as a
+// `postgresql://` URL; checked for being production, existing, and empty before anything is written.
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Client } from 'pg';
+import { ConnectionOptions, connect, parseSslMode } from '../../lambda/shared/postgres';
+import { DatabaseSecret, getDatabaseSecret } from '../../lambda/shared/secret';
+import { CliError, EXIT } from '../exit-codes';
+import { awsFailure } from '../aws-errors';
+
+export interface TargetOptions {
+  readonly targetSecret?: string;
+  readonly targetUrl?: string;
+  /** Overrides the secret's or URL's database. */
+  readonly targetDatabase?: string;
+  readonly sslMode?: string;
+  readonly sslRootCert?: string;
+}
+
+/** A resolved target: how to connect, and where it is (for the guard and for messages). */
+export interface RestoreTarget {
+  readonly connection: ConnectionOptions;
+  readonly secretArn?: string;
+  /** `host:port/database`. */
+  readonly display: string;
+}
+
+/** Parses `postgresql://user[:password]@host[:port]/database[?sslmode=…&sslrootcert=…]`; the password may come from PGPASSWORD. */
+export function parseTargetUrl(value: string, env: NodeJS.ProcessEnv = process.env): { secret: DatabaseSecret; sslMode?: string; sslRootCert?: string } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new CliError(EXIT.USAGE, `--target-url '${redact(value)}' is not a URL; use postgresql://user@host:5432/database (the password from PGPASSWORD)`);
+  }
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
+    throw new CliError(EXIT.USAGE, `--target-url must start with postgresql://, got '${url.protocol}//'`);
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const username = decodeURIComponent(url.username);
+  const password = url.password ? decodeURIComponent(url.password) : env.PGPASSWORD;
+  const missing = [!url.hostname && 'host', !username && 'user', !database && 'database', password === undefined && 'password (in the URL or PGPASSWORD)'].filter(Boolean);
+  if (missing.length > 0) {
+    throw new CliError(EXIT.USAGE, `--target-url '${redact(value)}' has no ${missing.join(', ')}; use postgresql://user@host:5432/database with PGPASSWORD set`);
+  }
+  const port = url.port === '' ? 5432 : Number(url.port);
+  return {
+    secret: { engine: 'postgres', host: url.hostname.replace(/^\[|\]$/g, ''), port, username, password: password as string, dbname: database },
+    sslMode: url.searchParams.get('sslmode') ?? undefined,
+    sslRootCert: url.searchParams.get('sslrootcert') ?? undefined,
+  };
+}
+
+/** The URL with its password replaced, for messages. */
+export function redact(value: string): string {
+  return value.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, '$1:***@');
+}
+
+/** Reads the target's secret (or parses the URL) and checks the TLS settings. */
+export async function resolveTarget(options: TargetOptions, secrets: () => SecretsManagerClient): Promise<RestoreTarget> {
+  if ((options.targetSecret === undefined) === (options.targetUrl === undefined)) {
+    throw new CliError(EXIT.USAGE, 'name the target database with exactly one of --target-secret ARN (RDS rotation format) or --target-url postgresql://user@host/db');
+  }
+  let secret: DatabaseSecret;
+  let sslMode = options.sslMode;
+  let sslRootCert = options.sslRootCert;
+  if (options.targetSecret !== undefined) {
+    try {
+      secret = await getDatabaseSecret(secrets(), options.targetSecret);
+    } catch (err) {
+      throw awsFailure(err, `reading the target secret ${options.targetSecret}`, 'secretsmanager:GetSecretValue')
+        ?? new CliError(EXIT.USAGE, `${(err as Error).message}`, { cause: err });
+    }
+  } else {
+    const parsed = parseTargetUrl(options.targetUrl as string);
+    secret = parsed.secret;
+    sslMode = sslMode ?? parsed.sslMode;
+    sslRootCert = sslRootCert ?? parsed.sslRootCert;
+  }
+  try {
+    parseSslMode(sslMode, sslRootCert);
+  } catch (err) {
+    throw new CliError(EXIT.USAGE, `${(err as Error).message}; pass --ssl-root-cert FILE (for RDS: the bundle at `
+      + 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem), or --ssl-mode require to skip verification');
+  }
+  const database = options.targetDatabase ?? secret.dbname;
+  return {
+    connection: { secret, database, sslMode, sslRootCert, applicationName: 'cdk-backup-dr restore' },
+    secretArn: options.targetSecret,
+    display: `${secret.host}:${secret.port}/${database}`,
+  };
+}
+
+/** What the target database holds that a restore would collide with. */
+export interface TargetContents {
+  /** Up to 5 relations (`schema.name`). */
+  readonly sample: readonly string[];
+  readonly relations: number;
+  readonly largeObjects: number;
+}
+
+/** Tables, views, sequences, foreign tables and large objects outside the system schemas. */
+export async function targetContents(client: Client): Promise<TargetContents> {
+  const r = await client.query<{ n: string; sample: string[] | null; lo: string }>(
+    `select count(*)::text as n,
+            (array_agg(n.nspname || '.' || c.relname order by n.nspname, c.relname))[1:5] as sample,
+            (select count(*) from pg_catalog.pg_largeobject_metadata)::text as lo
+       from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f')
+        and n.nspname not in ('pg_catalog', 'information_schema')
+        and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
+        and not exists (select 1 from pg_catalog.pg_depend d where d.objid = c.oid and d.deptype = 'e')`,
+  );
+  return { relations: Number(r.rows[0].n), sample: r.rows[0].sample ?? [], largeObjects: Number(r.rows[0].lo) };
+}
+
+/** Whether the target database exists, and what it holds when it does. */
+export async function inspectTarget(target: RestoreTarget): Promise<{ exists: boolean; contents: TargetContents }> {
+  let client: Client;
+  try {
+    client = await connect(target.connection);
+  } catch (err) {
+    const code = ((err as Error).cause as { code?: string } | undefined)?.code;
+    if (code === '3D000') return { exists: false, contents: { relations: 0, sample: [], largeObjects: 0 } };
+    throw new CliError(EXIT.FAILED, (err as Error).message, { cause: err });
+  }
+  try {
+    return { exists: true, contents: await targetContents(client) };
+  } finally {
+    await client.end();
+  }
+}
+
+/** `CREATE DATABASE … TEMPLATE template0`, run in the server's `postgres` database. */
+export async function createDatabase(target: RestoreTarget): Promise<void> {
+  const admin = await connect({ ...target.connection, database: 'postgres' }).catch((err: Error) => {
+    throw new CliError(EXIT.FAILED, `${err.message}; --create connects to the 'postgres' database to run CREATE DATABASE`, { cause: err });
+  });
+  try {
+    await admin.query(`create database ${admin.escapeIdentifier(target.connection.database as string)} template template0`);
+  } catch (err) {
+    throw new CliError(EXIT.FAILED, `CREATE DATABASE ${target.connection.database} failed: ${(err as Error).message}; `
+      + 'the target user needs CREATEDB (on RDS: the master user has it)', { cause: err });
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Drops a database this run created (after a failed restore). */
+export async function dropCreatedDatabase(target: RestoreTarget): Promise<void> {
+  const admin = await connect({ ...target.connection, database: 'postgres' });
+  try {
+    await admin.query(`drop database if exists ${admin.escapeIdentifier(target.connection.database as string)} with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
