@@ -6,7 +6,9 @@
 // neither to an app's dependencies.
 import { existsSync } from 'node:fs';
 import * as readline from 'node:readline';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { DocDBClient } from '@aws-sdk/client-docdb';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { JOB_CLIENT_CONFIG } from '../lambda/shared/aws-clients';
@@ -15,6 +17,7 @@ import { readAssembly } from './assembly';
 import { CliError, EXIT, EXIT_CODE_HELP } from './exit-codes';
 import { Output } from './output';
 import { describeDumpRestore, restoreDump } from './restore/dump';
+import { describePitr, restorePitr } from './restore/pitr';
 import { productionDatabases } from './restore/production';
 import { parseDuration, parseInteger, parseTime } from './values';
 
@@ -67,7 +70,7 @@ function awsClientConfig(g: GlobalOptions, env: NodeJS.ProcessEnv) {
   return { ...JOB_CLIENT_CONFIG, ...(g.region ? { region: g.region } : {}) };
 }
 
-export function buildProgram(io: Io, exit: { code: number }): Command {
+export function buildProgram(io: Io): Command {
   const program = new Command('cdk-backup-dr')
     .description('Restore what cdk-backup-dr backs up, and write the runbooks of an app.')
     .option('--json', 'print the result as one JSON document on stdout')
@@ -142,20 +145,86 @@ export function buildProgram(io: Io, exit: { code: number }): Command {
         dryRun: o.dryRun === true,
       });
       output.result(result, describeDumpRestore(result));
-      exit.code = EXIT.OK;
     });
-  void parseDuration;
+  restore.command('pitr')
+    .description('restore an RDS instance, Aurora cluster or DocumentDB cluster to a point in time, as a new database')
+    .requiredOption('--source <id|arn>', 'the instance or cluster to restore from (identifier, or ARN: its region is used)')
+    .requiredOption('--target <id>', 'identifier of the new instance or cluster (must not exist)')
+    .addOption(new Option('--time <time>', 'the point in time (ISO 8601 with a zone), inside the restorable window').argParser(parseTime('--time')).conflicts('latest'))
+    .option('--latest', 'the latest restorable time (about 5 minutes ago)')
+    .option('--subnet-group <name>', "DB subnet group (default: the source's)")
+    .option('--security-group <id>', "VPC security group, repeatable (default: the source's)", collect, undefined)
+    .option('--parameter-group <name>', "DB parameter group (default: the source's, or its writer's for Aurora)")
+    .option('--cluster-parameter-group <name>', "DB cluster parameter group (default: the source's)")
+    .option('--kms-key <arn>', "KMS key of a restored cluster (default: the source's; an instance always keeps the source's key)")
+    .option('--instance-class <class>', "instance class (default: the source's, or its writer's)")
+    .option('--tag <key=value>', 'a tag to add or replace, repeatable', parseTag, {} as Record<string, string>)
+    .option('--no-copy-tags', "do not copy the source's tags")
+    .option('--no-wait', 'start the restore and return')
+    .option('--timeout <duration>', 'how long to wait, e.g. 90m or 3h', parseDuration('--timeout', 60, 48 * 3600), 3 * 3600)
+    .option('--poll-seconds <n>', 'seconds between status checks', parseInteger('--poll-seconds', 1, 600), 30)
+    .option('--dry-run', 'check the source, the window and the target name, print the request, change nothing')
+    .addHelpText('after', [
+      '',
+      'Examples:',
+      '  cdk-backup-dr restore pitr --source arn:aws:rds:eu-west-1:111111111111:db:app --target app-restored --time 2026-03-01T09:00Z',
+      '  cdk-backup-dr restore pitr --source orders-cluster --target orders-0301 --latest --region eu-west-1 --dry-run',
+      '',
+      EXIT_CODE_HELP,
+    ].join('\n'))
+    .exitOverride()
+    .action(async (o, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      if (o.time === undefined && o.latest !== true) {
+        throw new CliError(EXIT.USAGE, 'name the point in time: --time 2026-03-01T09:00Z, or --latest');
+      }
+      const output = outputOf(io, g);
+      const arnRegion = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):/.exec(o.source)?.[1];
+      const config = awsClientConfig({ ...g, region: g.region ?? io.env.AWS_REGION ?? arnRegion }, io.env);
+      const rds = new RDSClient(config);
+      const region = await resolveRegion(rds);
+      const result = await restorePitr({ rds, docdb: new DocDBClient(config), output, region, waiting: { signal: io.signal } }, {
+        source: o.source, target: o.target, time: o.time, latest: o.latest === true, subnetGroup: o.subnetGroup,
+        securityGroups: o.securityGroup, parameterGroup: o.parameterGroup, clusterParameterGroup: o.clusterParameterGroup,
+        kmsKey: o.kmsKey, instanceClass: o.instanceClass, tags: o.tag, copyTags: o.copyTags !== false, wait: o.wait !== false,
+        timeoutSeconds: o.timeout, pollSeconds: o.pollSeconds, dryRun: o.dryRun === true,
+      });
+      output.result(result, describePitr(result));
+    });
+
   return program;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** `key=value` into a record; the key may not start with `aws:` (reserved by AWS). */
+function parseTag(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  const key = eq > 0 ? value.slice(0, eq) : '';
+  if (key === '' || key.startsWith('aws:')) {
+    throw new InvalidArgumentError(`--tag must be key=value with a key not starting with 'aws:', got '${value}'`);
+  }
+  return { ...previous, [key]: value.slice(eq + 1) };
+}
+
+/** The region a client will call (from --region, AWS_REGION, the ARN or the profile); exit 2 when there is none. */
+async function resolveRegion(client: { config: { region: () => Promise<string> } }): Promise<string> {
+  try {
+    return await client.config.region();
+  } catch {
+    throw new CliError(EXIT.USAGE, 'no AWS region: pass --region, set AWS_REGION, or give the source as an ARN');
+  }
 }
 
 /** Runs the CLI; resolves to the exit code (the process exits with it). */
 export async function run(io: Io): Promise<number> {
-  const exit = { code: EXIT.OK as number };
-  const program = buildProgram(io, exit);
+  const program = buildProgram(io);
   const json = io.argv.includes('--json');
   try {
     await program.parseAsync([...io.argv], { from: 'user' });
-    return exit.code;
+    return EXIT.OK;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version are not errors; everything else commander reports is a usage error (already printed).

@@ -12,6 +12,8 @@ export interface OutputOptions {
   readonly lineIntervalSeconds?: number;
   readonly stdout?: NodeJS.WritableStream;
   readonly stderr?: NodeJS.WritableStream;
+  /** Milliseconds since the epoch, for elapsed times. @default Date.now */
+  readonly now?: () => number;
 }
 
 /** A running progress display. */
@@ -50,6 +52,7 @@ export class Output {
   private readonly lineIntervalMs: number;
   private readonly out: NodeJS.WritableStream;
   private readonly err: NodeJS.WritableStream;
+  private readonly now: () => number;
 
   constructor(options: OutputOptions) {
     this.json = options.json;
@@ -57,6 +60,7 @@ export class Output {
     this.lineIntervalMs = (options.lineIntervalSeconds ?? 10) * 1000;
     this.out = options.stdout ?? process.stdout;
     this.err = options.stderr ?? process.stderr;
+    this.now = options.now ?? Date.now;
   }
 
   /** A line for the person at the terminal (stderr, so stdout stays the result). */
@@ -76,9 +80,9 @@ export class Output {
 
   /** Bytes out of `total`: bar, percent, bytes, rate and ETA on a terminal; a line every interval otherwise. */
   bytes(label: string, total: number): Progress {
-    const started = Date.now();
+    const started = this.now();
     const figures = (bytes: number): string => {
-      const seconds = (Date.now() - started) / 1000;
+      const seconds = (this.now() - started) / 1000;
       const rate = seconds > 0 ? bytes / seconds : 0;
       return `${formatBytes(bytes)} / ${formatBytes(total)}, ${formatBytes(rate)}/s, ${formatDuration(seconds)}`;
     };
@@ -92,7 +96,7 @@ export class Output {
         fps: 5,
       }, Presets.shades_classic);
       const payload = (bytes: number) => {
-        const seconds = (Date.now() - started) / 1000;
+        const seconds = (this.now() - started) / 1000;
         return { done: formatBytes(bytes), size: formatBytes(total), rate: formatBytes(seconds > 0 ? bytes / seconds : 0) };
       };
       bar.start(Math.max(total, 1), 0, payload(0));
@@ -114,9 +118,9 @@ export class Output {
 
   /** A state (an AWS restore's status, or a step) and the elapsed time. */
   state(label: string, initial: string): Progress {
-    const started = Date.now();
+    const started = this.now();
     const figures = (state: string, detail?: string) =>
-      `${state}${detail ? ` (${detail})` : ''}, ${formatDuration((Date.now() - started) / 1000)} elapsed`;
+      `${state}${detail ? ` (${detail})` : ''}, ${formatDuration((this.now() - started) / 1000)} elapsed`;
     if (this.live) {
       const bar = new SingleBar({
         stream: this.err as NodeJS.WriteStream,
@@ -131,7 +135,7 @@ export class Output {
       let detail: string | undefined;
       const payload = () => ({
         spinner: spinner[tick++ % spinner.length], state: detail ? `${state} (${detail})` : state,
-        elapsed: formatDuration((Date.now() - started) / 1000),
+        elapsed: formatDuration((this.now() - started) / 1000),
       });
       bar.start(1, 0, payload());
       const timer = setInterval(() => bar.update(0, payload()), 500);
@@ -157,15 +161,15 @@ export class Output {
   private lines(label: string, describe: (value: number | string, detail?: string) => string, initial: number | string, onChange = false): Progress {
     let value = initial;
     let detail: string | undefined;
-    let lastLine = Date.now();
+    let lastLine = this.now();
     if (onChange) this.info(`${label}: ${describe(value, detail)}`);
     return {
       update: (v, d) => {
         const changed = v !== value || d !== detail;
         value = v;
         detail = d;
-        if ((onChange && changed) || Date.now() - lastLine >= this.lineIntervalMs) {
-          lastLine = Date.now();
+        if ((onChange && changed) || this.now() - lastLine >= this.lineIntervalMs) {
+          lastLine = this.now();
           this.info(`${label}: ${describe(value, detail)}`);
         }
       },
