@@ -9,6 +9,7 @@ import * as readline from 'node:readline';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DocDBClient } from '@aws-sdk/client-docdb';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { BackupClient } from '@aws-sdk/client-backup';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { JOB_CLIENT_CONFIG } from '../lambda/shared/aws-clients';
@@ -18,6 +19,7 @@ import { CliError, EXIT, EXIT_CODE_HELP } from './exit-codes';
 import { Output } from './output';
 import { describeDumpRestore, restoreDump } from './restore/dump';
 import { describePitr, restorePitr } from './restore/pitr';
+import { describeRecoveryPoint, restoreRecoveryPoint } from './restore/recovery-point';
 import { productionDatabases } from './restore/production';
 import { parseDuration, parseInteger, parseTime } from './values';
 
@@ -192,7 +194,59 @@ export function buildProgram(io: Io): Command {
       output.result(result, describePitr(result));
     });
 
+  restore.command('recovery-point')
+    .description('restore an AWS Backup recovery point (the local vault, a copy in the backup account or the DR region) as a new resource')
+    .requiredOption('--vault <name>', 'the backup vault holding the recovery point')
+    .option('--vault-account <id>', 'account of a vault shared with this one (a logically air-gapped vault)')
+    .addOption(new Option('--recovery-point <arn>', 'the recovery point').conflicts(['resource', 'before']))
+    .option('--resource <arn>', 'restore the newest completed recovery point of this resource (the ARN of the backed-up database)')
+    .option('--before <time>', 'with --resource: created at or before this time (ISO 8601 with a zone)', parseTime('--before'))
+    .option('--target <id>', 'identifier of the restored database (RDS, Aurora, DocumentDB, Neptune); must not exist')
+    .requiredOption('--iam-role <arn>', 'role AWS Backup restores with (it needs the restore permissions of the resource type)')
+    .option('--set <key=value>', 'a restore metadata value to set, repeatable (keys are not case-sensitive)', parseMetadata, {} as Record<string, string>)
+    .option('--subnet-group <name>', 'DB subnet group of the restored database (metadata DBSubnetGroupName)')
+    .option('--security-group <id>', 'VPC security group, repeatable (metadata VpcSecurityGroupIds)', collect, undefined)
+    .option('--instance-class <class>', "class of the instance added to a restored cluster (default: the source writer's, when reachable)")
+    .option('--no-copy-tags', 'do not copy the tags of the backup to the restored resource')
+    .option('--no-wait', 'start the restore job and return')
+    .option('--timeout <duration>', 'how long to wait, e.g. 90m or 3h', parseDuration('--timeout', 60, 48 * 3600), 3 * 3600)
+    .option('--poll-seconds <n>', 'seconds between status checks', parseInteger('--poll-seconds', 1, 600), 30)
+    .option('--dry-run', 'read the recovery point and its metadata, print the restore that would start, change nothing')
+    .addHelpText('after', [
+      '',
+      'Examples:',
+      '  cdk-backup-dr restore recovery-point --vault app-central --resource arn:aws:rds:eu-west-1:111111111111:db:app \\',
+      '    --target app-restored --iam-role arn:aws:iam::222222222222:role/restore --region eu-west-1',
+      '',
+      EXIT_CODE_HELP,
+    ].join('\n'))
+    .exitOverride()
+    .action(async (o, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const output = outputOf(io, g);
+      const arnRegion = /^arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]+):/.exec(o.recoveryPoint ?? '')?.[1];
+      const config = awsClientConfig({ ...g, region: g.region ?? io.env.AWS_REGION ?? arnRegion }, io.env);
+      const backup = new BackupClient(config);
+      const region = await resolveRegion(backup);
+      const result = await restoreRecoveryPoint({
+        backup, rds: new RDSClient(config), docdb: new DocDBClient(config), output, region, waiting: { signal: io.signal },
+      }, {
+        vault: o.vault, vaultAccount: o.vaultAccount, recoveryPoint: o.recoveryPoint, resource: o.resource, before: o.before,
+        target: o.target, iamRole: o.iamRole, set: o.set, subnetGroup: o.subnetGroup, securityGroups: o.securityGroup,
+        instanceClass: o.instanceClass, copyTags: o.copyTags !== false, wait: o.wait !== false, timeoutSeconds: o.timeout,
+        pollSeconds: o.pollSeconds, dryRun: o.dryRun === true,
+      });
+      output.result(result, describeRecoveryPoint(result));
+    });
+
   return program;
+}
+
+/** `key=value` restore metadata. */
+function parseMetadata(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`--set must be key=value, got '${value}'`);
+  return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {

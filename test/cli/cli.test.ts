@@ -102,3 +102,36 @@ test('output cut short by a reader (| head) ends quietly', () => {
   expect(r.stdout).toBe('Usage: cdk-backup-dr restore dump [options]\n');
   expect(r.stderr).not.toContain('EPIPE');
 });
+
+describe('restore pitr and restore recovery-point as processes', () => {
+  const PITR = ['restore', 'pitr', '--source', 'app', '--target', 'app-restored'];
+  const RP = ['restore', 'recovery-point', '--vault', 'app-central', '--resource', 'arn:aws:rds:eu-west-1:111111111111:db:app', '--target', 'app-restored'];
+
+  test.each([
+    [[...PITR, '--region', 'eu-west-1'], /name the point in time: --time 2026-03-01T09:00Z, or --latest/],
+    [[...PITR, '--time', '2026-03-01T09:00Z', '--latest'], /option '--time <time>' cannot be used with option '--latest'/],
+    [[...PITR, '--latest', '--tag', 'aws:owner=x'], /--tag must be key=value with a key not starting with 'aws:', got 'aws:owner=x'/],
+    [[...PITR, '--latest', '--timeout', '10s'], /--timeout must be a duration from 60s to 48h such as 90m or 2h30m, got '10s'/],
+    [[...PITR, '--latest', '--poll-seconds', '0'], /--poll-seconds must be a whole number from 1 to 600, got '0'/],
+    [[...PITR, '--latest'], /no AWS region: pass --region, set AWS_REGION, or give the source as an ARN/],
+    [[...RP], /required option '--iam-role <arn>' not specified/],
+    [[...RP, '--iam-role', 'arn:aws:iam::1:role/r', '--recovery-point', 'arn:aws:backup:eu-west-1:1:recovery-point:x'], /option '--recovery-point <arn>' cannot be used with option '--resource <arn>'/],
+    [[...RP, '--iam-role', 'arn:aws:iam::1:role/r', '--set', 'novalue'], /--set must be key=value, got 'novalue'/],
+  ])('%j: exit 2 and the problem named', async (args, message) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  test('pitr without AWS credentials: exit 6 naming the call, nothing else tried', async () => {
+    const r = await run([...PITR, '--latest', '--region', 'eu-west-1']);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/^error: describing DB instance app: no valid AWS credentials/m);
+  });
+
+  test('pitr of an ARN takes the region from it', async () => {
+    const r = await run(['restore', 'pitr', '--source', 'arn:aws:rds:ap-south-1:111111111111:db:app', '--target', 'x1', '--latest', '--json']);
+    expect(r.code).toBe(6);
+    expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 6 });
+  });
+});
