@@ -14,7 +14,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { JOB_CLIENT_CONFIG } from '../lambda/shared/aws-clients';
 import { normalizePrefix } from '../lambda/shared/keys';
-import { readAssembly } from './assembly';
+import { readAssembly } from './app/assembly';
 import { CliError, EXIT, EXIT_CODE_HELP } from './exit-codes';
 import { Output } from './output';
 import { describeDumpRestore, restoreDump } from './restore/dump';

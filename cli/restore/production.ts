@@ -1,7 +1,7 @@
 // The production databases of an app, as the restore command refuses them as targets: the secrets its dump jobs
 // read, the `host:port/dbname` its verify jobs refuse, and the identifiers of its RDS/Aurora databases (an RDS
 // endpoint's first label is the identifier: `<id>.<hash>.<region>.rds.amazonaws.com`, `<id>.cluster-<hash>…`).
-import { AssemblyStack, literal, literalStrings, resourcesOfType } from '../assembly';
+import { AssemblyStack, literal, literalStrings, resourcesOfType } from '../app/assembly';
 import { DUMP_ENV, VERIFY_ENV } from '../../lib/private/job-contract';
 import { DatabaseTarget, normalizeHost, parseProductionTarget } from '../../lambda/verify-dump/target';
 

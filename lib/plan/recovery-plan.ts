@@ -1,5 +1,6 @@
 import {
   Annotations,
+  CfnResource,
   Duration,
   Lazy,
   Names,
@@ -12,6 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { checkTimeZone } from '../private/aws-names';
+import { TIER_METADATA_KEY, TierMetadata } from '../private/job-contract';
 import { BackupVault, IBackupVault } from '../vault';
 import { documentDbClusterArn } from '../private/arns';
 import { assessRpo, checkSchedule, CronFields, describeDays, mayShareDay, parseCron } from '../private/schedule';
@@ -178,6 +180,9 @@ export class RecoveryPlan extends Construct {
     }
     if (props.tier) {
       this.warnRpoNotVerified(props.tier);
+      // What the plan promises, for the tools that read the synthesized app (runbook, report).
+      const tier: TierMetadata = { name: props.tier.name, rpoSeconds: props.tier.rpo.toSeconds(), rtoSeconds: props.tier.rto.toSeconds() };
+      (this.plan.node.defaultChild as CfnResource).addMetadata(TIER_METADATA_KEY, tier);
     }
     this.addGfsRules(props.gfs ?? {}, props.tier);
     for (const copy of props.copyTo ?? []) {

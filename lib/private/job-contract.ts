@@ -264,3 +264,16 @@ export interface PitrDrillConfig {
 }
 
 export const PITR_ACTION = { CHECK: 'checkPitr', REPORT: 'reportPitr', AGE: 'pitrAge' } as const;
+
+/**
+ * Template metadata key of a `RecoveryPlan`'s backup plan resource that was built from a tier: what the synthesized app
+ * promises, read back by the `cdk-backup-dr runbook` command (and the report) from the cloud assembly.
+ */
+export const TIER_METADATA_KEY = 'cdk-backup-dr:RecoveryPlan.tier';
+
+/** The value under `TIER_METADATA_KEY`. */
+export interface TierMetadata {
+  readonly name: string;
+  readonly rpoSeconds: number;
+  readonly rtoSeconds: number;
+}

@@ -3,7 +3,7 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   BackupClient, DescribeRecoveryPointCommand, DescribeRestoreJobCommand, GetRecoveryPointRestoreMetadataCommand,
-  ListRecoveryPointsByBackupVaultCommand, StartRestoreJobCommand,
+  ListRecoveryPointsByBackupVaultCommand, RestoreJobStatus, StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
 import { CreateDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DocDBClient } from '@aws-sdk/client-docdb';
@@ -42,7 +42,7 @@ async function failure(promise: Promise<unknown>): Promise<CliError> {
   return err as CliError;
 }
 
-function rdsPoint(statuses: Array<{ Status: string; PercentDone?: string; StatusMessage?: string }> = [
+function rdsPoint(statuses: Array<{ Status: RestoreJobStatus; PercentDone?: string; StatusMessage?: string }> = [
   { Status: 'PENDING' }, { Status: 'RUNNING', PercentDone: '40.00%' }, { Status: 'COMPLETED', PercentDone: '100.00%' },
 ]) {
   backup.on(DescribeRecoveryPointCommand).resolves({

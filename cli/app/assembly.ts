@@ -2,7 +2,7 @@
 // The restore command learns the app's production databases from it; the runbook learns everything else.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { CliError, EXIT } from './exit-codes';
+import { CliError, EXIT } from '../exit-codes';
 
 /** A CloudFormation template, as far as the CLI reads it. */
 export interface Template {
@@ -25,6 +25,8 @@ export interface AssemblyStack {
   readonly account?: string;
   readonly region?: string;
   readonly template: Template;
+  /** For a nested stack: the stack and the logical id of its AWS::CloudFormation::Stack resource. */
+  readonly nestedIn?: { readonly stackName: string; readonly logicalId: string };
 }
 
 interface ManifestArtifact {
@@ -62,15 +64,33 @@ export function readAssembly(dir: string): AssemblyStack[] {
     } catch (err) {
       throw new CliError(EXIT.USAGE, `cannot read the template ${file} of stack ${id}: ${(err as Error).message}; synthesize the app again`);
     }
-    stacks.push({
+    const stack: AssemblyStack = {
       id,
       stackName: artifact.properties.stackName ?? id,
       account: env && !env[1].startsWith('unknown-') ? env[1] : undefined,
       region: env && !env[2].startsWith('unknown-') ? env[2] : undefined,
       template,
-    });
+    };
+    stacks.push(stack, ...nestedStacks(dir, stack));
   }
   return stacks;
+}
+
+/** The nested stacks of `parent` (templates beside it, named by the `aws:asset:path` metadata), recursively. */
+function nestedStacks(dir: string, parent: AssemblyStack): AssemblyStack[] {
+  return resourcesOfType(parent, 'AWS::CloudFormation::Stack').flatMap(([logicalId, r]) => {
+    const file = r.Metadata?.['aws:asset:path'];
+    if (typeof file !== 'string' || !existsSync(path.join(dir, file))) return [];
+    const nested: AssemblyStack = {
+      id: `${parent.id}/${logicalId}`,
+      stackName: `${parent.stackName}/${logicalId}`,
+      account: parent.account,
+      region: parent.region,
+      template: JSON.parse(readFileSync(path.join(dir, file), 'utf8')),
+      nestedIn: { stackName: parent.stackName, logicalId },
+    };
+    return [nested, ...nestedStacks(dir, nested)];
+  });
 }
 
 /** The resources of a stack's template of one type, with their logical ids. */

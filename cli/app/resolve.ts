@@ -1,0 +1,128 @@
+// CloudFormation values of a synthesized template, resolved as far as synth knows them: pseudo parameters from the
+// stack's environment, `Ref`/`GetAtt` of resources that carry a literal physical name (a DB identifier, a bucket or
+// vault name), `Fn::Join` and `Fn::Sub`. Anything known only after deploy becomes a marker naming the stack and the
+// logical id, which the runbook renders as the AWS CLI call that reads it back.
+import type { AssemblyStack, TemplateResource } from './assembly';
+
+/** A value known only after deploy: `⟦stack|logicalId|attribute⟧` inside a resolved string. */
+const MARKER = /⟦([^|⟧]*)\|([^|⟧]*)\|([^⟧]*)⟧/g;
+
+export interface Marker {
+  readonly stack: string;
+  readonly logicalId: string;
+  /** '' for Ref. */
+  readonly attribute: string;
+}
+
+export function markersIn(value: string): Marker[] {
+  return [...value.matchAll(MARKER)].map((m) => ({ stack: m[1], logicalId: m[2], attribute: m[3] }));
+}
+
+/** Whether a resolved value holds no marker. */
+export function isKnown(value: string | undefined): value is string {
+  return value !== undefined && markersIn(value).length === 0;
+}
+
+/** Replaces each marker with `render(marker)`. */
+export function renderMarkers(value: string, render: (m: Marker) => string): string {
+  return value.replace(MARKER, (_all, stack: string, logicalId: string, attribute: string) => render({ stack, logicalId, attribute }));
+}
+
+/** The property that holds a resource type's physical name (what `Ref` returns, when set in the template). */
+const NAME_PROPERTY: Record<string, string> = {
+  'AWS::RDS::DBInstance': 'DBInstanceIdentifier',
+  'AWS::RDS::DBCluster': 'DBClusterIdentifier',
+  'AWS::DocDB::DBCluster': 'DBClusterIdentifier',
+  'AWS::DocDB::DBInstance': 'DBInstanceIdentifier',
+  'AWS::Neptune::DBCluster': 'DBClusterIdentifier',
+  'AWS::RDS::DBSubnetGroup': 'DBSubnetGroupName',
+  'AWS::DocDB::DBSubnetGroup': 'DBSubnetGroupName',
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::Backup::BackupVault': 'BackupVaultName',
+  'AWS::Backup::LogicallyAirGappedBackupVault': 'BackupVaultName',
+  'AWS::IAM::Role': 'RoleName',
+};
+/** RDS stores identifiers and subnet group names in lower case. */
+const LOWER_CASE = new Set(['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::DocDB::DBCluster', 'AWS::DocDB::DBInstance', 'AWS::RDS::DBSubnetGroup', 'AWS::DocDB::DBSubnetGroup']);
+
+export class Resolver {
+  constructor(private readonly stack: AssemblyStack) {}
+
+  private marker(logicalId: string, attribute = ''): string {
+    return `⟦${this.stack.stackName}|${logicalId}|${attribute}⟧`;
+  }
+
+  private resource(logicalId: string): TemplateResource | undefined {
+    return this.stack.template.Resources?.[logicalId];
+  }
+
+  /** The physical name of a resource when the template sets it. */
+  physicalName(logicalId: string): string | undefined {
+    const r = this.resource(logicalId);
+    const property = r && NAME_PROPERTY[r.Type];
+    const value = property ? r.Properties?.[property] : undefined;
+    if (typeof value !== 'string') return undefined;
+    return LOWER_CASE.has((r as TemplateResource).Type) ? value.toLowerCase() : value;
+  }
+
+  private ref(name: string): string {
+    switch (name) {
+      case 'AWS::Region': return this.stack.region ?? this.marker('AWS::Region');
+      case 'AWS::AccountId': return this.stack.account ?? this.marker('AWS::AccountId');
+      case 'AWS::Partition': return 'aws';
+      case 'AWS::URLSuffix': return 'amazonaws.com';
+      case 'AWS::StackName': return this.stack.stackName;
+      default: return this.physicalName(name) ?? this.marker(name);
+    }
+  }
+
+  private getAtt(logicalId: string, attribute: string): string {
+    const r = this.resource(logicalId);
+    const name = this.physicalName(logicalId);
+    if (r && name !== undefined) {
+      const region = this.stack.region ?? this.marker('AWS::Region');
+      const account = this.stack.account ?? this.marker('AWS::AccountId');
+      if (r.Type.endsWith('BackupVault') && attribute === 'BackupVaultName') return name;
+      if (r.Type.endsWith('BackupVault') && attribute === 'BackupVaultArn') return `arn:aws:backup:${region}:${account}:backup-vault:${name}`;
+      if (r.Type === 'AWS::S3::Bucket' && attribute === 'Arn') return `arn:aws:s3:::${name}`;
+      if (r.Type === 'AWS::IAM::Role' && attribute === 'Arn') return `arn:aws:iam::${account}:role/${name}`;
+    }
+    return this.marker(logicalId, attribute);
+  }
+
+  /** A value resolved to a string (with markers for what synth cannot know), or undefined when it is not a string. */
+  resolve(value: unknown): string | undefined {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    const o = value as Record<string, unknown>;
+    if (typeof o.Ref === 'string') return this.ref(o.Ref);
+    if (Array.isArray(o['Fn::GetAtt'])) {
+      const [id, attribute] = o['Fn::GetAtt'] as [string, string];
+      return this.getAtt(id, attribute);
+    }
+    if (typeof o['Fn::GetAtt'] === 'string') {
+      const [id, ...rest] = (o['Fn::GetAtt'] as string).split('.');
+      return this.getAtt(id, rest.join('.'));
+    }
+    if (Array.isArray(o['Fn::Join'])) {
+      const [separator, parts] = o['Fn::Join'] as [string, unknown[]];
+      const resolved = (parts ?? []).map((p) => this.resolve(p));
+      return resolved.every((p) => p !== undefined) ? resolved.join(separator) : undefined;
+    }
+    if (o['Fn::Sub'] !== undefined) {
+      const [text, vars] = Array.isArray(o['Fn::Sub']) ? o['Fn::Sub'] as [string, Record<string, unknown>] : [o['Fn::Sub'] as string, {}];
+      return text.replace(/\$\{([^}!][^}]*)\}/g, (_all, name: string) => {
+        if (vars[name] !== undefined) return this.resolve(vars[name]) ?? this.marker(name);
+        const [id, attribute] = name.split('.');
+        return attribute ? this.getAtt(id, attribute) : this.ref(id);
+      });
+    }
+    return undefined;
+  }
+
+  /** `resolve` for a value that should be a list of strings. */
+  resolveList(value: unknown): string[] {
+    return Array.isArray(value) ? value.map((v) => this.resolve(v)).filter((v): v is string => v !== undefined) : [];
+  }
+}
