@@ -4,7 +4,7 @@
 // most Node CLIs); progress display is cli-progress (bars with custom payloads such as bytes and rate, terminal-aware,
 // no dependencies beyond string-width). Both are bundled into the CLI with esbuild, so installing the library adds
 // neither to an app's dependencies.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as readline from 'node:readline';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DocDBClient } from '@aws-sdk/client-docdb';
@@ -15,6 +15,9 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { JOB_CLIENT_CONFIG } from '../lambda/shared/aws-clients';
 import { normalizePrefix } from '../lambda/shared/keys';
 import { readAssembly } from './app/assembly';
+import { readModel } from './app/model';
+import { runbookHtml } from './runbook/html';
+import { runbookJson, runbookMarkdown } from './runbook/runbook';
 import { CliError, EXIT, EXIT_CODE_HELP } from './exit-codes';
 import { Output } from './output';
 import { describeDumpRestore, restoreDump } from './restore/dump';
@@ -154,6 +157,7 @@ export function buildProgram(io: Io): Command {
     .requiredOption('--target <id>', 'identifier of the new instance or cluster (must not exist)')
     .addOption(new Option('--time <time>', 'the point in time (ISO 8601 with a zone), inside the restorable window').argParser(parseTime('--time')).conflicts('latest'))
     .option('--latest', 'the latest restorable time (about 5 minutes ago)')
+    .option('--replicated-backups', "restore from the source instance's automated backups replicated to --region (cross-Region replication)")
     .option('--subnet-group <name>', "DB subnet group (default: the source's)")
     .option('--security-group <id>', "VPC security group, repeatable (default: the source's)", collect, undefined)
     .option('--parameter-group <name>', "DB parameter group (default: the source's, or its writer's for Aurora)")
@@ -181,15 +185,16 @@ export function buildProgram(io: Io): Command {
         throw new CliError(EXIT.USAGE, 'name the point in time: --time 2026-03-01T09:00Z, or --latest');
       }
       const output = outputOf(io, g);
-      const arnRegion = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):/.exec(o.source)?.[1];
-      const config = awsClientConfig({ ...g, region: g.region ?? io.env.AWS_REGION ?? arnRegion }, io.env);
+      // The source ARN's region, unless the restore reads backups replicated to another region (--region names it).
+      const arnRegion = o.replicatedBackups ? undefined : /^arn:aws[a-z-]*:rds:([a-z0-9-]+):/.exec(o.source)?.[1];
+      const config = awsClientConfig({ ...g, region: g.region ?? arnRegion ?? io.env.AWS_REGION }, io.env);
       const rds = new RDSClient(config);
       const region = await resolveRegion(rds);
       const result = await restorePitr({ rds, docdb: new DocDBClient(config), output, region, waiting: { signal: io.signal } }, {
         source: o.source, target: o.target, time: o.time, latest: o.latest === true, subnetGroup: o.subnetGroup,
         securityGroups: o.securityGroup, parameterGroup: o.parameterGroup, clusterParameterGroup: o.clusterParameterGroup,
         kmsKey: o.kmsKey, instanceClass: o.instanceClass, tags: o.tag, copyTags: o.copyTags !== false, wait: o.wait !== false,
-        timeoutSeconds: o.timeout, pollSeconds: o.pollSeconds, dryRun: o.dryRun === true,
+        timeoutSeconds: o.timeout, pollSeconds: o.pollSeconds, dryRun: o.dryRun === true, replicatedBackups: o.replicatedBackups === true,
       });
       output.result(result, describePitr(result));
     });
@@ -225,7 +230,7 @@ export function buildProgram(io: Io): Command {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const output = outputOf(io, g);
       const arnRegion = /^arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]+):/.exec(o.recoveryPoint ?? '')?.[1];
-      const config = awsClientConfig({ ...g, region: g.region ?? io.env.AWS_REGION ?? arnRegion }, io.env);
+      const config = awsClientConfig({ ...g, region: g.region ?? arnRegion ?? io.env.AWS_REGION }, io.env);
       const backup = new BackupClient(config);
       const region = await resolveRegion(backup);
       const result = await restoreRecoveryPoint({
@@ -239,7 +244,59 @@ export function buildProgram(io: Io): Command {
       output.result(result, describeRecoveryPoint(result));
     });
 
+  program.command('runbook')
+    .description('write the runbook of a synthesized app: per data store and scenario, the steps and the restore commands')
+    .argument('[cdk.out]', 'the cloud assembly directory (npx cdk synth writes it)', 'cdk.out')
+    .addOption(new Option('--format <format>', 'md or html').choices(['md', 'html']).default('md'))
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--title <title>', 'heading of the runbook (default: the stack names)')
+    .option('--measured <name=duration>', "a data store's measured restore time (the last drill's), e.g. app=1h12m; repeatable",
+      parseMeasured, {} as Record<string, number>)
+    .addHelpText('after', [
+      '',
+      'Examples:',
+      '  npx cdk synth && cdk-backup-dr runbook > RUNBOOK.md',
+      '  cdk-backup-dr runbook cdk.out --format html --out runbook.html --measured app=1h12m',
+      '',
+      EXIT_CODE_HELP,
+    ].join('\n'))
+    .exitOverride()
+    .action((dir: string, o, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const output = outputOf(io, g);
+      const model = readModel(readAssembly(dir));
+      if (model.stores.length === 0) {
+        output.warn(`found no data store in ${dir}: no backup plan selects an RDS, Aurora or DocumentDB database, and no dump job runs`);
+      }
+      const unknown = Object.keys(o.measured).filter((name) => !model.stores.some((s) => s.name === name));
+      if (unknown.length > 0) {
+        throw new CliError(EXIT.USAGE, `--measured names ${unknown.join(', ')}, not a data store of the app (${model.stores.map((s) => s.name).join(', ') || 'none'})`);
+      }
+      const title = o.title ?? defaultTitle(model.stacks.filter((s) => !s.nestedIn).map((s) => s.stackName));
+      const markdown = runbookMarkdown(model, { title, measured: o.measured });
+      const text = g.json ? `${JSON.stringify(runbookJson(model, title, o.measured), null, 2)}\n` : o.format === 'html' ? runbookHtml(markdown, title) : markdown;
+      if (o.out) {
+        writeFileSync(o.out, text);
+        output.info(`wrote ${o.out} (${model.stores.length} data store(s))`);
+      } else {
+        io.stdout.write(text);
+      }
+    });
+
   return program;
+}
+
+/** `name=duration` into seconds by name. */
+function parseMeasured(value: string, previous: Record<string, number>): Record<string, number> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`--measured must be name=duration such as app=1h12m, got '${value}'`);
+  return { ...previous, [value.slice(0, eq)]: parseDuration('--measured', 1, 7 * 86400)(value.slice(eq + 1)) };
+}
+
+/** `Deeldesk` for stacks Deeldesk-Production and Deeldesk-DR; the names joined otherwise. */
+function defaultTitle(stackNames: readonly string[]): string {
+  const prefixes = new Set(stackNames.map((n) => n.split('-')[0]));
+  return prefixes.size === 1 ? [...prefixes][0] : stackNames.join(', ');
 }
 
 /** `key=value` restore metadata. */

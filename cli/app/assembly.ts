@@ -1,6 +1,6 @@
 // Reading a synthesized CDK app (a cloud assembly: `cdk.out/manifest.json` and the templates it names), offline.
 // The restore command learns the app's production databases from it; the runbook learns everything else.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { CliError, EXIT } from '../exit-codes';
 
@@ -76,10 +76,31 @@ export function readAssembly(dir: string): AssemblyStack[] {
   return stacks;
 }
 
-/** The nested stacks of `parent` (templates beside it, named by the `aws:asset:path` metadata), recursively. */
+/** Asset hash → file of every asset manifest (`*.assets.json`) in the assembly directory. */
+function assetFiles(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.assets.json'))) {
+    const manifest = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as { files?: Record<string, { source?: { path?: string } }> };
+    for (const [hash, asset] of Object.entries(manifest.files ?? {})) {
+      if (asset.source?.path) files.set(hash, asset.source.path);
+    }
+  }
+  return files;
+}
+
+/**
+ * The nested stacks of `parent`, recursively: their templates lie beside it, named by the `aws:asset:path` metadata (the
+ * CDK CLI adds it) or, without it, by the asset the TemplateURL points to (`…/<hash>.json` in an asset manifest).
+ */
 function nestedStacks(dir: string, parent: AssemblyStack): AssemblyStack[] {
+  let assets: Map<string, string> | undefined;
   return resourcesOfType(parent, 'AWS::CloudFormation::Stack').flatMap(([logicalId, r]) => {
-    const file = r.Metadata?.['aws:asset:path'];
+    let file = r.Metadata?.['aws:asset:path'];
+    if (typeof file !== 'string') {
+      const hash = /\/([0-9a-f]{64})\.json/.exec(JSON.stringify(r.Properties?.TemplateURL ?? ''))?.[1];
+      assets = assets ?? assetFiles(dir);
+      file = hash ? assets.get(hash) : undefined;
+    }
     if (typeof file !== 'string' || !existsSync(path.join(dir, file))) return [];
     const nested: AssemblyStack = {
       id: `${parent.id}/${logicalId}`,

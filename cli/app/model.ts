@@ -3,9 +3,11 @@
 // plan promises), vaults and their locks, pg_dump jobs and where the dumps replicate, and the restore drills.
 // Raw AWS::Backup / RDS / S3 resources are read as they are; what our constructs add (dump jobs, the RPO watch,
 // drill validators, the tier) comes from the job contract and the plan's metadata.
-import { DUMP_ENV, RPO_ENV, TIER_METADATA_KEY, TierMetadata, VALIDATE_ENV } from '../../lib/private/job-contract';
+import {
+  DRILL_DIMENSION, DUMP_ENV, JOB_METRIC, JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE, PITR_ENV, RPO_ENV, TIER_METADATA_KEY, TierMetadata, VALIDATE_ENV,
+} from '../../lib/private/job-contract';
 import { AssemblyStack, resourcesOfType, TemplateResource } from './assembly';
-import { isKnown, Resolver } from './resolve';
+import { Resolver } from './resolve';
 
 export interface Vault {
   readonly stackName: string;
@@ -93,6 +95,10 @@ export interface DataStore {
   readonly region?: string;
   /** RDS automated backup retention (the PITR window), when the app defines the database. */
   readonly pitrDays?: number;
+  /** The region its automated backups are replicated to (RDS cross-Region automated backup replication). */
+  readonly pitrReplicationRegion?: string;
+  /** Restore-time targets: the thresholds of the app's alarms on its RestoreDurationSeconds (drills, dump verification). */
+  readonly rtoTargets: ReadonlyArray<{ readonly seconds: number; readonly drill?: string }>;
   readonly plans: readonly Plan[];
   readonly dumps: readonly DumpJob[];
   readonly drills: readonly Drill[];
@@ -143,6 +149,7 @@ export function readModel(stacks: readonly AssemblyStack[]): AppModel {
   /** Secret (resolved) → database ARN, from secret attachments. */
   const secretArns = new Map<string, string>();
   const bucketRegions = new Map<string, { account?: string; region?: string }>();
+  const rtoTargets = new Map<string, Array<{ seconds: number; drill?: string }>>();
 
   for (const stack of stacks) {
     const r = new Resolver(stack);
@@ -198,11 +205,21 @@ export function readModel(stacks: readonly AssemblyStack[]): AppModel {
       const db = target ? databases.find((d) => d.stack === stack && d.logicalId === target) : undefined;
       if (db) secretArns.set(r.resolve({ Ref: id }) as string, db.arn);
     }
+    // Restore-time alarms: what the app holds each database's restores to.
+    for (const [, alarm] of resourcesOfType(stack, 'AWS::CloudWatch::Alarm')) {
+      const p = alarm.Properties ?? {};
+      if (p.Namespace !== JOB_METRICS_NAMESPACE || p.MetricName !== JOB_METRIC.RESTORE_DURATION_SECONDS || typeof p.Threshold !== 'number') continue;
+      const dims = (p.Dimensions ?? []) as Array<{ Name?: string; Value?: unknown }>;
+      const database = r.resolve(dims.find((d) => d.Name === JOB_METRICS_DATABASE_DIMENSION)?.Value);
+      const drill = r.resolve(dims.find((d) => d.Name === DRILL_DIMENSION)?.Value);
+      if (database) rtoTargets.set(database, [...(rtoTargets.get(database) ?? []), { seconds: p.Threshold, ...(drill ? { drill } : {}) }]);
+    }
     // Functions: dump jobs, the RPO watch, drill validators.
     const schedules = new Map<string, string>();
     for (const [, s] of resourcesOfType(stack, 'AWS::Scheduler::Schedule')) {
-      const target = (s.Properties?.Target as { Arn?: unknown } | undefined)?.Arn as { 'Fn::GetAtt'?: [string, string] } | undefined;
-      const fn = target?.['Fn::GetAtt']?.[0];
+      const target = (s.Properties?.Target as { Arn?: unknown } | undefined)?.Arn as { 'Fn::GetAtt'?: [string, string]; Ref?: string } | undefined;
+      // A function's ARN is its GetAtt Arn; a state machine's is its Ref.
+      const fn = target?.['Fn::GetAtt']?.[0] ?? target?.Ref;
       const expression = r.resolve(s.Properties?.ScheduleExpression);
       if (fn && expression) schedules.set(fn, expression);
     }
@@ -221,6 +238,12 @@ export function readModel(stacks: readonly AssemblyStack[]): AppModel {
       const selections = parseJson<Array<{ database?: string; arns?: string[] }>>(r.resolve(env[VALIDATE_ENV.SELECTIONS]));
       for (const s of selections ?? []) {
         if (s.database && s.arns?.[0]) namedArns.set(s.database, s.arns[0]);
+      }
+      const pitr = parseJson<{ database?: string; drill?: string }>(r.resolve(env[PITR_ENV.CONFIG]));
+      if (pitr?.database && pitr.drill) {
+        const machineName = /:stateMachine:(.+)$/.exec(r.resolve(env[PITR_ENV.STATE_MACHINE_ARN]) ?? '')?.[1];
+        const machine = resourcesOfType(stack, 'AWS::StepFunctions::StateMachine').find(([, m]) => r.resolve(m.Properties?.StateMachineName) === machineName)?.[0];
+        drills.push({ stackName: stack.stackName, name: pitr.drill, schedule: machine ? schedules.get(machine) : undefined, region, databases: [pitr.database] });
       }
       const drillName = r.resolve(env[VALIDATE_ENV.DRILL]);
       if (drillName && selections) {
@@ -302,15 +325,19 @@ export function readModel(stacks: readonly AssemblyStack[]): AppModel {
     return {
       name, arn: e.arn, identifier: m[4], kind, engine: engine ?? (kind === 'docdb-cluster' ? 'docdb' : undefined), account: m[2], region: m[1],
       pitrDays: num(db?.resource.Properties?.BackupRetentionPeriod), plans: e.plans, dumps: e.dumps,
+      pitrReplicationRegion: db && new Resolver(db.stack).resolve(db.resource.Properties?.AutomaticBackupReplicationRegion),
+      rtoTargets: rtoTargets.get(name) ?? [],
       drills: drills.filter((d) => d.databases.includes(name)),
     };
   });
   // A dump job of a database the app names nowhere else still gets a store (a dump is a backup).
   for (const dump of unlinkedDumps) {
-    stores.push({ name: dump.database, kind: 'rds-instance', account: dump.account, region: dump.region, plans: [], dumps: [dump], drills: drills.filter((d) => d.databases.includes(dump.database)) });
+    stores.push({
+      name: dump.database, kind: 'rds-instance', account: dump.account, region: dump.region, plans: [], dumps: [dump],
+      drills: drills.filter((d) => d.databases.includes(dump.database)), rtoTargets: rtoTargets.get(dump.database) ?? [],
+    });
   }
   // Replicas learn their region from the stack that defines the destination bucket, when the app does.
   const located = replicas.map((rep) => ({ ...rep, region: rep.region ?? bucketRegions.get(rep.bucket)?.region, account: rep.account ?? bucketRegions.get(rep.bucket)?.account }));
-  void isKnown;
   return { stacks, stores: stores.sort((a, b) => a.name.localeCompare(b.name)), vaults, plans, replicas: located };
 }

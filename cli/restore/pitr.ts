@@ -42,6 +42,12 @@ export interface PitrOptions {
   readonly timeoutSeconds: number;
   readonly pollSeconds: number;
   readonly dryRun: boolean;
+  /**
+   * Restore from the source's automated backups replicated to this region (RDS cross-Region automated backup
+   * replication): the source is an instance ARN of another region; --subnet-group and --security-group are required,
+   * as nothing of the source can be read here.
+   */
+  readonly replicatedBackups?: boolean;
 }
 
 export interface PitrDeps extends RdsClients {
@@ -127,6 +133,7 @@ export async function restorePitr(deps: PitrDeps, o: PitrOptions): Promise<PitrR
   const started = (deps.now ?? Date.now)();
   const now = deps.now ?? Date.now;
   const parsed = parseSource(o.source);
+  if (o.replicatedBackups) return restoreReplicated(deps, o, parsed, started, now);
   if (parsed.region && parsed.region !== deps.region) {
     throw new CliError(EXIT.USAGE, `--source ${o.source} is in ${parsed.region}, but the command runs in ${deps.region}; pass --region ${parsed.region}`);
   }
@@ -262,6 +269,70 @@ async function restoreCluster(deps: PitrDeps, o: PitrOptions, source: DBCluster,
     parameterGroup: docdb ? undefined : o.parameterGroup ?? writer?.DBParameterGroups?.[0]?.DBParameterGroupName, tags,
   }, wait);
   return { status: 'restored', ...base, endpoint: restored?.Endpoint, port: restored?.Port, seconds: (now() - started) / 1000 };
+}
+
+/** `--replicated-backups`: the source instance's automated backups replicated into this region. */
+async function restoreReplicated(
+  deps: PitrDeps, o: PitrOptions, parsed: ReturnType<typeof parseSource>, started: number, now: () => number,
+): Promise<PitrResult> {
+  if (!parsed.region || parsed.kind !== 'instance') {
+    throw new CliError(EXIT.USAGE, '--replicated-backups needs the ARN of the source DB instance (arn:aws:rds:REGION:ACCOUNT:db:ID): '
+      + 'RDS replicates the automated backups of instances only');
+  }
+  if (parsed.region === deps.region) {
+    throw new CliError(EXIT.USAGE, `--replicated-backups restores in the region the backups are replicated to, not in the source's (${parsed.region}); pass that --region`);
+  }
+  if (!o.subnetGroup || !o.securityGroups || o.securityGroups.length === 0) {
+    throw new CliError(EXIT.USAGE, `--replicated-backups needs --subnet-group and --security-group of ${deps.region}: nothing of the source instance can be copied from there`);
+  }
+  if (o.kmsKey || o.clusterParameterGroup) {
+    throw new CliError(EXIT.USAGE, '--kms-key and --cluster-parameter-group do not apply: the instance is restored under the key the backups were replicated with');
+  }
+  checkIdentifier('--target', o.target);
+  const sourceArn = o.source;
+  const found = await aws(`listing the automated backups of ${parsed.id} replicated to ${deps.region}`, 'rds:DescribeDBInstanceAutomatedBackups',
+    () => deps.rds.send(new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: parsed.id })));
+  const backup = found.DBInstanceAutomatedBackups?.find((b) => b.DBInstanceArn === sourceArn && b.DBInstanceAutomatedBackupsArn);
+  if (!backup) {
+    throw new CliError(EXIT.USAGE, `no automated backups of ${sourceArn} are replicated to ${deps.region}; check the source's cross-Region `
+      + 'automated backup replication (AutomaticBackupReplicationRegion) and --region, or restore a copied recovery point (restore recovery-point)');
+  }
+  const window = { earliest: backup.RestoreWindow?.EarliestTime, latest: backup.RestoreWindow?.LatestTime };
+  const time = checkTime(o, parsed.id, window, backup.BackupRetentionPeriod ?? 1, now());
+  await assertIdentifierFree(deps.rds, o.target, 'instance');
+  const restoreTime = (time ?? window.latest ?? new Date(now())).toISOString();
+  const request: RestoreDBInstanceToPointInTimeCommandInput = {
+    SourceDBInstanceAutomatedBackupsArn: backup.DBInstanceAutomatedBackupsArn,
+    TargetDBInstanceIdentifier: o.target,
+    ...(time ? { RestoreTime: time } : { UseLatestRestorableTime: true }),
+    DBInstanceClass: o.instanceClass,
+    DBSubnetGroupName: o.subnetGroup,
+    VpcSecurityGroupIds: [...o.securityGroups],
+    DBParameterGroupName: o.parameterGroup,
+    Port: backup.Port,
+    StorageType: backup.StorageType,
+    EnableIAMDatabaseAuthentication: backup.IAMDatabaseAuthenticationEnabled,
+    Tags: tagsFor({ TagList: o.copyTags ? backup.TagList : [] }, o, parsed.id, restoreTime),
+  };
+  const base = {
+    kind: 'instance' as const, engine: backup.Engine ?? 'postgres', source: sourceArn, target: o.target, restoreTime,
+    window: { earliest: window.earliest?.toISOString(), latest: window.latest?.toISOString() }, request: plain(request),
+  };
+  if (o.dryRun) {
+    deps.output.info(`would restore ${parsed.id} from its automated backups replicated to ${deps.region}, at ${restoreTime}, as ${o.target}`);
+    return { status: 'dry-run', ...base, seconds: (now() - started) / 1000 };
+  }
+  await aws(`restoring ${parsed.id} from its replicated automated backups as ${o.target}`, 'rds:RestoreDBInstanceToPointInTime (and kms:CreateGrant on the replica key)',
+    () => deps.rds.send(new RestoreDBInstanceToPointInTimeCommand(request)));
+  deps.output.info(`started: DB instance ${o.target} in ${deps.region} from the replicated backups of ${parsed.id} at ${restoreTime}`);
+  if (!o.wait) return { status: 'started', ...base, seconds: (now() - started) / 1000 };
+  const wait = { ...deps.waiting, timeoutSeconds: o.timeoutSeconds, pollSeconds: o.pollSeconds };
+  const restored = await waitFor(`restore of ${o.target}`, async () => {
+    const i = await findInstance(deps.rds, o.target);
+    const state = i?.DBInstanceStatus ?? 'not visible yet';
+    return { state, done: state === 'available', failed: FAILED_STATES.has(state) ? `the instance is ${state}` : undefined, value: i };
+  }, deps.output.state(`restoring ${o.target}`, 'creating'), wait, `aws rds describe-db-instances --region ${deps.region} --db-instance-identifier ${o.target}`);
+  return { status: 'restored', ...base, endpoint: restored?.Endpoint?.Address, port: restored?.Endpoint?.Port, seconds: (now() - started) / 1000 };
 }
 
 export async function waitForCluster(deps: PitrDeps | (RdsClients & { output: Output }), id: string, wait: WaitOptions): Promise<DBCluster | undefined> {

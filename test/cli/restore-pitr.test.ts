@@ -302,3 +302,60 @@ describe('clusters', () => {
     expect(err.code).toBe(EXIT.REFUSED);
   });
 });
+
+describe('--replicated-backups: an instance from its automated backups replicated to another region', () => {
+  const SOURCE_ARN = 'arn:aws:rds:us-east-1:111111111111:db:app';
+  const REPLICATED = 'arn:aws:rds:eu-west-1:111111111111:auto-backup:ab-xyz';
+
+  function replicatedScenario() {
+    rds.on(DescribeDBInstanceAutomatedBackupsCommand, { DBInstanceIdentifier: 'app' }).resolves({
+      DBInstanceAutomatedBackups: [{
+        DBInstanceArn: SOURCE_ARN, DBInstanceIdentifier: 'app', DBInstanceAutomatedBackupsArn: REPLICATED, Region: 'us-east-1', Engine: 'postgres',
+        Port: 5432, StorageType: 'gp3', BackupRetentionPeriod: 7, Status: 'replicating',
+        RestoreWindow: { EarliestTime: new Date('2026-02-24T00:00:00Z'), LatestTime: new Date('2026-03-02T11:50:00Z') },
+        TagList: [{ Key: 'team', Value: 'payments' }],
+      }],
+    });
+    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'app-dr' }).rejectsOnce(notFound('DBInstanceNotFoundFault'))
+      .resolves({ DBInstances: [{ DBInstanceIdentifier: 'app-dr', DBInstanceStatus: 'available', Endpoint: { Address: 'app-dr.xyz.eu-west-1.rds.amazonaws.com', Port: 5432 } }] });
+    rds.on(RestoreDBInstanceToPointInTimeCommand).resolves({});
+  }
+  const replicated = (o: Partial<PitrOptions> = {}) => options({
+    source: SOURCE_ARN, target: 'app-dr', replicatedBackups: true, subnetGroup: 'dr-subnets', securityGroups: ['sg-dr'], time: undefined, latest: true, ...o,
+  });
+
+  test('the replicated backups of the source are restored here, with the network given', async () => {
+    replicatedScenario();
+    const result = await run(replicated({ time: new Date('2026-03-02T11:00:00Z'), latest: false })).promise;
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)[0].args[0].input).toEqual({
+      SourceDBInstanceAutomatedBackupsArn: REPLICATED, TargetDBInstanceIdentifier: 'app-dr', RestoreTime: new Date('2026-03-02T11:00:00Z'),
+      DBSubnetGroupName: 'dr-subnets', VpcSecurityGroupIds: ['sg-dr'], Port: 5432, StorageType: 'gp3',
+      Tags: [{ Key: 'team', Value: 'payments' }, { Key: 'cdk-backup-dr:restored-from', Value: 'app' }, { Key: 'cdk-backup-dr:restore-time', Value: '2026-03-02T11:00:00.000Z' }],
+    });
+    expect(result).toMatchObject({ status: 'restored', endpoint: 'app-dr.xyz.eu-west-1.rds.amazonaws.com', window: { latest: '2026-03-02T11:50:00.000Z' } });
+  });
+
+  test('without the network of this region: exit 2', async () => {
+    const err = await failure(run(replicated({ subnetGroup: undefined })).promise);
+    expect(err.code).toBe(EXIT.USAGE);
+    expect(err.message).toContain('--replicated-backups needs --subnet-group and --security-group of eu-west-1');
+  });
+
+  test('no replicated backups here: exit 2, the replication setting named', async () => {
+    rds.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({ DBInstanceAutomatedBackups: [] });
+    const err = await failure(run(replicated()).promise);
+    expect(err.code).toBe(EXIT.USAGE);
+    expect(err.message).toContain(`no automated backups of ${SOURCE_ARN} are replicated to eu-west-1`);
+  });
+
+  test('the source\'s own region or a plain identifier: exit 2', async () => {
+    expect((await failure(run(replicated({ source: 'arn:aws:rds:eu-west-1:111111111111:db:app' })).promise)).message).toContain('not in the source\'s (eu-west-1)');
+    expect((await failure(run(replicated({ source: 'app' })).promise)).message).toContain('needs the ARN of the source DB instance');
+  });
+
+  test('a time outside the replicated window: exit 2', async () => {
+    replicatedScenario();
+    const err = await failure(run(replicated({ time: new Date('2026-03-02T11:55:00Z'), latest: false })).promise);
+    expect(err.message).toContain('is after the latest restorable time of app');
+  });
+});
