@@ -35,15 +35,20 @@ export const RUNBOOK_APPS: readonly RunbookApp[] = [
   { name: 'distronation', title: 'Distro Nation (seed 004)', build: buildDistroNation },
 ];
 
-/** Synthesizes an app as `npx cdk synth` does from the repository root (cdk.json's context) and reads its model. */
-export function synthesizedModel(entry: RunbookApp): AppModel {
+/** Synthesizes an app into `outdir` as `npx cdk synth` does from the repository root (with cdk.json's context). */
+export function synthesizeTo(entry: RunbookApp, outdir: string): void {
   const context = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
   if (!entry.reference) delete context['backup-dr'];
+  const app = new App({ context, outdir });
+  entry.build(app);
+  app.synth();
+}
+
+/** The model of a synthesized app (synthesized into a temp directory, removed afterwards). */
+export function synthesizedModel(entry: RunbookApp): AppModel {
   const outdir = mkdtempSync(path.join(os.tmpdir(), `runbook-${entry.name}-`));
   try {
-    const app = new App({ context, outdir });
-    entry.build(app);
-    app.synth();
+    synthesizeTo(entry, outdir);
     return readModel(readAssembly(outdir));
   } finally {
     rmSync(outdir, { recursive: true, force: true });
