@@ -243,7 +243,10 @@ async function restore(
     });
   } catch (err) {
     if (deps.signal?.aborted) throw new CliError(EXIT.INTERRUPTED, 'interrupted during pg_restore', { cause: err });
-    throw new CliError(EXIT.FAILED, err instanceof VerificationError ? err.message : `pg_restore failed: ${errorMessage(err)}`, { cause: err });
+    const message = err instanceof VerificationError ? err.message : `pg_restore failed: ${errorMessage(err)}`;
+    const missingRole = o.keepOwnership && /role "[^"]+" does not exist/.test(message)
+      ? '; the roles of the source do not exist on the target: create them, or pass --no-owner to restore without owners and privileges' : '';
+    throw new CliError(EXIT.FAILED, `${message}${missingRole}`, { cause: err });
   } finally {
     clearInterval(timer);
     await sizer?.end().catch(() => undefined);

@@ -96,13 +96,13 @@ function rowsDeleted(store: DataStore, f: StoreFigures): Scenario {
     if (f.dump) {
       steps.push(`Alternative when \`<T>\` is outside the point-in-time window: restore only the table from the newest dump before \`<T>\` into a `
         + `scratch database (the dump job's single-table path), then copy the rows back as above:${code(dumpCommand(f.dump, store, [
-          ['--before', TIME], ['--table', '<schema.table>'], ['--target-url', `postgresql://<user>@<scratch host>:5432/${f.dump.job.database}_rows`], ['--create'],
+          ['--before', TIME], ['--table', '<schema.table>'], ['--target-url', `postgresql://<user>@<scratch host>:5432/${f.dump.job.database}_rows`], ['--create'], ['--no-owner'],
         ]))}`);
     }
   } else if (f.dump) {
     rpo = `the rows written between the newest dump before \`<T>\` and \`<T>\`: up to ${humanSeconds(f.dump.rpoSeconds)} (dump schedule)`;
     steps.push(`Restore only the table from the newest dump before \`<T>\` into a scratch database:${code(dumpCommand(f.dump, store, [
-      ['--before', TIME], ['--table', '<schema.table>'], ['--target-url', `postgresql://<user>@<scratch host>:5432/${f.dump.job.database}_rows`], ['--create'],
+      ['--before', TIME], ['--table', '<schema.table>'], ['--target-url', `postgresql://<user>@<scratch host>:5432/${f.dump.job.database}_rows`], ['--create'], ['--no-owner'],
     ]))}`, copyBack(store, `${f.dump.job.database}_rows`));
   } else if (f.local) {
     rpo = `up to ${humanSeconds(f.local.rpoSeconds)} (rule ${f.local.rule.name} of plan ${f.local.planName})`;
@@ -136,7 +136,7 @@ function corrupted(store: DataStore, f: StoreFigures): Scenario {
   } else if (f.dump) {
     rpo = `the writes after the newest dump before \`<T>\`: up to ${humanSeconds(f.dump.rpoSeconds)} before it`;
     steps.push(`Restore the newest dump before \`<T>\` into a new database (row counts are checked against its manifest):${code(dumpCommand(f.dump, store, [
-      ['--before', TIME], ['--target-url', `postgresql://<user>@<new server>:5432/${f.dump.job.database}`], ['--create'],
+      ['--before', TIME], ['--target-url', `postgresql://<user>@<new server>:5432/${f.dump.job.database}`], ['--create'], ['--no-owner'],
     ]))}`);
   } else {
     return { title: 'Data corrupted', summary: '', rpo: 'no way back', who: '', steps: [], gap: 'No point-in-time recovery, recovery point or dump protects this data store.' };
@@ -210,7 +210,7 @@ function otherPlace(
     const account = dump.replica?.account ?? dump.job.bucketOwner;
     figures.push(`up to ${humanSeconds(dump.rpoSeconds)} from the dumps in s3://${bucket}${dump.replica ? ` (replicated from ${dump.job.bucket}${dump.replica.rtcMinutes ? `, within ${dump.replica.rtcMinutes} min` : ''})` : ''}`);
     steps.push(`${copy || pitrOther ? 'Or, ' : ''}restore the newest dump from s3://${bucket} (${where(account, region)}) into a new PostgreSQL server there:${code(dumpCommand(dump, store, [
-      ['--target-url', `postgresql://<user>@<new server>:5432/${dump.job.database}`], ['--create'],
+      ['--target-url', `postgresql://<user>@<new server>:5432/${dump.job.database}`], ['--create'], ['--no-owner'],
     ], bucket, region))}`);
     who.add(`an operator of account ${account} with read access to s3://${bucket} (s3:ListBucket, s3:GetObject, kms:Decrypt on its key)`);
   }

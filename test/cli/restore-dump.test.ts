@@ -180,6 +180,26 @@ describe('restore dump', () => {
     expect(await count('r_busy', 'public.orders')).toBe(150);
   });
 
+  test('owners that do not exist on the target: the fix (--no-owner) is named, and works', async () => {
+    await pg.createDatabase('owned');
+    await pg.query("create role ghost_owner; create table public.things (id int primary key); alter table public.things owner to ghost_owner; insert into public.things values (1), (2)", [], 'owned');
+    const dumped = await runPgDump({
+      s3: s3.client, bucket: BUCKET, prefix: 'owned/', database: 'owned', secret: pg.secret('owned'), sslMode: 'disable',
+      metrics: new InMemoryMetricsRecorder(), logger: createJobLogger('pg-dump', 'owned', { logLevel: 'SILENT' }), pgDumpPath: pg.bin('pg_dump'),
+    });
+    await pg.query('drop database owned with (force)');
+    await pg.query('drop role ghost_owner');
+    const args = ['--prefix', 'owned/', '--database', 'owned', '--key', dumped.key, '--create'];
+    const failed = await restore([...args, '--target-url', url('r_owned')]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/role "ghost_owner" does not exist.*pass --no-owner to restore without owners and privileges/s);
+    expect(failed.stderr).toContain(`the database 127.0.0.1:${pg.port}/r_owned this run created was dropped`);
+    expect(await databaseExists('r_owned')).toBe(false);
+    const restored = await restore([...args, '--target-url', url('r_owned'), '--no-owner']);
+    expect(restored.code).toBe(0);
+    expect(await count('r_owned', 'public.things')).toBe(2);
+  });
+
   test('--table never replaces', async () => {
     const r = await restore(['--table', 'public.orders', '--replace', '--target-url', url('r_busy')]);
     expect(r.code).toBe(2);
