@@ -21,7 +21,8 @@ test('--help lists the commands and the exit codes, exit 0', async () => {
   const r = await run(['--help']);
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('Usage: cdk-backup-dr [options] [command]');
-  expect(r.stdout).toMatch(/restore\s+restore a dump, a point in time, or an AWS Backup recovery/);
+  expect(r.stdout).toMatch(/restore\s+restore a dump, a point in time, or an AWS Backup\s+recovery point/);
+  expect(r.stdout).toMatch(/runbook \[options\] \[cdk\.out\]\s+write the runbook of a synthesized app/);
   expect(r.stdout).toContain('  3    refused by a safety check (target holds data, target is production); nothing was changed');
   expect(r.stderr).toBe('');
 });
