@@ -109,7 +109,7 @@ export function buildProgram(io: Io): Command {
     .option('--no-owner', 'do not restore owners and privileges (roles of the source need not exist on the target)')
     .option('--allow-production', 'allow a production database of the app as target; the database name must then be typed')
     .option('--app <dir>', 'the synthesized app (cloud assembly) whose production databases are refused', 'cdk.out')
-    .option('--production <host:port/db>', 'another database to refuse as a target (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--production <host:port/db>', 'another database to refuse as a target (repeatable)', collect)
     .option('--ssl-mode <mode>', 'disable | require | verify-ca | verify-full (default verify-full)')
     .option('--ssl-root-cert <file>', 'CA bundle for verify-full (for RDS: the global bundle from truststore.pki.rds.amazonaws.com)')
     .option('--row-tolerance <percent>', 'allowed difference of exact row counts', parseInteger('--row-tolerance', 0, 100), 0)
@@ -146,12 +146,12 @@ export function buildProgram(io: Io): Command {
         key: o.key, before: o.before, targetSecret: o.targetSecret, targetUrl: o.targetUrl, targetDatabase: o.targetDatabase,
         sslMode: o.sslMode, sslRootCert: o.sslRootCert, table: o.table, jobs: o.jobs, replace: o.replace === true,
         create: o.create === true, keepOwnership: o.owner !== false, allowProduction: o.allowProduction === true,
-        production: productionDatabases(stacks, o.production), rowTolerancePercent: o.rowTolerance, workDir: o.workDir,
+        production: productionDatabases(stacks, o.production ?? []), rowTolerancePercent: o.rowTolerance, workDir: o.workDir,
         dryRun: o.dryRun === true,
       });
       output.result(result, describeDumpRestore(result));
     });
-  restore.command('pitr')
+  waitingOptions(restore.command('pitr'), 'check the source, the window and the target name, print the request, change nothing')
     .description('restore an RDS instance, Aurora cluster or DocumentDB cluster to a point in time, as a new database')
     .requiredOption('--source <id|arn>', 'the instance or cluster to restore from (identifier, or ARN: its region is used)')
     .requiredOption('--target <id>', 'identifier of the new instance or cluster (must not exist)')
@@ -164,12 +164,8 @@ export function buildProgram(io: Io): Command {
     .option('--cluster-parameter-group <name>', "DB cluster parameter group (default: the source's)")
     .option('--kms-key <arn>', "KMS key of a restored cluster (default: the source's; an instance always keeps the source's key)")
     .option('--instance-class <class>', "instance class (default: the source's, or its writer's)")
-    .option('--tag <key=value>', 'a tag to add or replace, repeatable', parseTag, {} as Record<string, string>)
+    .option('--tag <key=value>', 'a tag to add or replace, repeatable', parseTag)
     .option('--no-copy-tags', "do not copy the source's tags")
-    .option('--no-wait', 'start the restore and return')
-    .option('--timeout <duration>', 'how long to wait, e.g. 90m or 3h', parseDuration('--timeout', 60, 48 * 3600), 3 * 3600)
-    .option('--poll-seconds <n>', 'seconds between status checks', parseInteger('--poll-seconds', 1, 600), 30)
-    .option('--dry-run', 'check the source, the window and the target name, print the request, change nothing')
     .addHelpText('after', [
       '',
       'Examples:',
@@ -193,13 +189,13 @@ export function buildProgram(io: Io): Command {
       const result = await restorePitr({ rds, docdb: new DocDBClient(config), output, region, waiting: { signal: io.signal } }, {
         source: o.source, target: o.target, time: o.time, latest: o.latest === true, subnetGroup: o.subnetGroup,
         securityGroups: o.securityGroup, parameterGroup: o.parameterGroup, clusterParameterGroup: o.clusterParameterGroup,
-        kmsKey: o.kmsKey, instanceClass: o.instanceClass, tags: o.tag, copyTags: o.copyTags !== false, wait: o.wait !== false,
+        kmsKey: o.kmsKey, instanceClass: o.instanceClass, tags: o.tag ?? {}, copyTags: o.copyTags !== false, wait: o.wait !== false,
         timeoutSeconds: o.timeout, pollSeconds: o.pollSeconds, dryRun: o.dryRun === true, replicatedBackups: o.replicatedBackups === true,
       });
       output.result(result, describePitr(result));
     });
 
-  restore.command('recovery-point')
+  waitingOptions(restore.command('recovery-point'), 'read the recovery point and its metadata, print the restore that would start, change nothing')
     .description('restore an AWS Backup recovery point (the local vault, a copy in the backup account or the DR region) as a new resource')
     .requiredOption('--vault <name>', 'the backup vault holding the recovery point')
     .option('--vault-account <id>', 'account of a vault shared with this one (a logically air-gapped vault)')
@@ -208,15 +204,11 @@ export function buildProgram(io: Io): Command {
     .option('--before <time>', 'with --resource: created at or before this time (ISO 8601 with a zone)', parseTime('--before'))
     .option('--target <id>', 'identifier of the restored database (RDS, Aurora, DocumentDB, Neptune); must not exist')
     .requiredOption('--iam-role <arn>', 'role AWS Backup restores with (it needs the restore permissions of the resource type)')
-    .option('--set <key=value>', 'a restore metadata value to set, repeatable (keys are not case-sensitive)', parseMetadata, {} as Record<string, string>)
+    .option('--set <key=value>', 'a restore metadata value to set, repeatable (keys are not case-sensitive)', parseMetadata)
     .option('--subnet-group <name>', 'DB subnet group of the restored database (metadata DBSubnetGroupName)')
     .option('--security-group <id>', 'VPC security group, repeatable (metadata VpcSecurityGroupIds)', collect, undefined)
     .option('--instance-class <class>', "class of the instance added to a restored cluster (default: the source writer's, when reachable)")
     .option('--no-copy-tags', 'do not copy the tags of the backup to the restored resource')
-    .option('--no-wait', 'start the restore job and return')
-    .option('--timeout <duration>', 'how long to wait, e.g. 90m or 3h', parseDuration('--timeout', 60, 48 * 3600), 3 * 3600)
-    .option('--poll-seconds <n>', 'seconds between status checks', parseInteger('--poll-seconds', 1, 600), 30)
-    .option('--dry-run', 'read the recovery point and its metadata, print the restore that would start, change nothing')
     .addHelpText('after', [
       '',
       'Examples:',
@@ -237,7 +229,7 @@ export function buildProgram(io: Io): Command {
         backup, rds: new RDSClient(config), docdb: new DocDBClient(config), output, region, waiting: { signal: io.signal },
       }, {
         vault: o.vault, vaultAccount: o.vaultAccount, recoveryPoint: o.recoveryPoint, resource: o.resource, before: o.before,
-        target: o.target, iamRole: o.iamRole, set: o.set, subnetGroup: o.subnetGroup, securityGroups: o.securityGroup,
+        target: o.target, iamRole: o.iamRole, set: o.set ?? {}, subnetGroup: o.subnetGroup, securityGroups: o.securityGroup,
         instanceClass: o.instanceClass, copyTags: o.copyTags !== false, wait: o.wait !== false, timeoutSeconds: o.timeout,
         pollSeconds: o.pollSeconds, dryRun: o.dryRun === true,
       });
@@ -251,7 +243,7 @@ export function buildProgram(io: Io): Command {
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--title <title>', 'heading of the runbook (default: the stack names)')
     .option('--measured <name=duration>', "a data store's measured restore time (the last drill's), e.g. app=1h12m; repeatable",
-      parseMeasured, {} as Record<string, number>)
+      parseMeasured)
     .addHelpText('after', [
       '',
       'Examples:',
@@ -268,13 +260,14 @@ export function buildProgram(io: Io): Command {
       if (model.stores.length === 0) {
         output.warn(`found no data store in ${dir}: no backup plan selects an RDS, Aurora or DocumentDB database, and no dump job runs`);
       }
-      const unknown = Object.keys(o.measured).filter((name) => !model.stores.some((s) => s.name === name));
+      const measured: Record<string, number> = o.measured ?? {};
+      const unknown = Object.keys(measured).filter((name) => !model.stores.some((s) => s.name === name));
       if (unknown.length > 0) {
         throw new CliError(EXIT.USAGE, `--measured names ${unknown.join(', ')}, not a data store of the app (${model.stores.map((s) => s.name).join(', ') || 'none'})`);
       }
       const title = o.title ?? defaultTitle(model.stacks.filter((s) => !s.nestedIn).map((s) => s.stackName));
-      const markdown = runbookMarkdown(model, { title, measured: o.measured });
-      const text = g.json ? `${JSON.stringify(runbookJson(model, title, o.measured), null, 2)}\n` : o.format === 'html' ? runbookHtml(markdown, title) : markdown;
+      const markdown = runbookMarkdown(model, { title, measured });
+      const text = g.json ? `${JSON.stringify(runbookJson(model, title, measured), null, 2)}\n` : o.format === 'html' ? runbookHtml(markdown, title) : markdown;
       if (o.out) {
         writeFileSync(o.out, text);
         output.info(`wrote ${o.out} (${model.stores.length} data store(s))`);
@@ -286,8 +279,17 @@ export function buildProgram(io: Io): Command {
   return program;
 }
 
+/** The options of the commands that wait for an AWS restore. */
+function waitingOptions(command: Command, dryRun: string): Command {
+  return command
+    .option('--no-wait', 'start the restore and return')
+    .option('--timeout <duration>', 'how long to wait, e.g. 90m or 3h', parseDuration('--timeout', 60, 48 * 3600), 3 * 3600)
+    .option('--poll-seconds <n>', 'seconds between status checks', parseInteger('--poll-seconds', 1, 600), 30)
+    .option('--dry-run', dryRun);
+}
+
 /** `name=duration` into seconds by name. */
-function parseMeasured(value: string, previous: Record<string, number>): Record<string, number> {
+function parseMeasured(value: string, previous: Record<string, number> | undefined): Record<string, number> {
   const eq = value.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError(`--measured must be name=duration such as app=1h12m, got '${value}'`);
   return { ...previous, [value.slice(0, eq)]: parseDuration('--measured', 1, 7 * 86400)(value.slice(eq + 1)) };
@@ -300,7 +302,7 @@ function defaultTitle(stackNames: readonly string[]): string {
 }
 
 /** `key=value` restore metadata. */
-function parseMetadata(value: string, previous: Record<string, string>): Record<string, string> {
+function parseMetadata(value: string, previous: Record<string, string> | undefined): Record<string, string> {
   const eq = value.indexOf('=');
   if (eq <= 0) throw new InvalidArgumentError(`--set must be key=value, got '${value}'`);
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
@@ -311,7 +313,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 /** `key=value` into a record; the key may not start with `aws:` (reserved by AWS). */
-function parseTag(value: string, previous: Record<string, string>): Record<string, string> {
+function parseTag(value: string, previous: Record<string, string> | undefined): Record<string, string> {
   const eq = value.indexOf('=');
   const key = eq > 0 ? value.slice(0, eq) : '';
   if (key === '' || key.startsWith('aws:')) {

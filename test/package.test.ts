@@ -54,6 +54,26 @@ describe('the npm package', () => {
     expect(withMaps).toEqual([]);
   });
 
+  test('the cdk-backup-dr command ships bundled and runs without any node_modules', () => {
+    expect(pkg.bin).toEqual({ 'cdk-backup-dr': 'cli/cdk-backup-dr.cjs' });
+    expect(paths).toEqual(expect.arrayContaining(['cli/cdk-backup-dr.cjs', 'cli/dist/cdk-backup-dr.js', 'cli/dist/cdk-backup-dr.js.map']));
+    expect(paths.filter((p) => p.startsWith('cli/') && p.endsWith('.ts'))).toEqual([]);
+    // Only the packed files, in a directory with no node_modules above it: every dependency is inside the bundle.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-package-'));
+    try {
+      for (const file of paths.filter((p) => p.startsWith('cli/'))) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.copyFileSync(path.join(root, file), path.join(dir, file));
+      }
+      const help = spawnSync(process.execPath, [path.join(dir, 'cli', 'cdk-backup-dr.cjs'), 'restore', '--help'], { encoding: 'utf8', cwd: dir });
+      expect(help.stderr).toBe('');
+      expect(help.status).toBe(0);
+      expect(help.stdout).toContain('dump [options]');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test.each(['pg-dump', 'verify-dump'])(
     'the %s handler bundle links a source map of positions only, shipped beside it for the image', (handler) => {
       const bundle = `lambda/image/dist/${handler}/index.js`;

@@ -181,7 +181,8 @@ export async function restoreDump(deps: DumpRestoreDeps, o: DumpRestoreOptions):
       throw new CliError(EXIT.INTEGRITY, `restored ${where} into ${target.display}, but ${failed.length} of ${checks.length} row count(s) `
         + `differ from the manifest: ${failed.map((c) => c.detail).join('; ')}; the restore is in place — compare before using it`);
     }
-    output.info(`row counts match the manifest (${checks.filter((c) => c.status === 'passed').length} table(s))`);
+    const tables = checks.filter((c) => c.kind === 'rowCount').length;
+    output.info(`row counts match the manifest (${tables} table(s)${checks.some((c) => c.kind === 'largeObjects') ? ' and the large objects' : ''})`);
     return { status: 'restored', ...summary, checks, seconds: { ...seconds, total: since(started) } };
   } finally {
     await fs.rm(workDir, { recursive: true, force: true });
@@ -287,7 +288,7 @@ export function describeDumpRestore(r: DumpRestoreResult): string[] {
   }
   return [
     `restored s3://${r.source.bucket}/${r.source.key} into ${r.target.database}${r.table ? ` (table ${r.table})` : ''}`,
-    `  data as of ${r.source.startedAt}; ${r.checks.length} row count(s) checked against the manifest`,
+    `  data as of ${r.source.startedAt}; row counts of ${r.checks.filter((c) => c.kind === 'rowCount').length} table(s) checked against the manifest`,
     `  download ${formatDuration(r.seconds.download ?? 0)}, pg_restore ${formatDuration(r.seconds.restore ?? 0)}, checks ${formatDuration(r.seconds.checks ?? 0)}`,
     `elapsed ${formatDuration(r.seconds.total)} (the measured RTO of this restore)`,
   ];

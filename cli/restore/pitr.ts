@@ -15,11 +15,12 @@ import {
 import { CliError, EXIT } from '../exit-codes';
 import { formatDuration, Output } from '../output';
 import {
-  addClusterInstance, assertIdentifierFree, aws, checkIdentifier, FAILED_STATES, findCluster, findInstance, RdsClients, writerOf,
+  addClusterInstance, assertIdentifierFree, aws, AwsRestoreDeps, checkIdentifier, FAILED_STATES, findCluster, findInstance, RdsClients,
+  waitForInstance, WaitingOptions, writerOf,
 } from './rds';
 import { waitFor, WaitOptions } from './wait';
 
-export interface PitrOptions {
+export interface PitrOptions extends WaitingOptions {
   /** Identifier or ARN of the source instance or cluster. */
   readonly source: string;
   /** Identifier of the new instance or cluster. */
@@ -38,10 +39,6 @@ export interface PitrOptions {
   /** Extra or replacing tags. */
   readonly tags: Readonly<Record<string, string>>;
   readonly copyTags: boolean;
-  readonly wait: boolean;
-  readonly timeoutSeconds: number;
-  readonly pollSeconds: number;
-  readonly dryRun: boolean;
   /**
    * Restore from the source's automated backups replicated to this region (RDS cross-Region automated backup
    * replication): the source is an instance ARN of another region; --subnet-group and --security-group are required,
@@ -50,13 +47,7 @@ export interface PitrOptions {
   readonly replicatedBackups?: boolean;
 }
 
-export interface PitrDeps extends RdsClients {
-  readonly output: Output;
-  readonly region: string;
-  readonly waiting?: Omit<WaitOptions, 'timeoutSeconds' | 'pollSeconds'>;
-  /** @default Date.now */
-  readonly now?: () => number;
-}
+export type PitrDeps = AwsRestoreDeps;
 
 export interface PitrResult {
   readonly status: 'restored' | 'started' | 'dry-run';
@@ -197,11 +188,7 @@ async function restoreInstance(deps: PitrDeps, o: PitrOptions, source: DBInstanc
     () => deps.rds.send(new RestoreDBInstanceToPointInTimeCommand(request)));
   deps.output.info(`started: DB instance ${o.target} from ${id} at ${restoreTime}`);
   if (!o.wait) return { status: 'started', ...base, seconds: (now() - started) / 1000 };
-  const restored = await waitFor(`restore of ${o.target}`, async () => {
-    const i = await findInstance(deps.rds, o.target);
-    const state = i?.DBInstanceStatus ?? 'not visible yet';
-    return { state, done: state === 'available', failed: FAILED_STATES.has(state) ? `the instance is ${state}` : undefined, value: i };
-  }, deps.output.state(`restoring ${o.target}`, 'creating'), wait, `aws rds describe-db-instances --db-instance-identifier ${o.target}`);
+  const restored = await waitForInstance(deps, deps.output, o.target, wait, { what: `restore of ${o.target}`, progress: `restoring ${o.target}` });
   return { status: 'restored', ...base, endpoint: restored?.Endpoint?.Address, port: restored?.Endpoint?.Port, seconds: (now() - started) / 1000 };
 }
 
@@ -327,15 +314,11 @@ async function restoreReplicated(
   deps.output.info(`started: DB instance ${o.target} in ${deps.region} from the replicated backups of ${parsed.id} at ${restoreTime}`);
   if (!o.wait) return { status: 'started', ...base, seconds: (now() - started) / 1000 };
   const wait = { ...deps.waiting, timeoutSeconds: o.timeoutSeconds, pollSeconds: o.pollSeconds };
-  const restored = await waitFor(`restore of ${o.target}`, async () => {
-    const i = await findInstance(deps.rds, o.target);
-    const state = i?.DBInstanceStatus ?? 'not visible yet';
-    return { state, done: state === 'available', failed: FAILED_STATES.has(state) ? `the instance is ${state}` : undefined, value: i };
-  }, deps.output.state(`restoring ${o.target}`, 'creating'), wait, `aws rds describe-db-instances --region ${deps.region} --db-instance-identifier ${o.target}`);
+  const restored = await waitForInstance(deps, deps.output, o.target, wait, { what: `restore of ${o.target}`, progress: `restoring ${o.target}`, region: deps.region });
   return { status: 'restored', ...base, endpoint: restored?.Endpoint?.Address, port: restored?.Endpoint?.Port, seconds: (now() - started) / 1000 };
 }
 
-export async function waitForCluster(deps: PitrDeps | (RdsClients & { output: Output }), id: string, wait: WaitOptions): Promise<DBCluster | undefined> {
+export async function waitForCluster(deps: RdsClients & { output: Output }, id: string, wait: WaitOptions): Promise<DBCluster | undefined> {
   return waitFor(`restore of cluster ${id}`, async () => {
     const c = await findCluster(deps.rds, id);
     const state = c?.Status ?? 'not visible yet';

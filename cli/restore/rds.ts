@@ -15,6 +15,41 @@ export interface RdsClients {
   readonly docdb: DocDBClient;
 }
 
+/** What the AWS restore commands (pitr, recovery-point) run with. */
+export interface AwsRestoreDeps extends RdsClients {
+  readonly output: Output;
+  /** The region the clients call. */
+  readonly region: string;
+  /** Signal, clock and sleep of the waiting (tests replace the clock). */
+  readonly waiting?: Omit<WaitOptions, 'timeoutSeconds' | 'pollSeconds'>;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/** How the AWS restore commands wait. */
+export interface WaitingOptions {
+  /** Wait until the restore is usable (false: start it and return). */
+  readonly wait: boolean;
+  readonly timeoutSeconds: number;
+  readonly pollSeconds: number;
+  readonly dryRun: boolean;
+}
+
+/**
+ * Waits until the DB instance `id` is available (exit 1 in a failed state, 5 past the timeout). `what` names it in
+ * messages and `progress` labels its progress display.
+ */
+export function waitForInstance(
+  clients: RdsClients, output: Output, id: string, wait: WaitOptions,
+  names: { readonly what: string; readonly progress: string; readonly region?: string },
+): Promise<DBInstance | undefined> {
+  return waitFor(names.what, async () => {
+    const i = await findInstance(clients.rds, id);
+    const state = i?.DBInstanceStatus ?? 'not visible yet';
+    return { state, done: state === 'available', failed: FAILED_STATES.has(state) ? `the instance is ${state}` : undefined, value: i };
+  }, output.state(names.progress, 'creating'), wait, `aws rds describe-db-instances${names.region ? ` --region ${names.region}` : ''} --db-instance-identifier ${id}`);
+}
+
 const IDENTIFIER = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}(?<!-)$/;
 
 /** RDS identifier rules: 1-63 letters, digits or hyphens, a letter first, no `--`, no hyphen last. */
@@ -102,11 +137,7 @@ export async function addClusterInstance(
       DBInstanceIdentifier: r.instance, DBClusterIdentifier: r.cluster, Engine: r.engine, DBInstanceClass: r.instanceClass,
       DBParameterGroupName: r.parameterGroup, Tags: [...r.tags],
     }))));
-  return waitFor(`instance ${r.instance}`, async () => {
-    const i = await aws(`describing DB instance ${r.instance}`, 'rds:DescribeDBInstances', () => findInstance(clients.rds, r.instance));
-    const state = i?.DBInstanceStatus ?? 'not visible yet';
-    return { state, done: state === 'available', failed: FAILED_STATES.has(state) ? `the instance is ${state}` : undefined, value: i };
-  }, output.state(`instance ${r.instance}`, 'creating'), wait, `aws rds describe-db-instances --db-instance-identifier ${r.instance}`);
+  return waitForInstance(clients, output, r.instance, wait, { what: `instance ${r.instance}`, progress: `instance ${r.instance}` }) as Promise<DBInstance>;
 }
 
 /** RDS states from which a restore does not become available by itself. */

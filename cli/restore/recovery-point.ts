@@ -6,11 +6,11 @@ import {
   GetRecoveryPointRestoreMetadataCommand, ListRecoveryPointsByBackupVaultCommand, RecoveryPointByBackupVault, StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
 import { CliError, EXIT } from '../exit-codes';
-import { formatDuration, Output } from '../output';
-import { addClusterInstance, assertIdentifierFree, aws, checkIdentifier, findCluster, RdsClients, writerOf } from './rds';
-import { waitFor, WaitOptions } from './wait';
+import { formatDuration } from '../output';
+import { addClusterInstance, assertIdentifierFree, aws, AwsRestoreDeps, checkIdentifier, findCluster, WaitingOptions, writerOf } from './rds';
+import { waitFor } from './wait';
 
-export interface RecoveryPointOptions {
+export interface RecoveryPointOptions extends WaitingOptions {
   readonly vault: string;
   /** The account of a vault shared with this one (a logically air-gapped vault). */
   readonly vaultAccount?: string;
@@ -30,18 +30,10 @@ export interface RecoveryPointOptions {
   /** Class of the instance added to a restored cluster. */
   readonly instanceClass?: string;
   readonly copyTags: boolean;
-  readonly wait: boolean;
-  readonly timeoutSeconds: number;
-  readonly pollSeconds: number;
-  readonly dryRun: boolean;
 }
 
-export interface RecoveryPointDeps extends RdsClients {
+export interface RecoveryPointDeps extends AwsRestoreDeps {
   readonly backup: BackupClient;
-  readonly output: Output;
-  readonly region: string;
-  readonly waiting?: Omit<WaitOptions, 'timeoutSeconds' | 'pollSeconds'>;
-  readonly now?: () => number;
 }
 
 export interface RecoveryPointResult {
