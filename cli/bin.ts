@@ -2,6 +2,7 @@
 // turns the first Ctrl-C into a clean stop (pg_restore and downloads are aborted, temporary files removed) and exits
 // with the CLI's code.
 import { run } from './main';
+import { removeTemporarySync } from './cleanup';
 import { EXIT } from './exit-codes';
 
 // A reader that stops early (`| head`) closes the pipe: stop quietly, as other command-line tools do.
@@ -12,14 +13,21 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// Ctrl-C, a closed terminal or `kill`: the first stops the command cleanly (pg_restore and the download are aborted,
+// a database it created is dropped, its temporary files removed); a second quits at once, still removing the files.
 const controller = new AbortController();
 let interrupted = false;
-process.on('SIGINT', () => {
-  if (interrupted) process.exit(EXIT.INTERRUPTED);
-  interrupted = true;
-  process.stderr.write('\ninterrupted: stopping (Ctrl-C again to quit at once)\n');
-  controller.abort(new Error('interrupted'));
-});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (interrupted) {
+      removeTemporarySync();
+      process.exit(EXIT.INTERRUPTED);
+    }
+    interrupted = true;
+    process.stderr.write(`\n${signal}: stopping (send it again to quit at once)\n`);
+    controller.abort(new Error(`interrupted by ${signal}`));
+  });
+}
 
 run({
   argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin,

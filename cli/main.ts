@@ -10,11 +10,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { DocDBClient } from '@aws-sdk/client-docdb';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { BackupClient } from '@aws-sdk/client-backup';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { JOB_CLIENT_CONFIG } from '../lambda/shared/aws-clients';
 import { normalizePrefix } from '../lambda/shared/keys';
-import { readAssembly } from './app/assembly';
+import { AssemblyStack, readAssembly } from './app/assembly';
 import { readModel } from './app/model';
 import { runbookHtml } from './runbook/html';
 import { runbookJson, runbookMarkdown } from './runbook/runbook';
@@ -108,7 +109,9 @@ export function buildProgram(io: Io): Command {
     .option('--jobs <n>', 'parallel pg_restore jobs (-j)', parseInteger('--jobs', 1, 64), 4)
     .option('--no-owner', 'do not restore owners and privileges (roles of the source need not exist on the target)')
     .option('--allow-production', 'allow a production database of the app as target; the database name must then be typed')
-    .option('--app <dir>', 'the synthesized app (cloud assembly) whose production databases are refused', 'cdk.out')
+    .option('--app <dir>', 'the synthesized app (cloud assembly) whose production databases are refused (default: ./cdk.out)')
+    .option('--no-app', 'no app to read production databases from: only --production targets are refused')
+    .option('--unverified-production', 'restore even when production names of the app known only after deploy cannot be read back')
     .option('--production <host:port/db>', 'another database to refuse as a target (repeatable)', collect)
     .option('--ssl-mode <mode>', 'disable | require | verify-ca | verify-full (default verify-full)')
     .option('--ssl-root-cert <file>', 'CA bundle for verify-full (for RDS: the global bundle from truststore.pki.rds.amazonaws.com)')
@@ -130,10 +133,7 @@ export function buildProgram(io: Io): Command {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const output = outputOf(io, g);
       const config = awsClientConfig(g, io.env);
-      const appDir = o.app as string;
-      const explicitApp = cmd.getOptionValueSource('app') === 'cli';
-      const stacks = explicitApp || existsSync(appDir) ? readAssembly(appDir) : [];
-      if (stacks.length === 0 && !explicitApp) output.warn(`no cloud assembly at ${appDir}: only --production targets are refused`);
+      const stacks = appStacks(o.app as string | boolean | undefined);
       const endpoint = o.endpointUrl as string | undefined;
       const result = await restoreDump({
         s3: new S3Client({ ...config, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) }),
@@ -141,12 +141,17 @@ export function buildProgram(io: Io): Command {
         output,
         ask: asker(io),
         signal: io.signal,
+        resolveClients: {
+          cloudFormation: (region) => new CloudFormationClient({ ...config, ...(region ? { region } : {}) }),
+          rds: (region) => new RDSClient({ ...config, ...(region ? { region } : {}) }),
+          stackRegions: new Map(stacks.map((s) => [s.stackName, s.region])),
+        },
       }, {
         bucket: o.bucket, prefix: normalizePrefix(o.prefix), database: o.database, expectedBucketOwner: o.bucketOwner,
         key: o.key, before: o.before, targetSecret: o.targetSecret, targetUrl: o.targetUrl, targetDatabase: o.targetDatabase,
         sslMode: o.sslMode, sslRootCert: o.sslRootCert, table: o.table, jobs: o.jobs, replace: o.replace === true,
         create: o.create === true, keepOwnership: o.owner !== false, allowProduction: o.allowProduction === true,
-        production: productionDatabases(stacks, o.production ?? []), rowTolerancePercent: o.rowTolerance, workDir: o.workDir,
+        production: productionDatabases(stacks, o.production ?? []), unverifiedProduction: o.unverifiedProduction === true, rowTolerancePercent: o.rowTolerance, workDir: o.workDir,
         dryRun: o.dryRun === true,
       });
       output.result(result, describeDumpRestore(result));
@@ -279,6 +284,18 @@ export function buildProgram(io: Io): Command {
   return program;
 }
 
+/**
+ * The stacks whose production databases `restore dump` refuses: --app DIR, else ./cdk.out; --no-app for none. Without
+ * either and without ./cdk.out it stops (exit 2), so the guard is never off without being asked.
+ */
+function appStacks(app: string | boolean | undefined): AssemblyStack[] {
+  if (app === false) return [];
+  if (typeof app === 'string') return readAssembly(app);
+  if (existsSync('cdk.out')) return readAssembly('cdk.out');
+  throw new CliError(EXIT.USAGE, 'no cloud assembly at ./cdk.out to learn the production databases from: name the synthesized app with '
+    + '--app DIR (npx cdk synth writes it), or pass --no-app when the target is certainly not one of its databases (only --production is refused then)');
+}
+
 /** The options of the commands that wait for an AWS restore. */
 function waitingOptions(command: Command, dryRun: string): Command {
   return command
@@ -316,8 +333,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
 function parseTag(value: string, previous: Record<string, string> | undefined): Record<string, string> {
   const eq = value.indexOf('=');
   const key = eq > 0 ? value.slice(0, eq) : '';
-  if (key === '' || key.startsWith('aws:')) {
-    throw new InvalidArgumentError(`--tag must be key=value with a key not starting with 'aws:', got '${value}'`);
+  if (key === '' || key.startsWith('aws:') || key.startsWith('cdk-backup-dr:')) {
+    throw new InvalidArgumentError(`--tag must be key=value with a key not starting with 'aws:' or 'cdk-backup-dr:' (reserved), got '${value}'`);
   }
   return { ...previous, [key]: value.slice(eq + 1) };
 }
@@ -343,8 +360,9 @@ export async function run(io: Io): Promise<number> {
       // Help and version are not errors; everything else commander reports is a usage error (already printed).
       return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
-    const error = err instanceof CliError ? err
-      : io.signal?.aborted ? new CliError(EXIT.INTERRUPTED, 'interrupted', { cause: err })
+    // A failure caused by an interruption (a stopped pg_restore, an aborted request) is reported as the interruption.
+    const error = err instanceof CliError && !(io.signal?.aborted && err.code === EXIT.FAILED) ? err
+      : io.signal?.aborted ? new CliError(EXIT.INTERRUPTED, `interrupted: ${(err as Error)?.message ?? String(err)}`, { cause: err })
         : new CliError(EXIT.FAILED, (err as Error)?.message ?? String(err), { cause: err });
     io.stderr.write(`error: ${error.message}\n`);
     if (json) io.stdout.write(`${JSON.stringify({ status: 'failed', exitCode: error.code, error: error.message }, null, 2)}\n`);

@@ -18,10 +18,13 @@ import { errorMessage } from '../../lambda/shared/secret';
 import { VerificationError } from '../../lambda/verify-dump/errors';
 import { hasTableData, listArchive, parseQualifiedTable, QualifiedTable, restoreArchive } from '../../lambda/verify-dump/restore';
 import { awsFailure } from '../aws-errors';
+import { registerTemporary } from '../cleanup';
 import { CliError, EXIT } from '../exit-codes';
 import { formatBytes, formatDuration, Output } from '../output';
 import { DumpSource, selectDump } from './dump-select';
-import { ProductionDatabases, productionMatch } from './production';
+import { ProductionDatabases, productionMatch, unresolvedProduction } from './production';
+import { ResolveClients, ResolvedProduction, resolveProduction } from './production-resolve';
+import type { HostResolver } from '../../lambda/verify-dump/target';
 import { createDatabase, dropCreatedDatabase, inspectTarget, resolveTarget, RestoreTarget, TargetContents, TargetOptions } from './target';
 
 export interface DumpRestoreOptions extends DumpSource, TargetOptions {
@@ -41,7 +44,10 @@ export interface DumpRestoreOptions extends DumpSource, TargetOptions {
   readonly keepOwnership: boolean;
   /** The target may be a production database of the app, after the database name is typed. */
   readonly allowProduction: boolean;
+  /** The app's production databases (from --app and --production); markers are read back through `resolveProduction`. */
   readonly production: ProductionDatabases;
+  /** Restore even when some production databases of the app could not be read back (their names compared as far as known). */
+  readonly unverifiedProduction: boolean;
   /** Allowed difference of exact row counts, percent. */
   readonly rowTolerancePercent: number;
   /** Directory of the temporary download. */
@@ -58,6 +64,10 @@ export interface DumpRestoreDeps {
   /** Asks a question and returns the typed answer (stdin). */
   readonly ask: (question: string) => Promise<string>;
   readonly signal?: AbortSignal;
+  /** How names known only after deploy are read back (CloudFormation, RDS). @default - not read: they stay unresolved */
+  readonly resolveClients?: ResolveClients;
+  /** Host name resolution of the production guard. @default the system resolver */
+  readonly resolveHost?: HostResolver;
 }
 
 export interface DumpRestoreResult {
@@ -86,10 +96,12 @@ export async function restoreDump(deps: DumpRestoreDeps, o: DumpRestoreOptions):
 
   // 1. The target, and never production without a typed confirmation.
   const target = await resolveTarget(o, deps.secrets);
-  const production = productionMatch(o.production, {
+  const production = await productionOf(deps, o);
+  const match = await productionMatch(production.production, {
     host: target.connection.secret.host, port: target.connection.secret.port, database: target.connection.database as string,
-  }, target.secretArn);
-  if (production) await confirmProduction(deps, o, target, production);
+    secretArn: target.secretArn,
+  }, { warn: (m) => output.warn(m), endpointsOf: production.endpoints, resolve: deps.resolveHost });
+  if (match) await confirmProduction(deps, o, target, match);
 
   // 2. The dump and its manifest.
   const selected = await selectDump(deps.s3, o, { key: o.key, before: o.before }, deps.signal);
@@ -116,26 +128,27 @@ export async function restoreDump(deps: DumpRestoreDeps, o: DumpRestoreOptions):
   const before = inspected.contents;
   const holdsData = before.relations > 0 || before.largeObjects > 0;
   if (holdsData && !o.replace) {
-    throw new CliError(EXIT.REFUSED, `refusing to restore into ${target.display}: it holds ${before.relations} relation(s)`
+    throw new CliError(EXIT.REFUSED, `refusing to restore into ${target.display}: it holds ${before.relations} object(s)`
       + `${before.sample.length > 0 ? ` (${before.sample.join(', ')}${before.relations > before.sample.length ? ', …' : ''})` : ''}`
       + `${before.largeObjects > 0 ? ` and ${before.largeObjects} large object(s)` : ''}; restore into a new database `
-      + `(--target-database NAME --create)${table ? '' : ', or pass --replace to drop and recreate the objects of the dump'}`);
+      + `(--target-database NAME --create)${table ? '' : ', or pass --replace to drop and recreate the objects of the dump in one transaction'}`);
   }
   const summary = {
     source: { bucket: o.bucket, key, startedAt: manifest.startedAt, sizeBytes: manifest.sizeBytes, sha256: manifest.sha256 },
     passedOver: selected.passedOver,
-    target: { database: target.display, created, replaced: holdsData, production: production !== undefined },
+    target: { database: target.display, created, replaced: holdsData, production: match !== undefined },
     ...(o.table ? { table: o.table } : {}),
     targetBefore: before,
   };
   if (o.dryRun) {
-    output.info(`would restore ${where} into ${target.display}${created ? ' (created)' : ''}${holdsData ? ', replacing the objects of the dump' : ''}`
-      + `${table ? `, table ${o.table} only` : ` with pg_restore -j ${o.jobs}`}, then compare row counts with the manifest`);
+    output.info(`would restore ${where} into ${target.display}${created ? ' (created)' : ''}${o.replace ? ', replacing the objects of the dump in one transaction' : ''}`
+      + `${table ? `, table ${o.table} only` : o.replace ? '' : ` with pg_restore -j ${o.jobs}`}, then compare row counts with the manifest`);
     return { status: 'dry-run', ...summary, checks: [], seconds: { total: since(started) } };
   }
 
   // 4. Download, integrity, restore, checks.
   const workDir = await fs.mkdtemp(path.join(o.workDir ?? os.tmpdir(), 'cdk-backup-dr-restore-'));
+  const unregister = registerTemporary(workDir);
   const seconds: { download?: number; restore?: number; checks?: number } = {};
   try {
     const file = path.join(workDir, 'dump');
@@ -147,6 +160,7 @@ export async function restoreDump(deps: DumpRestoreDeps, o: DumpRestoreOptions):
         bucket: o.bucket, key, expectedBucketOwner: o.expectedBucketOwner, file, signal: deps.signal, onBytes: (n) => bar.update(n),
       });
     } catch (err) {
+      if (deps.signal?.aborted) throw new CliError(EXIT.INTERRUPTED, `interrupted while downloading ${where}`, { cause: err });
       throw awsFailure(err, `downloading ${where}`, 's3:GetObject')
         ?? new CliError(EXIT.FAILED, `downloading ${where} failed: ${errorMessage(err)}`, { cause: err });
     } finally {
@@ -163,11 +177,14 @@ export async function restoreDump(deps: DumpRestoreDeps, o: DumpRestoreOptions):
 
     const restoreStarted = process.hrtime.bigint();
     try {
-      await restore(deps, o, target, file, manifest.clientMajor, table, holdsData);
+      await restore(deps, o, target, file, manifest.clientMajor, table, o.replace);
     } catch (err) {
-      if (created) await dropCreatedDatabase(target).catch(() => undefined);
-      const left = created ? `the database ${target.display} this run created was dropped`
-        : `${target.display} may now hold part of the dump: rerun with --replace, or drop it`;
+      let left = o.replace ? `${target.display} is as it was: the replacement ran in one transaction, which was rolled back`
+        : `${target.display} may now hold part of the dump: drop and create it again, then rerun`;
+      if (created) {
+        left = await dropCreatedDatabase(target).then(() => `the database ${target.display} this run created was dropped`,
+          (dropErr: unknown) => `the database ${target.display} this run created could not be dropped (${errorMessage(dropErr)}): drop it by hand`);
+      }
       if (err instanceof CliError) throw new CliError(err.code, `${err.message}; ${left}`, { cause: err });
       throw err;
     }
@@ -186,7 +203,27 @@ export async function restoreDump(deps: DumpRestoreDeps, o: DumpRestoreOptions):
     return { status: 'restored', ...summary, checks, seconds: { ...seconds, total: since(started) } };
   } finally {
     await fs.rm(workDir, { recursive: true, force: true });
+    unregister();
   }
+}
+
+/** The app's production databases, read back where the templates know them only after deploy; refuses what stays unknown. */
+async function productionOf(deps: DumpRestoreDeps, o: DumpRestoreOptions): Promise<ResolvedProduction> {
+  const resolved = deps.resolveClients && unresolvedProduction(o.production).length > 0
+    ? await resolveProduction(o.production, deps.resolveClients)
+    : { production: o.production, endpoints: [], problems: [] };
+  const unresolved = unresolvedProduction(resolved.production);
+  if (unresolved.length > 0 && !o.unverifiedProduction) {
+    throw new CliError(EXIT.REFUSED, `refusing to restore: the app names ${unresolved.length} production value(s) known only after deploy that `
+      + `could not be read back (${unresolved.map((m) => `${m.logicalId}${m.attribute ? `.${m.attribute}` : ''} of ${m.stack}`).join(', ')}`
+      + `${resolved.problems.length > 0 ? `: ${resolved.problems[0]}` : ''}), so the target cannot be compared with them; run with credentials `
+      + 'that may read the app\'s stacks and databases (cloudformation:DescribeStackResource, rds:DescribeDBInstances, rds:DescribeDBClusters), '
+      + 'or, when the target is certainly not production (a new server elsewhere), pass --unverified-production');
+  }
+  for (const problem of resolved.problems) {
+    deps.output.warn(`could not read ${problem}; the target is compared with what is known of it`);
+  }
+  return resolved;
 }
 
 function usage<T>(fn: () => T): T {
@@ -231,7 +268,7 @@ async function restore(
     if (err instanceof CliError) throw err;
     throw new CliError(EXIT.FAILED, errorMessage(err), { cause: err });
   }
-  const progress = deps.output.state('restoring', `pg_restore${table ? ` ${table.schema}.${table.table}` : ` -j ${o.jobs}`}`);
+  const progress = deps.output.state('restoring', `pg_restore${table ? ` ${table.schema}.${table.table}` : clean ? ' --clean --single-transaction' : ` -j ${o.jobs}`}`);
   const sizer = await connect(target.connection).catch(() => undefined);
   const timer = setInterval(() => {
     sizer?.query<{ size: string }>('select pg_database_size(current_database())::text as size')

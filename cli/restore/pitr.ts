@@ -83,11 +83,11 @@ function tagsFor(source: { TagList?: Array<{ Key?: string; Value?: string }> }, 
   const tags: Record<string, string> = {};
   if (o.copyTags) {
     for (const t of source.TagList ?? []) {
-      // aws: keys are reserved to AWS and cannot be set.
-      if (t.Key && !t.Key.startsWith('aws:')) tags[t.Key] = t.Value ?? '';
+      // aws: keys are reserved to AWS; cdk-backup-dr: keys mark what the library's drills create and may delete.
+      if (t.Key && !t.Key.startsWith('aws:') && !t.Key.startsWith('cdk-backup-dr:')) tags[t.Key] = t.Value ?? '';
     }
   }
-  Object.assign(tags, { [TAG_RESTORED_FROM]: sourceId, [TAG_RESTORE_TIME]: time }, o.tags);
+  Object.assign(tags, o.tags, { [TAG_RESTORED_FROM]: sourceId, [TAG_RESTORE_TIME]: time });
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
@@ -201,7 +201,10 @@ async function restoreCluster(deps: PitrDeps, o: PitrOptions, source: DBCluster,
   }
   const window = { earliest: source.EarliestRestorableTime, latest: source.LatestRestorableTime };
   const time = checkTime(o, id, window, source.BackupRetentionPeriod ?? 1, now());
+  // The cluster's instance is `<target>-1`: it must be a valid identifier, and free, before the cluster is restored.
+  checkIdentifier('--target', `${o.target}-1`);
   await assertIdentifierFree(deps.rds, o.target, 'cluster');
+  await assertIdentifierFree(deps.rds, `${o.target}-1`, 'instance');
   const writer = await writerOf(deps.rds, source);
   const instanceClass = o.instanceClass ?? writer?.DBInstanceClass;
   if (!instanceClass) {

@@ -111,12 +111,17 @@ export async function restoreRecoveryPoint(deps: RecoveryPointDeps, o: RecoveryP
   const metadata: Record<string, string> = { ...(reported.RestoreMetadata ?? {}) };
 
   const identifierKey = IDENTIFIER_KEY[resourceType];
+  const setIdentifier = Object.keys(o.set).find((k) => Object.values(IDENTIFIER_KEY).some((key) => key.toLowerCase() === k.toLowerCase()));
+  if (setIdentifier) {
+    throw new CliError(EXIT.USAGE, `--set ${setIdentifier} is refused: name the restored database with --target, which is checked to be a new identifier`);
+  }
   if (identifierKey) {
     if (!o.target) {
       throw new CliError(EXIT.USAGE, `--target is required for a ${resourceType} recovery point: the identifier of the new database `
         + `(the backed-up one was '${getKey(metadata, identifierKey) ?? 'unknown'}'; a restore never overwrites it)`);
     }
     checkIdentifier('--target', o.target);
+    if (resourceType !== 'RDS') checkIdentifier('--target', `${o.target}-1`);
     setKey(metadata, identifierKey, o.target);
     await assertIdentifierFree(deps.rds, o.target, resourceType === 'RDS' ? 'instance' : 'cluster');
   } else if (o.target) {

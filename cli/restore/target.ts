@@ -1,9 +1,9 @@
 // The database a dump is restored into: given as a Secrets Manager secret (RDS rotation format) or as a
 // `postgresql://` URL; checked for being production, existing, and empty before anything is written.
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Client } from 'pg';
 import { ConnectionOptions, connect, parseSslMode } from '../../lambda/shared/postgres';
-import { DatabaseSecret, getDatabaseSecret } from '../../lambda/shared/secret';
+import { DatabaseSecret, parseDatabaseSecret } from '../../lambda/shared/secret';
 import { CliError, EXIT } from '../exit-codes';
 import { awsFailure } from '../aws-errors';
 
@@ -19,6 +19,7 @@ export interface TargetOptions {
 /** A resolved target: how to connect, and where it is (for the guard and for messages). */
 export interface RestoreTarget {
   readonly connection: ConnectionOptions;
+  /** The complete ARN of the target's secret, as Secrets Manager returned it. */
   readonly secretArn?: string;
   /** `host:port/database`. */
   readonly display: string;
@@ -61,15 +62,24 @@ export async function resolveTarget(options: TargetOptions, secrets: () => Secre
     throw new CliError(EXIT.USAGE, 'name the target database with exactly one of --target-secret ARN (RDS rotation format) or --target-url postgresql://user@host/db');
   }
   let secret: DatabaseSecret;
+  let secretArn: string | undefined;
   let sslMode = options.sslMode;
   let sslRootCert = options.sslRootCert;
   if (options.targetSecret !== undefined) {
+    let response;
     try {
-      secret = await getDatabaseSecret(secrets(), options.targetSecret);
+      response = await secrets().send(new GetSecretValueCommand({ SecretId: options.targetSecret }));
     } catch (err) {
       throw awsFailure(err, `reading the target secret ${options.targetSecret}`, 'secretsmanager:GetSecretValue')
-        ?? new CliError(EXIT.USAGE, `${(err as Error).message}`, { cause: err });
+        ?? new CliError(EXIT.USAGE, `cannot read the target secret ${options.targetSecret}: ${(err as Error).message}`, { cause: err });
     }
+    if (response.SecretString === undefined) throw new CliError(EXIT.USAGE, `secret ${options.targetSecret} has no SecretString (binary secrets are not supported)`);
+    try {
+      secret = parseDatabaseSecret(response.SecretString, options.targetSecret);
+    } catch (err) {
+      throw new CliError(EXIT.USAGE, (err as Error).message, { cause: err });
+    }
+    secretArn = response.ARN ?? options.targetSecret;
   } else {
     const parsed = parseTargetUrl(options.targetUrl as string);
     secret = parsed.secret;
@@ -85,30 +95,53 @@ export async function resolveTarget(options: TargetOptions, secrets: () => Secre
   const database = options.targetDatabase ?? secret.dbname;
   return {
     connection: { secret, database, sslMode, sslRootCert, applicationName: 'cdk-backup-dr restore' },
-    secretArn: options.targetSecret,
+    secretArn,
     display: `${secret.host}:${secret.port}/${database}`,
   };
 }
 
 /** What the target database holds that a restore would collide with. */
 export interface TargetContents {
-  /** Up to 5 relations (`schema.name`). */
+  /** Up to 5 objects (`kind schema.name`). */
   readonly sample: readonly string[];
+  /** Tables, views, sequences, schemas, types, functions, publications and event triggers of its own. */
   readonly relations: number;
   readonly largeObjects: number;
 }
 
-/** Tables, views, sequences, foreign tables and large objects outside the system schemas. */
+/**
+ * Everything a user created in the database (not the system's, not an extension's members): tables, views, sequences,
+ * foreign tables, schemas other than public, types, functions and procedures, publications, event triggers.
+ */
 export async function targetContents(client: Client): Promise<TargetContents> {
   const r = await client.query<{ n: string; sample: string[] | null; lo: string }>(
-    `select count(*)::text as n,
-            (array_agg(n.nspname || '.' || c.relname order by n.nspname, c.relname))[1:5] as sample,
+    `with own_namespace as (
+       select oid, nspname from pg_catalog.pg_namespace
+        where nspname not in ('pg_catalog', 'information_schema') and nspname not like 'pg\\_toast%' and nspname not like 'pg\\_temp%'
+     ), objects as (
+       select 'relation' as kind, n.nspname || '.' || c.relname as name, c.oid, 'pg_class'::regclass as catalog
+         from pg_catalog.pg_class c join own_namespace n on n.oid = c.relnamespace
+        where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f')
+       union all
+       select 'schema', n.nspname, n.oid, 'pg_namespace'::regclass from own_namespace n where n.nspname <> 'public'
+       union all
+       select 'type', n.nspname || '.' || t.typname, t.oid, 'pg_type'::regclass
+         from pg_catalog.pg_type t join own_namespace n on n.oid = t.typnamespace
+        where t.typtype in ('c', 'd', 'e', 'r', 'm') and t.typelem = 0
+          and (t.typrelid = 0 or (select relkind from pg_catalog.pg_class where oid = t.typrelid) = 'c')
+       union all
+       select 'function', n.nspname || '.' || p.proname, p.oid, 'pg_proc'::regclass
+         from pg_catalog.pg_proc p join own_namespace n on n.oid = p.pronamespace
+       union all
+       select 'publication', pubname, oid, 'pg_publication'::regclass from pg_catalog.pg_publication
+       union all
+       select 'event trigger', evtname, oid, 'pg_event_trigger'::regclass from pg_catalog.pg_event_trigger
+     )
+     select count(*)::text as n,
+            (array_agg(o.kind || ' ' || o.name order by o.kind, o.name))[1:5] as sample,
             (select count(*) from pg_catalog.pg_largeobject_metadata)::text as lo
-       from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-      where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f')
-        and n.nspname not in ('pg_catalog', 'information_schema')
-        and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp%'
-        and not exists (select 1 from pg_catalog.pg_depend d where d.objid = c.oid and d.deptype = 'e')`,
+       from objects o
+      where not exists (select 1 from pg_catalog.pg_depend d where d.classid = o.catalog and d.objid = o.oid and d.deptype = 'e')`,
   );
   return { relations: Number(r.rows[0].n), sample: r.rows[0].sample ?? [], largeObjects: Number(r.rows[0].lo) };
 }

@@ -3,8 +3,9 @@
 // command filled in from the app, the expected RPO (from the schedules) and RTO (the tier, and a measured figure when
 // given), and who acts in which account. The seed documents' runbooks are the model: short steps, exact commands.
 import type { AppModel, DataStore, Vault } from '../app/model';
+import { isKnown } from '../app/resolve';
 import { formatDuration } from '../output';
-import { command } from './shell';
+import { command, shellValue } from './shell';
 import { CopyPath, DumpPath, figuresOf, humanSeconds, StoreFigures } from './figures';
 
 export interface RunbookOptions {
@@ -38,8 +39,8 @@ const isPostgres = (s: DataStore) => s.kind === 'rds-instance' || s.kind === 'au
 
 function restoredId(store: DataStore, suffix: string): string {
   const id = store.identifier ?? store.name;
-  // RDS identifiers: at most 63 characters.
-  return `${id.slice(0, 63 - suffix.length - 1)}-${suffix}`;
+  // RDS identifiers: at most 63 characters (a name known only after deploy is left whole).
+  return isKnown(id) ? `${id.slice(0, 63 - suffix.length - 1)}-${suffix}` : `${id}-${suffix}`;
 }
 
 function pitrCommand(store: DataStore, suffix: string, time: string): string {
@@ -63,11 +64,12 @@ function recoveryPointCommand(store: DataStore, vault: { name: string; account?:
 }
 
 function copyBack(store: DataStore, from: string): string {
+  const restored = `\`${shellValue(from, store.region)}\``;
   if (!isPostgres(store)) {
-    return `Copy the documents you need from ${from} back with \`mongoexport\` / \`mongoimport\` (the restored cluster's endpoint, TLS with the RDS CA bundle).`;
+    return `Copy the documents you need from ${restored} back with \`mongoexport\` / \`mongoimport\` (the restored cluster's endpoint, TLS with the RDS CA bundle).`;
   }
-  return `Copy the rows back from ${from} into production: export them, then load them (a \`WHERE\` clause that selects the lost rows):${code([
-    `psql "host=<endpoint of ${from}> dbname=<database> user=<user> sslmode=verify-full sslrootcert=global-bundle.pem" \\`,
+  return `Copy the rows back from ${restored} into production: export them, then load them (a \`WHERE\` clause that selects the lost rows):${code([
+    'psql "host=<endpoint of the restored database> dbname=<database> user=<user> sslmode=verify-full sslrootcert=global-bundle.pem" \\',
     '  -c "\\copy (SELECT * FROM <schema.table> WHERE <condition>) TO \'rows.csv\' CSV HEADER"',
     'psql "host=<production endpoint> dbname=<database> user=<user> sslmode=verify-full sslrootcert=global-bundle.pem" \\',
     '  -c "\\copy <schema.table> FROM \'rows.csv\' CSV HEADER"',
@@ -77,8 +79,9 @@ function copyBack(store: DataStore, from: string): string {
 function deleteTemporary(store: DataStore, suffix: string): string {
   const id = restoredId(store, suffix);
   const text = store.kind === 'rds-instance'
-    ? `aws rds delete-db-instance --region ${store.region} --db-instance-identifier ${id} --skip-final-snapshot`
-    : `aws rds delete-db-instance --region ${store.region} --db-instance-identifier ${id}-1\naws rds delete-db-cluster --region ${store.region} --db-cluster-identifier ${id} --skip-final-snapshot`;
+    ? command('aws rds delete-db-instance', [['--region', store.region], ['--db-instance-identifier', id], ['--skip-final-snapshot']], store.region)
+    : `${command('aws rds delete-db-instance', [['--region', store.region], ['--db-instance-identifier', `${id}-1`]], store.region)}\n`
+      + command('aws rds delete-db-cluster', [['--region', store.region], ['--db-cluster-identifier', id], ['--skip-final-snapshot']], store.region);
   return `When the rows are back, delete the temporary database (turn off its deletion protection first if it carried the source's):${code(text)}`;
 }
 
@@ -96,13 +99,13 @@ function rowsDeleted(store: DataStore, f: StoreFigures): Scenario {
     if (f.dump) {
       steps.push(`Alternative when \`<T>\` is outside the point-in-time window: restore only the table from the newest dump before \`<T>\` into a `
         + `scratch database (the dump job's single-table path), then copy the rows back as above:${code(dumpCommand(f.dump, store, [
-          ['--before', TIME], ['--table', '<schema.table>'], ['--target-url', `postgresql://<user>@<scratch host>:5432/${f.dump.job.database}_rows`], ['--create'], ['--no-owner'],
+          ['--before', TIME], ['--table', '<schema.table>'], ['--target-url', `postgresql://<user>@<scratch host>:5432/${f.dump.job.database}_rows`], ['--create'], ['--no-owner'], ['--app', 'cdk.out'],
         ]))}`);
     }
   } else if (f.dump) {
     rpo = `the rows written between the newest dump before \`<T>\` and \`<T>\`: up to ${humanSeconds(f.dump.rpoSeconds)} (dump schedule)`;
     steps.push(`Restore only the table from the newest dump before \`<T>\` into a scratch database:${code(dumpCommand(f.dump, store, [
-      ['--before', TIME], ['--table', '<schema.table>'], ['--target-url', `postgresql://<user>@<scratch host>:5432/${f.dump.job.database}_rows`], ['--create'], ['--no-owner'],
+      ['--before', TIME], ['--table', '<schema.table>'], ['--target-url', `postgresql://<user>@<scratch host>:5432/${f.dump.job.database}_rows`], ['--create'], ['--no-owner'], ['--app', 'cdk.out'],
     ]))}`, copyBack(store, `${f.dump.job.database}_rows`));
   } else if (f.local) {
     rpo = `up to ${humanSeconds(f.local.rpoSeconds)} (rule ${f.local.rule.name} of plan ${f.local.planName})`;
@@ -136,7 +139,7 @@ function corrupted(store: DataStore, f: StoreFigures): Scenario {
   } else if (f.dump) {
     rpo = `the writes after the newest dump before \`<T>\`: up to ${humanSeconds(f.dump.rpoSeconds)} before it`;
     steps.push(`Restore the newest dump before \`<T>\` into a new database (row counts are checked against its manifest):${code(dumpCommand(f.dump, store, [
-      ['--before', TIME], ['--target-url', `postgresql://<user>@<new server>:5432/${f.dump.job.database}`], ['--create'], ['--no-owner'],
+      ['--before', TIME], ['--target-url', `postgresql://<user>@<new server>:5432/${f.dump.job.database}`], ['--create'], ['--no-owner'], ['--app', 'cdk.out'],
     ]))}`);
   } else {
     return { title: 'Data corrupted', summary: '', rpo: 'no way back', who: '', steps: [], gap: 'No point-in-time recovery, recovery point or dump protects this data store.' };
@@ -144,11 +147,11 @@ function corrupted(store: DataStore, f: StoreFigures): Scenario {
   if (f.pitr || f.local) {
     const id = store.identifier ?? store.name;
     const restored = restoredId(store, 'pitr');
-    const rename = store.kind === 'rds-instance'
-      ? `aws rds modify-db-instance --region ${store.region} --db-instance-identifier ${id} --new-db-instance-identifier ${id}-corrupt --apply-immediately\n`
-        + `aws rds modify-db-instance --region ${store.region} --db-instance-identifier ${restored} --new-db-instance-identifier ${id} --apply-immediately`
-      : `aws rds modify-db-cluster --region ${store.region} --db-cluster-identifier ${id} --new-db-cluster-identifier ${id}-corrupt --apply-immediately\n`
-        + `aws rds modify-db-cluster --region ${store.region} --db-cluster-identifier ${restored} --new-db-cluster-identifier ${id} --apply-immediately`;
+    const [what, flag] = store.kind === 'rds-instance' ? ['instance', 'db-instance-identifier'] : ['cluster', 'db-cluster-identifier'];
+    const renameCommand = (from: string, to: string) => command(`aws rds modify-db-${what}`, [
+      ['--region', store.region], [`--${flag}`, from], [`--new-${flag}`, to], ['--apply-immediately'],
+    ], store.region);
+    const rename = `${renameCommand(id, `${id}-corrupt`)}\n${renameCommand(restored, id)}`;
     steps.push(`Check the restored database before it takes traffic: the tables the application needs, their row counts against what you expect${store.drills.length > 0 ? ` (the checks of drill ${store.drills.map((d) => d.name).join(', ')})` : ''}.`,
       `Switch the application by name: rename the corrupted database away and the restored one to its name, so the endpoint the application uses stays the same (wait for each rename to finish):${code(rename)}`);
   } else {
@@ -210,7 +213,8 @@ function otherPlace(
     const account = dump.replica?.account ?? dump.job.bucketOwner;
     figures.push(`up to ${humanSeconds(dump.rpoSeconds)} from the dumps in s3://${bucket}${dump.replica ? ` (replicated from ${dump.job.bucket}${dump.replica.rtcMinutes ? `, within ${dump.replica.rtcMinutes} min` : ''})` : ''}`);
     steps.push(`${copy || pitrOther ? 'Or, ' : ''}restore the newest dump from s3://${bucket} (${where(account, region)}) into a new PostgreSQL server there:${code(dumpCommand(dump, store, [
-      ['--target-url', `postgresql://<user>@<new server>:5432/${dump.job.database}`], ['--create'], ['--no-owner'],
+      // The app's own databases are in the compromised account or the lost region: there is nothing to compare the new server with.
+      ['--target-url', `postgresql://<user>@<new server>:5432/${dump.job.database}`], ['--create'], ['--no-owner'], ['--no-app'],
     ], bucket, region))}`);
     who.add(`an operator of account ${account} with read access to s3://${bucket} (s3:ListBucket, s3:GetObject, kms:Decrypt on its key)`);
   }

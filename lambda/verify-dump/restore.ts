@@ -93,6 +93,11 @@ function describeExit(r: ToolResult): string {
   return r.signal ? `killed by ${r.signal}` : `exit ${r.code}`;
 }
 
+/** `dbname='<name>'`: a libpq connection string that names exactly this database (quotes and backslashes escaped). */
+export function conninfoDatabase(name: string): string {
+  return `dbname='${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
 /** Reads the archive's TOC; fails (stage `archive`) when pg_restore cannot read it. */
 export async function listArchive(
   pgRestore: string, file: string, clientMajor: number | undefined, manifestClientMajor: number, signal?: AbortSignal,
@@ -128,7 +133,10 @@ export interface RestoreOptions {
    * restores without them (`--no-owner --no-acl`). @default false
    */
   readonly keepOwnership?: boolean;
-  /** Drop the archive's objects before recreating them (`--clean --if-exists`); whole-database restores only. @default false */
+  /**
+   * Drop the archive's objects before recreating them (`--clean --if-exists`), in one transaction (`--single-transaction`,
+   * so without `-j`): all or nothing. Whole-database restores only. @default false
+   */
   readonly clean?: boolean;
   /** How messages name the database restored into. @default 'scratch' */
   readonly targetKind?: 'scratch' | 'target';
@@ -141,7 +149,9 @@ export interface RestoreOptions {
  * constraints (post-data) are not restored in that mode.
  */
 export async function restoreArchive(o: RestoreOptions): Promise<void> {
-  const common = [...(o.keepOwnership ? [] : ['--no-owner', '--no-acl']), '--exit-on-error', '-d', o.database];
+  // `-d` as a connection string naming the database, so a name that itself looks like one ('dbname=prod host=…',
+  // 'postgresql://…') stays a name: libpq would otherwise expand it and connect elsewhere.
+  const common = [...(o.keepOwnership ? [] : ['--no-owner', '--no-acl']), '--exit-on-error', '-d', conninfoDatabase(o.database)];
   const kind = o.targetKind ?? 'scratch';
   const steps: Array<{ what: string; args: string[] }> = o.singleTable
     ? [
@@ -151,7 +161,7 @@ export async function restoreArchive(o: RestoreOptions): Promise<void> {
         args: [...common, '--data-only', '-n', o.singleTable.schema, '-t', o.singleTable.table, o.file],
       },
     ]
-    : [{ what: 'pg_restore', args: [...common, ...(o.clean ? ['--clean', '--if-exists'] : []), '-j', String(o.jobs), o.file] }];
+    : [{ what: 'pg_restore', args: [...common, ...(o.clean ? ['--clean', '--if-exists', '--single-transaction'] : ['-j', String(o.jobs)]), o.file] }];
   for (const step of steps) {
     const r = await runTool(o.pgRestore, step.args, o.libpq, o.signal);
     if (o.signal?.aborted) throw deadlineError(step.what);

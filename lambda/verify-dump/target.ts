@@ -44,7 +44,16 @@ export function normalizeHost(host: string): string {
   let h = host.trim().toLowerCase();
   if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
   while (h.endsWith('.')) h = h.slice(0, -1);
-  if (LOOPBACK_NAMES.has(h) || /^127(\.\d{1,3}){3}$/.test(h) || h === '::1' || h === '0:0:0:0:0:0:0:1') return 'loopback';
+  // An IPv4-mapped IPv6 address is its IPv4 address, dotted (::ffff:127.0.0.1) or in hex (::ffff:7f00:1, as URLs write it).
+  const mapped = /^(?:0{0,4}:){0,5}:?ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(h);
+  const mappedHex = /^(?:0{0,4}:){0,5}:?ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
+  if (mapped) h = mapped[1];
+  else if (mappedHex) {
+    const [hi, lo] = [parseInt(mappedHex[1], 16), parseInt(mappedHex[2], 16)];
+    h = [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+  }
+  // The unspecified address reaches this machine too when connected to.
+  if (LOOPBACK_NAMES.has(h) || /^127(\.\d{1,3}){3}$/.test(h) || ['::1', '0:0:0:0:0:0:0:1', '0.0.0.0', '::', '0:0:0:0:0:0:0:0'].includes(h)) return 'loopback';
   return h;
 }
 

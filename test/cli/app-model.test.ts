@@ -1,13 +1,15 @@
 // Reading a synthesized app without our constructs' help: a hand-made cloud assembly with raw AWS::Backup, RDS and S3
 // resources, names known at synth and names known only after deploy, a nested stack, and the figures the runbook
 // derives from them.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readAssembly } from '../../cli/app/assembly';
 import { readModel } from '../../cli/app/model';
 import { markersIn, Resolver } from '../../cli/app/resolve';
 import { figuresOf, humanSeconds, scheduleRpoSeconds } from '../../cli/runbook/figures';
+import { runbookMarkdown } from '../../cli/runbook/runbook';
 import { command, shellValue } from '../../cli/runbook/shell';
 
 let dir: string;
@@ -115,4 +117,46 @@ test('schedule gaps and the units a person reads', () => {
   expect(scheduleRpoSeconds('rate(1 hour)')).toBeUndefined();
   expect([humanSeconds(300), humanSeconds(3600), humanSeconds(87300), humanSeconds(35 * 86400), humanSeconds(undefined), humanSeconds(undefined, 'none')])
     .toEqual(['5 min', '1 h', '24.3 h', '35 d', 'unknown', 'none']);
+});
+
+test('a name from the templates never runs in a pasted runbook command: only the substitutions the runbook writes do', () => {
+  // A lower-case path: RDS identifiers are lower case, so the name the runbook writes is the one the attack would run.
+  const evil = path.join(os.tmpdir(), `app-evil-${process.pid}`);
+  mkdirSync(evil);
+  const marker = path.join(evil, 'pwned');
+  try {
+    writeFileSync(path.join(evil, 'manifest.json'), JSON.stringify({
+      version: '48.0.0',
+      artifacts: { Evil: { type: 'aws:cloudformation:stack', environment: 'aws://111111111111/eu-west-1', properties: { templateFile: 'Evil.template.json' } } },
+    }));
+    const selection = (resource: unknown) => ({
+      Type: 'AWS::Backup::BackupSelection',
+      Properties: { BackupPlanId: { 'Fn::GetAtt': ['Plan', 'BackupPlanId'] }, BackupSelection: { SelectionName: 's', IamRoleArn: 'r', Resources: [resource] } },
+    });
+    writeFileSync(path.join(evil, 'Evil.template.json'), JSON.stringify({
+      Resources: {
+        Db: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceIdentifier: `app$(touch ${marker})`, BackupRetentionPeriod: 7 } },
+        Other: { Type: 'AWS::RDS::DBInstance', Properties: { BackupRetentionPeriod: 7 } },
+        Plan: { Type: 'AWS::Backup::BackupPlan', Properties: { BackupPlan: { BackupPlanName: 'p`id`', BackupPlanRule: [{ RuleName: 'Daily', ScheduleExpression: 'cron(0 1 * * ? *)', TargetBackupVault: 'v' }] } } },
+        Sel1: selection({ 'Fn::Join': ['', ['arn:aws:rds:eu-west-1:111111111111:db:', { Ref: 'Db' }]] }),
+        Sel2: selection({ 'Fn::Join': ['', ['arn:aws:rds:eu-west-1:111111111111:db:', { Ref: 'Other' }]] }),
+      },
+    }));
+    const text = runbookMarkdown(readModel(readAssembly(evil)), { title: 'evil' });
+    const commands = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].replace(/^ {3}/gm, ''));
+    expect(commands.length).toBeGreaterThan(4);
+    for (const c of commands) {
+      // Every program the runbook names is replaced by one that prints its arguments; the AWS CLI of a substitution too.
+      const script = `aws() { echo aws-substitution; }\nnpx() { printf '%s\\n' "$@"; }\npsql() { :; }\n${c.replace(/^aws rds/gm, 'npx aws-rds')}`;
+      const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+    }
+    expect(existsSync(marker)).toBe(false);
+    // The evil name is passed as a literal, and the unknown name through the substitution.
+    const pitr = commands.find((c) => c.includes('restore pitr') && c.includes('touch'))!;
+    const printed = spawnSync('bash', ['-c', `npx() { printf '%s\\n' "$@"; }\n${pitr}`], { encoding: 'utf8' }).stdout.split('\n');
+    expect(printed).toContain(`app$(touch ${marker})-rows`);
+  } finally {
+    rmSync(evil, { recursive: true, force: true });
+  }
 });

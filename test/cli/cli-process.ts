@@ -43,11 +43,13 @@ export interface CliOptions {
   readonly timeoutMs?: number;
 }
 
-/** A clean environment: no AWS or PostgreSQL settings of the machine leak into a test. */
+/** A clean environment: no AWS or PostgreSQL settings of the machine leak into a test, and no AWS endpoint is reachable. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...extra,
+    AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    // Any AWS API the command calls without an explicit endpoint goes to a closed loopback port: no test reaches AWS.
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1', ...extra,
   };
 }
 

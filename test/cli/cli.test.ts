@@ -14,7 +14,7 @@ beforeAll(() => {
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 const TARGET = ['--target-url', 'postgresql://admin@127.0.0.1:1/app?sslmode=disable'];
-const DUMP = ['restore', 'dump', '--bucket', 'dumps', '--database', 'app'];
+const DUMP = ['restore', 'dump', '--bucket', 'dumps', '--database', 'app', '--no-app'];
 const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd, env: { PGPASSWORD: 'x', ...env } });
 
 test('--help lists the commands and the exit codes, exit 0', async () => {
@@ -92,6 +92,12 @@ test('no AWS region: exit 2, --region named', async () => {
   expect(r.stderr).toContain('error: listing s3://dumps/app/: no AWS region; pass --region or set AWS_REGION');
 });
 
+test('no --app, no ./cdk.out and no --no-app: exit 2, the guard is never off unasked', async () => {
+  const r = await run(['restore', 'dump', '--bucket', 'dumps', '--database', 'app', ...TARGET]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('no cloud assembly at ./cdk.out to learn the production databases from: name the synthesized app with --app DIR');
+});
+
 test('--app naming a directory that is not a synthesized app: exit 2', async () => {
   const r = await run([...DUMP, ...TARGET, '--app', path.join(cwd, 'nope')]);
   expect(r.code).toBe(2);
@@ -111,7 +117,7 @@ describe('restore pitr and restore recovery-point as processes', () => {
   test.each([
     [[...PITR, '--region', 'eu-west-1'], /name the point in time: --time 2026-03-01T09:00Z, or --latest/],
     [[...PITR, '--time', '2026-03-01T09:00Z', '--latest'], /option '--time <time>' cannot be used with option '--latest'/],
-    [[...PITR, '--latest', '--tag', 'aws:owner=x'], /--tag must be key=value with a key not starting with 'aws:', got 'aws:owner=x'/],
+    [[...PITR, '--latest', '--tag', 'aws:owner=x'], /--tag must be key=value with a key not starting with 'aws:' or 'cdk-backup-dr:' \(reserved\), got 'aws:owner=x'/],
     [[...PITR, '--latest', '--timeout', '10s'], /--timeout must be a duration from 60s to 48h such as 90m or 2h30m, got '10s'/],
     [[...PITR, '--latest', '--poll-seconds', '0'], /--poll-seconds must be a whole number from 1 to 600, got '0'/],
     [[...PITR, '--latest'], /no AWS region: pass --region, set AWS_REGION, or give the source as an ARN/],

@@ -1,6 +1,7 @@
 // `cdk-backup-dr restore dump` end to end, as a process: dumps written by the pg-dump job (runPgDump) to the local S3
 // API, restored by the CLI into a real PostgreSQL server, and what a person and a script see.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
@@ -8,7 +9,7 @@ import { runPgDump } from '../../lambda/pg-dump';
 import { createJobLogger } from '../../lambda/shared/logger';
 import { InMemoryMetricsRecorder } from '../../lambda/shared/metrics';
 import { PostgresServer, S3Server, startPostgres, startS3 } from '../integration/harness';
-import { CliRun, ensureBundle, runCli, runCliOnTerminal, terminalFrames } from './cli-process';
+import { CLI, cleanEnv, CliRun, ensureBundle, runCli, runCliOnTerminal, terminalFrames } from './cli-process';
 
 const BUCKET = 'dumps';
 const SOURCE = 'shop';
@@ -63,15 +64,17 @@ afterAll(async () => {
 
 /**
  * Runs `restore dump` against the harness's bucket, with the S3 API's credentials and a private work directory, from a
- * directory without a cdk.out (only --app and --production name production databases).
+ * directory without a cdk.out and with --no-app (only a later --app and --production name production databases).
  */
 function restore(args: readonly string[], options: { input?: string; terminal?: boolean } = {}): Promise<CliRun> {
   const work = path.join(workDir, `run-${Math.random().toString(36).slice(2)}`);
   mkdirSync(work);
   const all = ['restore', 'dump', '--bucket', BUCKET, '--prefix', 'pg/', '--database', SOURCE, '--endpoint-url', s3.endpoint,
-    '--work-dir', work, ...args];
+    '--work-dir', work, '--no-app', ...args];
   const env = {
     AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1', PGPASSWORD: pg.password,
+    // Every AWS API but the S3 of --endpoint-url goes to a closed loopback port: nothing here calls AWS.
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1',
     CDK_BACKUP_DR_PROGRESS_SECONDS: '0',
   };
   return (options.terminal ? runCliOnTerminal : runCli)(all, { env, input: options.input, cwd: workDir }).then((r) => {
@@ -170,7 +173,7 @@ describe('restore dump', () => {
     await pg.query('create table public.orders (id int primary key, note text); insert into public.orders values (999999, \'stale\')', [], 'r_busy');
     const refused = await restore(['--target-url', url('r_busy')]);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain(`refusing to restore into 127.0.0.1:${pg.port}/r_busy: it holds 1 relation(s) (public.orders)`);
+    expect(refused.stderr).toContain(`refusing to restore into 127.0.0.1:${pg.port}/r_busy: it holds 1 object(s) (relation public.orders)`);
     expect(refused.stderr).toContain('--replace');
     expect(await count('r_busy', 'public.orders')).toBe(1);
 
@@ -198,6 +201,58 @@ describe('restore dump', () => {
     const restored = await restore([...args, '--target-url', url('r_owned'), '--no-owner']);
     expect(restored.code).toBe(0);
     expect(await count('r_owned', 'public.things')).toBe(2);
+  });
+
+  test.each([
+    ['a type', 'create type public.mood as enum (\'ok\')', 'type public.mood'],
+    ['a function', 'create function public.f() returns int language sql as \'select 1\'', 'function public.f'],
+    ['a schema', 'create schema audit', 'schema audit'],
+    ['a publication', 'create publication pub', 'publication pub'],
+  ])('a target holding only %s is refused too', async (_what, sql, named) => {
+    const db = `r_${named.split(' ')[0]}`;
+    await pg.createDatabase(db);
+    await pg.query(sql, [], db);
+    const r = await restore(['--target-url', url(db)]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`it holds 1 object(s) (${named})`);
+  });
+
+  test('--replace is all or nothing: a replacement that fails (a view depends on a table of the dump) leaves the target as it was', async () => {
+    await pg.createDatabase('r_dep');
+    await pg.query('create table public.orders (id int primary key, note text); insert into public.orders values (7, \'mine\'); create view public.v as select * from public.orders', [], 'r_dep');
+    const r = await restore(['--target-url', url('r_dep'), '--replace']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot drop table public\.orders because other objects depend on it/);
+    expect(r.stderr).toContain('is as it was: the replacement ran in one transaction, which was rolled back');
+    expect((await pg.query('select note from public.v', [], 'r_dep')).rows).toEqual([{ note: 'mine' }]);
+    await expect(pg.query('insert into public.orders values (7, \'again\')', [], 'r_dep')).rejects.toThrow(/duplicate key/);
+  });
+
+  test('SIGTERM during pg_restore: pg_restore stopped, the database it created dropped, the download removed, exit 130', async () => {
+    // A pg_restore that reads the archive like the real one but takes its time restoring.
+    const bin = path.join(workDir, 'slow-bin');
+    mkdirSync(bin);
+    const started = path.join(workDir, 'slow-restore-started');
+    writeFileSync(path.join(bin, 'pg_restore'), `#!/bin/sh\ncase "$1" in --version|--list) exec ${pg.bin('pg_restore')} "$@";; esac\ntouch ${started}\nexec sleep 60\n`, { mode: 0o755 });
+    const work = path.join(workDir, 'sigterm');
+    mkdirSync(work);
+    const child = spawn(process.execPath, [CLI, 'restore', 'dump', '--bucket', BUCKET, '--prefix', 'pg/', '--database', SOURCE, '--endpoint-url', s3.endpoint,
+      '--work-dir', work, '--no-app', '--target-url', url('r_sigterm'), '--create'], {
+      env: cleanEnv({ PATH: `${bin}:${process.env.PATH}`, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1', PGPASSWORD: pg.password }),
+      cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (let i = 0; i < 300 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(started)).toBe(true);
+    expect(await databaseExists('r_sigterm')).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('SIGTERM: stopping');
+    expect(stderr).toContain('the database 127.0.0.1:');
+    expect(await databaseExists('r_sigterm')).toBe(false);
+    expect(readdirSync(work)).toEqual([]);
   });
 
   test('--table never replaces', async () => {
@@ -234,6 +289,46 @@ describe('restore dump', () => {
       expect(r.code).toBe(3);
       expect(r.stderr).toContain(`Type the database name '${SOURCE}' to restore into production:`);
       expect(r.stderr).toContain(`the typed name 'shop2' is not '${SOURCE}'`);
+    });
+
+    test.each([
+      ['127.1', 'a short form of 127.0.0.1'], ['0.0.0.0', 'the unspecified address'], ['[::ffff:127.0.0.1]', 'an IPv4-mapped IPv6 address'],
+    ])('named by another spelling of its host (%s, %s) is refused all the same (exit 3)', async (host) => {
+      const r = await restore(['--app', app, '--target-url', `postgresql://${pg.superuser}@${host}:${pg.port}/${SOURCE}?sslmode=disable`, '--replace', '--key', D1]);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain('it is a production database');
+      expect(await count(SOURCE, 'public.orders')).toBe(150);
+    });
+
+    test('a database name that reads as a connection string stays a name: pg_restore never reaches production through it', async () => {
+      const r = await restore(['--app', app, '--target-url', url('postgres'), '--target-database', `dbname=${SOURCE}`, '--create', '--key', D1]);
+      expect(r.code).toBe(0);
+      expect(await count(`dbname=${SOURCE}`, 'public.orders')).toBe(100);
+      expect(await count(SOURCE, 'public.orders')).toBe(150);
+    });
+
+    test('production known only after deploy that cannot be read back is refused (exit 3) unless --unverified-production', async () => {
+      const unresolved = path.join(workDir, 'unresolved.out');
+      mkdirSync(unresolved);
+      writeFileSync(path.join(unresolved, 'manifest.json'), JSON.stringify({
+        version: '48.0.0',
+        artifacts: { Workload: { type: 'aws:cloudformation:stack', environment: 'aws://111111111111/eu-west-1', properties: { templateFile: 'Workload.template.json' } } },
+      }));
+      writeFileSync(path.join(unresolved, 'Workload.template.json'), JSON.stringify({
+        Resources: {
+          Db: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'postgres' } },
+          Verify: { Type: 'AWS::Lambda::Function', Properties: { Environment: { Variables: {
+            VERIFY_PRODUCTION_TARGET: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['Db', 'Endpoint.Address'] }, ':5432/shop']] },
+          } } } },
+        },
+      }));
+      const refused = await restore(['--app', unresolved, '--target-url', url('r_unverified'), '--create', '--key', D1]);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain('refusing to restore: the app names 2 production value(s) known only after deploy that could not be read back (Db of Workload, Db.Endpoint.Address of Workload: Db of stack Workload:');
+      expect(refused.stderr).toContain('pass --unverified-production');
+      expect(await databaseExists('r_unverified')).toBe(false);
+      const allowed = await restore(['--app', unresolved, '--unverified-production', '--target-url', url('r_unverified'), '--create', '--key', D1]);
+      expect(allowed.code).toBe(0);
     });
 
     test('with the flag and the typed name, it is restored', async () => {

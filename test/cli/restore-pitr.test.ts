@@ -26,7 +26,10 @@ const SOURCE = {
   Iops: 3000, StorageThroughput: 125, Endpoint: { Address: 'app.abc.eu-west-1.rds.amazonaws.com', Port: 5432 },
   IAMDatabaseAuthenticationEnabled: true, EnabledCloudwatchLogsExports: ['postgresql'], CopyTagsToSnapshot: true, DeletionProtection: true,
   KmsKeyId: 'arn:aws:kms:eu-west-1:111111111111:key/app',
-  TagList: [{ Key: 'team', Value: 'payments' }, { Key: 'backup', Value: 'gold' }, { Key: 'aws:cloudformation:stack-name', Value: 'Db' }],
+  TagList: [
+    { Key: 'team', Value: 'payments' }, { Key: 'backup', Value: 'gold' }, { Key: 'aws:cloudformation:stack-name', Value: 'Db' },
+    { Key: 'cdk-backup-dr:drill', Value: 'monthly' },
+  ],
 };
 const EARLIEST = new Date('2026-02-16T12:00:00Z');
 
@@ -82,10 +85,10 @@ describe('a DB instance', () => {
       OptionGroupName: 'default:postgres-16', MultiAZ: true, PubliclyAccessible: false, StorageType: 'gp3', Iops: 3000, StorageThroughput: 125,
       Port: 5432, EnableIAMDatabaseAuthentication: true, EnableCloudwatchLogsExports: ['postgresql'], CopyTagsToSnapshot: true,
       DeletionProtection: true,
+      // The source's tags but aws: (reserved) and cdk-backup-dr: (what a drill may delete), then ours.
       Tags: [
-        { Key: 'team', Value: 'payments' }, { Key: 'backup', Value: 'gold' },
+        { Key: 'team', Value: 'payments' }, { Key: 'backup', Value: 'gold' }, { Key: 'incident', Value: 'INC-42' },
         { Key: 'cdk-backup-dr:restored-from', Value: 'app' }, { Key: 'cdk-backup-dr:restore-time', Value: '2026-03-02T09:00:00.000Z' },
-        { Key: 'incident', Value: 'INC-42' },
       ],
     }]);
     expect(result).toMatchObject({
@@ -293,6 +296,22 @@ describe('clusters', () => {
     expect(docdb.commandCalls(DocModifyCluster)[0].args[0].input).toEqual({ DBClusterIdentifier: 'orders-0301', DBClusterParameterGroupName: 'docdb-tls', ApplyImmediately: true });
     expect(docdb.commandCalls(DocCreateInstance)[0].args[0].input).toMatchObject({ DBInstanceIdentifier: 'orders-0301-1', Engine: 'docdb', DBInstanceClass: 'db.r7g.large' });
     expect(docdb.commandCalls(DocCreateInstance)[0].args[0].input).not.toHaveProperty('DBParameterGroupName');
+  });
+
+  test('a cluster whose instance name (<target>-1) is taken is refused before anything is restored (exit 3)', async () => {
+    clusterScenario(AURORA);
+    rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'orders-0301-1' }).resolves({ DBInstances: [{ DBInstanceIdentifier: 'orders-0301-1', DBInstanceStatus: 'available' }] });
+    const err = await failure(run(options({ source: 'orders', target: 'orders-0301' })).promise);
+    expect(err.code).toBe(EXIT.REFUSED);
+    expect(err.message).toContain("a DB instance named 'orders-0301-1' already exists");
+    expect(rds.commandCalls(RestoreDBClusterToPointInTimeCommand)).toHaveLength(0);
+  });
+
+  test('a cluster target too long for its instance name: exit 2', async () => {
+    clusterScenario(AURORA);
+    const err = await failure(run(options({ source: 'orders', target: `o${'x'.repeat(61)}` })).promise);
+    expect(err.code).toBe(EXIT.USAGE);
+    expect(err.message).toContain('is not a valid identifier: 1 to 63');
   });
 
   test('a cluster target that exists is refused (exit 3)', async () => {

@@ -152,6 +152,14 @@ test('without --target, an RDS recovery point is refused (exit 2) and the backed
   expect(err.message).toContain("--target is required for a RDS recovery point: the identifier of the new database (the backed-up one was 'app'");
 });
 
+test('--set may not name the restored database: only --target, which is checked to be new, does', async () => {
+  rdsPoint();
+  const err = await failure(run(options({ set: { dbinstanceidentifier: 'app' } })).promise);
+  expect(err.code).toBe(EXIT.USAGE);
+  expect(err.message).toBe('--set dbinstanceidentifier is refused: name the restored database with --target, which is checked to be a new identifier');
+  expect(backup.commandCalls(StartRestoreJobCommand)).toHaveLength(0);
+});
+
 test('a target that exists is refused (exit 3)', async () => {
   rdsPoint();
   rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'app-restored' }).resolves({ DBInstances: [{ DBInstanceIdentifier: 'app-restored', DBInstanceStatus: 'available' }] });
