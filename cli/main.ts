@@ -118,16 +118,12 @@ export function buildProgram(io: Io): Command {
     .option('--row-tolerance <percent>', 'allowed difference of exact row counts', parseInteger('--row-tolerance', 0, 100), 0)
     .option('--work-dir <dir>', 'directory of the temporary download (default: the system temp directory)')
     .option('--dry-run', 'check the dump, its manifest and the target, print what would be done, change nothing')
-    .addHelpText('after', [
-      '',
-      'Examples:',
-      '  cdk-backup-dr restore dump --bucket acme-dumps --database app \\',
-      '    --target-url postgresql://admin@restore.example.internal/app_restored --create --ssl-root-cert global-bundle.pem',
-      '  cdk-backup-dr restore dump --bucket acme-dumps --database app --before 2026-03-01T09:00Z --table public.orders \\',
-      '    --target-secret arn:aws:secretsmanager:eu-west-1:111111111111:secret:scratch --target-database orders_0301 --create',
-      '',
-      EXIT_CODE_HELP,
-    ].join('\n'))
+    .addHelpText('after', examplesHelp([
+      'cdk-backup-dr restore dump --bucket acme-dumps --database app \\',
+      '  --target-url postgresql://admin@restore.example.internal/app_restored --create --ssl-root-cert global-bundle.pem',
+      'cdk-backup-dr restore dump --bucket acme-dumps --database app --before 2026-03-01T09:00Z --table public.orders \\',
+      '  --target-secret arn:aws:secretsmanager:eu-west-1:111111111111:secret:scratch --target-database orders_0301 --create',
+    ]))
     .exitOverride()
     .action(async (o, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
@@ -171,14 +167,10 @@ export function buildProgram(io: Io): Command {
     .option('--instance-class <class>', "instance class (default: the source's, or its writer's)")
     .option('--tag <key=value>', 'a tag to add or replace, repeatable', parseTag)
     .option('--no-copy-tags', "do not copy the source's tags")
-    .addHelpText('after', [
-      '',
-      'Examples:',
-      '  cdk-backup-dr restore pitr --source arn:aws:rds:eu-west-1:111111111111:db:app --target app-restored --time 2026-03-01T09:00Z',
-      '  cdk-backup-dr restore pitr --source orders-cluster --target orders-0301 --latest --region eu-west-1 --dry-run',
-      '',
-      EXIT_CODE_HELP,
-    ].join('\n'))
+    .addHelpText('after', examplesHelp([
+      'cdk-backup-dr restore pitr --source arn:aws:rds:eu-west-1:111111111111:db:app --target app-restored --time 2026-03-01T09:00Z',
+      'cdk-backup-dr restore pitr --source orders-cluster --target orders-0301 --latest --region eu-west-1 --dry-run',
+    ]))
     .exitOverride()
     .action(async (o, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
@@ -214,14 +206,10 @@ export function buildProgram(io: Io): Command {
     .option('--security-group <id>', 'VPC security group, repeatable (metadata VpcSecurityGroupIds)', collect, undefined)
     .option('--instance-class <class>', "class of the instance added to a restored cluster (default: the source writer's, when reachable)")
     .option('--no-copy-tags', 'do not copy the tags of the backup to the restored resource')
-    .addHelpText('after', [
-      '',
-      'Examples:',
-      '  cdk-backup-dr restore recovery-point --vault app-central --resource arn:aws:rds:eu-west-1:111111111111:db:app \\',
-      '    --target app-restored --iam-role arn:aws:iam::222222222222:role/restore --region eu-west-1',
-      '',
-      EXIT_CODE_HELP,
-    ].join('\n'))
+    .addHelpText('after', examplesHelp([
+      'cdk-backup-dr restore recovery-point --vault app-central --resource arn:aws:rds:eu-west-1:111111111111:db:app \\',
+      '  --target app-restored --iam-role arn:aws:iam::222222222222:role/restore --region eu-west-1',
+    ]))
     .exitOverride()
     .action(async (o, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
@@ -249,14 +237,10 @@ export function buildProgram(io: Io): Command {
     .option('--title <title>', 'heading of the runbook (default: the stack names)')
     .option('--measured <name=duration>', "a data store's measured restore time (the last drill's), e.g. app=1h12m; repeatable",
       parseMeasured)
-    .addHelpText('after', [
-      '',
-      'Examples:',
-      '  npx cdk synth && cdk-backup-dr runbook > RUNBOOK.md',
-      '  cdk-backup-dr runbook cdk.out --format html --out runbook.html --measured app=1h12m',
-      '',
-      EXIT_CODE_HELP,
-    ].join('\n'))
+    .addHelpText('after', examplesHelp([
+      'npx cdk synth && cdk-backup-dr runbook > RUNBOOK.md',
+      'cdk-backup-dr runbook cdk.out --format html --out runbook.html --measured app=1h12m',
+    ]))
     .exitOverride()
     .action((dir: string, o, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
@@ -303,6 +287,11 @@ function waitingOptions(command: Command, dryRun: string): Command {
     .option('--timeout <duration>', 'how long to wait, e.g. 90m or 3h', parseDuration('--timeout', 60, 48 * 3600), 3 * 3600)
     .option('--poll-seconds <n>', 'seconds between status checks', parseInteger('--poll-seconds', 1, 600), 30)
     .option('--dry-run', dryRun);
+}
+
+/** The help text after a command's options: its examples, then the exit codes. */
+function examplesHelp(examples: readonly string[]): string {
+  return ['', 'Examples:', ...examples.map((line) => `  ${line}`), '', EXIT_CODE_HELP].join('\n');
 }
 
 /** `name=duration` into seconds by name. */

@@ -39,13 +39,14 @@ async function main(): Promise<void> {
       metrics: new InMemoryMetricsRecorder(), logger: createJobLogger('pg-dump', 'shop', { logLevel: 'SILENT' }), pgDumpPath: pg.bin('pg_dump'),
     });
     const args = ['restore', 'dump', '--bucket', 'acme-dumps', '--prefix', 'pg-dump/', '--database', 'shop', '--endpoint-url', s3.endpoint,
-      '--target-url', `postgresql://${pg.superuser}@127.0.0.1:${pg.port}/shop_restored?sslmode=disable`, '--create', '--jobs', '2'];
+      '--target-url', `postgresql://${pg.superuser}@127.0.0.1:${pg.port}/shop_restored?sslmode=disable`, '--create', '--jobs', '2',
+      '--production', `127.0.0.1:${pg.port}/shop`, '--no-app'];
     const shell = `stty cols 110; ${[process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ')}`;
     // Asynchronously: the S3 API of the harness answers from this process's event loop.
     const run = await terminal(shell, {
         PATH: `${path.dirname(pg.bin('pg_restore'))}:${process.env.PATH}`, HOME: process.env.HOME, TERM: 'xterm-256color',
         AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1', PGPASSWORD: pg.password,
-        AWS_EC2_METADATA_DISABLED: 'true', NODE_NO_WARNINGS: '1',
+        AWS_EC2_METADATA_DISABLED: 'true', NODE_NO_WARNINGS: '1', AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
     });
     // eslint-disable-next-line no-control-regex
     const frames = run.stdout.replace(/\u001b8|\u001b\[1?G/g, '\r').replace(/\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Z0-9]|\u001b7/g, '')
