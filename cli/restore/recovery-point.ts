@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-backup';
 import { CliError, EXIT } from '../exit-codes';
 import { formatDuration } from '../output';
+import { AddTagsToResourceCommand } from '@aws-sdk/client-rds';
 import { addClusterInstance, assertIdentifierFree, aws, AwsRestoreDeps, checkIdentifier, findCluster, WaitingOptions, writerOf } from './rds';
 import { waitFor } from './wait';
 
@@ -159,6 +160,13 @@ export async function restoreRecoveryPoint(deps: RecoveryPointDeps, o: RecoveryP
       failed: state === 'FAILED' || state === 'ABORTED' ? j.StatusMessage ?? 'no message' : undefined, value: j,
     };
   }, deps.output.state(`restore job ${jobId}`, 'PENDING'), wait, `aws backup describe-restore-job --restore-job-id ${jobId}`);
+  // Like restore pitr, the restored database says where it came from (AWS Backup copies only the backup's tags).
+  if (identifierKey && done?.CreatedResourceArn) {
+    await aws(`tagging ${done.CreatedResourceArn}`, 'rds:AddTagsToResource', () => deps.rds.send(new AddTagsToResourceCommand({
+      ResourceName: done.CreatedResourceArn,
+      Tags: [{ Key: 'cdk-backup-dr:restored-from', Value: arn.slice(-256) }, { Key: 'cdk-backup-dr:recovery-point-created', Value: base.createdAt ?? 'unknown' }],
+    })));
+  }
   if (clusterEngine && o.target) {
     await addClusterInstance(deps, deps.output, {
       cluster: o.target, instance: `${o.target}-1`, engine: (await findCluster(deps.rds, o.target))?.Engine ?? clusterEngine,

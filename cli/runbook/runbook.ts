@@ -205,7 +205,7 @@ function otherPlace(
     figures.push(`up to ${humanSeconds(copy.rpoSeconds)} from the copies of rule ${copy.rule.name} (plan ${copy.planName}) in vault ${copy.copy.vaultName}${lock}, kept ${copy.copy.deleteAfterDays ?? '?'} days`);
     steps.push(`${pitrOther ? 'Or, to go back to a copy AWS Backup made: r' : 'R'}estore the newest copy in vault ${copy.copy.vaultName} (${where(copy.copy.account, copy.copy.region)}) as a new database there. AWS Backup restores with a role `
       + `of that account that it may assume and that has AWSBackupServiceRolePolicyForRestores; the AWS Backup console creates AWSBackupDefaultServiceRole on first use:${code(recoveryPointCommand(store, { name: copy.copy.vaultName, account: copy.copy.account, region: copy.copy.region }, what === 'account' ? 'recovered' : 'dr'))}`);
-    who.add(`an operator of account ${copy.copy.account} in ${copy.copy.region} (backup:ListRecoveryPointsByBackupVault, backup:DescribeRecoveryPoint, backup:GetRecoveryPointRestoreMetadata, backup:StartRestoreJob, backup:DescribeRestoreJob, iam:PassRole on the restore role, rds:CreateDBInstance, rds:Describe*)`);
+    who.add(`an operator of account ${copy.copy.account} in ${copy.copy.region} (backup:ListRecoveryPointsByBackupVault, backup:DescribeRecoveryPoint, backup:GetRecoveryPointRestoreMetadata, backup:StartRestoreJob, backup:DescribeRestoreJob, iam:PassRole on the restore role, rds:CreateDBInstance, rds:AddTagsToResource, rds:Describe*)`);
   }
   if (dump) {
     const bucket = dump.replica?.bucket ?? dump.job.bucket;

@@ -5,7 +5,7 @@ import {
   BackupClient, DescribeRecoveryPointCommand, DescribeRestoreJobCommand, GetRecoveryPointRestoreMetadataCommand,
   ListRecoveryPointsByBackupVaultCommand, RestoreJobStatus, StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
-import { CreateDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { AddTagsToResourceCommand, CreateDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DocDBClient } from '@aws-sdk/client-docdb';
 import { CliError, EXIT } from '../../cli/exit-codes';
 import { describeRecoveryPoint, RecoveryPointOptions, restoreRecoveryPoint, setKey } from '../../cli/restore/recovery-point';
@@ -66,6 +66,7 @@ beforeEach(() => {
   backup.reset();
   rds.reset();
   docdb.reset();
+  rds.on(AddTagsToResourceCommand).resolves({});
 });
 
 test('setKey replaces a key that differs only in case', () => {
@@ -91,6 +92,10 @@ test('an RDS recovery point: the reported metadata with the new identifier and t
     createdResource: 'arn:aws:rds:eu-west-1:222222222222:db:app-restored', seconds: 120,
   });
   expect(out.stderr()).toContain('restore job job-42: RUNNING (40.00% done), 1m 00s elapsed');
+  expect(rds.commandCalls(AddTagsToResourceCommand).map((c) => c.args[0].input)).toEqual([{
+    ResourceName: 'arn:aws:rds:eu-west-1:222222222222:db:app-restored',
+    Tags: [{ Key: 'cdk-backup-dr:restored-from', Value: POINT }, { Key: 'cdk-backup-dr:recovery-point-created', Value: '2026-03-01T05:10:00.000Z' }],
+  }]);
   expect(describeRecoveryPoint(result)[2]).toBe('elapsed 2m 00s (the measured RTO of this restore)');
 });
 
