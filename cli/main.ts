@@ -54,20 +54,23 @@ function outputOf(io: Io, g: GlobalOptions): Output {
   });
 }
 
-/** Reads one line from stdin (a person at a terminal, or a pipe); '' at end of input. */
+/** Reads one line from stdin (a person at a terminal, or a pipe); '' at end of input or when the command is interrupted. */
 function asker(io: Io): (question: string) => Promise<string> {
   return (question) => new Promise((resolve) => {
     const rl = readline.createInterface({ input: io.stdin, output: io.stderr, terminal: false });
     let answered = false;
-    io.stderr.write(question);
-    rl.once('line', (line) => {
+    const finish = (line: string) => {
+      if (answered) return;
       answered = true;
+      io.signal?.removeEventListener('abort', onAbort);
       rl.close();
       resolve(line);
-    });
-    rl.once('close', () => {
-      if (!answered) resolve('');
-    });
+    };
+    const onAbort = () => finish('');
+    io.signal?.addEventListener('abort', onAbort);
+    io.stderr.write(question);
+    rl.once('line', finish);
+    rl.once('close', () => finish(''));
   });
 }
 
@@ -129,7 +132,7 @@ export function buildProgram(io: Io): Command {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const output = outputOf(io, g);
       const config = awsClientConfig(g, io.env);
-      const stacks = appStacks(o.app as string | boolean | undefined);
+      const stacks = appStacks(o.app as string | boolean | undefined, output);
       const endpoint = o.endpointUrl as string | undefined;
       const result = await restoreDump({
         s3: new S3Client({ ...config, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) }),
@@ -272,10 +275,14 @@ export function buildProgram(io: Io): Command {
  * The stacks whose production databases `restore dump` refuses: --app DIR, else ./cdk.out; --no-app for none. Without
  * either and without ./cdk.out it stops (exit 2), so the guard is never off without being asked.
  */
-function appStacks(app: string | boolean | undefined): AssemblyStack[] {
+function appStacks(app: string | boolean | undefined, output: Output): AssemblyStack[] {
   if (app === false) return [];
-  if (typeof app === 'string') return readAssembly(app);
-  if (existsSync('cdk.out')) return readAssembly('cdk.out');
+  const dir = typeof app === 'string' ? app : existsSync('cdk.out') ? 'cdk.out' : undefined;
+  if (dir !== undefined) {
+    const stacks = readAssembly(dir);
+    if (stacks.length === 0) output.warn(`the cloud assembly ${dir} has no stack: no production database of an app is refused, only --production`);
+    return stacks;
+  }
   throw new CliError(EXIT.USAGE, 'no cloud assembly at ./cdk.out to learn the production databases from: name the synthesized app with '
     + '--app DIR (npx cdk synth writes it), or pass --no-app when the target is certainly not one of its databases (only --production is refused then)');
 }

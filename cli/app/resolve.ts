@@ -90,9 +90,15 @@ export class Resolver {
     return this.marker(logicalId, attribute);
   }
 
-  /** A value resolved to a string (with markers for what synth cannot know), or undefined when it is not a string. */
+  /**
+   * A value resolved to a string (with markers for what synth cannot know), or undefined when it is not a string. Text of
+   * the template cannot pose as a marker or break a line: the marker brackets and control characters in it become U+FFFD.
+   * An intrinsic function this resolver does not follow (Fn::ImportValue, Fn::Select, Fn::If, …) is a marker of its own
+   * (`⟦stack|Fn::…|⟧`), which nothing reads back.
+   */
   resolve(value: unknown): string | undefined {
-    if (typeof value === 'string') return value;
+    // eslint-disable-next-line no-control-regex
+    if (typeof value === 'string') return value.replace(/[⟦⟧\u0000-\u001f\u007f]/g, '\ufffd');
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
     if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
     const o = value as Record<string, unknown>;
@@ -111,14 +117,16 @@ export class Resolver {
       return resolved.every((p) => p !== undefined) ? resolved.join(separator) : undefined;
     }
     if (o['Fn::Sub'] !== undefined) {
-      const [text, vars] = Array.isArray(o['Fn::Sub']) ? o['Fn::Sub'] as [string, Record<string, unknown>] : [o['Fn::Sub'] as string, {}];
+      const [raw, vars] = Array.isArray(o['Fn::Sub']) ? o['Fn::Sub'] as [string, Record<string, unknown>] : [o['Fn::Sub'] as string, {}];
+      const text = this.resolve(raw) ?? '';
       return text.replace(/\$\{([^}!][^}]*)\}/g, (_all, name: string) => {
         if (vars[name] !== undefined) return this.resolve(vars[name]) ?? this.marker(name);
         const [id, attribute] = name.split('.');
         return attribute ? this.getAtt(id, attribute) : this.ref(id);
       });
     }
-    return undefined;
+    const intrinsic = Object.keys(o).find((k) => k.startsWith('Fn::') || k === 'Ref');
+    return intrinsic ? this.marker(intrinsic) : undefined;
   }
 
   /** `resolve` for a value that should be a list of strings. */

@@ -94,14 +94,9 @@ export async function restoreDump(deps: DumpRestoreDeps, o: DumpRestoreOptions):
       + 'mode); restore the table into a new database (--target-database NAME --create) and copy the rows you need from there');
   }
 
-  // 1. The target, and never production without a typed confirmation.
+  // 1. The target (its secret or URL) and the app's production databases.
   const target = await resolveTarget(o, deps.secrets);
   const production = await productionOf(deps, o);
-  const match = await productionMatch(production.production, {
-    host: target.connection.secret.host, port: target.connection.secret.port, database: target.connection.database as string,
-    secretArn: target.secretArn,
-  }, { warn: (m) => output.warn(m), endpointsOf: production.endpoints, resolve: deps.resolveHost });
-  if (match) await confirmProduction(deps, o, target, match);
 
   // 2. The dump and its manifest.
   const selected = await selectDump(deps.s3, o, { key: o.key, before: o.before }, deps.signal);
@@ -117,9 +112,20 @@ export async function restoreDump(deps: DumpRestoreDeps, o: DumpRestoreOptions):
     output.warn(`${table.schema}.${table.table} is not listed in the manifest; its row count cannot be compared`);
   }
 
-  // 3. The target database exists (or --create will create it after the dump passed its checks) and holds nothing the
-  // restore would collide with.
+  // 3. Never production without a typed confirmation: the target compared as it was named, and as the server that
+  // answered sees itself (the same server behind a tunnel, a proxy or another name). Nothing was written so far.
   const inspected = await inspectTarget(target);
+  const database = target.connection.database as string;
+  const guard = { warn: (m: string) => output.warn(m), endpointsOf: production.endpoints, resolve: deps.resolveHost };
+  const match = await productionMatch(production.production, {
+    host: target.connection.secret.host, port: target.connection.secret.port, database, secretArn: target.secretArn,
+  }, guard) ?? (inspected.server.address && inspected.server.port
+    ? await productionMatch(production.production, { host: inspected.server.address, port: inspected.server.port, database }, guard)
+    : undefined);
+  if (match) await confirmProduction(deps, o, target, match);
+
+  // 4. The target database exists (or --create will create it after the dump passed its checks) and holds nothing the
+  // restore would collide with.
   if (!inspected.exists && !o.create) {
     throw new CliError(EXIT.USAGE, `the target database '${target.connection.database}' does not exist on `
       + `${target.connection.secret.host}:${target.connection.secret.port}; create it, or pass --create to have it created`);
@@ -276,7 +282,9 @@ async function restore(
   }, 1000);
   try {
     await restoreArchive({
-      pgRestore, file, database, jobs: o.jobs, singleTable: table, signal: deps.signal, libpq: libpqEnv(target.connection),
+      pgRestore, file, database, jobs: o.jobs, singleTable: table, signal: deps.signal,
+      // A lock held on the target (a session in a transaction) fails the restore after a minute instead of holding it.
+      libpq: { ...libpqEnv(target.connection), PGOPTIONS: '-c lock_timeout=60s' },
       keepOwnership: o.keepOwnership, clean, targetKind: 'target',
     });
   } catch (err) {

@@ -41,14 +41,32 @@ async function physicalId(c: ResolveClients, stack: string, logicalId: string, c
 }
 
 async function endpointOf(rds: RDSClient, id: string): Promise<Array<{ host: string; port: number }>> {
+  const described = await describeDatabase(rds, id);
+  return described.endpoints;
+}
+
+/** A database by identifier, instance or cluster: its endpoints (a cluster's writer and reader) and its managed secret. */
+async function describeDatabase(rds: RDSClient, id: string): Promise<{ endpoints: Array<{ host: string; port: number }>; readers: string[]; secretArn?: string }> {
   try {
     const i = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances?.[0];
-    if (i?.Endpoint?.Address) return [{ host: i.Endpoint.Address, port: i.Endpoint.Port ?? 5432 }];
+    if (i) return { endpoints: i.Endpoint?.Address ? [{ host: i.Endpoint.Address, port: i.Endpoint.Port ?? 5432 }] : [], readers: [], secretArn: i.MasterUserSecret?.SecretArn };
   } catch (err) {
     if ((err as { name?: string }).name !== 'DBInstanceNotFoundFault') throw err;
   }
   const c = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0];
-  return [c?.Endpoint, c?.ReaderEndpoint].filter((h): h is string => h !== undefined).map((host) => ({ host, port: c?.Port ?? 5432 }));
+  const endpoints = [c?.Endpoint, c?.ReaderEndpoint].filter((h): h is string => h !== undefined).map((host) => ({ host, port: c?.Port ?? 5432 }));
+  return { endpoints, readers: c?.ReaderEndpoint ? [c.ReaderEndpoint] : [], secretArn: c?.MasterUserSecret?.SecretArn };
+}
+
+/** The attributes of a database resource the guard reads back from RDS. */
+async function attributeOf(rds: RDSClient, id: string, attribute: string): Promise<string> {
+  const d = await describeDatabase(rds, id);
+  const value = attribute === 'Endpoint.Address' ? d.endpoints[0]?.host
+    : attribute === 'Endpoint.Port' ? (d.endpoints[0] ? String(d.endpoints[0].port) : undefined)
+      : attribute === 'ReadEndpoint.Address' ? d.readers[0]
+        : attribute === 'MasterUserSecret.SecretArn' ? d.secretArn : undefined;
+  if (value === undefined) throw new Error(`${attribute} of ${id} cannot be read back (not reported by RDS, or not an attribute the guard reads)`);
+  return value;
 }
 
 /** Replaces the markers of the production databases with what AWS reports, and reads their endpoints. */
@@ -62,14 +80,11 @@ export async function resolveProduction(p: ProductionDatabases, c: ResolveClient
   }
   for (const [key, m] of [...markers].sort(([a], [b]) => a.localeCompare(b))) {
     try {
-      const id = await physicalId(c, m.stack, m.logicalId, cache);
-      if (m.attribute === '') {
-        values.set(key, id);
-      } else if (m.attribute === 'Endpoint.Address' || m.attribute === 'Endpoint.Port') {
-        const [endpoint] = await endpointOf(c.rds(c.stackRegions.get(m.stack.split('/')[0])), id);
-        if (!endpoint) throw new Error(`${id} has no endpoint yet`);
-        values.set(key, m.attribute === 'Endpoint.Address' ? endpoint.host : String(endpoint.port));
+      if (m.logicalId.startsWith('Fn::') || m.logicalId === 'Ref') {
+        throw new Error(`${m.logicalId} is not read back by the guard; compare the target by hand, then pass --unverified-production`);
       }
+      const id = await physicalId(c, m.stack, m.logicalId, cache);
+      values.set(key, m.attribute === '' ? id : await attributeOf(c.rds(c.stackRegions.get(m.stack.split('/')[0])), id, m.attribute));
     } catch (err) {
       problems.push(`${m.logicalId}${m.attribute ? `.${m.attribute}` : ''} of stack ${m.stack}: ${errorMessage(err)}`);
     }

@@ -93,6 +93,11 @@ export async function resolveTarget(options: TargetOptions, secrets: () => Secre
       + 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem), or --ssl-mode require to skip verification');
   }
   const database = options.targetDatabase ?? secret.dbname;
+  // An empty name would make the clients fall back to another database (the user's name); PostgreSQL cuts names at 63 bytes.
+  if (database === '' || Buffer.byteLength(database, 'utf8') > 63) {
+    throw new CliError(EXIT.USAGE, `the target database name '${database}' is ${database === '' ? 'empty' : 'longer than 63 bytes'}; `
+      + 'name the database to restore into (--target-database NAME), at most 63 bytes');
+  }
   return {
     connection: { secret, database, sslMode, sslRootCert, applicationName: 'cdk-backup-dr restore' },
     secretArn,
@@ -104,7 +109,10 @@ export async function resolveTarget(options: TargetOptions, secrets: () => Secre
 export interface TargetContents {
   /** Up to 5 objects (`kind schema.name`). */
   readonly sample: readonly string[];
-  /** Tables, views, sequences, schemas, types, functions, publications and event triggers of its own. */
+  /**
+   * Tables, views, sequences, schemas, types, functions, collations, operators, text search configurations, foreign data
+   * wrappers and servers, publications and event triggers of its own.
+   */
   readonly relations: number;
   readonly largeObjects: number;
 }
@@ -133,6 +141,19 @@ export async function targetContents(client: Client): Promise<TargetContents> {
        select 'function', n.nspname || '.' || p.proname, p.oid, 'pg_proc'::regclass
          from pg_catalog.pg_proc p join own_namespace n on n.oid = p.pronamespace
        union all
+       select 'collation', n.nspname || '.' || c.collname, c.oid, 'pg_collation'::regclass
+         from pg_catalog.pg_collation c join own_namespace n on n.oid = c.collnamespace
+       union all
+       select 'operator', n.nspname || '.' || o.oprname, o.oid, 'pg_operator'::regclass
+         from pg_catalog.pg_operator o join own_namespace n on n.oid = o.oprnamespace
+       union all
+       select 'text search configuration', n.nspname || '.' || c.cfgname, c.oid, 'pg_ts_config'::regclass
+         from pg_catalog.pg_ts_config c join own_namespace n on n.oid = c.cfgnamespace
+       union all
+       select 'foreign data wrapper', fdwname, oid, 'pg_foreign_data_wrapper'::regclass from pg_catalog.pg_foreign_data_wrapper
+       union all
+       select 'foreign server', srvname, oid, 'pg_foreign_server'::regclass from pg_catalog.pg_foreign_server
+       union all
        select 'publication', pubname, oid, 'pg_publication'::regclass from pg_catalog.pg_publication
        union all
        select 'event trigger', evtname, oid, 'pg_event_trigger'::regclass from pg_catalog.pg_event_trigger
@@ -146,18 +167,34 @@ export async function targetContents(client: Client): Promise<TargetContents> {
   return { relations: Number(r.rows[0].n), sample: r.rows[0].sample ?? [], largeObjects: Number(r.rows[0].lo) };
 }
 
-/** Whether the target database exists, and what it holds when it does. */
-export async function inspectTarget(target: RestoreTarget): Promise<{ exists: boolean; contents: TargetContents }> {
+/** The server as it sees itself: the address and port it accepted the connection on (the same behind a tunnel or proxy). */
+export interface ServerIdentity {
+  readonly address?: string;
+  readonly port?: number;
+}
+
+/**
+ * Whether the target database exists, what it holds when it does, and the server's own view of where it is. When the
+ * database does not exist the server is asked through its `postgres` database. Nothing is written.
+ */
+export async function inspectTarget(target: RestoreTarget): Promise<{ exists: boolean; contents: TargetContents; server: ServerIdentity }> {
   let client: Client;
+  let exists = true;
   try {
     client = await connect(target.connection);
   } catch (err) {
     const code = ((err as Error).cause as { code?: string } | undefined)?.code;
-    if (code === '3D000') return { exists: false, contents: { relations: 0, sample: [], largeObjects: 0 } };
-    throw new CliError(EXIT.FAILED, (err as Error).message, { cause: err });
+    if (code !== '3D000') throw new CliError(EXIT.FAILED, (err as Error).message, { cause: err });
+    exists = false;
+    client = await connect({ ...target.connection, database: 'postgres' }).catch((e: Error) => {
+      throw new CliError(EXIT.FAILED, `${e.message}; the target database does not exist, and the server's 'postgres' database could not be opened to check it`, { cause: e });
+    });
   }
   try {
-    return { exists: true, contents: await targetContents(client) };
+    const who = await client.query<{ address: string | null; port: number | null }>(
+      'select pg_catalog.host(pg_catalog.inet_server_addr()) as address, pg_catalog.inet_server_port() as port');
+    const server = { address: who.rows[0].address ?? undefined, port: who.rows[0].port ?? undefined };
+    return { exists, contents: exists ? await targetContents(client) : { relations: 0, sample: [], largeObjects: 0 }, server };
   } finally {
     await client.end();
   }

@@ -4,7 +4,7 @@ import { Marker, markersIn, renderMarkers } from '../app/resolve';
 
 /** The AWS CLI call that prints the physical id of a resource of a (possibly nested) stack. */
 function physicalIdCall(stackName: string, logicalId: string, region: string | undefined): string {
-  const regionFlag = region ? ` --region ${region}` : '';
+  const regionFlag = region ? ` --region ${word(region)}` : '';
   const slash = stackName.lastIndexOf('/');
   const stack = slash < 0 ? word(stackName) : `"${physicalIdCall(stackName.slice(0, slash), stackName.slice(slash + 1), region)}"`;
   return `$(aws cloudformation describe-stack-resource${regionFlag} --stack-name ${stack} --logical-resource-id ${word(logicalId)} `
@@ -16,33 +16,37 @@ function singleQuoted(value: string): string {
   return `'${value.replace(/'/g, "'\\''")}'`;
 }
 
-/** `value` as is when it holds only characters a shell leaves alone, else single-quoted. */
+/** `value` as is when it holds only characters no shell treats specially (zsh expands a leading `=`), else single-quoted. */
 function word(value: string): string {
-  return /^[A-Za-z0-9_./:@=+,-]+$/.test(value) ? value : singleQuoted(value);
-}
-
-/** A literal for the inside of double quotes: `\`, `"`, `$` and backquotes escaped, so nothing of it is expanded. */
-function insideDoubleQuotes(value: string): string {
-  return value.replace(/[\\"$`]/g, (c) => `\\${c}`);
+  return /^[A-Za-z0-9_./:@+,-][A-Za-z0-9_./:@=+,-]*$/.test(value) ? value : singleQuoted(value);
 }
 
 /**
  * A resolved value as one shell word; `region` is the region of the stacks that hold its markers. Text from the templates
- * is never expanded by the shell (a name like `db$(touch x)` stays a name); only the command substitutions this
- * module writes for the markers run.
+ * is single-quoted, so no shell expands it (`db$(touch x)` and `db!!` stay names); only the command substitutions this
+ * module writes for the markers run, each in double quotes.
  */
 export function shellValue(value: string, region: string | undefined): string {
-  const markers = markersIn(value).filter((m) => !m.logicalId.startsWith('AWS::') && m.attribute === '');
-  const plain = renderMarkers(value, (m: Marker) => (m.logicalId.startsWith('AWS::') ? `<${m.logicalId.slice(5).toLowerCase()}>`
-    : m.attribute !== '' ? `<${m.attribute} of ${m.logicalId} in stack ${m.stack}>` : `\u0000${m.stack}\u0001${m.logicalId}\u0000`));
-  if (markers.length === 0) return word(plain);
-  // Double quotes around the whole word: the literal parts escaped, the substitutions left to run.
-  const parts = plain.split('\u0000');
-  return `"${parts.map((part, i) => {
-    if (i % 2 === 0) return insideDoubleQuotes(part);
-    const [stack, logicalId] = part.split('\u0001');
-    return physicalIdCall(stack, logicalId, region);
-  }).join('')}"`;
+  const markers = markersIn(value).filter((m) => !m.logicalId.startsWith('AWS::') && !m.logicalId.startsWith('Fn::') && m.attribute === '');
+  if (markers.length === 0) return word(renderMarkers(value, placeholder));
+  const parts: string[] = [];
+  let rest = value;
+  for (const m of markers) {
+    const text = `⟦${m.stack}|${m.logicalId}|⟧`;
+    const at = rest.indexOf(text);
+    if (at > 0) parts.push(singleQuoted(renderMarkers(rest.slice(0, at), placeholder)));
+    parts.push(`"${physicalIdCall(m.stack, m.logicalId, region)}"`);
+    rest = rest.slice(at + text.length);
+  }
+  if (rest !== '') parts.push(singleQuoted(renderMarkers(rest, placeholder)));
+  return parts.join('');
+}
+
+/** What a marker the runbook cannot turn into a command becomes: a placeholder the operator fills in. */
+function placeholder(m: Marker): string {
+  if (m.logicalId.startsWith('AWS::')) return `<${m.logicalId.slice(5).toLowerCase()}>`;
+  if (m.logicalId.startsWith('Fn::')) return `<the ${m.logicalId} value of stack ${m.stack}>`;
+  return m.attribute !== '' ? `<${m.attribute} of ${m.logicalId} in stack ${m.stack}>` : `<${m.logicalId} of stack ${m.stack}>`;
 }
 
 /** A command line: `npx cdk-backup-dr …` with options, broken over lines with `\`. */

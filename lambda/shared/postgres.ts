@@ -104,6 +104,8 @@ export function pgClientConfig(options: ConnectionOptions): ClientConfig {
     ssl,
     connectionTimeoutMillis: (options.connectTimeoutSeconds ?? 10) * 1000,
     application_name: options.applicationName ?? 'cdk-backup-dr',
+    // Not PGOPTIONS of the environment: every session runs with the settings the code gives, as the client binaries do.
+    options: '',
   };
 }
 

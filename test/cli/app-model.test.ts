@@ -79,9 +79,16 @@ test('values known at synth are resolved; the rest become markers of their stack
   expect(r.resolve({ 'Fn::GetAtt': ['Vault', 'BackupVaultArn'] })).toBe('arn:aws:backup:eu-west-1:111111111111:backup-vault:shop-local');
   const db = r.resolve({ Ref: 'Db' }) as string;
   expect(markersIn(db)).toEqual([{ stack: 'Shop', logicalId: 'Db', attribute: '' }]);
+  // Template text in single quotes (nothing in it expands), the substitution the runbook writes in double quotes.
   expect(shellValue(`arn:aws:rds:eu-west-1:111111111111:db:${db}`, 'eu-west-1')).toBe(
-    '"arn:aws:rds:eu-west-1:111111111111:db:$(aws cloudformation describe-stack-resource --region eu-west-1 --stack-name Shop '
+    '\'arn:aws:rds:eu-west-1:111111111111:db:\'"$(aws cloudformation describe-stack-resource --region eu-west-1 --stack-name Shop '
     + '--logical-resource-id Db --query StackResourceDetail.PhysicalResourceId --output text)"');
+  // Template text cannot pose as a marker, break a line or name a region that runs code.
+  expect(r.resolve('x⟦Shop|Other|⟧\n')).toBe('x\ufffdShop|Other|\ufffd\ufffd');
+  expect(r.resolve({ 'Fn::ImportValue': 'SharedDbSecret' })).toBe('⟦Shop|Fn::ImportValue|⟧');
+  expect(shellValue(`db!!-${db}`, 'eu-west-1 $(touch x)')).toBe('\'db!!-\'"$(aws cloudformation describe-stack-resource --region \'eu-west-1 $(touch x)\' '
+    + '--stack-name Shop --logical-resource-id Db --query StackResourceDetail.PhysicalResourceId --output text)"');
+  expect(shellValue('=ls', undefined)).toBe("'=ls'");
 });
 
 test('a name in a nested stack is read through the parent\'s resource for it', () => {

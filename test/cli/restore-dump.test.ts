@@ -1,6 +1,7 @@
 // `cdk-backup-dr restore dump` end to end, as a process: dumps written by the pg-dump job (runPgDump) to the local S3
 // API, restored by the CLI into a real PostgreSQL server, and what a person and a script see.
 import { spawn } from 'node:child_process';
+import * as net from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -298,6 +299,34 @@ describe('restore dump', () => {
       expect(r.code).toBe(3);
       expect(r.stderr).toContain('it is a production database');
       expect(await count(SOURCE, 'public.orders')).toBe(150);
+    });
+
+    test('reached through a tunnel (another port forwarded to it), it is recognised by the server\'s own address (exit 3)', async () => {
+      const tunnel = net.createServer((socket) => {
+        const upstream = net.connect(pg.port, '127.0.0.1');
+        socket.pipe(upstream).pipe(socket);
+        upstream.on('error', () => socket.destroy());
+        socket.on('error', () => upstream.destroy());
+      });
+      await new Promise<void>((resolve) => tunnel.listen(0, '127.0.0.1', resolve));
+      const port = (tunnel.address() as net.AddressInfo).port;
+      try {
+        const r = await restore(['--app', app, '--target-url', `postgresql://${pg.superuser}@127.0.0.1:${port}/${SOURCE}?sslmode=disable`, '--replace', '--key', D1]);
+        expect(r.code).toBe(3);
+        expect(r.stderr).toContain(`refusing to restore into 127.0.0.1:${port}/${SOURCE}: it is a production database (127.0.0.1:${pg.port}/${SOURCE} is named as production`);
+      } finally {
+        await new Promise((resolve) => tunnel.close(resolve));
+      }
+      expect(await count(SOURCE, 'public.orders')).toBe(150);
+    });
+
+    test('an empty or too long database name is refused before anything is read (exit 2)', async () => {
+      const empty = await restore(['--app', app, '--target-url', url('scratch'), '--target-database', '', '--replace']);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toContain("the target database name '' is empty");
+      const long = await restore(['--app', app, '--target-url', url('scratch'), '--target-database', 'p'.repeat(64)]);
+      expect(long.code).toBe(2);
+      expect(long.stderr).toContain('is longer than 63 bytes');
     });
 
     test('a database name that reads as a connection string stays a name: pg_restore never reaches production through it', async () => {
