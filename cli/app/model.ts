@@ -192,18 +192,14 @@ export function readModel(stacks: readonly AssemblyStack[]): AppModel {
         databases.push({ stack, logicalId: id, resource: db, arn: `arn:aws:rds:${region}:${account}:${kind}:${r.resolve({ Ref: id })}` });
       }
     }
-    for (const [, a] of resourcesOfType(stack, 'AWS::SecretsManager::SecretTargetAttachment')) {
-      const target = a.Properties?.TargetId as { Ref?: string } | undefined;
-      const db = target?.Ref ? databases.find((d) => d.stack === stack && d.logicalId === target.Ref) : undefined;
-      const secret = r.resolve(a.Properties?.SecretId);
-      if (db && secret) secretArns.set(secret, db.arn);
-    }
-    for (const [id] of resourcesOfType(stack, 'AWS::SecretsManager::SecretTargetAttachment')) {
-      // A dump job's DUMP_SECRET_ARN is a Ref to the attachment, which resolves to its marker.
-      const attachment = stack.template.Resources?.[id];
-      const target = (attachment?.Properties?.TargetId as { Ref?: string } | undefined)?.Ref;
+    // A dump job names its database's secret by the secret (SecretId) or by the attachment (a Ref to it); both lead here.
+    for (const [id, a] of resourcesOfType(stack, 'AWS::SecretsManager::SecretTargetAttachment')) {
+      const target = (a.Properties?.TargetId as { Ref?: string } | undefined)?.Ref;
       const db = target ? databases.find((d) => d.stack === stack && d.logicalId === target) : undefined;
-      if (db) secretArns.set(r.resolve({ Ref: id }) as string, db.arn);
+      if (!db) continue;
+      const secret = r.resolve(a.Properties?.SecretId);
+      if (secret) secretArns.set(secret, db.arn);
+      secretArns.set(r.resolve({ Ref: id }) as string, db.arn);
     }
     // Restore-time alarms: what the app holds each database's restores to.
     for (const [, alarm] of resourcesOfType(stack, 'AWS::CloudWatch::Alarm')) {

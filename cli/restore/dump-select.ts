@@ -1,6 +1,7 @@
 // Choosing the dump to restore: the newest one that has a manifest, the newest taken at or before a time, or a
 // named key; its manifest is read and checked against the listed object before anything is downloaded.
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { listDumpObjects } from '../../lambda/shared/dump-listing';
 import type { DumpManifest } from '../../lib/private/job-contract';
 import { dumpKeyPrefix, dumpKeysNewestFirst, manifestKey, parseDumpKey } from '../../lambda/shared/keys';
 import { parseManifest } from '../../lambda/verify-dump/manifest';
@@ -35,23 +36,12 @@ export interface SelectedDump {
 /** Lists `<prefix><database>/` (one level only). */
 async function listDumpPrefix(s3: S3Client, source: DumpSource, signal?: AbortSignal): Promise<Map<string, number>> {
   const listPrefix = dumpKeyPrefix(source.prefix, source.database);
-  const found = new Map<string, number>();
-  let token: string | undefined;
   try {
-    do {
-      const page = await s3.send(new ListObjectsV2Command({
-        Bucket: source.bucket, Prefix: listPrefix, ContinuationToken: token, ExpectedBucketOwner: source.expectedBucketOwner,
-      }), { abortSignal: signal });
-      for (const o of page.Contents ?? []) {
-        if (o.Key !== undefined && !o.Key.slice(listPrefix.length).includes('/')) found.set(o.Key, o.Size ?? 0);
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    return await listDumpObjects(s3, source.bucket, listPrefix, source.expectedBucketOwner, signal);
   } catch (err) {
     throw awsFailure(err, `listing s3://${source.bucket}/${listPrefix}`, 's3:ListBucket')
       ?? new CliError(EXIT.FAILED, `listing s3://${source.bucket}/${listPrefix} failed: ${(err as Error).message}`, { cause: err });
   }
-  return found;
 }
 
 async function readManifest(s3: S3Client, source: DumpSource, key: string, signal?: AbortSignal): Promise<DumpManifest> {

@@ -10,7 +10,10 @@ import * as path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Client } from 'pg';
-import { CheckResult, compareLargeObjects, compareRowCount, countRows, listRestoredTables, prepareCheckSession } from '../../lambda/shared/checks';
+import type { DumpManifest } from '../../lib/private/job-contract';
+import {
+  CheckResult, compareLargeObjects, compareRowCount, countRows, DEFAULT_ROW_COUNT_POLICY, listRestoredTables, prepareCheckSession,
+} from '../../lambda/shared/checks';
 import { downloadHashing } from '../../lambda/shared/download';
 import { largeObjectTotals } from '../../lambda/shared/large-objects';
 import { clientMajor, connect, libpqEnv } from '../../lambda/shared/postgres';
@@ -275,6 +278,7 @@ async function restore(
     throw new CliError(EXIT.FAILED, errorMessage(err), { cause: err });
   }
   const progress = deps.output.state('restoring', `pg_restore${table ? ` ${table.schema}.${table.table}` : clean ? ' --clean --single-transaction' : ` -j ${o.jobs}`}`);
+  // The size shown beside the spinner is a courtesy: without this connection, or a reading, only the elapsed time shows.
   const sizer = await connect(target.connection).catch(() => undefined);
   const timer = setInterval(() => {
     sizer?.query<{ size: string }>('select pg_database_size(current_database())::text as size')
@@ -301,13 +305,13 @@ async function restore(
 }
 
 async function compareWithManifest(
-  target: RestoreTarget, manifest: RestoreManifest, table: QualifiedTable | undefined, tolerancePercent: number,
+  target: RestoreTarget, manifest: DumpManifest, table: QualifiedTable | undefined, tolerancePercent: number,
 ): Promise<CheckResult[]> {
   const client: Client = await connect(target.connection);
   try {
     await prepareCheckSession(client);
     const restored = await listRestoredTables(client);
-    const policy = { tolerancePercent, estimateTolerancePercent: 50, estimateMinRows: 1000 };
+    const policy = { ...DEFAULT_ROW_COUNT_POLICY, tolerancePercent };
     const single = table ? `${table.schema}.${table.table}` : undefined;
     const results: CheckResult[] = [];
     for (const entry of [...manifest.tables, ...(single ? [] : manifest.materializedViews ?? [])]) {
@@ -323,8 +327,6 @@ async function compareWithManifest(
     await client.end();
   }
 }
-
-type RestoreManifest = Awaited<ReturnType<typeof selectDump>>['manifest'];
 
 /** The lines a person reads at the end. */
 export function describeDumpRestore(r: DumpRestoreResult): string[] {

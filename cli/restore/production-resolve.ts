@@ -40,11 +40,6 @@ async function physicalId(c: ResolveClients, stack: string, logicalId: string, c
   return found;
 }
 
-async function endpointOf(rds: RDSClient, id: string): Promise<Array<{ host: string; port: number }>> {
-  const described = await describeDatabase(rds, id);
-  return described.endpoints;
-}
-
 /** A database by identifier, instance or cluster: its endpoints (a cluster's writer and reader) and its managed secret. */
 async function describeDatabase(rds: RDSClient, id: string): Promise<{ endpoints: Array<{ host: string; port: number }>; readers: string[]; secretArn?: string }> {
   try {
@@ -98,7 +93,7 @@ export async function resolveProduction(p: ProductionDatabases, c: ResolveClient
   const endpoints: Array<{ id: string; host: string; port: number }> = [];
   for (const { id, region } of production.identifiers.filter((i) => isKnown(i.id))) {
     try {
-      endpoints.push(...(await endpointOf(c.rds(region), id)).map((e) => ({ id, ...e })));
+      endpoints.push(...(await describeDatabase(c.rds(region), id)).endpoints.map((e) => ({ id, ...e })));
     } catch (err) {
       problems.push(`the endpoint of ${id} (${region ?? 'its region'}): ${errorMessage(err)}`);
     }

@@ -181,11 +181,19 @@ async function clusterInstanceClass(deps: RecoveryPointDeps, o: RecoveryPointOpt
   if (o.instanceClass) return o.instanceClass;
   const id = /:cluster:(.+)$/.exec(resourceArn ?? '')?.[1];
   const sameRegion = resourceArn?.split(':')[3] === deps.region;
-  const source = id && sameRegion ? await findCluster(deps.rds, id).catch(() => undefined) : undefined;
-  const writer = source ? await writerOf(deps.rds, source).catch(() => undefined) : undefined;
-  if (writer?.DBInstanceClass) return writer.DBInstanceClass;
-  throw new CliError(EXIT.USAGE, 'AWS Backup restores a cluster without an instance, and the source cluster is not reachable here to copy '
-    + "its writer's class from; pass --instance-class (e.g. db.r6g.large)");
+  let why = 'it is in another region or account';
+  if (id && sameRegion) {
+    try {
+      const source = await findCluster(deps.rds, id);
+      const writer = source ? await writerOf(deps.rds, source) : undefined;
+      if (writer?.DBInstanceClass) return writer.DBInstanceClass;
+      why = source ? 'it has no writer instance' : 'it no longer exists';
+    } catch (err) {
+      why = `reading it failed: ${(err as Error).message}`;
+    }
+  }
+  throw new CliError(EXIT.USAGE, `AWS Backup restores a cluster without an instance, and the source cluster's writer class cannot be copied (${why}); `
+    + 'pass --instance-class (e.g. db.r6g.large)');
 }
 
 export function describeRecoveryPoint(r: RecoveryPointResult): string[] {

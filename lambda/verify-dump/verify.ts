@@ -7,10 +7,11 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Client } from 'pg';
 import { DumpManifest, JOB_METRIC, ManifestTable } from '../../lib/private/job-contract';
 import { Downloaded, downloadHashing } from '../shared/download';
+import { listDumpObjects } from '../shared/dump-listing';
 import { dumpKeyPrefix, dumpKeysNewestFirst, MANIFEST_SUFFIX, manifestKey } from '../shared/keys';
 import { Logger, progressFigures, startProgress } from '../shared/logger';
 import { MetricsRecorder, recordJobMetric } from '../shared/metrics';
@@ -298,21 +299,7 @@ async function selectNewestDump(deps: VerifyDeps, options: VerifyOptions, listPr
   const location = `s3://${options.bucket}/${listPrefix}`;
   const sizes = await step('select', `listing ${location}`,
     'check VERIFY_BUCKET, VERIFY_BUCKET_OWNER and the function\'s s3:ListBucket permission on the prefix', signal,
-    async () => {
-      const found = new Map<string, number>();
-      let token: string | undefined;
-      do {
-        const page = await s3.send(new ListObjectsV2Command({
-          Bucket: options.bucket, Prefix: listPrefix, ContinuationToken: token, ExpectedBucketOwner: options.expectedBucketOwner,
-        }), { abortSignal: signal });
-        for (const o of page.Contents ?? []) {
-          // Only `<prefix><database>/<object>`: a deeper key belongs to something else.
-          if (o.Key !== undefined && !o.Key.slice(listPrefix.length).includes('/')) found.set(o.Key, o.Size ?? 0);
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
-      return found;
-    });
+    () => listDumpObjects(s3, options.bucket, listPrefix, options.expectedBucketOwner, signal));
   checkNewestManifestHasDump(deps, options, sizes);
   const dumps = dumpKeysNewestFirst([...sizes.keys()]);
   if (dumps.length === 0) {

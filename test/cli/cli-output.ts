@@ -28,6 +28,5 @@ export function fakeClock(start = Date.parse('2026-03-02T12:00:00Z')) {
   return {
     now: () => now,
     sleep: async (ms: number) => { now += ms; },
-    advance: (ms: number) => { now += ms; },
   };
 }
