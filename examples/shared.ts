@@ -11,10 +11,15 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
-import { BackupAlarms, IBackupVault, RestoreDrill, RestoreDrillResourceType, RestoreValidationOptions } from '../lib';
+import {
+  BackupAlarms, BackupCoverage, BackupDrChecks, IBackupVault, RecoveryPlan, RestoreDrill, RestoreDrillResourceType, RestoreValidationOptions,
+} from '../lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 
-/** Registers the five cdk-nag packs as validation plugins: `cdk synth` fails on any unacknowledged finding. */
+/**
+ * Registers the five cdk-nag packs and the DR pack as validation plugins, and the backup coverage check: `cdk synth`
+ * fails on any unacknowledged finding and on any unprotected data store.
+ */
 export function addCompliancePacks(app: App): void {
   Validations.of(app).addPlugins(
     new AwsSolutionsChecks(app),
@@ -22,7 +27,29 @@ export function addCompliancePacks(app: App): void {
     new NIST80053R5Checks(app),
     new PCIDSS321Checks(app),
     new ServerlessChecks(app),
+    new BackupDrChecks(app),
   );
+  // Every data store of the app is protected for at least a week, or exempt with its reason.
+  BackupCoverage.check(app);
+}
+
+/**
+ * Acknowledges the two DR-pack findings of a plan in a seed that runs in one AWS account: its copies go to another
+ * region of the same account (there is no second account to copy into; the example's RUNBOOK.md lists "workload account
+ * compromised" as a Gap), and its own vault, the source of those copies, is not locked (the locked vault is the DR
+ * region's, which receives the copies).
+ */
+export function acknowledgeSingleAccountPlan(plan: RecoveryPlan, seed: string, drVault: string): void {
+  Validations.of(plan).acknowledge({
+    id: 'BackupDR-BackupPlanCrossAccountCopy',
+    reason: `${seed} runs in one AWS account: there is no second account to copy into, so a compromise of that account can `
+      + 'reach every copy. RUNBOOK.md lists "workload account compromised" as a Gap; the reference app shows the two-account layout.',
+  });
+  Validations.of(plan.backupVault).acknowledge({
+    id: 'BackupDR-BackupVaultLocked',
+    reason: `The production vault holds the source recovery points; the copies that must survive a mistake here land in ${drVault}, `
+      + 'which is locked (governance, 7 to 365 days).',
+  });
 }
 
 /**

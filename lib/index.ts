@@ -7,3 +7,4 @@ export * from './jobs';
 export * from './alarms';
 export * from './drills';
 export * from './guardrails';
+export * from './audit';

@@ -8,8 +8,9 @@ import {
   PCIDSS321Checks,
   ServerlessChecks,
 } from 'cdk-nag';
+import { BackupDrChecks } from '../lib';
 
-/** The five cdk-nag packs every stack of this project must pass. */
+/** The five cdk-nag packs and the DR pack every stack of this project must pass. */
 export function nagPacks(): NagPack[] {
   return [
     new AwsSolutionsChecks(),
@@ -17,6 +18,7 @@ export function nagPacks(): NagPack[] {
     new NIST80053R5Checks(),
     new PCIDSS321Checks(),
     new ServerlessChecks(),
+    new BackupDrChecks(),
   ];
 }
 

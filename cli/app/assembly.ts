@@ -2,31 +2,17 @@
 // The restore command learns the app's production databases from it; the runbook learns everything else.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Template, TemplateStack } from '../../lib/private/posture/template';
+import { resourcesOfType } from '../../lib/private/posture/template';
 import { CliError, EXIT } from '../exit-codes';
 
-/** A CloudFormation template, as far as the CLI reads it. */
-export interface Template {
-  readonly Resources?: Record<string, TemplateResource>;
-  readonly Outputs?: Record<string, unknown>;
-}
-
-export interface TemplateResource {
-  readonly Type: string;
-  readonly Properties?: Record<string, unknown>;
-  readonly Metadata?: Record<string, unknown>;
-}
+export { literal, literalStrings, resourcesOfType } from '../../lib/private/posture/template';
+export type { Template, TemplateResource } from '../../lib/private/posture/template';
 
 /** One stack of the app. */
-export interface AssemblyStack {
+export interface AssemblyStack extends TemplateStack {
   /** The stack's artifact id (what `cdk deploy` takes). */
   readonly id: string;
-  readonly stackName: string;
-  /** The account, or undefined when the stack is environment-agnostic. */
-  readonly account?: string;
-  readonly region?: string;
-  readonly template: Template;
-  /** For a nested stack: the stack and the logical id of its AWS::CloudFormation::Stack resource. */
-  readonly nestedIn?: { readonly stackName: string; readonly logicalId: string };
 }
 
 interface ManifestArtifact {
@@ -112,22 +98,4 @@ function nestedStacks(dir: string, parent: AssemblyStack): AssemblyStack[] {
     };
     return [nested, ...nestedStacks(dir, nested)];
   });
-}
-
-/** The resources of a stack's template of one type, with their logical ids. */
-export function resourcesOfType(stack: AssemblyStack, type: string): Array<[string, TemplateResource]> {
-  return Object.entries(stack.template.Resources ?? {}).filter(([, r]) => r.Type === type);
-}
-
-/** A literal string (not a token such as `{Ref: …}`), else undefined. */
-export function literal(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** Every literal string anywhere in a value (a template or part of one). */
-export function literalStrings(value: unknown, into: string[] = []): string[] {
-  if (typeof value === 'string') into.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => literalStrings(v, into));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => literalStrings(v, into));
-  return into;
 }

@@ -4,7 +4,7 @@
 import { CloudFormationClient, DescribeStackResourceCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { errorMessage } from '../../lambda/shared/secret';
-import { isKnown, Marker, markersIn, renderMarkers } from '../app/resolve';
+import { isKnown, Marker, markersIn, renderMarkers } from '../../lib/private/posture/resolve';
 import { ProductionDatabases } from './production';
 
 export interface ResolveClients {

@@ -4,7 +4,7 @@
 // RDS at run time (`resolveProduction`); what still cannot be read is reported, and refused unless the operator says so.
 import type { AssemblyStack } from '../app/assembly';
 import { resourcesOfType } from '../app/assembly';
-import { isKnown, Marker, markersIn, Resolver } from '../app/resolve';
+import { isKnown, Marker, markersIn, Resolver } from '../../lib/private/posture/resolve';
 import { DUMP_ENV, VERIFY_ENV } from '../../lib/private/job-contract';
 import { DatabaseTarget, HostResolver, isSameServer, normalizeHost, parseProductionTarget, TargetLog } from '../../lambda/verify-dump/target';
 

@@ -3,7 +3,7 @@
 // command filled in from the app, the expected RPO (from the schedules) and RTO (the tier, and a measured figure when
 // given), and who acts in which account. The seed documents' runbooks are the model: short steps, exact commands.
 import type { AppModel, DataStore, Vault } from '../app/model';
-import { isKnown } from '../app/resolve';
+import { isKnown } from '../../lib/private/posture/resolve';
 import { formatDuration } from '../output';
 import { command, shellValue } from './shell';
 import { CopyPath, DumpPath, figuresOf, humanSeconds, StoreFigures } from './figures';

@@ -1,6 +1,6 @@
 // Writing commands a person can paste: values synth knows are written out; names known only after deploy become the
 // AWS CLI call that reads them from the stack (a command substitution), so the command is still exact.
-import { Marker, markersIn, renderMarkers } from '../app/resolve';
+import { Marker, markersIn, renderMarkers } from '../../lib/private/posture/resolve';
 
 /** The AWS CLI call that prints the physical id of a resource of a (possibly nested) stack. */
 function physicalIdCall(stackName: string, logicalId: string, region: string | undefined): string {

@@ -10,11 +10,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import {
-  BackupAlarms, BackupVault, CrossAccountBucket, CrossAccountBucketProps, DumpVerifyJob, LifecycleAge, PgDumpJob,
-  RdsPitrPolicy, RecoveryPlan, RecoveryTier, ReplicationDestination, ReplicationRule, RestoreDrill,
-  RestoreDrillResourceType, RpoWatch, ScratchDatabase,
+  BackupAlarms, BackupVault, CrossAccountBucket, CrossAccountBucketProps, DumpVerifyJob, LifecycleAge, PgDumpJob, RdsPitrPolicy, RecoveryPlan, RecoveryTier, ReplicationDestination, ReplicationRule, RestoreDrill, RestoreDrillResourceType, RpoWatch, ScratchDatabase, VaultLock,
 } from '../../lib';
-import { acknowledgeDatabaseFindings, acknowledgeReadReplicaFindings, addCompliancePacks, drRegionDrill, exampleVpc } from '../shared';
+import { acknowledgeDatabaseFindings, acknowledgeSingleAccountPlan, acknowledgeReadReplicaFindings, addCompliancePacks, drRegionDrill, exampleVpc } from '../shared';
 
 const PRIMARY = { account: '111111111111', region: 'us-east-1' };
 const DR = { account: '111111111111', region: 'us-west-2' };
@@ -48,7 +46,8 @@ export function buildDeeldesk(app: App): Stack[] {
   const rdsReplicationKey = new kms.Key(dr, 'RdsReplicationKey', {
     alias: 'deeldesk-rds-dr', description: 'Encrypts the automated backups of deeldesk-prod replicated to us-west-2', enableKeyRotation: true,
   });
-  const drVaultHere = new BackupVault(dr, 'Vault', { backupVaultName: 'deeldesk-dr' });
+  // Governance lock: a copy cannot be deleted before 7 days, nor kept past a year, by anyone without the right to lift the lock.
+  const drVaultHere = new BackupVault(dr, 'Vault', { backupVaultName: 'deeldesk-dr', vaultLock: VaultLock.governance({ minRetention: Duration.days(7), maxRetention: Duration.days(365) }) });
   // The database secret's us-west-2 replica is encrypted with this key: the quarterly DR drill checks its restores with it.
   const secretReplicaKey = new kms.Key(dr, 'SecretReplicaKey', {
     alias: 'deeldesk-secret-dr', description: 'Encrypts the us-west-2 replica of the deeldesk-prod secret', enableKeyRotation: true,
@@ -109,6 +108,7 @@ export function buildDeeldesk(app: App): Stack[] {
     ],
     selection: { databaseInstances: [db] },
   });
+  acknowledgeSingleAccountPlan(plan, 'Seed 001 (Deeldesk)', 'deeldesk-dr');
 
   // "Full recovery drill | Monthly": AWS Backup restores the newest recovery point into the VPC; the validator runs the
   // daily verification's checks on it ("Verify data integrity"), reports to AWS Backup, and AWS Backup deletes it.

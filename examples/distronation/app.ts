@@ -9,10 +9,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import {
-  BackupAlarms, BackupVault, RdsPitrPolicy, RecoveryPlan, RestoreDrill, RestoreDrillRecoveryPointType as PointType,
-  RestoreDrillResourceType as ResourceType, RestoreDrillSelectionOptions, RpoWatch,
+  BackupAlarms, BackupVault, RdsPitrPolicy, RecoveryPlan, RestoreDrill, RestoreDrillRecoveryPointType as PointType, RestoreDrillResourceType as ResourceType, RestoreDrillSelectionOptions, RpoWatch, VaultLock,
 } from '../../lib';
-import { acknowledgeDatabaseFindings, addCompliancePacks, drRegionDrill, exampleVpc } from '../shared';
+import { acknowledgeDatabaseFindings, acknowledgeSingleAccountPlan, addCompliancePacks, drRegionDrill, exampleVpc } from '../shared';
 
 const PRODUCTION = { account: '111111111111', region: 'us-east-1' };
 const DR = { account: '111111111111', region: 'us-west-2' };
@@ -36,7 +35,7 @@ export function buildDistroNation(app: App): Stack[] {
   // Phase 2, week 2: "Configure cross-region backup vault in us-west-2" (same account: the copies need no access policy);
   // its own CMK, a policy denying recovery-point deletion, and failure notifications.
   const dr = new Stack(app, 'DistroNation-DR', { env: DR, crossRegionReferences: true });
-  const drVault = new BackupVault(dr, 'Vault', { backupVaultName: DR_VAULT });
+  const drVault = new BackupVault(dr, 'Vault', { backupVaultName: DR_VAULT, vaultLock: VaultLock.governance({ minRetention: Duration.days(7), maxRetention: Duration.days(365) }) });
   // The Aurora secret's us-west-2 replica is encrypted with this key: the monthly DR drill checks its restores with it.
   const secretReplicaKey = new kms.Key(dr, 'SecretReplicaKey', {
     alias: 'distronation-secret-dr', description: 'Encrypts the us-west-2 replica of the database-2 secret', enableKeyRotation: true,
@@ -108,11 +107,14 @@ export function buildDistroNation(app: App): Stack[] {
   const at0600 = events.Schedule.cron({ minute: '0', hour: '6' });
   const plan = { backupVault: vault, copyTo: [{ destinationBackupVault, deleteAfter: Duration.days(7) }],
     gfs: { daily: { schedule: at0600, deleteAfter: Duration.days(30) }, weekly: { enabled: false }, monthly: { enabled: false } } };
-  new RecoveryPlan(production, 'AuroraPlan', { ...plan, backupPlanName: 'distronation-aurora', selection: { databaseClusters: [aurora] } })
-    .addRule('Continuous', { schedule: at0600, deleteAfter: Duration.days(7), enableContinuousBackup: true });
-  new RecoveryPlan(production, 'DocumentDbPlan', {
+  const auroraPlan = new RecoveryPlan(production, 'AuroraPlan', { ...plan, backupPlanName: 'distronation-aurora', selection: { databaseClusters: [aurora] } });
+  auroraPlan.addRule('Continuous', { schedule: at0600, deleteAfter: Duration.days(7), enableContinuousBackup: true });
+  const documentDbPlan = new RecoveryPlan(production, 'DocumentDbPlan', {
     ...plan, backupPlanName: 'distronation-documentdb', selection: { documentDbClusters: [documentDb] },
   });
+  for (const p of [auroraPlan, documentDbPlan]) {
+    acknowledgeSingleAccountPlan(p, 'Seed 004 (Distro Nation)', DR_VAULT);
+  }
 
   // weekly-backup-test.sh: every Sunday 08:00 UTC, Aurora restored to its latest point in time (CONTINUOUS) and DocumentDB
   // from its latest snapshot, into each cluster's own subnets (behind a closed security group), kept 24 hours (the script's

@@ -10,11 +10,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import {
-  BackupAlarms, BackupVault, CrossAccountBucket, CrossAccountBucketProps, DumpVerifyJob, LifecycleAge, PgDumpJob,
-  RdsPitrPolicy, RecoveryPlan, ReplicationDestination, ReplicationRule, RestoreDrill, RestoreDrillResourceType, RpoWatch,
-  ScratchDatabase,
+  BackupAlarms, BackupVault, CrossAccountBucket, CrossAccountBucketProps, DumpVerifyJob, LifecycleAge, PgDumpJob, RdsPitrPolicy, RecoveryPlan, ReplicationDestination, ReplicationRule, RestoreDrill, RestoreDrillResourceType, RpoWatch, ScratchDatabase, VaultLock,
 } from '../../lib';
-import { acknowledgeDatabaseFindings, addCompliancePacks, drRegionDrill, exampleVpc } from '../shared';
+import { acknowledgeDatabaseFindings, acknowledgeSingleAccountPlan, addCompliancePacks, drRegionDrill, exampleVpc } from '../shared';
 
 const PRIMARY = { account: '111111111111', region: 'us-east-1' };
 const SECONDARY = { account: '111111111111', region: 'us-west-2' };
@@ -46,7 +44,7 @@ export function buildIndoStar(app: App): Stack[] {
   });
   const secondary = new CrossAccountBucket(dr, 'Secondary', { bucketName: 'indostar-backups-secondary', ...daily });
   acknowledgeRetentionAsWritten(secondary, '"Delete old backups (keep 30 days)"');
-  const drVaultHere = new BackupVault(dr, 'DrVault', { backupVaultName: 'indostar-dr' });
+  const drVaultHere = new BackupVault(dr, 'DrVault', { backupVaultName: 'indostar-dr', vaultLock: VaultLock.governance({ minRetention: Duration.days(7), maxRetention: Duration.days(365) }) });
   // The database secret is replicated here under this key, for the DR drill's validator (and a DR restore's operator).
   const secretReplicaKey = new kms.Key(dr, 'SecretReplicaKey', {
     alias: 'indostar-secret-dr', description: 'Encrypts the us-west-2 replica of the indostar-production secret', enableKeyRotation: true,
@@ -103,6 +101,7 @@ export function buildIndoStar(app: App): Stack[] {
     ],
     selection: { databaseInstances: [db] },
   });
+  acknowledgeSingleAccountPlan(plan, 'Seed 003 (IndoStar Naturals)', 'indostar-dr');
 
   // "Custom Backup Script" / "Scheduling Backups" (0 2 * * *): pg_dump --format=custom into s3://indostar-backups-primary/daily/,
   // replicated to the secondary bucket. "Tertiary": monthly archives in Glacier after 90 days, kept (and locked) 1 year.

@@ -10,11 +10,9 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import {
-  BackupAlarms, BackupVault, CrossAccountBucket, DumpVerifyJob, LifecycleAge, PgDumpJob, RdsPitrPolicy, RecoveryPlan,
-  ReplicationDestination, ReplicationRule, RestoreDrill, RestoreDrillRecoveryPointType, RestoreDrillResourceType,
-  PitrDrill, RpoWatch, ScratchDatabase,
+  BackupAlarms, BackupVault, CrossAccountBucket, DumpVerifyJob, LifecycleAge, PgDumpJob, PitrDrill, RdsPitrPolicy, RecoveryPlan, ReplicationDestination, ReplicationRule, RestoreDrill, RestoreDrillRecoveryPointType, RestoreDrillResourceType, RpoWatch, ScratchDatabase, VaultLock,
 } from '../../lib';
-import { acknowledgeDatabaseFindings, addCompliancePacks, drRegionDrill, exampleVpc } from '../shared';
+import { acknowledgeDatabaseFindings, acknowledgeSingleAccountPlan, addCompliancePacks, drRegionDrill, exampleVpc } from '../shared';
 
 const PRODUCTION = { account: '111111111111', region: 'us-east-1' };
 const DR = { account: '111111111111', region: 'us-west-2' };
@@ -32,7 +30,7 @@ export function buildRoleFerry(app: App): Stack[] {
     alias: 'roleferry-rds-dr', description: 'Encrypts the automated backups of the RoleFerry database replicated to the DR region', enableKeyRotation: true,
   });
   // §6 "quarterly DR tests": the daily snapshots are copied to this vault, and restored from it every quarter.
-  const drVault = new BackupVault(dr, 'DrVault', { backupVaultName: 'roleferry-dr' });
+  const drVault = new BackupVault(dr, 'DrVault', { backupVaultName: 'roleferry-dr', vaultLock: VaultLock.governance({ minRetention: Duration.days(7), maxRetention: Duration.days(365) }) });
   const secretReplicaKey = new kms.Key(dr, 'SecretReplicaKey', {
     alias: 'roleferry-secret-dr', description: 'Encrypts the us-west-2 replica of the RoleFerry database secret', enableKeyRotation: true,
   });
@@ -91,6 +89,7 @@ export function buildRoleFerry(app: App): Stack[] {
     }],
     selection: { databaseInstances: [db] },
   });
+  acknowledgeSingleAccountPlan(plan, 'Seed 002 (RoleFerry)', 'roleferry-dr');
   // §6 "Monthly (first Sunday, 2 AM UTC)": the latest snapshot of the last 30 days restored into roleferry-db-subnet
   // behind a security group of its own, kept 24 hours for §6's row counts, then deleted (the script's clean-up).
   const drill = new RestoreDrill(production, 'MonthlyRestoreTest', {

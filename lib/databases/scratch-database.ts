@@ -13,6 +13,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { BackupCoverage } from '../audit';
 import { checkPattern, ValidationError } from '../private/validation';
 import { RdsPitrPolicy } from './rds-pitr-policy';
 
@@ -298,7 +299,9 @@ export class ScratchDatabase extends Construct implements ec2.IConnectable {
     }
 
     this.acknowledge(adminSecret, port);
-    RdsPitrPolicy.exclude(this, 'A scratch server for restore verification: it holds only transient restores of data that is backed up at its source');
+    const transient = 'A scratch server for restore verification: it holds only transient restores of data that is backed up at its source';
+    RdsPitrPolicy.exclude(this, transient);
+    BackupCoverage.exempt(this.instance, transient);
   }
 
   /** Allocated storage and autoscaling ceiling in GiB, validated. */
@@ -391,6 +394,8 @@ export class ScratchDatabase extends Construct implements ec2.IConnectable {
       'of dumps that are backed up at their source (the dump bucket and the production database\'s own backup ' +
       'plan); recovery points of it would be more copies of production data with nothing to recover.';
     Validations.of(this.instance).acknowledge(
+      { id: 'BackupDR-DatabaseBackupRetention', reason: backups },
+      { id: 'BackupDR-DatabaseDeletionProtection', reason: deletionProtection },
       { id: 'AwsSolutions-RDS3', reason: multiAz },
       { id: 'AwsSolutions-RDS10', reason: deletionProtection },
       { id: 'AwsSolutions-RDS13', reason: backups },

@@ -15,6 +15,7 @@ import {
 import { DATABASE_TAG_KEY, DEFAULT_DUMP_PREFIX } from '../private/job-contract';
 import { PolicyEditors } from '../common';
 import { guardKey, principalArnsExcept, watchKeys } from '../private/key-guard';
+import { BACKUP_BUCKET_METADATA_KEY } from '../private/posture/app-index';
 import { viaService } from '../private/kms';
 import { bucketArnFromName } from '../private/s3';
 import { validateLifecycle } from './bucket-lifecycle';
@@ -243,6 +244,8 @@ export class CrossAccountBucket extends Construct implements IDumpBucket, IRepli
       removalPolicy,
     });
     this.bucket = bucket;
+    // Tells the DR rules and the report that this bucket holds backups (its rules then apply to it).
+    (bucket.node.defaultChild as s3.CfnBucket).addMetadata(BACKUP_BUCKET_METADATA_KEY, true);
     if (isUnresolved(lifecycle.objectLockRetention)) {
       // ObjectLockRetention refuses a token ("must be at least 1 day"): the days go on the L1, checked by S3 at deploy.
       (bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('ObjectLockConfiguration', {

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readAssembly } from '../../cli/app/assembly';
 import { readModel } from '../../cli/app/model';
-import { markersIn, Resolver } from '../../cli/app/resolve';
+import { markersIn, Resolver } from '../../lib/private/posture/resolve';
 import { figuresOf, humanSeconds, scheduleRpoSeconds } from '../../cli/runbook/figures';
 import { runbookMarkdown } from '../../cli/runbook/runbook';
 import { command, shellValue } from '../../cli/runbook/shell';

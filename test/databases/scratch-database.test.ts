@@ -448,6 +448,8 @@ describe('ScratchDatabase', () => {
         'AwsSolutions-RDS10',
         'AwsSolutions-RDS13',
         'AwsSolutions-RDS3',
+        'BackupDR-DatabaseBackupRetention',
+        'BackupDR-DatabaseDeletionProtection',
         ...packs.flatMap((pack) => [
           `${pack}-RDSInBackupPlan`,
           `${pack}-RDSInstanceBackupEnabled`,

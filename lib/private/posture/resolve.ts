@@ -1,8 +1,9 @@
 // CloudFormation values of a synthesized template, resolved as far as synth knows them: pseudo parameters from the
 // stack's environment, `Ref`/`GetAtt` of resources that carry a literal physical name (a DB identifier, a bucket or
 // vault name), `Fn::Join` and `Fn::Sub`. Anything known only after deploy becomes a marker naming the stack and the
-// logical id, which the runbook renders as the AWS CLI call that reads it back.
-import type { AssemblyStack, TemplateResource } from './assembly';
+// logical id, which the runbook renders as the AWS CLI call that reads it back. `Fn::ImportValue` of an export another
+// stack of the app declares resolves in that stack.
+import type { TemplateResource, TemplateStack } from './template';
 
 /** A value known only after deploy: `⟦stack|logicalId|attribute⟧` inside a resolved string. */
 const MARKER = /⟦([^|⟧]*)\|([^|⟧]*)\|([^⟧]*)⟧/g;
@@ -45,8 +46,25 @@ const NAME_PROPERTY: Record<string, string> = {
 /** RDS stores identifiers and subnet group names in lower case. */
 const LOWER_CASE = new Set(['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::DocDB::DBCluster', 'AWS::DocDB::DBInstance', 'AWS::RDS::DBSubnetGroup', 'AWS::DocDB::DBSubnetGroup']);
 
+/** Export name → the stack that declares it and the exported value, for `Fn::ImportValue`. */
+export type Exports = ReadonlyMap<string, { readonly stack: TemplateStack; readonly value: unknown }>;
+
+/** The literal-named exports of every stack. */
+export function exportsOf(stacks: readonly TemplateStack[]): Exports {
+  const exports = new Map<string, { stack: TemplateStack; value: unknown }>();
+  for (const stack of stacks) {
+    const r = new Resolver(stack);
+    for (const output of Object.values(stack.template.Outputs ?? {})) {
+      const name = output.Export?.Name === undefined ? undefined : r.resolve(output.Export.Name);
+      if (isKnown(name)) exports.set(name, { stack, value: output.Value });
+    }
+  }
+  return exports;
+}
+
 export class Resolver {
-  constructor(private readonly stack: AssemblyStack) {}
+  /** @param exports the app's exports, for `Fn::ImportValue` (see `exportsOf`); without them an import is a marker. */
+  constructor(private readonly stack: TemplateStack, private readonly exports?: Exports, private readonly depth = 0) {}
 
   private marker(logicalId: string, attribute = ''): string {
     return `⟦${this.stack.stackName}|${logicalId}|${attribute}⟧`;
@@ -78,11 +96,12 @@ export class Resolver {
 
   private getAtt(logicalId: string, attribute: string): string {
     const r = this.resource(logicalId);
+    // A vault's name attribute is its Ref: one spelling whichever a template uses.
+    if (r?.Type.endsWith('BackupVault') && attribute === 'BackupVaultName') return this.ref(logicalId);
     const name = this.physicalName(logicalId);
     if (r && name !== undefined) {
       const region = this.stack.region ?? this.marker('AWS::Region');
       const account = this.stack.account ?? this.marker('AWS::AccountId');
-      if (r.Type.endsWith('BackupVault') && attribute === 'BackupVaultName') return name;
       if (r.Type.endsWith('BackupVault') && attribute === 'BackupVaultArn') return `arn:aws:backup:${region}:${account}:backup-vault:${name}`;
       if (r.Type === 'AWS::S3::Bucket' && attribute === 'Arn') return `arn:aws:s3:::${name}`;
       if (r.Type === 'AWS::IAM::Role' && attribute === 'Arn') return `arn:aws:iam::${account}:role/${name}`;
@@ -124,6 +143,12 @@ export class Resolver {
         const [id, attribute] = name.split('.');
         return attribute ? this.getAtt(id, attribute) : this.ref(id);
       });
+    }
+    if (o['Fn::ImportValue'] !== undefined) {
+      const name = this.resolve(o['Fn::ImportValue']);
+      const exported = isKnown(name) ? this.exports?.get(name) : undefined;
+      // An export of an import of an export… is followed a few levels, never in a loop.
+      if (exported && this.depth < 4) return new Resolver(exported.stack, this.exports, this.depth + 1).resolve(exported.value);
     }
     const intrinsic = Object.keys(o).find((k) => k.startsWith('Fn::') || k === 'Ref');
     return intrinsic ? this.marker(intrinsic) : undefined;

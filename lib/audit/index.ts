@@ -1,0 +1,2 @@
+export * from './backup-coverage';
+export * from './backup-dr-checks';

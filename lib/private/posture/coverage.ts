@@ -1,0 +1,190 @@
+// Is every data store of an app protected, and for how long? For each stateful resource: the backup plans whose
+// selections assign it, its own backups (automated backups, PITR, snapshots, Object Lock), the pg_dump jobs that dump it;
+// then what is missing against a minimum retention. Shared by the BackupCoverage aspect and the report.
+import { AppIndex, EXEMPTION_METADATA_KEY, Located, vaultLocation } from './app-index';
+import { isKnown } from './resolve';
+import { selects } from './selection';
+import { arnForms, NativeBackup, nativeBackups, StoreType, storeType, STORE_TYPES } from './stores';
+import { tagsOf } from './template';
+
+export interface CoverageOptions {
+  /** The shortest history a store's protection must keep, in days. */
+  readonly minimumRetentionDays: number;
+  /** Whether buckets that only receive server access logs are checked too. */
+  readonly includeLogBuckets: boolean;
+}
+
+export const DEFAULT_COVERAGE: CoverageOptions = { minimumRetentionDays: 7, includeLogBuckets: false };
+
+export type ProtectionKind = 'backup-plan' | 'native' | 'dump';
+
+export interface Protection {
+  readonly kind: ProtectionKind;
+  /** "plan app-team (Daily, Weekly), by its ARN" */
+  readonly description: string;
+  /** Days of history it keeps; undefined: it keeps no history (replication) or the template does not say (kept). */
+  readonly retentionDays?: number;
+  /** Whether the history is kept without expiry (a rule without DeleteAfterDays). */
+  readonly keptForever?: boolean;
+  readonly pointInTime: boolean;
+  /** The plan, for a backup-plan protection. */
+  readonly plan?: string;
+}
+
+export interface StoreCoverage {
+  readonly at: Located;
+  readonly type: StoreType;
+  /** The store's role: a bucket that holds backups is itself a copy. */
+  readonly role: 'data' | 'backup-bucket' | 'log-bucket';
+  readonly protections: readonly Protection[];
+  /** Why the store needs no protection (`BackupCoverage.exempt`). */
+  readonly exemption?: string;
+  /** Why the check skipped it (a log bucket). */
+  readonly skipped?: string;
+  /** What is missing; empty when the store is covered (or exempt, or skipped). */
+  readonly problems: readonly string[];
+}
+
+/** Resource tags as strings (values resolved; EFS names its tags FileSystemTags). */
+function resolvedTags(at: Located): Record<string, string> {
+  const raw = at.resource.Type === 'AWS::EFS::FileSystem' ? tagsOf(at.resource, 'FileSystemTags') : tagsOf(at.resource);
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, at.r.resolve(v) ?? '']));
+}
+
+/** Whether a plan in `plan`'s stack can protect a store of `store`'s stack: same account and region when both are known. */
+function sameEnvironment(plan: Located, store: Located): boolean {
+  const same = (a?: string, b?: string) => a === undefined || b === undefined || a === b;
+  return same(plan.stack.account, store.stack.account) && same(plan.stack.region, store.stack.region);
+}
+
+function days(n: number): string {
+  return `${n} day${n === 1 ? '' : 's'}`;
+}
+
+/** The database (by logical id, in its stack) each secret belongs to, from the app's secret attachments. */
+function secretOwners(index: AppIndex): Map<string, Located> {
+  const owners = new Map<string, Located>();
+  for (const attachment of index.ofType('AWS::SecretsManager::SecretTargetAttachment')) {
+    const db = index.referenced(attachment, attachment.resource.Properties?.TargetId);
+    if (!db) continue;
+    const secret = attachment.r.resolve(attachment.resource.Properties?.SecretId);
+    if (secret) owners.set(secret, db);
+    owners.set(attachment.r.resolve({ Ref: attachment.logicalId }) as string, db);
+  }
+  return owners;
+}
+
+function planProtections(index: AppIndex, at: Located, forms: string[], tags: Record<string, string>): Protection[] {
+  const out: Protection[] = [];
+  for (const plan of index.plans) {
+    if (!sameEnvironment(plan.at, at)) continue;
+    for (const selection of plan.selections) {
+      const how = selects(selection, forms, tags);
+      if (!how) continue;
+      const retained = plan.rules.map((rule) => Math.max(rule.deleteAfterDays ?? Infinity, ...rule.copies.map((c) => c.deleteAfterDays ?? Infinity)));
+      const longest = retained.length ? Math.max(...retained) : undefined;
+      const copies = plan.rules.flatMap((rule) => rule.copies).map((c) => {
+        const where = [c.account && c.account !== plan.at.stack.account ? `account ${c.account}` : undefined,
+          c.region && c.region !== plan.at.stack.region ? c.region : undefined].filter(Boolean).join(', ');
+        return where || vaultLocation(c.vaultArn).name || 'another vault';
+      });
+      out.push({
+        kind: 'backup-plan',
+        plan: plan.name,
+        description: `backup plan ${plan.name} (${plan.rules.map((rule) => rule.name).join(', ')}), by ${how}`
+          + (copies.length ? `; copies to ${[...new Set(copies)].join('; ')}` : ''),
+        retentionDays: longest === Infinity ? undefined : longest,
+        keptForever: longest === Infinity,
+        pointInTime: plan.rules.some((rule) => rule.continuous),
+      });
+    }
+  }
+  return out;
+}
+
+function dumpProtections(index: AppIndex, at: Located, owners: Map<string, Located>, coverage: ReadonlyMap<Located, StoreCoverage>): Protection[] {
+  return index.dumpJobs.filter((job) => job.secretArn !== undefined && owners.get(job.secretArn) === at).map((job) => {
+    const bucket = [...index.backupBuckets].find((b) => b.r.resolve({ Ref: b.logicalId }) === job.bucket);
+    const lockDays = bucket ? coverage.get(bucket)?.protections.find((p) => p.retentionDays !== undefined)?.retentionDays : undefined;
+    return {
+      kind: 'dump' as const,
+      description: `pg_dump job ${job.at.path} to bucket ${isKnown(job.bucket) ? job.bucket : 'of this app'}`,
+      retentionDays: lockDays,
+      keptForever: lockDays === undefined,
+      pointInTime: false,
+    };
+  });
+}
+
+/** A replication's history: the shortest Object Lock retention of its destinations, when the app defines them all. */
+function replicaRetention(index: AppIndex, native: NativeBackup): Protection {
+  const { replicatedTo, ...rest } = native;
+  if (!replicatedTo) return { kind: 'native', ...rest };
+  const locks = replicatedTo.map((arn) => {
+    const bucket = index.ofType('AWS::S3::Bucket').find((b) => arn === `arn:aws:s3:::${b.r.resolve({ Ref: b.logicalId })}` || arn === b.r.resolve({ 'Fn::GetAtt': [b.logicalId, 'Arn'] }));
+    const own = bucket ? nativeBackups(bucket.r, bucket.resource).find((p) => p.retentionDays !== undefined) : undefined;
+    return own?.retentionDays;
+  });
+  const known = locks.every((d) => d !== undefined) ? Math.min(...(locks as number[])) : undefined;
+  return { kind: 'native', ...rest, retentionDays: known, description: known === undefined ? rest.description : `${rest.description} (Object Lock ${days(known)} there)` };
+}
+
+function problemsOf(c: Omit<StoreCoverage, 'problems'>, options: CoverageOptions): string[] {
+  if (c.exemption !== undefined || c.skipped !== undefined) return [];
+  const problems: string[] = [];
+  const { type, at, protections } = c;
+  if (protections.length === 0) {
+    const native = {
+      RDS: 'automated backups are off (BackupRetentionPeriod 0)',
+      DynamoDB: 'point-in-time recovery is off',
+      EFS: 'automatic backups are off',
+      ElastiCache: 'automatic snapshots are off (SnapshotRetentionLimit 0)',
+      S3: 'it has neither Object Lock with a default retention nor replication',
+    }[type.service as string];
+    problems.push(`no backup plan selects it (by construct, ARN or tag)${native ? `, ${native}` : ''}, and no dump job dumps it`);
+    return problems;
+  }
+  const kept = protections.filter((p) => p.keptForever || (p.retentionDays ?? 0) >= options.minimumRetentionDays);
+  if (kept.length === 0) {
+    const longest = Math.max(...protections.map((p) => p.retentionDays ?? 0));
+    problems.push(`its longest-kept protection reaches back ${days(longest)}, less than the required ${days(options.minimumRetentionDays)}`);
+  }
+  if (type.service === 'S3' && protections.some((p) => p.kind === 'backup-plan')
+    && at.r.resolve(((at.resource.Properties?.VersioningConfiguration ?? {}) as Record<string, unknown>).Status) !== 'Enabled') {
+    problems.push('AWS Backup backs up S3 buckets only with versioning on, and this bucket has it off');
+  }
+  return problems;
+}
+
+/** The coverage of every data store of the app, in template order. */
+export function assessCoverage(index: AppIndex, options: CoverageOptions = DEFAULT_COVERAGE): StoreCoverage[] {
+  const owners = secretOwners(index);
+  const result = new Map<Located, StoreCoverage>();
+  const stores = index.resources.filter((at) => storeType(at.resource) !== undefined);
+  // Backup buckets first: a dump's retention is its bucket's.
+  const ordered = [...stores.filter((at) => index.backupBuckets.has(at)), ...stores.filter((at) => !index.backupBuckets.has(at))];
+  for (const at of ordered) {
+    const type = storeType(at.resource) as StoreType;
+    const forms = arnForms(at.r, at.logicalId, at.resource.Type, at.stack.region ?? '*', at.stack.account ?? '*');
+    const tags = resolvedTags(at);
+    const role = index.backupBuckets.has(at) ? 'backup-bucket' : index.logBuckets.has(at) ? 'log-bucket' : 'data';
+    const exemption = at.resource.Metadata?.[EXEMPTION_METADATA_KEY];
+    const partial = {
+      at, type, role: role as StoreCoverage['role'],
+      protections: [
+        ...(type.awsBackup ? planProtections(index, at, forms, tags) : []),
+        ...nativeBackups(at.r, at.resource).map((n) => replicaRetention(index, n)),
+        ...dumpProtections(index, at, owners, result),
+      ],
+      exemption: typeof exemption === 'string' ? exemption : undefined,
+      skipped: role === 'log-bucket' && !options.includeLogBuckets ? 'it receives server access logs (includeLogBuckets: false)' : undefined,
+    };
+    result.set(at, { ...partial, problems: problemsOf(partial, options) });
+  }
+  return stores.map((at) => result.get(at) as StoreCoverage);
+}
+
+/** Whether a CloudFormation type can be a data store (whatever its properties). */
+export function isStatefulType(type: string): boolean {
+  return STORE_TYPES.some((t) => t.type === type);
+}
