@@ -52,8 +52,8 @@ const MIN_REASON_LENGTH = 10;
  * anywhere in the app count, so the aspect may be applied to one stack. What is exempt says why, in the template
  * (`BackupCoverage.exempt`).
  *
- * Apply it with `BackupCoverage.check(scope)`, which runs it after every aspect that changes resources (priority
- * `AspectPriority.READONLY`), or add it yourself with that priority.
+ * Apply it with `BackupCoverage.check(scope)` or `Aspects.of(scope).add(new BackupCoverage())`; either way it checks
+ * when the app validates, after every aspect has run.
  */
 export class BackupCoverage implements IAspect {
   /** The annotation id of an unprotected store at `CoverageLevel.WARNING`. */
@@ -100,12 +100,25 @@ export class BackupCoverage implements IAspect {
     this.includeLogBuckets = props.includeLogBuckets ?? false;
   }
 
-  /** Checks the stores under the first construct it visits (the scope it was applied to). */
+  /**
+   * Registers the check on the first construct it visits (the scope it was applied to). The check itself runs when the
+   * app validates its constructs: after every aspect of every priority has visited every construct (tags included) and
+   * after cross-stack references are resolved, so it sees the templates as they will be deployed.
+   */
   public visit(node: IConstruct): void {
     if (this.done) {
       return;
     }
     this.done = true;
+    node.node.addValidation({
+      validate: () => {
+        this.checkScope(node);
+        return [];
+      },
+    });
+  }
+
+  private checkScope(node: IConstruct): void {
     const tree = indexConstructTree(node.node.root);
     const coverage = assessCoverage(tree.index, { minimumRetentionDays: this.minimumRetentionDays, includeLogBuckets: this.includeLogBuckets });
     const prefix = node.node.path === '' ? '' : `${node.node.path}/`;

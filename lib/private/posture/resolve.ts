@@ -42,6 +42,10 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::Backup::BackupVault': 'BackupVaultName',
   'AWS::Backup::LogicallyAirGappedBackupVault': 'BackupVaultName',
   'AWS::IAM::Role': 'RoleName',
+  'AWS::DynamoDB::Table': 'TableName',
+  'AWS::DynamoDB::GlobalTable': 'TableName',
+  'AWS::ElastiCache::ReplicationGroup': 'ReplicationGroupId',
+  'AWS::ElastiCache::CacheCluster': 'ClusterName',
 };
 /** RDS stores identifiers and subnet group names in lower case. */
 const LOWER_CASE = new Set(['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::DocDB::DBCluster', 'AWS::DocDB::DBInstance', 'AWS::RDS::DBSubnetGroup', 'AWS::DocDB::DBSubnetGroup']);
@@ -105,6 +109,7 @@ export class Resolver {
       if (r.Type.endsWith('BackupVault') && attribute === 'BackupVaultArn') return `arn:aws:backup:${region}:${account}:backup-vault:${name}`;
       if (r.Type === 'AWS::S3::Bucket' && attribute === 'Arn') return `arn:aws:s3:::${name}`;
       if (r.Type === 'AWS::IAM::Role' && attribute === 'Arn') return `arn:aws:iam::${account}:role/${name}`;
+      if (r.Type.startsWith('AWS::DynamoDB::') && attribute === 'Arn') return `arn:aws:dynamodb:${region}:${account}:table/${name}`;
     }
     return this.marker(logicalId, attribute);
   }

@@ -49,9 +49,7 @@ export function notAStore(resource: TemplateResource): string | undefined {
       if (typeof p.Engine === 'string' && p.Engine.startsWith('aurora')) return 'an Aurora instance: its cluster holds the data';
       return undefined;
     case 'AWS::ElastiCache::CacheCluster':
-      if (p.ReplicationGroupId !== undefined) return 'a node of a replication group: the group holds the data';
-      if (p.Engine === 'memcached') return 'a memcached cluster: memcached keeps no data to back up';
-      return undefined;
+      return p.Engine === 'memcached' ? 'a memcached cluster: memcached keeps no data to back up' : undefined;
     case 'AWS::ElastiCache::ServerlessCache':
       return p.Engine === 'memcached' ? 'a memcached cache: memcached keeps no data to back up' : undefined;
     default:
