@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AirGappedVault, BackupAlarms, BackupGuardrails, BackupVault, CrossAccountBucket, RpoWatch, LifecycleAge, PolicyEditors, RecoveryPlan, ReplicationDestination,
+  AirGappedVault, BackupAlarms, BackupCoverage, BackupDrChecks, BackupGuardrails, BackupVault, CrossAccountBucket, RpoWatch, LifecycleAge, PolicyEditors, RecoveryPlan, ReplicationDestination,
   ReplicationRule, VaultLock,
 } from '../lib';
 import { additionalRegions } from '../lib/private/aws-names';
@@ -312,6 +312,13 @@ export class WorkloadStack extends Stack {
     });
 
     this.vault = new BackupVault(this, 'Vault', { backupVaultName: `${config.namePrefix}-local` });
+    Validations.of(this.vault).acknowledge({
+      id: 'BackupDR-BackupVaultLocked',
+      reason: 'The workload account\'s own vault holds each recovery point only until its copies reach the backup account: '
+        + 'every Daily, Weekly and Monthly point is copied into the locked central vault and the locked DR-region vault '
+        + '(vaultLock in cdk.json), which the workload account cannot touch. A lock here would keep points the workload '
+        + 'team must be able to remove without protecting anything the locked copies do not.',
+    });
     if (config.alarms.email) {
       this.vault.addFailureEmail('FailureEmail', config.alarms.email);
     }
@@ -564,5 +571,8 @@ export function buildReferenceApp(app: App): void {
     new NIST80053R5Checks(app),
     new PCIDSS321Checks(app),
     new ServerlessChecks(app),
+    new BackupDrChecks(app),
   );
+  // Every data store of the app is protected for at least a week, or exempt with its reason.
+  BackupCoverage.check(app);
 }
