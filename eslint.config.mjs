@@ -13,6 +13,18 @@ export default tseslint.config(
     },
   },
   {
+    // TypeScript compiles an exported const to `exports.NAME` when CommonJS is emitted (ts-jest, jsii): a local named
+    // `exports` (or `module`, `require`) shadows that object and silently turns such a reference into undefined.
+    files: ['**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: 'VariableDeclarator[id.name=/^(exports|module|require)$/]', message: 'shadows the CommonJS binding: an exported const of this file would read as undefined' },
+        { selector: ':function > Identifier.params[name=/^(exports|module|require)$/]', message: 'shadows the CommonJS binding: an exported const of this file would read as undefined' },
+        { selector: 'TSParameterProperty > Identifier.parameter[name=/^(exports|module|require)$/]', message: 'shadows the CommonJS binding: an exported const of this file would read as undefined' },
+      ],
+    },
+  },
+  {
     // The CLI's package entry (cli/cdk-backup-dr.cjs) is plain CommonJS for Node.
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly', process: 'readonly' } },

@@ -4,7 +4,8 @@
 // most Node CLIs); progress display is cli-progress (bars with custom payloads such as bytes and rate, terminal-aware,
 // no dependencies beyond string-width). Both are bundled into the CLI with esbuild, so installing the library adds
 // neither to an app's dependencies.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DocDBClient } from '@aws-sdk/client-docdb';
@@ -18,6 +19,10 @@ import { normalizePrefix } from '../lambda/shared/keys';
 import { AssemblyStack, readAssembly } from './app/assembly';
 import { readModel } from './app/model';
 import { runbookHtml } from './runbook/html';
+import { postureHtml } from './report/html';
+import { readReportInputs } from './report/inputs';
+import { postureMarkdown } from './report/markdown';
+import { readPosture } from './report/posture';
 import { runbookJson, runbookMarkdown } from './runbook/runbook';
 import { CliError, EXIT, EXIT_CODE_HELP } from './exit-codes';
 import { Output } from './output';
@@ -265,6 +270,51 @@ export function buildProgram(io: Io): Command {
         output.info(`wrote ${o.out} (${model.stores.length} data store(s))`);
       } else {
         io.stdout.write(text);
+      }
+    });
+
+  program.command('report')
+    .description('write the recovery-posture report of a synthesized app, for an auditor: per data store its protection, RPO, RTO, '
+      + 'retention and copies; vaults, buckets and keys; copy flows; every gap')
+    .argument('[input...]', 'a cloud assembly directory (npx cdk synth writes cdk.out), or CloudFormation template files', ['cdk.out'])
+    .option('--format <formats>', 'md, json or html; several separated by commas with --out', 'md')
+    .option('--out <dir>', 'write recovery-posture.<format> into this directory instead of stdout')
+    .option('--title <title>', 'heading of the report (default: the stack names)')
+    .option('--strict', 'exit 1 when a finding is open (not acknowledged) or a data store has a gap')
+    .addHelpText('after', examplesHelp([
+      'npx cdk synth && cdk-backup-dr report > POSTURE.md',
+      'cdk-backup-dr report cdk.out --format md,json,html --out audit/',
+      'cdk-backup-dr report other-app/*.template.json --format html --out audit/',
+    ]))
+    .exitOverride()
+    .action((inputs: string[], o, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const output = outputOf(io, g);
+      const formats = g.json ? ['json'] : String(o.format).split(',').map((f) => f.trim()).filter(Boolean);
+      const unknown = formats.filter((f) => !['md', 'json', 'html'].includes(f));
+      if (unknown.length > 0 || formats.length === 0) {
+        throw new CliError(EXIT.USAGE, `--format takes md, json or html (several separated by commas), got '${o.format}'`);
+      }
+      if (!o.out && formats.length > 1) {
+        throw new CliError(EXIT.USAGE, `--format ${formats.join(',')} writes ${formats.length} files: give --out DIR, or one format for stdout`);
+      }
+      const stacks = readReportInputs(inputs);
+      const posture = readPosture(stacks, o.title ?? defaultTitle(stacks.filter((s) => !s.nestedIn).map((s) => s.stackName)));
+      const render = (format: string) => (format === 'json' ? `${JSON.stringify(posture, null, 2)}\n` : format === 'html' ? postureHtml(posture) : postureMarkdown(posture));
+      if (o.out) {
+        mkdirSync(o.out, { recursive: true });
+        for (const format of formats) {
+          const file = path.join(o.out, `recovery-posture.${format}`);
+          writeFileSync(file, render(format));
+          output.info(`wrote ${file}`);
+        }
+      } else {
+        io.stdout.write(render(formats[0]));
+      }
+      const s = posture.summary;
+      output.info(`${s.dataStores} data store(s): ${s.protected} protected, ${s.exempt} exempt, ${s.withGaps} with gaps; ${s.findings} open finding(s), ${s.acknowledged} acknowledged`);
+      if (o.strict && (s.findings > 0 || s.withGaps > 0)) {
+        throw new CliError(EXIT.FAILED, `--strict: ${s.findings} open finding(s) and ${s.withGaps} data store(s) with gaps`);
       }
     });
 

@@ -1,12 +1,15 @@
-// The runbooks of the examples, generated as `cdk-backup-dr runbook` writes them from each example's synthesized app,
-// into examples/<name>/RUNBOOK.md. `npx tsx scripts/runbooks.ts` regenerates them; test/cli/runbook-examples.test.ts
-// fails when a committed runbook differs from what the app gives now.
+// The runbooks and recovery-posture reports of the examples, generated as `cdk-backup-dr runbook` and
+// `cdk-backup-dr report` write them from each example's synthesized app, into examples/<name>/RUNBOOK.md and
+// POSTURE.md. `npx tsx scripts/runbooks.ts` regenerates them; test/cli/runbook-examples.test.ts and
+// test/cli/report-examples.test.ts fail when a committed one differs from what the app gives now.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { readAssembly } from '../cli/app/assembly';
+import { AssemblyStack, readAssembly as readStacks } from '../cli/app/assembly';
 import { AppModel, readModel } from '../cli/app/model';
+import { postureMarkdown } from '../cli/report/markdown';
+import { Posture, readPosture } from '../cli/report/posture';
 import { runbookMarkdown } from '../cli/runbook/runbook';
 import { buildDeeldesk } from '../examples/deeldesk/app';
 import { buildDistroNation } from '../examples/distronation/app';
@@ -39,20 +42,40 @@ export const RUNBOOK_APPS: readonly RunbookApp[] = [
 export function synthesizeTo(entry: RunbookApp, outdir: string): void {
   const context = JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
   if (!entry.reference) delete context['backup-dr'];
+  // As the CDK CLI synthesizes: each resource's construct path in its metadata (the report names resources by it).
+  context['aws:cdk:enable-path-metadata'] = true;
   const app = new App({ context, outdir });
   entry.build(app);
   app.synth();
 }
 
-/** The model of a synthesized app (synthesized into a temp directory, removed afterwards). */
-export function synthesizedModel(entry: RunbookApp): AppModel {
+/** The stacks of a synthesized app, as the CLI reads them (synthesized into a temp directory, removed afterwards). */
+export function synthesizedStacks(entry: RunbookApp): AssemblyStack[] {
   const outdir = mkdtempSync(path.join(os.tmpdir(), `runbook-${entry.name}-`));
   try {
     synthesizeTo(entry, outdir);
-    return readModel(readAssembly(outdir));
+    return readStacks(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** The model of a synthesized app. */
+export function synthesizedModel(entry: RunbookApp): AppModel {
+  return readModel(synthesizedStacks(entry));
+}
+
+/** The recovery posture of a synthesized app. */
+export function synthesizedPosture(entry: RunbookApp): Posture {
+  return readPosture(synthesizedStacks(entry), entry.title);
+}
+
+export function examplePosture(entry: RunbookApp): string {
+  return postureMarkdown(synthesizedPosture(entry));
+}
+
+export function postureFile(entry: RunbookApp): string {
+  return path.join(ROOT, 'examples', entry.name, 'POSTURE.md');
 }
 
 export function exampleRunbook(entry: RunbookApp): string {
@@ -66,6 +89,7 @@ export function runbookFile(entry: RunbookApp): string {
 if (require.main === module) {
   for (const entry of RUNBOOK_APPS.filter((e) => !e.reference)) {
     writeFileSync(runbookFile(entry), exampleRunbook(entry));
-    console.log(`runbooks: ${path.relative(ROOT, runbookFile(entry))}`);
+    writeFileSync(postureFile(entry), examplePosture(entry));
+    console.log(`runbooks: ${path.relative(ROOT, runbookFile(entry))}, ${path.relative(ROOT, postureFile(entry))}`);
   }
 }

@@ -150,10 +150,10 @@ export function readModel(stacks: readonly AssemblyStack[]): AppModel {
   const secretArns = new Map<string, string>();
   const bucketRegions = new Map<string, { account?: string; region?: string }>();
   const rtoTargets = new Map<string, Array<{ seconds: number; drill?: string }>>();
-  const exports = exportsOf(stacks);
+  const appExports = exportsOf(stacks);
 
   for (const stack of stacks) {
-    const r = new Resolver(stack, exports);
+    const r = new Resolver(stack, appExports);
     const region = stack.region;
     const account = stack.account;
     // Vaults.
@@ -314,7 +314,7 @@ export function readModel(stacks: readonly AssemblyStack[]): AppModel {
     const m = RDS_ARN.exec(e.arn) as RegExpExecArray;
     const db = databases.find((d) => d.arn === e.arn);
     const type = db?.resource.Type;
-    const engine = (db && new Resolver(db.stack, exports).resolve(db.resource.Properties?.Engine)) ?? undefined;
+    const engine = (db && new Resolver(db.stack, appExports).resolve(db.resource.Properties?.Engine)) ?? undefined;
     const kind: StoreKind = m[3] === 'db' ? 'rds-instance'
       : type === 'AWS::DocDB::DBCluster' || engine === 'docdb' ? 'docdb-cluster'
         : type === 'AWS::Neptune::DBCluster' || engine === 'neptune' ? 'neptune-cluster' : 'aurora-cluster';
@@ -322,7 +322,7 @@ export function readModel(stacks: readonly AssemblyStack[]): AppModel {
     return {
       name, arn: e.arn, identifier: m[4], kind, engine: engine ?? (kind === 'docdb-cluster' ? 'docdb' : undefined), account: m[2], region: m[1],
       pitrDays: num(db?.resource.Properties?.BackupRetentionPeriod), plans: e.plans, dumps: e.dumps,
-      pitrReplicationRegion: db && new Resolver(db.stack, exports).resolve(db.resource.Properties?.AutomaticBackupReplicationRegion),
+      pitrReplicationRegion: db && new Resolver(db.stack, appExports).resolve(db.resource.Properties?.AutomaticBackupReplicationRegion),
       rtoTargets: rtoTargets.get(name) ?? [],
       drills: drills.filter((d) => d.databases.includes(name)),
     };

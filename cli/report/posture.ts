@@ -10,6 +10,7 @@ import { isKnown } from '../../lib/private/posture/resolve';
 import { DEFAULT_RULE_OPTIONS, DR_RULES } from '../../lib/private/posture/rules';
 import { nativeBackups } from '../../lib/private/posture/stores';
 import { bool, num } from '../../lib/private/posture/template';
+import { VERIFY_ENV } from '../../lib/private/job-contract';
 import type { AssemblyStack } from '../app/assembly';
 import { AppModel, DataStore, readModel } from '../app/model';
 import { figuresOf, PITR_RPO_SECONDS, scheduleRpoSeconds } from '../runbook/figures';
@@ -129,6 +130,8 @@ export interface Posture {
 }
 
 const UNKNOWN = '?';
+const NO_OTHER_ACCOUNT = 'no copy outside its account: a compromise of that account can reach every backup';
+const NO_OTHER_REGION = 'no copy outside its region: an outage of the region leaves nothing to restore elsewhere';
 
 /** A name for display: the resolved one, or the construct's own id when it is known only after deploy. */
 function display(value: string | undefined, at?: Located): string {
@@ -151,6 +154,10 @@ function lockOf(vault: Located): LockReport | undefined {
   if (!lock) return undefined;
   const changeable = num(lock.ChangeableForDays);
   return { mode: changeable === undefined ? 'governance' : 'compliance', minDays: num(lock.MinRetentionDays), maxDays: num(lock.MaxRetentionDays), changeableForDays: changeable };
+}
+
+export function objectLockText(lock: { readonly mode?: string; readonly days?: number }): string {
+  return ['Object Lock', lock.mode, `${lock.days ?? '?'} d`].filter(Boolean).join(' ');
 }
 
 export function lockText(lock: LockReport | undefined): string {
@@ -213,7 +220,29 @@ function findingsOf(index: AppIndex, coverage: readonly StoreCoverage[]): Findin
   return findings;
 }
 
-function databaseStore(model: AppModel, store: DataStore, coverage: StoreCoverage | undefined, vaults: readonly VaultReport[], buckets: readonly BucketReport[]): StoreReport {
+interface Verification {
+  readonly path: string;
+  readonly schedule?: string;
+}
+
+/** The dump verification jobs (DumpVerifyJob) of each database by name, with their schedules: a restore proven every run. */
+function verificationsOf(index: AppIndex): Map<string, Verification[]> {
+  const byDatabase = new Map<string, Verification[]>();
+  for (const fn of index.ofType('AWS::Lambda::Function')) {
+    const env = ((fn.resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables) ?? {};
+    const database = fn.r.resolve(env[VERIFY_ENV.DATABASE]);
+    if (database === undefined) continue;
+    const schedule = index.ofType('AWS::Scheduler::Schedule').find((sc) => sc.stack === fn.stack
+      && index.referenced(sc, (sc.resource.Properties?.Target as { Arn?: unknown } | undefined)?.Arn) === fn);
+    byDatabase.set(database, [...(byDatabase.get(database) ?? []), { path: fn.path, schedule: schedule && schedule.r.resolve(schedule.resource.Properties?.ScheduleExpression) }]);
+  }
+  return byDatabase;
+}
+
+function databaseStore(
+  model: AppModel, store: DataStore, coverage: StoreCoverage | undefined, vaults: readonly VaultReport[], buckets: readonly BucketReport[],
+  verifications: ReadonlyMap<string, Verification[]>,
+): StoreReport {
   const f = figuresOf(store, model.replicas);
   const least = (...values: Array<number | undefined>) => {
     const known = values.filter((v): v is number => v !== undefined);
@@ -229,14 +258,14 @@ function databaseStore(model: AppModel, store: DataStore, coverage: StoreCoverag
       const bucket = buckets.find((b) => b.name === d.bucket);
       return {
         via: 'pg_dump', to: `bucket ${d.bucket}`, account: d.bucketOwner ?? d.account, region: d.region, retentionDays: bucket?.objectLock?.days,
-        lock: bucket?.objectLock ? `Object Lock ${bucket.objectLock.mode ?? ''} ${bucket.objectLock.days ?? '?'} d`.replace('  ', ' ') : undefined,
+        lock: bucket?.objectLock ? objectLockText(bucket.objectLock) : undefined,
       };
     }),
     ...store.dumps.flatMap((d) => model.replicas.filter((rep) => rep.sourceBucket === d.bucket).map((rep) => {
       const bucket = buckets.find((b) => b.name === rep.bucket);
       return {
         via: `replication of ${d.bucket}${rep.rtcMinutes ? ` (RTC ${rep.rtcMinutes} min)` : ''}`, to: `bucket ${rep.bucket}`, account: rep.account, region: rep.region,
-        retentionDays: bucket?.objectLock?.days, lock: bucket?.objectLock ? `Object Lock ${bucket.objectLock.mode ?? ''} ${bucket.objectLock.days ?? '?'} d`.replace('  ', ' ') : undefined,
+        retentionDays: bucket?.objectLock?.days, lock: bucket?.objectLock ? objectLockText(bucket.objectLock) : undefined,
       };
     })),
   ];
@@ -244,6 +273,10 @@ function databaseStore(model: AppModel, store: DataStore, coverage: StoreCoverag
     : store.rtoTargets.length ? { seconds: Math.max(...store.rtoTargets.map((t) => t.seconds)), source: 'restore-time alarm' } : undefined;
   const otherAccount = least(f.otherAccount?.rpoSeconds, f.dumpOtherAccount?.rpoSeconds);
   const otherRegion = least(f.pitrOtherRegion?.rpoSeconds, f.otherRegion?.rpoSeconds, f.dumpOtherRegion?.rpoSeconds);
+  const drills = [
+    ...store.drills.map((d) => ({ name: d.name, schedule: d.schedule })),
+    ...(verifications.get(store.name) ?? []).map((v) => ({ name: `dump verification (${v.path})`, schedule: v.schedule })),
+  ];
   const retention = [
     ...(f.pitr ? [{ source: `point-in-time recovery (${f.pitr.via})`, days: f.pitr.days }] : []),
     ...store.plans.flatMap((p) => p.rules.map((r) => ({
@@ -253,9 +286,9 @@ function databaseStore(model: AppModel, store: DataStore, coverage: StoreCoverag
   ];
   const gaps = [
     ...(coverage?.problems ?? []),
-    ...(otherAccount === undefined ? ['no copy outside its account: a compromise of that account can reach every backup'] : []),
-    ...(otherRegion === undefined ? ['no copy outside its region: an outage of the region leaves nothing to restore elsewhere'] : []),
-    ...(store.drills.length === 0 ? ['no restore drill restores it on a schedule'] : []),
+    ...(otherAccount === undefined ? [NO_OTHER_ACCOUNT] : []),
+    ...(otherRegion === undefined ? [NO_OTHER_REGION] : []),
+    ...(drills.length === 0 ? ['no restore drill or dump verification restores it on a schedule'] : []),
   ];
   return {
     name: store.name, label: ({ 'rds-instance': 'RDS instance', 'aurora-cluster': 'Aurora cluster', 'docdb-cluster': 'DocumentDB cluster', 'neptune-cluster': 'Neptune cluster' })[store.kind],
@@ -266,7 +299,7 @@ function databaseStore(model: AppModel, store: DataStore, coverage: StoreCoverag
       ...(f.pitr ? [`point-in-time recovery (${f.pitr.via}${f.pitr.days ? `, ${f.pitr.days} d` : ', window read at restore'})`] : []),
     ],
     rpoSeconds: { sameAccount: least(f.pitr?.rpoSeconds, f.local?.rpoSeconds, f.dump?.rpoSeconds), otherAccount, otherRegion },
-    rto, retention, copies, drills: store.drills.map((d) => ({ name: d.name, schedule: d.schedule })),
+    rto, retention, copies, drills,
     exemption: coverage?.exemption, gaps,
   };
 }
@@ -275,7 +308,7 @@ function databaseStore(model: AppModel, store: DataStore, coverage: StoreCoverag
 function otherStore(index: AppIndex, c: StoreCoverage, buckets: readonly BucketReport[]): StoreReport {
   const here = { account: c.at.stack.account, region: c.at.stack.region };
   const plans = index.plans.filter((p) => c.protections.some((prot) => prot.plan === p.name));
-  const ruleRpos = plans.flatMap((p) => p.rules.map((r) => (r.continuous ? PITR_RPO_SECONDS : scheduleRpoSeconds(r.schedule, 480))));
+  const ruleRpos = plans.flatMap((p) => p.rules.map((r) => (r.continuous ? PITR_RPO_SECONDS : scheduleRpoSeconds(r.schedule, r.startWindowMinutes))));
   const native = nativeBackups(c.at.r, c.at.resource);
   const least = (values: Array<number | undefined>) => {
     const known = values.filter((v): v is number => v !== undefined);
@@ -287,11 +320,14 @@ function otherStore(index: AppIndex, c: StoreCoverage, buckets: readonly BucketR
     ...plans.flatMap((p) => p.rules.flatMap((r) => r.copies.map((copy) => ({
       via: `${p.name} / ${r.name}`, to: `vault ${vaultLocation(copy.vaultArn).name ?? copy.vaultArn}`, account: copy.account, region: copy.region, retentionDays: copy.deleteAfterDays,
     })))),
-    ...replicas.map((rep) => ({ via: 'replication', to: `bucket ${rep.name}`, account: rep.account, region: rep.region, retentionDays: rep.objectLock?.days })),
+    ...replicas.map((rep) => ({
+      via: 'replication', to: `bucket ${rep.name}`, account: rep.account, region: rep.region, retentionDays: rep.objectLock?.days,
+      lock: rep.objectLock ? objectLockText(rep.objectLock) : undefined,
+    })),
   ];
   const sameAccount = least([...ruleRpos, ...native.map((n) => (n.pointInTime ? PITR_RPO_SECONDS : n.replicatedTo ? undefined : c.type.service === 'S3' ? 0 : 86400))]);
   const elsewhere = (pick: (x: { account?: string; region?: string }) => string | undefined, mine?: string) => least([
-    ...plans.flatMap((p) => p.rules.filter((r) => r.copies.some((copy) => pick(copy) !== undefined && pick(copy) !== mine)).map((r) => scheduleRpoSeconds(r.schedule, 480))),
+    ...plans.flatMap((p) => p.rules.filter((r) => r.copies.some((copy) => pick(copy) !== undefined && pick(copy) !== mine)).map((r) => scheduleRpoSeconds(r.schedule, r.startWindowMinutes))),
     ...replicas.filter((rep) => pick(rep) !== undefined && pick(rep) !== mine).map(() => 15 * 60),
   ]);
   const otherAccount = elsewhere((x) => x.account, here.account);
@@ -304,8 +340,8 @@ function otherStore(index: AppIndex, c: StoreCoverage, buckets: readonly BucketR
     copies, drills: [], exemption: c.exemption,
     gaps: c.exemption !== undefined ? [] : [
       ...c.problems,
-      ...(c.role === 'data' && otherAccount === undefined ? ['no copy outside its account'] : []),
-      ...(c.role === 'data' && otherRegion === undefined ? ['no copy outside its region'] : []),
+      ...(c.role === 'data' && otherAccount === undefined ? [NO_OTHER_ACCOUNT] : []),
+      ...(c.role === 'data' && otherRegion === undefined ? [NO_OTHER_REGION] : []),
     ],
   };
 }
@@ -322,7 +358,7 @@ function diagram(stores: readonly StoreReport[], vaults: readonly VaultReport[],
   }
   for (const v of vaults) nodes.push({ id: vaultId(v.name, v.account, v.region), kind: 'vault', label: v.name, ...where(v), detail: lockText(v.lock) });
   for (const b of buckets.filter((x) => x.role === 'backup-bucket' || stores.every((s) => s.path !== x.path))) {
-    nodes.push({ id: bucketId(b.name), kind: 'bucket', label: b.name, ...where(b), detail: b.objectLock ? `Object Lock ${b.objectLock.mode ?? ''} ${b.objectLock.days ?? '?'} d` : 'no Object Lock' });
+    nodes.push({ id: bucketId(b.name), kind: 'bucket', label: b.name, ...where(b), detail: b.objectLock ? objectLockText(b.objectLock) : 'no Object Lock' });
   }
   const has = (id: string) => nodes.some((n) => n.id === id);
   for (const store of model.stores) {
@@ -370,11 +406,12 @@ export function readPosture(stacks: readonly AssemblyStack[], title: string): Po
   const coverage = assessCoverage(index, DEFAULT_COVERAGE);
   const vaults = vaultsOf(index, model);
   const buckets = bucketsOf(index, coverage);
+  const verifications = verificationsOf(index);
   const dbTypes = ['RDS', 'Aurora', 'DocumentDB', 'Neptune'];
   const coverageOf = (store: DataStore) => coverage.find((c) => dbTypes.includes(c.type.service) && store.arn !== undefined
     && (c.at.r.resolve({ Ref: c.at.logicalId }) === store.identifier) && c.at.stack.region === store.region);
   const stores = [
-    ...model.stores.map((s) => databaseStore(model, s, coverageOf(s), vaults, buckets)),
+    ...model.stores.map((s) => databaseStore(model, s, coverageOf(s), vaults, buckets, verifications)),
     ...coverage.filter((c) => !dbTypes.includes(c.type.service) || !model.stores.some((s) => coverageOf(s) === c))
       .filter((c) => c.role === 'data' && c.skipped === undefined)
       .map((c) => otherStore(index, c, buckets)),

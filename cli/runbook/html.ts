@@ -19,25 +19,31 @@ const STYLE = `
   @media print { body { margin: 0; max-width: none; font-size: 11pt; } pre { white-space: pre-wrap; break-inside: avoid; } h2 { break-before: page; } }
 `;
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** A complete HTML document of `markdown`, titled `title`. */
-export function runbookHtml(markdown: string, title: string): string {
+/**
+ * Markdown rendered to HTML; headings of the given levels get GitHub's anchors, and the `<br>` table cells use is turned
+ * back on.
+ */
+export function renderMarkdown(markdown: string, anchoredLevels = '2'): string {
   const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
-  // Table cells list several protections, one per line: the only HTML the runbook writes.
-  const body = md.render(markdown).replace(/&lt;br&gt;/g, '<br>')
+  return md.render(markdown).replace(/&lt;br&gt;/g, '<br>')
     // The same anchors as GitHub's, so the index links work in the page too.
-    .replace(/<h2>(.*?)<\/h2>/g, (_all, text: string) => `<h2 id="${headingSlug(text.replace(/<[^>]+>/g, ''))}">${text}</h2>`);
+    .replace(new RegExp(`<h([${anchoredLevels}])>(.*?)</h[${anchoredLevels}]>`, 'g'), (_all, level: string, text: string) => `<h${level} id="${headingSlug(text.replace(/<[^>]+>/g, ''))}">${text}</h${level}>`);
+}
+
+/** A complete self-contained HTML document: `body` (HTML) under `title`, with the page style and `extraStyle`. */
+export function htmlDocument(title: string, body: string, extraStyle = ''): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>Runbook: ${escapeHtml(title)}</title>`,
-    `<style>${STYLE}</style>`,
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${STYLE}${extraStyle}</style>`,
     '</head>',
     '<body>',
     body,
@@ -45,4 +51,9 @@ export function runbookHtml(markdown: string, title: string): string {
     '</html>',
     '',
   ].join('\n');
+}
+
+/** A complete HTML document of `markdown`, titled `title`. */
+export function runbookHtml(markdown: string, title: string): string {
+  return htmlDocument(`Runbook: ${title}`, renderMarkdown(markdown));
 }

@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
+import { IConstruct } from 'constructs';
 import { isUnresolved, MAX_LIFECYCLE_DAYS, ValidationError } from '../private/validation';
 
 // The controls of AWS Backup Audit Manager, one record each, and the checks and rendering that `AuditControl` and
@@ -177,20 +178,21 @@ export interface ScopeShape {
 }
 
 /** Checks a control scope: known resource types, 1-100 resource ids, a tag with a key. Tokens are skipped. */
-export function checkScope(prop: string, scope: ScopeShape | undefined): void {
+export function checkScope(prop: string, scope: ScopeShape | undefined, construct?: IConstruct): void {
   if (scope === undefined) {
     return;
   }
   const types = scope.resourceTypes;
   if (types !== undefined && !Token.isUnresolved(types)) {
     if (types.length === 0) {
-      throw new ValidationError(`${prop}.resourceTypes is empty; leave it out to evaluate every resource type, or name some (e.g. ['RDS'])`);
+      throw new ValidationError(`${prop}.resourceTypes is empty; leave it out to evaluate every resource type, or name some (e.g. ['RDS'])`, construct);
     }
     for (const type of types) {
       if (!Token.isUnresolved(type) && !RESOURCE_TYPES.includes(type)) {
         throw new ValidationError(
           `${prop}.resourceTypes contains '${type}', which is not an AWS Backup resource type; use one of ` +
             `${RESOURCE_TYPES.map((t) => `'${t}'`).join(', ')} (e.g. 'RDS')`,
+          construct,
         );
       }
     }
@@ -200,10 +202,11 @@ export function checkScope(prop: string, scope: ScopeShape | undefined): void {
     throw new ValidationError(
       `${prop}.resourceIds has ${ids.length} entries; AWS Backup Audit Manager takes 1-${MAX_SCOPE_IDS} ` +
         '(leave it out to evaluate every resource, or scope by resourceTypes or tag instead)',
+      construct,
     );
   }
   if (scope.tag !== undefined && !Token.isUnresolved(scope.tag.key) && scope.tag.key.length === 0) {
-    throw new ValidationError(`${prop}.tag has an empty key; give the tag key (e.g. { key: 'backup', value: 'daily' })`);
+    throw new ValidationError(`${prop}.tag has an empty key; give the tag key (e.g. { key: 'backup', value: 'daily' })`, construct);
   }
 }
 
@@ -244,7 +247,7 @@ export const AUDIT_NAME_RULE = 'AWS Backup takes a letter, then letters, digits 
 const MAX_DESCRIPTION_LENGTH = 1024;
 
 /** Checks a framework or report plan description: 1-1024 characters, not only blanks. Tokens are skipped. */
-export function checkDescription(prop: string, description: string | undefined): void {
+export function checkDescription(prop: string, description: string | undefined, construct: IConstruct): void {
   if (description === undefined || Token.isUnresolved(description)) {
     return;
   }
@@ -252,6 +255,7 @@ export function checkDescription(prop: string, description: string | undefined):
     throw new ValidationError(
       `${prop} is ${description.length} characters${description.trim().length === 0 ? ' of blanks' : ''}; AWS Backup takes ` +
         `1-${MAX_DESCRIPTION_LENGTH} characters with at least one that is not a blank (shorten it, or leave it out)`,
+      construct,
     );
   }
 }

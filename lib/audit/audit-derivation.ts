@@ -1,13 +1,15 @@
-import { Duration, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { RecoveryPlan } from '../plan';
 import { cronGapHours } from '../private/schedule';
-import { isUnresolved } from '../private/validation';
+import { differs, isUnresolved } from '../private/validation';
 
 // What a RecoveryPlan promises, read through its public API, as the numbers the audit controls take. Plain numbers
 // and strings: `BackupAuditFramework` turns them into controls (this file cannot import it without a cycle).
 
-/** The last recovery point's age a plan without a tier is audited against: a daily backup, plus an hour to run. */
+/** The last recovery point's age a plan is audited against when no schedule can be read: a daily backup, plus an hour to start. */
 export const DEFAULT_MAX_AGE_HOURS = 25;
+/** RecoveryPlan's default start window. */
+const DEFAULT_START_WINDOW_HOURS = 1;
 /** Entries of a cross-region or cross-account list. */
 const MAX_LIST = 5;
 /** The longest frequency AWS Backup Audit Manager takes, in days, and the longest last-recovery-point age, in hours. */
@@ -32,7 +34,11 @@ export interface PlanAuditFacts {
   readonly locked: boolean;
   readonly lockMinDays?: number;
   readonly lockMaxDays?: number;
-  /** How old the last recovery point may be: the tier's RPO in whole hours (at least 1, at most 744), else 25. */
+  /**
+   * How old the last recovery point may be: the most frequent rule's longest gap between runs plus its start window,
+   * in whole hours (at least 1, at most 744); 25 when no schedule can be read. Not the tier's RPO: a continuous rule
+   * meets that through point-in-time recovery, which this control does not see (RpoWatch watches it).
+   */
   readonly maxAgeHours: number;
   /** The regions and accounts, other than the plan's, that its copies go to, each once (at most 5 each). */
   readonly copyRegions: string[];
@@ -46,17 +52,19 @@ export function planAuditFacts(plan: RecoveryPlan): PlanAuditFacts {
   const stack = Stack.of(plan);
   const rules = plan.rules;
 
-  const gaps = rules
-    .map((rule) => rule.schedule.expressionString)
-    .filter((expression) => !Token.isUnresolved(expression))
-    .map((expression) => cronGapHours(expression))
-    .filter((gap): gap is number => gap !== undefined);
-  const shortestGap = gaps.length > 0 ? Math.min(...gaps) : undefined;
+  // Each readable schedule's longest gap between runs, and that gap plus the rule's start window: how old the newest
+  // recovery point of the rule may be when the next job has not yet started.
+  const schedules = rules
+    .filter((rule) => !Token.isUnresolved(rule.schedule.expressionString))
+    .map((rule) => ({ rule, gap: cronGapHours(rule.schedule.expressionString) }))
+    .filter((s): s is { rule: typeof rules[number]; gap: number } => s.gap !== undefined);
+  const shortestGap = schedules.length > 0 ? Math.min(...schedules.map((s) => s.gap)) : undefined;
   const frequencyHours = shortestGap === undefined ? undefined
     : shortestGap <= 24 ? shortestGap
       : Math.min(Math.ceil(shortestGap / 24), MAX_FREQUENCY_DAYS) * 24;
+  const freshest = schedules.map((s) => s.gap + (s.rule.startWindow && !isUnresolved(s.rule.startWindow) ? s.rule.startWindow.toMinutes() / 60 : DEFAULT_START_WINDOW_HOURS));
 
-  const days = (value: Duration) => (isUnresolved(value) ? undefined : value.toDays({ integral: false }));
+  const days = (value: Duration) => (isUnresolved(value) ? undefined : Math.floor(value.toDays({ integral: false })));
   const ruleDays = rules.map((rule) => days(rule.deleteAfter)).filter((d): d is number => d !== undefined);
   const localCopyDays = plan.copies
     .filter((copy) => !differs(copy.destinationBackupVault.env.account, stack.account)
@@ -66,10 +74,7 @@ export function planAuditFacts(plan: RecoveryPlan): PlanAuditFacts {
 
   const lock = plan.backupVault.vaultLock;
 
-  const rpo = plan.tier?.rpo;
-  const maxAgeHours = rpo === undefined || isUnresolved(rpo)
-    ? DEFAULT_MAX_AGE_HOURS
-    : Math.min(Math.max(1, Math.ceil(rpo.toMinutes({ integral: false }) / 60)), MAX_AGE_HOURS);
+  const maxAgeHours = freshest.length === 0 ? DEFAULT_MAX_AGE_HOURS : Math.min(Math.max(1, Math.ceil(Math.min(...freshest))), MAX_AGE_HOURS);
   const rto = plan.tier?.rto;
 
   return {
@@ -84,11 +89,6 @@ export function planAuditFacts(plan: RecoveryPlan): PlanAuditFacts {
     copyAccounts: distinct(plan.copies.map((copy) => copy.destinationBackupVault.env.account).filter((a) => differs(a, stack.account))),
     rtoMinutes: rto === undefined || isUnresolved(rto) ? undefined : Math.max(1, Math.ceil(rto.toSeconds({ integral: false }) / 60)),
   };
-}
-
-/** True when both are known and differ. */
-function differs(a: string, b: string): boolean {
-  return Token.compareStrings(a, b) === TokenComparison.DIFFERENT;
 }
 
 function distinct(values: string[]): string[] {

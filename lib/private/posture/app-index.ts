@@ -37,6 +37,8 @@ export interface CopyAction {
 export interface BackupRule {
   readonly name: string;
   readonly schedule?: string;
+  /** Minutes a job may wait to start (AWS Backup's default: 480). */
+  readonly startWindowMinutes: number;
   readonly continuous: boolean;
   readonly deleteAfterDays?: number;
   readonly coldAfterDays?: number;
@@ -85,6 +87,7 @@ function readRules(r: Resolver, body: { BackupPlanRule?: Array<Record<string, un
     return {
       name: r.resolve(rule.RuleName) ?? '',
       schedule: r.resolve(rule.ScheduleExpression),
+      startWindowMinutes: num(rule.StartWindowMinutes) ?? 480,
       continuous: rule.EnableContinuousBackup === true || rule.EnableContinuousBackup === 'true',
       deleteAfterDays: num(lifecycle.DeleteAfterDays),
       coldAfterDays: num(lifecycle.MoveToColdStorageAfterDays),
@@ -100,11 +103,11 @@ function readRules(r: Resolver, body: { BackupPlanRule?: Array<Record<string, un
 }
 
 export function buildIndex(stacks: readonly TemplateStack[]): AppIndex {
-  const exports = exportsOf(stacks);
+  const appExports = exportsOf(stacks);
   const resources: Located[] = [];
   const byKey = new Map<string, Located>();
   for (const stack of stacks) {
-    const r = new Resolver(stack, exports);
+    const r = new Resolver(stack, appExports);
     for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
       const cdkPath = resource.Metadata?.['aws:cdk:path'];
       const at: Located = { stack, logicalId, resource, r, path: typeof cdkPath === 'string' ? cdkPath : `${stack.stackName}/${logicalId}` };

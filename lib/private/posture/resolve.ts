@@ -55,20 +55,20 @@ export type Exports = ReadonlyMap<string, { readonly stack: TemplateStack; reado
 
 /** The literal-named exports of every stack. */
 export function exportsOf(stacks: readonly TemplateStack[]): Exports {
-  const exports = new Map<string, { stack: TemplateStack; value: unknown }>();
+  const found = new Map<string, { stack: TemplateStack; value: unknown }>();
   for (const stack of stacks) {
     const r = new Resolver(stack);
     for (const output of Object.values(stack.template.Outputs ?? {})) {
       const name = output.Export?.Name === undefined ? undefined : r.resolve(output.Export.Name);
-      if (isKnown(name)) exports.set(name, { stack, value: output.Value });
+      if (isKnown(name)) found.set(name, { stack, value: output.Value });
     }
   }
-  return exports;
+  return found;
 }
 
 export class Resolver {
   /** @param exports the app's exports, for `Fn::ImportValue` (see `exportsOf`); without them an import is a marker. */
-  constructor(private readonly stack: TemplateStack, private readonly exports?: Exports, private readonly depth = 0) {}
+  constructor(private readonly stack: TemplateStack, private readonly appExports?: Exports, private readonly depth = 0) {}
 
   private marker(logicalId: string, attribute = ''): string {
     return `⟦${this.stack.stackName}|${logicalId}|${attribute}⟧`;
@@ -151,9 +151,9 @@ export class Resolver {
     }
     if (o['Fn::ImportValue'] !== undefined) {
       const name = this.resolve(o['Fn::ImportValue']);
-      const exported = isKnown(name) ? this.exports?.get(name) : undefined;
+      const exported = isKnown(name) ? this.appExports?.get(name) : undefined;
       // An export of an import of an export… is followed a few levels, never in a loop.
-      if (exported && this.depth < 4) return new Resolver(exported.stack, this.exports, this.depth + 1).resolve(exported.value);
+      if (exported && this.depth < 4) return new Resolver(exported.stack, this.appExports, this.depth + 1).resolve(exported.value);
     }
     const intrinsic = Object.keys(o).find((k) => k.startsWith('Fn::') || k === 'Ref');
     return intrinsic ? this.marker(intrinsic) : undefined;
