@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AirGappedVault, BackupAlarms, BackupCoverage, BackupDrChecks, BackupGuardrails, BackupVault, CrossAccountBucket, RpoWatch, LifecycleAge, PolicyEditors, RecoveryPlan, ReplicationDestination,
+  AirGappedVault, BackupAlarms, BackupAuditFramework, BackupCoverage, BackupDrChecks, BackupGuardrails, BackupReportPlan, ReportFormat, ReportTemplate, BackupVault, CrossAccountBucket, RpoWatch, LifecycleAge, PolicyEditors, RecoveryPlan, ReplicationDestination,
   ReplicationRule, VaultLock,
 } from '../lib';
 import { additionalRegions } from '../lib/private/aws-names';
@@ -299,6 +299,10 @@ export class WorkloadStack extends Stack {
   public readonly databaseStacks: DatabaseStack[];
   /** The RPO watches of the configured databases (none without a database with a `dump` block). */
   public readonly rpoWatches: RpoWatch[];
+  /** Backup Audit Manager: the controls the plan promises, evaluated by AWS Backup. */
+  public readonly auditFramework: BackupAuditFramework;
+  /** Where AWS Backup delivers the compliance and job reports (this account and region, as AWS Backup requires). */
+  public readonly auditReports: s3.Bucket;
   /** Encrypts the log groups of every job and watch of this stack. */
   private jobLogsKey?: kms.Key;
 
@@ -355,6 +359,13 @@ export class WorkloadStack extends Stack {
         'cdk.json names the customer-managed key of every database (databases[].kmsKeyArn); its key policy must allow the backup account');
     }
 
+    if (!config.databases.some((db) => db.drill)) {
+      // Drills are optional in cdk.json; without one, the DR pack's finding is acknowledged here and the synth says so.
+      const why = 'no database of the backup-dr config has a drill block, so no restore of the plan\'s recovery points is proven on a '
+        + 'schedule (the dump verification proves the dumps only); add databases[].drill to prove them';
+      Validations.of(this.plan).acknowledge({ id: 'BackupDR-RestoreDrillValidated', reason: why });
+      Annotations.of(this).addWarningV2('cdk-backup-dr:WorkloadStack.noDrill', why);
+    }
     this.replications = this.createAppBuckets(config);
     // The databases with a dump block are watched in their own nested stacks; the others (AWS Backup only) here.
     this.alarms = new BackupAlarms(this, 'Alarms', {
@@ -370,6 +381,64 @@ export class WorkloadStack extends Stack {
     });
     this.databaseStacks = this.createDatabaseStacks(config);
     this.rpoWatches = this.createRpoWatches(config);
+    [this.auditFramework, this.auditReports] = this.createAudit(config);
+  }
+
+  /**
+   * Backup Audit Manager: a framework whose controls the plan and its tier promise (frequency and retention, manual
+   * deletion, encryption, cross-account and cross-region copies, the last recovery point's age, restore time), and
+   * report plans delivering its compliance report and the backup, copy and restore job reports, in CSV and JSON, to a
+   * bucket of this account (AWS Backup delivers reports only to the account and region of the report plan). Reports
+   * are audit evidence: Object Lock keeps each one a year.
+   */
+  private createAudit(config: BackupDrConfig): [BackupAuditFramework, s3.Bucket] {
+    const prefix = config.namePrefix.replace(/-/g, '_');
+    const framework = new BackupAuditFramework(this, 'AuditFramework', {
+      frameworkName: `${prefix}_${config.tier.toLowerCase()}`,
+      description: `What plan ${config.namePrefix}-${config.tier.toLowerCase()} promises, evaluated by AWS Backup Audit Manager`,
+      plan: this.plan,
+    });
+    const key = new kms.Key(this, 'AuditReportsKey', { description: 'Encrypts the AWS Backup audit reports', enableKeyRotation: true });
+    const bucket = new s3.Bucket(this, 'AuditReports', {
+      versioned: true,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(365)),
+      lifecycleRules: [{ expiration: Duration.days(400), noncurrentVersionExpiration: Duration.days(400) }],
+      serverAccessLogsBucket: accessLogBucket(this, 'AuditReportsAccessLogs'),
+      serverAccessLogsPrefix: 'audit-reports/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    BackupCoverage.exempt(bucket, 'Audit evidence that AWS Backup writes from its own job and compliance history, not application '
+      + 'data to recover; Object Lock keeps each report a year in this account');
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+      Validations.of(bucket).acknowledge({
+        id: `${pack}-S3BucketReplicationEnabled`,
+        reason: 'Audit reports that AWS Backup writes from its own job and compliance history; Object Lock keeps each for a year, and a lost report is written again by the next run',
+      });
+    }
+    const reports: Array<[string, ReportTemplate]> = [
+      ['Compliance', ReportTemplate.CONTROL_COMPLIANCE_REPORT],
+      ['BackupJobs', ReportTemplate.BACKUP_JOB_REPORT],
+      ['CopyJobs', ReportTemplate.COPY_JOB_REPORT],
+      ['RestoreJobs', ReportTemplate.RESTORE_JOB_REPORT],
+    ];
+    for (const [name, template] of reports) {
+      new BackupReportPlan(this, `${name}Report`, {
+        reportPlanName: `${prefix}_${name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()}`,
+        bucket,
+        keyPrefix: 'backup-reports',
+        formats: [ReportFormat.CSV, ReportFormat.JSON],
+        template,
+        frameworks: template === ReportTemplate.CONTROL_COMPLIANCE_REPORT ? [framework] : undefined,
+      });
+    }
+    return [framework, bucket];
   }
 
   /**
@@ -456,15 +525,7 @@ export class WorkloadStack extends Stack {
       description: 'Encrypts the application buckets of the workload account',
       enableKeyRotation: true,
     });
-    const accessLogs = new s3.Bucket(this, 'AppBucketsAccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(1) }],
-    });
-    acknowledgeAccessLogBucket(accessLogs);
+    const accessLogs = accessLogBucket(this, 'AppBucketsAccessLogs');
     const { backup } = config;
     return config.appBuckets.map((app) => {
       const bucket = new s3.Bucket(this, `AppBucket-${app.name}`, {
@@ -499,6 +560,20 @@ export class WorkloadStack extends Stack {
 /** Physical name of an application bucket's replica in the backup account's DR region. */
 export function replicaBucketName(app: AppBucketConfig): string {
   return `${app.name}-dr`;
+}
+
+/** A bucket that receives server access logs: SSE-S3 (the only encryption log delivery supports), kept a year. */
+function accessLogBucket(scope: Construct, id: string): s3.Bucket {
+  const accessLogs = new s3.Bucket(scope, id, {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    enforceSSL: true,
+    versioned: true,
+    lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(1) }],
+  });
+  acknowledgeAccessLogBucket(accessLogs);
+  return accessLogs;
 }
 
 function acknowledgeAccessLogBucket(accessLogs: s3.Bucket): void {

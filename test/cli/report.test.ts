@@ -33,9 +33,10 @@ describe('the reference app', () => {
     p = await reportJson(assembly);
   });
 
-  test('summary: two data stores, both protected, no gap, the one finding acknowledged with its reason', () => {
+  test('summary: the database and the uploads bucket protected, the audit reports bucket exempt, no gap, the one finding acknowledged with its reason', () => {
     expect(p.title).toBe('BackupDr');
-    expect(p.summary).toEqual({ dataStores: 2, protected: 2, exempt: 0, withGaps: 0, findings: 0, acknowledged: 1 });
+    expect(p.summary).toEqual({ dataStores: 3, protected: 2, exempt: 1, withGaps: 0, findings: 0, acknowledged: 1 });
+    expect(p.stores.find((s) => s.exemption !== undefined)).toMatchObject({ label: 'S3 bucket', path: 'BackupDr-Workload/AuditReports/Resource', exemption: expect.stringMatching(/^Audit evidence/) });
     expect(p.findings).toEqual([{
       rule: 'BackupDR-BackupVaultLocked', path: 'BackupDr-Workload/Vault/Resource/Resource',
       message: 'The backup vault has a vault lock with a minimum retention. Found: it has no LockConfiguration.',
@@ -83,6 +84,7 @@ describe('the reference app', () => {
       ['backup-dr-app-uploads-111111111111-dr', 'backup-bucket', 'GOVERNANCE', 30, true, []],
       ['backup-dr-dumps-222222222222-us-west-2', 'backup-bucket', 'COMPLIANCE', 30, true, []],
       ['backup-dr-app-uploads-111111111111', 'data', undefined, undefined, true, ['kms:ScheduleKeyDeletion', 'kms:DisableKey']],
+      ['AuditReportsF01B2F05 (named at deploy)', 'data', 'GOVERNANCE', 365, true, ['kms:ScheduleKeyDeletion', 'kms:DisableKey']],
     ]);
   });
 
@@ -154,7 +156,7 @@ test('--out writes md, json and html; the Markdown has every section', async () 
     expect(r.stderr).toContain(`wrote ${path.join(out, `recovery-posture.${ext}`)}`);
     expect(statSync(path.join(out, `recovery-posture.${ext}`)).size).toBeGreaterThan(1000);
   }
-  expect(r.stderr).toContain('2 data store(s): 2 protected, 0 exempt, 0 with gaps; 0 open finding(s), 1 acknowledged');
+  expect(r.stderr).toContain('3 data store(s): 2 protected, 1 exempt, 0 with gaps; 0 open finding(s), 1 acknowledged');
   const md = readFileSync(path.join(out, 'recovery-posture.md'), 'utf8');
   expect(md).toMatch(/^# Recovery posture: Acme\n/);
   for (const section of ['## Summary', '## Data stores', '### app', '## Vaults', '## Buckets', '## Copy flows', '## Findings', '## Rules applied']) {
