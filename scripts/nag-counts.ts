@@ -31,8 +31,8 @@ for (const [name, build, withConfig] of apps) {
   build(app);
   // Top-level stacks: each one's scan covers its nested stacks.
   const stacks = app.node.findAll().filter((c): c is Stack => Stack.isStack(c) && c.nestedStackParent === undefined);
-  const findings = stacks.flatMap((stack) => nagFindings(stack));
-  const counts = nagPacks().map((pack) => `${pack.readPackName}=${findings.filter((f) => f.pack === pack.readPackName).length}`);
+  const findings = stacks.flatMap((stack) => nagFindings(stack, true));
+  const counts = nagPacks(true).map((pack) => `${pack.readPackName}=${findings.filter((f) => f.pack === pack.readPackName).length}`);
   total += findings.length;
   console.log(`${name} (${stacks.length} stacks) ${counts.join(' ')}`);
 }

@@ -210,7 +210,7 @@ function findingsOf(index: AppIndex, coverage: readonly StoreCoverage[]): Findin
     for (const problem of c.problems) findings.push({ rule: 'BackupCoverage', path: c.at.path, message: `${c.type.label} is not protected: ${problem}` });
   }
   for (const rule of DR_RULES) {
-    for (const at of rule.types.flatMap((type) => index.ofType(type))) {
+    for (const at of rule.types.flatMap((type) => index.allOfType(type))) {
       const outcome = rule.check(at, { index, options: DEFAULT_RULE_OPTIONS });
       if (outcome.status !== 'non-compliant') continue;
       const acknowledged = (at.resource.Metadata?.[ACKNOWLEDGED_METADATA_KEY] as Record<string, string> | undefined)?.[`BackupDR-${rule.id}`];

@@ -39,6 +39,7 @@ export function indexConstructTree(root: IConstruct): ConstructIndex {
     const stackName = Token.isUnresolved(stack.stackName) ? stack.node.path : stack.stackName;
     const resources: Record<string, TemplateResource> = {};
     const outputs: Record<string, unknown> = {};
+    const conditions: Record<string, unknown> = {};
     for (const element of stack.node.findAll().filter((c): c is CfnElement => CfnElement.isCfnElement(c) && c.stack === stack)) {
       const rendered = renderElement(stack, element);
       for (const [id, resource] of Object.entries((rendered?.Resources ?? {}) as Record<string, Record<string, unknown>>)) {
@@ -47,12 +48,13 @@ export function indexConstructTree(root: IConstruct): ConstructIndex {
         if (CfnResource.isCfnResource(element)) byResource.set(element, { stackName, logicalId: id });
       }
       Object.assign(outputs, rendered?.Outputs ?? {});
+      Object.assign(conditions, rendered?.Conditions ?? {});
     }
     stacks.push({
       stackName,
       account: literalOrUndefined(stack.account),
       region: literalOrUndefined(stack.region),
-      template: { Resources: resources, Outputs: outputs } as Template,
+      template: { Resources: resources, Outputs: outputs, Conditions: conditions } as Template,
     });
   }
   const index = buildIndex(stacks);

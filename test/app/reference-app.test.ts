@@ -47,7 +47,7 @@ describe('reference app', () => {
   });
 
   test.each(STACKS)('%s has no unacknowledged cdk-nag findings in the five packs', (id) => {
-    expect(formatFindings(nagFindings(stack(app, id)))).toBe('');
+    expect(formatFindings(nagFindings(stack(app, id), true))).toBe('');
   });
 
   test('app synthesis runs the registered cdk-nag packs and passes', () => {
@@ -130,7 +130,7 @@ describe('reference app', () => {
         Match.objectLike({ Sid: 'DenyDeployingButDeployers', Condition: { ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::222222222222:role/pipeline-deploy'] } } }),
       ]) },
     });
-    expect(formatFindings(nagFindings(management))).toBe('');
+    expect(formatFindings(nagFindings(management, true))).toBe('');
     expect(Annotations.fromStack(stack(guarded, 'BackupDr-Backup')).findInfo('*', Match.stringLikeRegexp('no guardrails'))).toHaveLength(0);
     // The dump replica trusts the replication role by name: the SCP keeps it from being taken over or passed.
     const replicationRole = (stack(guarded, 'BackupDr-Backup') as BackupAccountStack).dumpReplication!.replicationRoleArn.split(':role/')[1];
@@ -156,7 +156,7 @@ describe('reference app', () => {
     expect(monthly.CopyActions).toContainEqual({
       DestinationBackupVaultArn: 'arn:aws:backup:us-east-1:222222222222:backup-vault:backup-dr-air-gapped', Lifecycle: { DeleteAfterDays: 365 },
     });
-    expect(formatFindings(nagFindings(stack(gapped, 'BackupDr-Backup')))).toBe('');
+    expect(formatFindings(nagFindings(stack(gapped, 'BackupDr-Backup'), true))).toBe('');
     expect(stack(referenceApp(), 'BackupDr-Backup').node.tryFindChild('AirGappedVault')).toBeUndefined();
   });
 
@@ -673,8 +673,8 @@ describe('reference app jobs', () => {
     expect(alarms).toContain('"FreeStorageSpace"'); // watched by the workload stack's BackupAlarms
     const policy = JSON.stringify(Template.fromStack(stack(plain, 'BackupDr-Backup')).findResources('AWS::S3::BucketPolicy'));
     expect(policy).not.toContain('111111111111');
-    expect(formatFindings(nagFindings(stack(plain, 'BackupDr-Workload')))).toBe('');
-    expect(formatFindings(nagFindings(stack(plain, 'BackupDr-Backup')))).toBe('');
+    expect(formatFindings(nagFindings(stack(plain, 'BackupDr-Workload'), true))).toBe('');
+    expect(formatFindings(nagFindings(stack(plain, 'BackupDr-Backup'), true))).toBe('');
   });
 
   test('a dump without verification: no verify job, no verification alarms, reads denied to the whole workload account', async () => {
@@ -689,7 +689,7 @@ describe('reference app jobs', () => {
     for (const roleName of ['backup-dr-verify-app', 'Admin']) {
       expect(await dumpAccess(policy, roleName, 'app', 'app')).toEqual({ write: false, read: false, list: false });
     }
-    expect(formatFindings(nagFindings(stack(dumpOnly, 'BackupDr-Workload')))).toBe('');
+    expect(formatFindings(nagFindings(stack(dumpOnly, 'BackupDr-Workload'), true))).toBe('');
   });
 });
 
@@ -825,7 +825,7 @@ describe('reference app with many databases', () => {
   test('cdk-nag finds nothing unacknowledged in the nested database stacks', () => {
     const workload = stack(ten.app, 'BackupDr-Workload') as WorkloadStack;
     for (const nested of workload.databaseStacks) {
-      expect(formatFindings(nagFindings(nested))).toBe('');
+      expect(formatFindings(nagFindings(nested, true))).toBe('');
     }
   });
 

@@ -106,7 +106,7 @@ describe('BackupCoverage', () => {
     table(stack, 'Orders', { pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true } });
     new efs.CfnFileSystem(stack, 'Files', { backupPolicy: { status: 'ENABLED' } });
     new elasticache.CfnReplicationGroup(stack, 'Cache', { replicationGroupDescription: 'c', engine: 'redis', cacheNodeType: 'cache.t4g.micro', snapshotRetentionLimit: 7 });
-    new s3.Bucket(stack, 'Locked', { versioned: true, objectLockEnabled: true, objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(30)) });
+    new s3.Bucket(stack, 'Locked', { versioned: true, objectLockEnabled: true, objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(30)) });
     expect(errors(stack)).toEqual([]);
   });
 
@@ -132,6 +132,12 @@ describe('BackupCoverage', () => {
     expect(errors(stack)).toEqual([]);
   });
 
+  test('a GOVERNANCE Object Lock counts only when the bucket denies bypassing it', () => {
+    const stack = checked(new Stack(new App(), 'S', { env: ENV }));
+    new s3.Bucket(stack, 'Governed', { versioned: true, objectLockEnabled: true, objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(30)) });
+    expect(errors(stack)[0]).toContain('(GOVERNANCE, and the bucket does not deny s3:BypassGovernanceRetention: not counted)');
+  });
+
   test('an S3 bucket that a plan selects needs versioning, which AWS Backup requires', () => {
     const stack = checked(new Stack(new App(), 'S', { env: ENV }));
     const bucket = new s3.Bucket(stack, 'Files');
@@ -143,7 +149,7 @@ describe('BackupCoverage', () => {
     const build = (props = {}) => {
       const stack = checked(new Stack(new App(), 'S', { env: ENV }), props);
       const logs = new s3.Bucket(stack, 'Logs');
-      new s3.Bucket(stack, 'Data', { serverAccessLogsBucket: logs, versioned: true, objectLockEnabled: true, objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(30)) });
+      new s3.Bucket(stack, 'Data', { serverAccessLogsBucket: logs, versioned: true, objectLockEnabled: true, objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(30)) });
       return stack;
     };
     expect(errors(build())).toEqual([]);

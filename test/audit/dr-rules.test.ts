@@ -1,6 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -8,9 +9,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Template } from 'aws-cdk-lib/assertions';
-import { BackupDrChecks, CrossAccountBucket } from '../../lib';
+import { BackupDrChecks, BackupVault, CrossAccountBucket, VaultLock } from '../../lib';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -30,7 +32,7 @@ function database(stack: Stack, id: string, props: Partial<rds.CfnDBInstanceProp
 
 /** A plan in `stack` whose one rule copies into `copies`. */
 function planWithCopies(stack: Stack, copies: backup.BackupPlanCopyActionProps[]): backup.BackupPlan {
-  const vault = new backup.BackupVault(stack, 'Vault', { lockConfiguration: { minRetention: Duration.days(7) } });
+  const vault = new backup.BackupVault(stack, 'Vault', { lockConfiguration: { minRetention: Duration.days(7), changeableFor: Duration.days(3) } });
   const plan = new backup.BackupPlan(stack, 'Plan', { backupVault: vault });
   plan.addRule(new backup.BackupPlanRule({ ruleName: 'Daily', deleteAfter: Duration.days(35), copyActions: copies }));
   return plan;
@@ -112,10 +114,29 @@ describe('BackupDR-DynamoDBPointInTimeRecovery', () => {
 });
 
 describe('BackupDR-BackupVaultLocked', () => {
-  test('compliant: a vault lock with a minimum retention', () => {
+  test('compliant: a compliance-mode vault lock with at least the minimum retention', () => {
     const stack = new Stack(new App(), 'S', { env: ENV });
-    new backup.BackupVault(stack, 'Vault', { lockConfiguration: { minRetention: Duration.days(7) } });
+    new backup.BackupVault(stack, 'Vault', { lockConfiguration: { minRetention: Duration.days(7), changeableFor: Duration.days(3) } });
     expect(ruleFindings(stack, 'BackupVaultLocked')).toEqual([]);
+  });
+
+  test('compliant: a governance-mode lock whose vault denies removing or changing it (BackupVault)', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    new BackupVault(stack, 'Vault', { vaultLock: VaultLock.governance({ minRetention: Duration.days(7) }) });
+    expect(ruleFindings(stack, 'BackupVaultLocked')).toEqual([]);
+  });
+
+  test('non-compliant: a governance-mode lock nothing guards, and a minimum of one day', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    new backup.BackupVault(stack, 'Governance', { lockConfiguration: { minRetention: Duration.days(7) } });
+    new backup.BackupVault(stack, 'OneDay', { lockConfiguration: { minRetention: Duration.days(1), changeableFor: Duration.days(3) } });
+    const violation = new BackupDrChecks().validateScope(stack).violations.filter((v) => v.ruleName === 'BackupDR-BackupVaultLocked');
+    expect(violation.flatMap((v) => v.violatingResources.map((r) => r.constructPath))).toEqual(['S/Governance/Resource', 'S/OneDay/Resource']);
+    expect(violation[0].description).toContain('its lock is in governance mode (no ChangeableForDays) and its access policy does not deny backup:DeleteBackupVaultLockConfiguration');
+    // cdk-nag keeps one description per rule (the first resource's): the one-day lock is checked on its own.
+    const oneDay = new Stack(new App(), 'T', { env: ENV });
+    new backup.BackupVault(oneDay, 'OneDay', { lockConfiguration: { minRetention: Duration.days(1), changeableFor: Duration.days(3) } });
+    expect(new BackupDrChecks().validateScope(oneDay).violations[0].description).toContain("its lock's MinRetentionDays is 1, less than 7");
   });
 
   test('non-compliant: no lock', () => {
@@ -234,7 +255,8 @@ describe('BackupDR-BackupKeyUndeletable', () => {
     new backup.BackupVault(stack, 'Vault', { encryptionKey: key, lockConfiguration: { minRetention: Duration.days(7) } });
     const violation = new BackupDrChecks().validateScope(stack).violations.find((v) => v.ruleName === 'BackupDR-BackupKeyUndeletable');
     expect(violation?.violatingResources.map((r) => r.constructPath)).toEqual(['S/Key/Resource']);
-    expect(violation?.description).toContain('its DeletionPolicy is not Retain; its key policy does not deny kms:ScheduleKeyDeletion; its key policy does not deny kms:DisableKey');
+    expect(violation?.description).toContain('its DeletionPolicy or UpdateReplacePolicy is not Retain; its key policy does not deny kms:ScheduleKeyDeletion to everyone but named principals; '
+      + 'its key policy does not deny kms:DisableKey to everyone but named principals; its key policy does not deny kms:PutKeyPolicy to everyone but named principals');
   });
 
   test('not applicable to a key that encrypts no backups', () => {
@@ -248,17 +270,29 @@ describe('BackupDR-BackupFailureAlarm', () => {
   test('compliant: an alarm on failed backup jobs of the plan\'s vault, and on the dump job\'s success metric', () => {
     const stack = new Stack(new App(), 'S', { env: ENV });
     const plan = planWithCopies(stack, []);
+    const topic = new sns.Topic(stack, 'Oncall', { enforceSSL: true });
+    new cloudwatch.Alarm(stack, 'Failed', {
+      metric: new cloudwatch.Metric({ namespace: 'AWS/Backup', metricName: 'NumberOfBackupJobsFailed', dimensionsMap: { BackupVaultName: plan.backupVault.backupVaultName } }),
+      threshold: 1, evaluationPeriods: 1,
+    }).addAlarmAction(new cwActions.SnsAction(topic));
+    const bucket = new CrossAccountBucket(stack, 'Dumps', { bucketName: 'acme-dumps' });
+    dumpJob(stack, 'Dump', 'shop', bucket.bucket);
+    const dumpAlarm = new cloudwatch.Alarm(stack, 'DumpFailed', {
+      metric: new cloudwatch.Metric({ namespace: 'CdkBackupDr', metricName: 'BackupSuccess', dimensionsMap: { Database: 'shop' } }),
+      threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    });
+    dumpAlarm.addAlarmAction(new cwActions.SnsAction(topic));
+    expect(ruleFindings(stack, 'BackupFailureAlarm')).toEqual([]);
+  });
+
+  test('non-compliant: alarms that tell nobody (no actions) do not count', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    const plan = planWithCopies(stack, []);
     new cloudwatch.Alarm(stack, 'Failed', {
       metric: new cloudwatch.Metric({ namespace: 'AWS/Backup', metricName: 'NumberOfBackupJobsFailed', dimensionsMap: { BackupVaultName: plan.backupVault.backupVaultName } }),
       threshold: 1, evaluationPeriods: 1,
     });
-    const bucket = new CrossAccountBucket(stack, 'Dumps', { bucketName: 'acme-dumps' });
-    dumpJob(stack, 'Dump', 'shop', bucket.bucket);
-    new cloudwatch.Alarm(stack, 'DumpFailed', {
-      metric: new cloudwatch.Metric({ namespace: 'CdkBackupDr', metricName: 'BackupSuccess', dimensionsMap: { Database: 'shop' } }),
-      threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-    });
-    expect(ruleFindings(stack, 'BackupFailureAlarm')).toEqual([]);
+    expect(ruleFindings(stack, 'BackupFailureAlarm')).toEqual(['BackupDR-BackupFailureAlarm S/Plan/Resource']);
   });
 
   test('compliant: an EventBridge rule on failed backup jobs', () => {
@@ -333,7 +367,7 @@ describe('the pack in an app', () => {
     const app = new App();
     Validations.of(app).addPlugins(new BackupDrChecks(app));
     new backup.BackupVault(new Stack(app, 'S', { env: ENV }), 'Vault');
-    expect(() => app.synth()).toThrow(/ERROR The backup vault has a vault lock with a minimum retention\. Found: it has no LockConfiguration\. \(BackupDR\)\s+S\/Vault\/Resource/);
+    expect(() => app.synth()).toThrow(/ERROR The backup vault has a vault lock with at least the minimum retention;.* Found: it has no LockConfiguration\. \(BackupDR\)\s+S\/Vault\/Resource/);
   });
 
   test('an acknowledgement on the resource silences the finding and is recorded in its template metadata with the reason', () => {

@@ -39,7 +39,7 @@ describe('the reference app', () => {
     expect(p.stores.find((s) => s.exemption !== undefined)).toMatchObject({ label: 'S3 bucket', path: 'BackupDr-Workload/AuditReports/Resource', exemption: expect.stringMatching(/^Audit evidence/) });
     expect(p.findings).toEqual([{
       rule: 'BackupDR-BackupVaultLocked', path: 'BackupDr-Workload/Vault/Resource/Resource',
-      message: 'The backup vault has a vault lock with a minimum retention. Found: it has no LockConfiguration.',
+      message: expect.stringMatching(/^The backup vault has a vault lock with at least the minimum retention; .* Found: it has no LockConfiguration\.$/),
       acknowledged: expect.stringMatching(/^The workload account's own vault holds each recovery point only until its copies reach the backup account/),
     }]);
   });
@@ -83,8 +83,8 @@ describe('the reference app', () => {
       ['backup-dr-dumps-222222222222-us-east-1', 'backup-bucket', 'COMPLIANCE', 30, true, []],
       ['backup-dr-app-uploads-111111111111-dr', 'backup-bucket', 'GOVERNANCE', 30, true, []],
       ['backup-dr-dumps-222222222222-us-west-2', 'backup-bucket', 'COMPLIANCE', 30, true, []],
-      ['backup-dr-app-uploads-111111111111', 'data', undefined, undefined, true, ['kms:ScheduleKeyDeletion', 'kms:DisableKey']],
-      ['AuditReportsF01B2F05 (named at deploy)', 'data', 'GOVERNANCE', 365, true, ['kms:ScheduleKeyDeletion', 'kms:DisableKey']],
+      ['backup-dr-app-uploads-111111111111', 'data', undefined, undefined, true, ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy']],
+      ['AuditReportsF01B2F05 (named at deploy)', 'data', 'GOVERNANCE', 365, true, ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy']],
     ]);
   });
 
@@ -136,7 +136,7 @@ describe('a hand-written template of an app without our constructs', () => {
       'BackupDR-RestoreDrillValidated plain-app/Plan',
     ]);
     expect(p.findings.every((f) => f.acknowledged === undefined)).toBe(true);
-    expect(p.vaults).toEqual([{ name: 'plain-vault', path: 'plain-app/Vault', defined: true, key: { path: 'plain-app/VaultKey', retained: false, deletableBy: ['kms:ScheduleKeyDeletion', 'kms:DisableKey'] } }]);
+    expect(p.vaults).toEqual([{ name: 'plain-vault', path: 'plain-app/Vault', defined: true, key: { path: 'plain-app/VaultKey', retained: false, deletableBy: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy'] } }]);
   });
 
   test('--strict fails (exit 1) on open findings; the report is still written', async () => {

@@ -2,9 +2,9 @@
 // stack, resolver and construct path; the backup plans with their rules, copies and selections; the buckets that hold
 // backups (dump buckets, their replicas, CrossAccountBuckets) and the buckets that only receive access logs.
 import { DUMP_ENV } from '../job-contract';
-import { exportsOf, Resolver } from './resolve';
+import { exportsOf, isKnown, Resolver } from './resolve';
 import { readSelection, Selection } from './selection';
-import { num, resourcesOfType, TemplateResource, TemplateStack } from './template';
+import { num, TemplateResource, TemplateStack } from './template';
 
 /** Template metadata a CrossAccountBucket puts on its bucket: it holds backups. */
 export const BACKUP_BUCKET_METADATA_KEY = 'cdk-backup-dr:CrossAccountBucket.backupBucket';
@@ -22,6 +22,11 @@ export interface Located {
   readonly r: Resolver;
   /** The construct path (`aws:cdk:path` metadata), else `<stack>/<logicalId>`. */
   readonly path: string;
+  /**
+   * Whether the resource is certainly deployed: it has no `Condition`, or its condition is true from literal values.
+   * Only such resources protect anything (a selection, a policy or an alarm under a condition may never exist).
+   */
+  readonly certain: boolean;
 }
 
 const VAULT_ARN = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):(\d{12}):backup-vault:(.+)$/;
@@ -70,7 +75,10 @@ export interface AppIndex {
   readonly backupBuckets: ReadonlySet<Located>;
   /** Buckets that receive another bucket's server access logs and nothing else the app knows of. */
   readonly logBuckets: ReadonlySet<Located>;
+  /** The resources of a type that are certainly deployed (see `Located.certain`): what may count as protection. */
   ofType(type: string): Located[];
+  /** Every resource of a type, conditional ones included: what the checks judge. */
+  allOfType(type: string): Located[];
   /** The resource a Ref/GetAtt names, in the stack of `from`. */
   referenced(from: Located, value: unknown): Located | undefined;
 }
@@ -102,6 +110,31 @@ function readRules(r: Resolver, body: { BackupPlanRule?: Array<Record<string, un
   });
 }
 
+/**
+ * Whether a template condition is true from literal values (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`);
+ * false when it is false or depends on what only deploy knows (a parameter, a pseudo parameter without an environment).
+ */
+function conditionHolds(stack: TemplateStack, r: Resolver, name: string, depth = 0): boolean {
+  const evaluate = (c: unknown): boolean | undefined => {
+    if (depth > 8 || !c || typeof c !== 'object') return undefined;
+    const o = c as Record<string, unknown>;
+    if (typeof o.Condition === 'string') return conditionHolds(stack, r, o.Condition, depth + 1);
+    if (Array.isArray(o['Fn::Equals'])) {
+      const [a, b] = (o['Fn::Equals'] as unknown[]).map((v) => r.resolve(v));
+      return isKnown(a) && isKnown(b) ? a === b : undefined;
+    }
+    const list = (key: string) => (Array.isArray(o[key]) ? (o[key] as unknown[]).map(evaluate) : undefined);
+    const not = list('Fn::Not');
+    if (not) return not[0] === undefined ? undefined : !not[0];
+    const and = list('Fn::And');
+    if (and) return and.includes(false) ? false : and.every((v) => v === true) ? true : undefined;
+    const or = list('Fn::Or');
+    if (or) return or.includes(true) ? true : or.every((v) => v === false) ? false : undefined;
+    return undefined;
+  };
+  return evaluate(stack.template.Conditions?.[name]) === true;
+}
+
 export function buildIndex(stacks: readonly TemplateStack[]): AppIndex {
   const appExports = exportsOf(stacks);
   const resources: Located[] = [];
@@ -110,23 +143,32 @@ export function buildIndex(stacks: readonly TemplateStack[]): AppIndex {
     const r = new Resolver(stack, appExports);
     for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
       const cdkPath = resource.Metadata?.['aws:cdk:path'];
-      const at: Located = { stack, logicalId, resource, r, path: typeof cdkPath === 'string' ? cdkPath : `${stack.stackName}/${logicalId}` };
+      const certain = resource.Condition === undefined || conditionHolds(stack, r, resource.Condition);
+      const at: Located = { stack, logicalId, resource, r, path: typeof cdkPath === 'string' ? cdkPath : `${stack.stackName}/${logicalId}`, certain };
       resources.push(at);
       byKey.set(`${stack.stackName}\u0000${logicalId}`, at);
     }
   }
-  const ofType = (type: string) => resources.filter((at) => at.resource.Type === type);
-  const referenced = (from: Located, value: unknown): Located | undefined => {
-    const o = (value ?? {}) as { Ref?: unknown; 'Fn::GetAtt'?: unknown };
+  const allOfType = (type: string) => resources.filter((at) => at.resource.Type === type);
+  const ofType = (type: string) => allOfType(type).filter((at) => at.certain);
+  /** The resource a Ref/GetAtt names in `stackName`; an import of another stack's export is followed there. */
+  const referencedIn = (stack: TemplateStack, r: Resolver, value: unknown, depth = 0): Located | undefined => {
+    const o = (value ?? {}) as { Ref?: unknown; 'Fn::GetAtt'?: unknown; 'Fn::ImportValue'?: unknown };
+    if (o['Fn::ImportValue'] !== undefined && depth < 4) {
+      const name = r.resolve(o['Fn::ImportValue']);
+      const exported = isKnown(name) ? appExports.get(name) : undefined;
+      return exported ? referencedIn(exported.stack, new Resolver(exported.stack, appExports), exported.value, depth + 1) : undefined;
+    }
     const id = typeof o.Ref === 'string' ? o.Ref : Array.isArray(o['Fn::GetAtt']) ? o['Fn::GetAtt'][0] : typeof o['Fn::GetAtt'] === 'string' ? o['Fn::GetAtt'].split('.')[0] : undefined;
-    return typeof id === 'string' ? byKey.get(`${from.stack.stackName}\u0000${id}`) : undefined;
+    return typeof id === 'string' ? byKey.get(`${stack.stackName}\u0000${id}`) : undefined;
   };
+  const referenced = (from: Located, value: unknown): Located | undefined => referencedIn(from.stack, from.r, value);
 
   const plans: PlanView[] = ofType('AWS::Backup::BackupPlan').map((at) => {
     const body = (at.resource.Properties?.BackupPlan ?? {}) as { BackupPlanName?: unknown; BackupPlanRule?: Array<Record<string, unknown>> };
-    const selections = resourcesOfType(at.stack, 'AWS::Backup::BackupSelection')
-      .filter(([, s]) => referenced(at, s.Properties?.BackupPlanId)?.logicalId === at.logicalId)
-      .map(([, s]) => readSelection(at.r, (s.Properties?.BackupSelection ?? {}) as Record<string, unknown>));
+    const selections = ofType('AWS::Backup::BackupSelection')
+      .filter((s) => s.stack === at.stack && referenced(s, s.resource.Properties?.BackupPlanId) === at)
+      .map((s) => readSelection(s.r, (s.resource.Properties?.BackupSelection ?? {}) as Record<string, unknown>));
     return { at, name: at.r.resolve(body.BackupPlanName) ?? at.logicalId, rules: readRules(at.r, body), selections };
   });
 
@@ -162,5 +204,5 @@ export function buildIndex(stacks: readonly TemplateStack[]): AppIndex {
     .filter((name): name is string => name !== undefined));
   const logBuckets = new Set(buckets.filter((b) => !backupBuckets.has(b) && logTargets.has(bucketName(b))));
 
-  return { stacks, resources, plans, dumpJobs, backupBuckets, logBuckets, ofType, referenced };
+  return { stacks, resources, plans, dumpJobs, backupBuckets, logBuckets, ofType, allOfType, referenced };
 }

@@ -3,6 +3,7 @@
 // then what is missing against a minimum retention. Shared by the BackupCoverage aspect and the report.
 import { AppIndex, EXEMPTION_METADATA_KEY, Located, vaultLocation } from './app-index';
 import { isKnown } from './resolve';
+import { governanceBypassDenied } from './rules/backup-bucket';
 import { selects } from './selection';
 import { arnForms, NativeBackup, nativeBackups, StoreType, storeType, STORE_TYPES } from './stores';
 import { tagsOf } from './template';
@@ -45,9 +46,17 @@ export interface StoreCoverage {
   readonly problems: readonly string[];
 }
 
-/** Resource tags as strings (values resolved; EFS names its tags FileSystemTags). */
+/**
+ * Resource tags as strings (values resolved). EFS names its tags FileSystemTags; a DynamoDB global table tags each
+ * replica, and the replica of the stack's region is the one a plan there selects.
+ */
 function resolvedTags(at: Located): Record<string, string> {
-  const raw = at.resource.Type === 'AWS::EFS::FileSystem' ? tagsOf(at.resource, 'FileSystemTags') : tagsOf(at.resource);
+  let raw = at.resource.Type === 'AWS::EFS::FileSystem' ? tagsOf(at.resource, 'FileSystemTags') : tagsOf(at.resource);
+  if (at.resource.Type === 'AWS::DynamoDB::GlobalTable') {
+    const replicas = (at.resource.Properties?.Replicas ?? []) as Array<{ Region?: unknown; Tags?: unknown }>;
+    const here = replicas.find((rep) => at.r.resolve(rep.Region) === at.stack.region) ?? replicas[0];
+    raw = here ? tagsOf({ Type: at.resource.Type, Properties: { Tags: here.Tags } }) : {};
+  }
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, at.r.resolve(v) ?? '']));
 }
 
@@ -108,22 +117,35 @@ function dumpProtections(index: AppIndex, at: Located, owners: Map<string, Locat
     const lockDays = bucket ? coverage.get(bucket)?.protections.find((p) => p.retentionDays !== undefined)?.retentionDays : undefined;
     return {
       kind: 'dump' as const,
-      description: `pg_dump job ${job.at.path} to bucket ${isKnown(job.bucket) ? job.bucket : 'of this app'}`,
+      description: `pg_dump job ${job.at.path} to bucket ${isKnown(job.bucket) ? job.bucket : 'of this app'}`
+        + (lockDays === undefined ? ' (its retention is not in the app: the bucket is not a locked bucket of this app)' : ''),
       retentionDays: lockDays,
-      keptForever: lockDays === undefined,
+      keptForever: false,
       pointInTime: false,
     };
   });
 }
 
-/** A replication's history: the shortest Object Lock retention of its destinations, when the app defines them all. */
-function replicaRetention(index: AppIndex, native: NativeBackup): Protection {
-  const { replicatedTo, ...rest } = native;
+/** Object Lock days that count: a GOVERNANCE lock only when the bucket denies s3:BypassGovernanceRetention. */
+function lockDays(index: AppIndex, bucket: Located, native: NativeBackup): number | undefined {
+  return native.objectLockMode === 'GOVERNANCE' && !governanceBypassDenied(bucket, index) ? undefined : native.retentionDays;
+}
+
+/**
+ * A store's own backup as protection. Object Lock in GOVERNANCE mode counts only when the bucket denies bypassing it;
+ * a replication keeps the shortest Object Lock retention of its destinations, when the app defines them all.
+ */
+function nativeProtection(index: AppIndex, at: Located, native: NativeBackup): Protection {
+  const { replicatedTo, objectLockMode, ...rest } = native;
+  if (objectLockMode !== undefined) {
+    const days = lockDays(index, at, native);
+    return { kind: 'native', ...rest, retentionDays: days, description: days === undefined ? `${rest.description} (GOVERNANCE, and the bucket does not deny s3:BypassGovernanceRetention: not counted)` : rest.description };
+  }
   if (!replicatedTo) return { kind: 'native', ...rest };
   const locks = replicatedTo.map((arn) => {
     const bucket = index.ofType('AWS::S3::Bucket').find((b) => arn === `arn:aws:s3:::${b.r.resolve({ Ref: b.logicalId })}` || arn === b.r.resolve({ 'Fn::GetAtt': [b.logicalId, 'Arn'] }));
-    const own = bucket ? nativeBackups(bucket.r, bucket.resource).find((p) => p.retentionDays !== undefined) : undefined;
-    return own?.retentionDays;
+    const own = bucket ? nativeBackups(bucket.r, bucket.resource).find((p) => p.objectLockMode !== undefined) : undefined;
+    return bucket && own ? lockDays(index, bucket, own) : undefined;
   });
   const known = locks.every((d) => d !== undefined) ? Math.min(...(locks as number[])) : undefined;
   return { kind: 'native', ...rest, retentionDays: known, description: known === undefined ? rest.description : `${rest.description} (Object Lock ${days(known)} there)` };
@@ -146,8 +168,10 @@ function problemsOf(c: Omit<StoreCoverage, 'problems'>, options: CoverageOptions
   }
   const kept = protections.filter((p) => p.keptForever || (p.retentionDays ?? 0) >= options.minimumRetentionDays);
   if (kept.length === 0) {
-    const longest = Math.max(...protections.map((p) => p.retentionDays ?? 0));
-    problems.push(`its longest-kept protection reaches back ${days(longest)}, less than the required ${days(options.minimumRetentionDays)}`);
+    const known = protections.filter((p) => p.retentionDays !== undefined);
+    problems.push(known.length
+      ? `its longest-kept protection reaches back ${days(Math.max(...known.map((p) => p.retentionDays as number)))}, less than the required ${days(options.minimumRetentionDays)}`
+      : `none of its protections keeps a history the app can show (${protections.map((p) => p.description).join('; ')}), and ${days(options.minimumRetentionDays)} are required`);
   }
   if (type.service === 'S3' && protections.some((p) => p.kind === 'backup-plan')
     && at.r.resolve(((at.resource.Properties?.VersioningConfiguration ?? {}) as Record<string, unknown>).Status) !== 'Enabled') {
@@ -173,7 +197,7 @@ export function assessCoverage(index: AppIndex, options: CoverageOptions = DEFAU
       at, type, role: role as StoreCoverage['role'],
       protections: [
         ...(type.awsBackup ? planProtections(index, at, forms, tags) : []),
-        ...nativeBackups(at.r, at.resource).map((n) => replicaRetention(index, n)),
+        ...nativeBackups(at.r, at.resource).map((n) => nativeProtection(index, at, n)),
         ...dumpProtections(index, at, owners, result),
       ],
       exemption: typeof exemption === 'string' ? exemption : undefined,

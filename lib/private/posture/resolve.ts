@@ -50,6 +50,16 @@ const NAME_PROPERTY: Record<string, string> = {
 /** RDS stores identifiers and subnet group names in lower case. */
 const LOWER_CASE = new Set(['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::DocDB::DBCluster', 'AWS::DocDB::DBInstance', 'AWS::RDS::DBSubnetGroup', 'AWS::DocDB::DBSubnetGroup']);
 
+/** A short digest of a text (FNV-1a, 32 bits): enough to tell expressions apart within one app. */
+function digest(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}
+
 /** Export name → the stack that declares it and the exported value, for `Fn::ImportValue`. */
 export type Exports = ReadonlyMap<string, { readonly stack: TemplateStack; readonly value: unknown }>;
 
@@ -156,7 +166,8 @@ export class Resolver {
       if (exported && this.depth < 4) return new Resolver(exported.stack, this.appExports, this.depth + 1).resolve(exported.value);
     }
     const intrinsic = Object.keys(o).find((k) => k.startsWith('Fn::') || k === 'Ref');
-    return intrinsic ? this.marker(intrinsic) : undefined;
+    // The attribute slot holds a digest of the expression: two different unfollowed values never compare equal.
+    return intrinsic ? this.marker(intrinsic, `#${digest(JSON.stringify(o))}`) : undefined;
   }
 
   /** `resolve` for a value that should be a list of strings. */

@@ -76,6 +76,9 @@ function conditionHolds(c: TagCondition, tags: Readonly<Record<string, string>>)
 /** How a selection assigns a resource, or undefined when it does not. */
 export function selects(selection: Selection, forms: readonly string[], tags: Readonly<Record<string, string>>): string | undefined {
   if (selection.notResources.some((entry) => names(entry, forms))) return undefined;
+  // An exclusion known only at deploy may name this very store: the selection is not counted as protecting it.
+  const excluding = [...selection.notResources, ...selection.allConditions.filter((c) => c.operator.includes('Not')).map((c) => c.value)];
+  if (excluding.some((entry) => markersIn(entry).length > 0 && !forms.includes(entry))) return undefined;
   if (!selection.allConditions.every((c) => conditionHolds(c, tags))) return undefined;
   const conditions = selection.allConditions.map((c) => `${c.key} ${c.operator} ${c.value}`).join(' and ');
   const resource = selection.resources.find((entry) => names(entry, forms));
@@ -91,5 +94,5 @@ export function selects(selection: Selection, forms: readonly string[], tags: Re
 
 /** Markers of values known only after deploy in a selection: what an offline check cannot match. */
 export function unresolvedEntries(selection: Selection): Marker[] {
-  return [...selection.resources, ...selection.anyTags.map((t) => t.value)].flatMap(markersIn);
+  return [...selection.resources, ...selection.notResources, ...selection.anyTags.map((t) => t.value), ...selection.allConditions.map((c) => c.value)].flatMap(markersIn);
 }

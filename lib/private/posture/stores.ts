@@ -104,6 +104,8 @@ export interface NativeBackup {
   readonly pointInTime: boolean;
   /** S3 replication: the destination bucket ARNs (their own retention is the history this protection keeps). */
   readonly replicatedTo?: readonly string[];
+  /** S3 Object Lock: its mode (GOVERNANCE yields to s3:BypassGovernanceRetention unless the bucket denies it). */
+  readonly objectLockMode?: string;
 }
 
 /**
@@ -157,7 +159,8 @@ export function nativeBackups(r: Resolver, resource: TemplateResource): NativeBa
       const retention = lock.Rule?.DefaultRetention;
       const days = num(retention?.Days) ?? (num(retention?.Years) !== undefined ? (num(retention?.Years) as number) * 365 : undefined);
       if (bool(p.ObjectLockEnabled) && days !== undefined) {
-        out.push({ description: `Object Lock ${r.resolve(retention?.Mode) ?? ''} ${days} day(s) on every version`.replace('  ', ' '), retentionDays: days, pointInTime: false });
+        const mode = r.resolve(retention?.Mode);
+        out.push({ description: `Object Lock ${mode ?? ''} ${days} day(s) on every version`.replace('  ', ' '), retentionDays: days, pointInTime: false, objectLockMode: mode });
       }
       const rules = ((p.ReplicationConfiguration ?? {}) as { Rules?: Array<Record<string, unknown>> }).Rules ?? [];
       const replicated = rules.filter((rule) => r.resolve(rule.Status) !== 'Disabled');

@@ -6,6 +6,7 @@
 export interface Template {
   readonly Resources?: Record<string, TemplateResource>;
   readonly Outputs?: Record<string, TemplateOutput>;
+  readonly Conditions?: Record<string, unknown>;
 }
 
 export interface TemplateOutput {
@@ -19,6 +20,8 @@ export interface TemplateResource {
   readonly Metadata?: Record<string, unknown>;
   readonly DeletionPolicy?: string;
   readonly UpdateReplacePolicy?: string;
+  /** The template condition the resource is created under. */
+  readonly Condition?: string;
 }
 
 /** One stack of an app. */

@@ -1,6 +1,6 @@
 import type { Located } from '../app-index';
-import { conditionValue, denyStatements, isBackupBucket } from './backup-bucket';
-import { coversAction, DrRule, NOT_APPLICABLE, outcome, RuleContext, toEveryone } from './rule';
+import { bindingBucketDenies, isBackupBucket, policyProblem } from './backup-bucket';
+import { DrRule, NOT_APPLICABLE, outcome, RuleContext } from './rule';
 
 /** A bucket that holds backups accepts only writes that cannot replace an existing object. */
 export const BackupBucketConditionalWrites: DrRule = {
@@ -12,8 +12,12 @@ export const BackupBucketConditionalWrites: DrRule = {
   types: ['AWS::S3::Bucket'],
   check(at: Located, { index }: RuleContext) {
     if (!isBackupBucket(at, index)) return NOT_APPLICABLE;
-    const denies = denyStatements(at, index).some((s) => toEveryone(s) && coversAction(s, 's3:PutObject')
-      && String(conditionValue(s, 'Null', 's3:if-none-match')) === 'true');
-    return outcome(denies ? [] : ['no bucket policy statement denies s3:PutObject when s3:if-none-match is absent (Null: true)']);
+    const problem = policyProblem(at, index);
+    const denies = bindingBucketDenies(at, index, 's3:PutObject', { operator: 'Null', key: 's3:if-none-match', values: ['true'] },
+      [{ operator: 'BoolIfExists', key: 's3:ObjectCreationOperation', values: ['true'] }]);
+    return outcome([
+      ...(problem ? [problem] : []),
+      ...(denies.length ? [] : ['no bucket policy statement denies, to everyone and on every object, s3:PutObject when s3:if-none-match is absent (Null: true)']),
+    ]);
   },
 };

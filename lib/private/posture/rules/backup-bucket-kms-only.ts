@@ -1,6 +1,6 @@
 import type { Located } from '../app-index';
-import { conditionValue, denyStatements, isBackupBucket } from './backup-bucket';
-import { coversAction, DrRule, NOT_APPLICABLE, outcome, RuleContext, toEveryone } from './rule';
+import { bindingBucketDenies, isBackupBucket, policyProblem } from './backup-bucket';
+import { DrRule, NOT_APPLICABLE, outcome, RuleContext } from './rule';
 
 const KMS = ['aws:kms', 'aws:kms:dsse'];
 
@@ -20,9 +20,14 @@ export const BackupBucketKmsOnly: DrRule = {
     if (!rules.some((r) => KMS.includes(at.r.resolve(r.ServerSideEncryptionByDefault?.SSEAlgorithm) ?? ''))) {
       reasons.push('its default encryption is not aws:kms');
     }
-    const denies = denyStatements(at, index).some((s) => toEveryone(s) && coversAction(s, 's3:PutObject')
-      && conditionValue(s, 'StringNotEquals', 's3:x-amz-server-side-encryption') !== undefined);
-    if (!denies) reasons.push('no bucket policy statement denies s3:PutObject with an s3:x-amz-server-side-encryption other than aws:kms');
+    const problem = policyProblem(at, index);
+    if (problem) reasons.push(problem);
+    const denies = bindingBucketDenies(at, index, 's3:PutObject',
+      { operator: 'StringNotEquals', key: 's3:x-amz-server-side-encryption', values: KMS },
+      [{ operator: 'Null', key: 's3:x-amz-server-side-encryption', values: ['false'] }]);
+    if (denies.length === 0) {
+      reasons.push('no bucket policy statement denies, to everyone and on every object, s3:PutObject with an s3:x-amz-server-side-encryption other than aws:kms');
+    }
     return outcome(reasons);
   },
 };

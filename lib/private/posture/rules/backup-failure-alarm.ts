@@ -1,7 +1,7 @@
 import type { AppIndex, Located } from '../app-index';
 import { JOB_METRIC, JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE } from '../../job-contract';
 import { planAt } from './plan-copies';
-import { DrRule, NOT_APPLICABLE, outcome, RuleContext, sameEnvironment } from './rule';
+import { alarmNotifies, DrRule, NOT_APPLICABLE, outcome, ruleDelivers, RuleContext, sameEnvironment } from './rule';
 
 interface MetricRef {
   readonly namespace?: string;
@@ -25,23 +25,28 @@ function alarmMetrics(alarm: Located): MetricRef[] {
 
 /** How failed backup jobs into one of `vaults` reach a person, or undefined. */
 function backupJobWatch(index: AppIndex, near: Located, vaults: ReadonlySet<string>): string | undefined {
-  const alarm = index.ofType('AWS::CloudWatch::Alarm').filter((a) => sameEnvironment(a, near)).find((a) => alarmMetrics(a).some((m) => m.namespace === 'AWS/Backup'
+  const alarm = index.ofType('AWS::CloudWatch::Alarm').filter((a) => sameEnvironment(a, near) && alarmNotifies(a)).find((a) => alarmMetrics(a).some((m) => m.namespace === 'AWS/Backup'
     && m.metricName === 'NumberOfBackupJobsFailed' && (!m.dimensions.has('BackupVaultName') || vaults.has(m.dimensions.get('BackupVaultName') as string))));
   if (alarm) return `alarm ${alarm.path}`;
-  const rule = index.ofType('AWS::Events::Rule').filter((e) => sameEnvironment(e, near)).find((e) => {
-    const pattern = (e.resource.Properties?.EventPattern ?? {}) as { source?: unknown; 'detail-type'?: unknown };
+  const rule = index.ofType('AWS::Events::Rule').filter((e) => sameEnvironment(e, near) && ruleDelivers(e)).find((e) => {
+    const pattern = (e.resource.Properties?.EventPattern ?? {}) as { source?: unknown; 'detail-type'?: unknown; detail?: { state?: unknown } };
     const has = (list: unknown, value: string) => Array.isArray(list) && list.includes(value);
-    return has(pattern.source, 'aws.backup') && has(pattern['detail-type'], 'Backup Job State Change') && Array.isArray(e.resource.Properties?.Targets);
+    // A filter on the job's state must let failures through.
+    const state = pattern.detail?.state;
+    return has(pattern.source, 'aws.backup') && has(pattern['detail-type'], 'Backup Job State Change') && (state === undefined || has(state, 'FAILED'));
   });
   if (rule) return `EventBridge rule ${rule.path}`;
-  const notified = [...index.ofType('AWS::Backup::BackupVault')].find((v) => vaults.has(v.r.resolve({ Ref: v.logicalId }) as string)
-    && ((v.resource.Properties?.Notifications as { BackupVaultEvents?: unknown } | undefined)?.BackupVaultEvents as unknown[] | undefined)?.includes('BACKUP_JOB_FAILED'));
+  const notified = [...index.ofType('AWS::Backup::BackupVault')].find((v) => {
+    const notifications = v.resource.Properties?.Notifications as { BackupVaultEvents?: unknown; SNSTopicArn?: unknown } | undefined;
+    return vaults.has(v.r.resolve({ Ref: v.logicalId }) as string) && notifications?.SNSTopicArn !== undefined
+      && Array.isArray(notifications.BackupVaultEvents) && notifications.BackupVaultEvents.includes('BACKUP_JOB_FAILED');
+  });
   return notified ? `vault notifications of ${notified.path}` : undefined;
 }
 
 /** Whether an alarm watches the dump job's success metric for its database. */
 function dumpWatch(index: AppIndex, job: Located, database: string): string | undefined {
-  const alarm = index.ofType('AWS::CloudWatch::Alarm').filter((a) => sameEnvironment(a, job)).find((a) => alarmMetrics(a).some((m) => m.namespace === JOB_METRICS_NAMESPACE
+  const alarm = index.ofType('AWS::CloudWatch::Alarm').filter((a) => sameEnvironment(a, job) && alarmNotifies(a)).find((a) => alarmMetrics(a).some((m) => m.namespace === JOB_METRICS_NAMESPACE
     && m.metricName === JOB_METRIC.BACKUP_SUCCESS && m.dimensions.get(JOB_METRICS_DATABASE_DIMENSION) === database));
   return alarm?.path;
 }
@@ -49,7 +54,8 @@ function dumpWatch(index: AppIndex, job: Located, database: string): string | un
 /** A failed backup reaches a person: an alarm or event rule on failed backup jobs, and on each dump job's failures. */
 export const BackupFailureAlarm: DrRule = {
   id: 'BackupFailureAlarm',
-  title: 'A failed backup raises an alarm: failed AWS Backup jobs of the plan\'s vaults, and each pg_dump job\'s failures.',
+  title: 'A failed backup reaches a person: an alarm with actions (or a delivering EventBridge rule, or a vault notification) '
+    + 'on failed AWS Backup jobs of the plan\'s vaults, and an alarm with actions on each pg_dump job\'s failures.',
   explanation: 'A backup that fails silently is found missing on the day it is needed; every night without one widens '
     + 'the data that cannot come back.',
   types: ['AWS::Backup::BackupPlan', 'AWS::Lambda::Function'],

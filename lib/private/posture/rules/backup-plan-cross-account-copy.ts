@@ -13,6 +13,9 @@ export const BackupPlanCrossAccountCopy: DrRule = {
     const plan = planAt(at, index);
     if (!plan) return NOT_APPLICABLE;
     const copies = plan.rules.flatMap((rule) => rule.copies);
+    if (at.stack.account === undefined) {
+      return outcome([`the plan's stack has no account at synth (environment-agnostic), so no copy can be shown to leave it; give the stack an env`]);
+    }
     return outcome(copies.some((c) => leaves(c.account, at.stack.account)) ? []
       : [copies.length === 0 ? 'no rule has a copy action' : 'every copy action targets a vault of the same account']);
   },

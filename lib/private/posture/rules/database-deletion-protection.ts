@@ -14,7 +14,13 @@ export const DatabaseDeletionProtection: DrRule = {
   types: TYPES,
   check(at: Located) {
     if (notAStore(at.resource) !== undefined) return NOT_APPLICABLE;
-    const property = at.resource.Type.startsWith('AWS::DynamoDB::') ? 'DeletionProtectionEnabled' : 'DeletionProtection';
+    if (at.resource.Type === 'AWS::DynamoDB::GlobalTable') {
+      // A global table sets deletion protection per replica.
+      const replicas = (at.resource.Properties?.Replicas ?? []) as Array<{ Region?: unknown; DeletionProtectionEnabled?: unknown }>;
+      return outcome(replicas.filter((rep) => bool(rep.DeletionProtectionEnabled) !== true)
+        .map((rep) => `replica ${at.r.resolve(rep.Region) ?? '?'} has DeletionProtectionEnabled off`));
+    }
+    const property = at.resource.Type === 'AWS::DynamoDB::Table' ? 'DeletionProtectionEnabled' : 'DeletionProtection';
     return outcome(bool(at.resource.Properties?.[property]) === true ? [] : [`${property} is not true`]);
   },
 };

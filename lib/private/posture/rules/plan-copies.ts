@@ -6,7 +6,7 @@ export function planAt(at: Located, index: AppIndex): PlanView | undefined {
   return index.plans.find((p) => p.at === at);
 }
 
-/** Whether a copy's vault lies outside `here` (account or region): known literally, and different when `here` is known. */
+/** Whether a copy's vault lies outside `here` (account or region): both known at synth, and different. */
 export function leaves(target: string | undefined, here: string | undefined): boolean {
-  return target !== undefined && target !== here;
+  return target !== undefined && here !== undefined && target !== here;
 }

@@ -1,7 +1,7 @@
 import type { AppIndex, Located } from '../app-index';
 import { PITR_ENV } from '../../job-contract';
 import { planAt } from './plan-copies';
-import { DrRule, NOT_APPLICABLE, outcome, RuleContext, sameEnvironment } from './rule';
+import { DrRule, NOT_APPLICABLE, outcome, ruleDelivers, RuleContext, sameEnvironment } from './rule';
 
 /** The restore testing plans of the app near `near` that have a selection and a validation, by construct path. */
 export function validatedDrills(index: AppIndex, near: Located): string[] {
@@ -11,11 +11,11 @@ export function validatedDrills(index: AppIndex, near: Located): string[] {
     const selected = index.ofType('AWS::Backup::RestoreTestingSelection').some((s) => s.stack === plan.stack
       && (index.referenced(s, s.resource.Properties?.RestoreTestingPlanName) === plan || s.r.resolve(s.resource.Properties?.RestoreTestingPlanName) === name));
     // A validator: an EventBridge rule on this plan's restore jobs with a target (which calls PutRestoreValidationResult).
-    const validated = index.ofType('AWS::Events::Rule').filter((e) => e.stack === plan.stack).some((e) => {
+    const validated = index.ofType('AWS::Events::Rule').filter((e) => e.stack === plan.stack && ruleDelivers(e)).some((e) => {
       const pattern = (e.resource.Properties?.EventPattern ?? {}) as { source?: unknown; 'detail-type'?: unknown; detail?: { restoreTestingPlanArn?: unknown } };
       const arns = pattern.detail?.restoreTestingPlanArn;
       return Array.isArray(pattern.source) && pattern.source.includes('aws.backup') && Array.isArray(pattern['detail-type'])
-        && pattern['detail-type'].includes('Restore Job State Change') && Array.isArray(e.resource.Properties?.Targets)
+        && pattern['detail-type'].includes('Restore Job State Change')
         && (arns === undefined || (Array.isArray(arns) && arns.some((a) => index.referenced(e, a) === plan)));
     });
     if (selected && validated) drills.push(plan.path);

@@ -1,7 +1,6 @@
-// BackupBucketConditionalWrites and BackupBucketKmsOnly look for a Deny to everyone whose actions cover s3:PutObject
-// and whose Condition holds the right key, but never read Resource/NotResource, the other condition keys of the
-// statement, or (KmsOnly) the value the header is compared with. Each statement below passes the rule and denies
-// nothing a backup writer (or an insider holding the writer's role) would send.
+// Attack on BackupBucketConditionalWrites and BackupBucketKmsOnly: each statement below looks like the required Deny
+// but denies nothing a backup writer (or an insider holding the writer's role) would send: the wrong Resource, a
+// NotResource, an extra condition, the wrong compared value, or a second bucket policy that the deployed one replaces.
 import { bucketPolicy, DUMP_JOB, GOOD_DENIES, lockedKmsBucket, OBJECTS, ruleOutcome, stackOf } from './helpers';
 
 const [, GOOD_KMS] = GOOD_DENIES;

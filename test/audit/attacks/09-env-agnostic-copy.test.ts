@@ -1,6 +1,6 @@
-// plan-copies.ts `leaves(target, here)` is true whenever the copy's account/region is a literal and `here` is
-// unknown. A plan in an environment-agnostic stack that copies to arn:aws:backup:us-east-1:111111111111:… passes both
-// copy rules, though deployed into 111111111111/us-east-1 the "copy" never leaves the account or the region.
+// Attack on the copy rules: a plan in an environment-agnostic stack that copies to arn:aws:backup:us-east-1:111111111111:…
+// cannot be shown to copy out of its account or region (deployed into 111111111111/us-east-1, the "copy" stays), so
+// both copy rules find it non-compliant and say why.
 import { ruleOutcome, stackOf } from './helpers';
 
 const plan = {

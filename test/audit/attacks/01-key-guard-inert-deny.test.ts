@@ -1,7 +1,7 @@
-// BackupDR-BackupKeyUndeletable counts any Deny statement whose actions cover kms:ScheduleKeyDeletion/DisableKey,
-// whatever its Principal and Condition (keys.ts keyGuard). A Deny that applies to one harmless principal, or whose
-// condition never matches, leaves every administrator of the account free to schedule the key's deletion; and with
-// kms:PutKeyPolicy not denied, even a correct Deny is one PutKeyPolicy call away from removal.
+// Attack on BackupDR-BackupKeyUndeletable: a Deny on kms:ScheduleKeyDeletion/DisableKey counts only when it binds
+// everyone (Principal *, no condition but exceptions for exactly named principals), and kms:PutKeyPolicy must be denied
+// too, or one PutKeyPolicy call removes the guard. A Deny aimed at one harmless principal, or whose condition never
+// matches, leaves every administrator of the account free to schedule the key's deletion.
 import { ruleOutcome, stackOf } from './helpers';
 
 const ROOT_ALLOW = { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' };

@@ -1,7 +1,9 @@
-// keys.ts finds a backup key only through a Ref/GetAtt in the same stack. A key of another stack of the app (CDK's
-// ordinary cross-stack reference, Fn::ImportValue), a key named by alias, or the key that encrypts the database's own
-// snapshots and automated backups (RDS recovery points in the local vault keep the source's key) is "not a backup
-// key": BackupKeyUndeletable is not applicable to it, and a DESTROY key passes silently.
+// Attack: a backup key named other than by a Ref/GetAtt in its own stack: a key of another stack of the app (CDK's
+// ordinary cross-stack reference, Fn::ImportValue) or a key named by alias must still be found as a backup key.
+// Not a backup key for this rule: the key of a database a plan backs up. Its local snapshots and automated backups use
+// it, but copies to another account or region are encrypted with the destination vault's key (AWS Backup devguide,
+// "Encryption for backups": backups of resource types not fully managed by AWS Backup inherit the source's encryption;
+// a copy into another account or region must name a key there), so the last good copy does not depend on it.
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -32,7 +34,7 @@ test('a vault key named by its alias', () => {
   expect(ruleOutcome(stacks, 'BackupKeyUndeletable', 'Key').status).toBe('non-compliant');
 });
 
-test('the KMS key of a database that a plan backs up (its snapshots and automated backups are encrypted with it)', () => {
+test('the KMS key of a database that a plan backs up is not held to the rule (copies are re-encrypted with the destination vault key)', () => {
   const stacks = [stackOf({
     Resources: {
       Key: { Type: 'AWS::KMS::Key', DeletionPolicy: 'Delete', Properties: { KeyPolicy: { Statement: [] } } },
@@ -42,5 +44,5 @@ test('the KMS key of a database that a plan backs up (its snapshots and automate
       Sel: { Type: 'AWS::Backup::BackupSelection', Properties: { BackupPlanId: { Ref: 'Plan' }, BackupSelection: { SelectionName: 's', IamRoleArn: 'r', Resources: ['arn:aws:rds:us-east-1:111111111111:db:shop'] } } },
     },
   })];
-  expect(ruleOutcome(stacks, 'BackupKeyUndeletable', 'Key').status).toBe('non-compliant');
+  expect(ruleOutcome(stacks, 'BackupKeyUndeletable', 'Key').status).toBe('not-applicable');
 });

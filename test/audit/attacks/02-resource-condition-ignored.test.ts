@@ -1,6 +1,6 @@
-// A resource with a CloudFormation `Condition` is created only when the condition holds. The index (app-index.ts)
-// reads every resource as deployed, so a one-line change — `cfnOptions.condition` set to a condition that is never
-// true — removes the selection, the bucket policy or the alarm at deploy while every check still sees it.
+// Attack: a resource with a CloudFormation `Condition` is created only when the condition holds. A selection, bucket
+// policy or alarm under a condition that is never true must not count as protection (app-index.ts: only `certain`
+// resources protect), whereas the checks still judge conditional subjects.
 import { App, CfnCondition, CfnResource, Duration, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';
@@ -34,8 +34,8 @@ test('BackupBucketConditionalWrites/KmsOnly: the bucket policy of a CrossAccount
   const stack = new Stack(new App(), 'S', { env: ENV });
   const dumps = new CrossAccountBucket(stack, 'Dumps', { bucketName: 'acme-dumps' });
   (dumps.bucket.policy!.node.defaultChild as CfnResource).cfnOptions.condition = never(stack);
-  expect(ruleFindings(stack, 'BackupBucketConditionalWrites')).toEqual(['S/Dumps/Resource']);
-  expect(ruleFindings(stack, 'BackupBucketKmsOnly')).toEqual(['S/Dumps/Resource']);
+  expect(ruleFindings(stack, 'BackupBucketConditionalWrites')).toEqual(['S/Dumps/Resource/Resource']);
+  expect(ruleFindings(stack, 'BackupBucketKmsOnly')).toEqual(['S/Dumps/Resource/Resource']);
 });
 
 test('BackupFailureAlarm: an alarm that is never created', () => {

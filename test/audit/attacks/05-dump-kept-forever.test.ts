@@ -1,6 +1,6 @@
-// coverage.ts dumpProtections: a dump's retention is its bucket's Object Lock retention, and when that is unknown
-// (no lock, or the bucket is not in the app) the dump counts as `keptForever: true`. A database with automated
-// backups off and a pg_dump job writing into a plain bucket that anyone may empty is reported as protected forever.
+// Attack: a dump's retention is its bucket's Object Lock retention. When that is unknown (no lock, or the bucket is not
+// in the app), the dump must not count as history kept forever: a database with automated backups off and a pg_dump job
+// writing into a plain bucket that anyone may empty is not protected.
 import { coverageOf, stackOf } from './helpers';
 
 function app(bucket: Record<string, unknown> | undefined, bucketName: unknown) {
@@ -17,7 +17,7 @@ function app(bucket: Record<string, unknown> | undefined, bucketName: unknown) {
 
 test('dumps into an unlocked, unversioned bucket of the app are not history kept forever', () => {
   const c = coverageOf(app({ Type: 'AWS::S3::Bucket', Properties: { BucketName: 'acme-dumps' } }, { Ref: 'Dumps' }), 'Db');
-  expect(c.protections.map((p) => [p.kind, p.keptForever])).toEqual([['dump', true]]); // what it reports today
+  expect(c.protections.map((p) => [p.kind, p.keptForever])).toEqual([['dump', false]]);
   expect(c.problems).not.toEqual([]);
 });
 

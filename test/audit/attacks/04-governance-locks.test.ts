@@ -1,8 +1,7 @@
-// Governance-mode locks count as locks. A vault lock without ChangeableForDays is governance mode: anyone with
-// backup:DeleteBackupVaultLockConfiguration removes it, then deletes every recovery point. An S3 Object Lock in
-// GOVERNANCE mode is bypassed by anyone with s3:BypassGovernanceRetention (+ s3:DeleteObjectVersion); CrossAccountBucket
-// denies that in its bucket policy, but BackupBucketObjectLock and the coverage check accept a GOVERNANCE lock without it.
-// And a vault lock with MinRetentionDays 1 lets an insider shorten every recovery point's lifecycle to one day.
+// Attack: governance-mode locks. A vault lock without ChangeableForDays is removed by anyone allowed
+// backup:DeleteBackupVaultLockConfiguration unless the vault's policy denies it; an S3 Object Lock in GOVERNANCE mode
+// yields to s3:BypassGovernanceRetention unless the bucket denies it; and a vault lock with MinRetentionDays 1 lets an
+// insider shorten every recovery point's lifecycle to one day.
 import { DEFAULT_RULE_OPTIONS } from '../../../lib/private/posture/rules';
 import { bucketPolicy, coverageOf, DUMP_JOB, GOOD_DENIES, lockedKmsBucket, ruleOutcome, stackOf } from './helpers';
 

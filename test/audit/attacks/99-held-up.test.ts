@@ -1,4 +1,4 @@
-// Checks that held up (these PASS): forms the brief suspected, which the code handles.
+// Forms an attacker might try that the checks already handle.
 import { bucketPolicy, coverageOf, DUMP_JOB, lockedKmsBucket, OBJECTS, ruleOutcome, stackOf } from './helpers';
 
 const KMS_DENY = { Effect: 'Deny', Principal: '*', Action: 's3:Put*', Resource: OBJECTS, Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } } };
@@ -28,11 +28,11 @@ test('NotPrincipal / a named principal is not "everyone"', () => {
 test('key policy: kms:* and kms:Schedule*/kms:Disable* wildcards are read as covering the destruction actions; DESTROY is reported', () => {
   const key = (statement: unknown, deletion = 'Retain') => [stackOf({
     Resources: {
-      Key: { Type: 'AWS::KMS::Key', DeletionPolicy: deletion, Properties: { KeyPolicy: { Statement: [statement] } } },
+      Key: { Type: 'AWS::KMS::Key', DeletionPolicy: deletion, UpdateReplacePolicy: deletion, Properties: { KeyPolicy: { Statement: [statement] } } },
       Vault: { Type: 'AWS::Backup::BackupVault', Properties: { BackupVaultName: 'v', EncryptionKeyArn: { Ref: 'Key' } } },
     },
   })];
-  expect(ruleOutcome(key({ Effect: 'Deny', Principal: '*', Action: ['kms:Schedule*', 'kms:Disable*'], Resource: '*' }), 'BackupKeyUndeletable', 'Key').status).toBe('compliant');
+  expect(ruleOutcome(key({ Effect: 'Deny', Principal: '*', Action: ['kms:Schedule*', 'kms:Disable*', 'kms:Put*'], Resource: '*' }), 'BackupKeyUndeletable', 'Key').status).toBe('compliant');
   expect(ruleOutcome(key({ Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*' }, 'Delete'), 'BackupKeyUndeletable', 'Key').status).toBe('non-compliant');
 });
 

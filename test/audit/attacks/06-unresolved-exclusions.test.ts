@@ -1,8 +1,6 @@
-// selection.ts treats what it cannot resolve as "does not exclude": a NotResources entry, a StringNotEquals or a
-// StringNotLike value that is a parameter (or any intrinsic it does not follow) never matches, so the store counts
-// as selected. At deploy the parameter can name exactly this store. `unresolvedEntries` lists markers of Resources
-// and ListOfTags only, not of the exclusions. Also: every unfollowed intrinsic of one kind resolves to the same
-// marker (`⟦S|Fn::Select|⟧`), so two different Fn::Select values compare equal.
+// Attack: an exclusion known only at deploy (a NotResources entry, a StringNotEquals or StringNotLike value taken from
+// a parameter or an intrinsic the resolver does not follow) may name exactly this store, so the selection must not
+// count as protecting it. And two different unfollowed values (two Fn::Select) must not compare equal.
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';

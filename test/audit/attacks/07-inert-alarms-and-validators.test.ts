@@ -1,7 +1,7 @@
-// BackupFailureAlarm and RestoreDrillValidated accept watchers that can never tell anyone: an alarm with
-// ActionsEnabled false (or no AlarmActions), an EventBridge rule that is DISABLED, has an empty Targets list, sits on a
-// custom bus (AWS Backup publishes to the default bus only) or matches only COMPLETED jobs. Turning the alarm's
-// actions off is the quiet first step before stopping backups.
+// Attack on BackupFailureAlarm and RestoreDrillValidated: a watcher that can never tell anyone does not count: an
+// alarm with ActionsEnabled false or no AlarmActions, an EventBridge rule that is DISABLED, has no targets, sits on a
+// custom bus (AWS Backup publishes to the default bus only) or matches only COMPLETED jobs. Turning an alarm's actions
+// off is the quiet first step before stopping backups.
 import { ruleOutcome, stackOf } from './helpers';
 
 const VAULT = { Type: 'AWS::Backup::BackupVault', Properties: { BackupVaultName: 'v' } };
