@@ -400,13 +400,7 @@ export class WorkloadStack extends Stack {
     });
     const key = new kms.Key(this, 'AuditReportsKey', { description: 'Encrypts the AWS Backup audit reports', enableKeyRotation: true });
     const bucket = new s3.Bucket(this, 'AuditReports', {
-      versioned: true,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
+      ...privateKmsBucket(key),
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(365)),
       lifecycleRules: [{ expiration: Duration.days(400), noncurrentVersionExpiration: Duration.days(400) }],
@@ -530,13 +524,7 @@ export class WorkloadStack extends Stack {
     return config.appBuckets.map((app) => {
       const bucket = new s3.Bucket(this, `AppBucket-${app.name}`, {
         bucketName: app.name,
-        versioned: true,
-        encryption: s3.BucketEncryption.KMS,
-        encryptionKey: key,
-        bucketKeyEnabled: true,
-        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-        enforceSSL: true,
+        ...privateKmsBucket(key),
         serverAccessLogsBucket: accessLogs,
         serverAccessLogsPrefix: `${app.name}/`,
         removalPolicy: RemovalPolicy.RETAIN,
@@ -560,6 +548,19 @@ export class WorkloadStack extends Stack {
 /** Physical name of an application bucket's replica in the backup account's DR region. */
 export function replicaBucketName(app: AppBucketConfig): string {
   return `${app.name}-dr`;
+}
+
+/** A versioned, private, TLS-only bucket encrypted with `key` (and a bucket key). */
+function privateKmsBucket(key: kms.IKey): s3.BucketProps {
+  return {
+    versioned: true,
+    encryption: s3.BucketEncryption.KMS,
+    encryptionKey: key,
+    bucketKeyEnabled: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    enforceSSL: true,
+  };
 }
 
 /** A bucket that receives server access logs: SSE-S3 (the only encryption log delivery supports), kept a year. */

@@ -7,6 +7,7 @@ import {
   DRILL_DIMENSION, DUMP_ENV, JOB_METRIC, JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE, PITR_ENV, RPO_ENV, TIER_METADATA_KEY, TierMetadata, VALIDATE_ENV,
 } from '../../lib/private/job-contract';
 import { AssemblyStack, resourcesOfType, TemplateResource } from './assembly';
+import { readRules, vaultLocation } from '../../lib/private/posture/app-index';
 import { exportsOf, Resolver } from '../../lib/private/posture/resolve';
 
 export interface Vault {
@@ -113,7 +114,6 @@ export interface AppModel {
 }
 
 const RDS_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):(db|cluster):(.+)$/;
-const VAULT_ARN = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):(\d{12}):backup-vault:(.+)$/;
 
 interface DbResource {
   readonly stack: AssemblyStack;
@@ -254,26 +254,11 @@ export function readModel(stacks: readonly AssemblyStack[]): AppModel {
     // Backup plans and their selections.
     for (const [id, p] of resourcesOfType(stack, 'AWS::Backup::BackupPlan')) {
       const body = (p.Properties?.BackupPlan ?? {}) as { BackupPlanName?: unknown; BackupPlanRule?: Array<Record<string, unknown>> };
-      const rules: PlanRule[] = (body.BackupPlanRule ?? []).map((rule) => {
-        const lifecycle = (rule.Lifecycle ?? {}) as Record<string, unknown>;
-        return {
-          name: r.resolve(rule.RuleName) ?? '',
-          schedule: r.resolve(rule.ScheduleExpression),
-          startWindowMinutes: num(rule.StartWindowMinutes) ?? 480,
-          continuous: rule.EnableContinuousBackup === true,
-          deleteAfterDays: num(lifecycle.DeleteAfterDays),
-          coldAfterDays: num(lifecycle.MoveToColdStorageAfterDays),
-          vaultName: r.resolve(rule.TargetBackupVault) ?? '',
-          copies: ((rule.CopyActions ?? []) as Array<Record<string, unknown>>).map((c) => {
-            const arn = r.resolve(c.DestinationBackupVaultArn) ?? '';
-            const m = VAULT_ARN.exec(arn);
-            return {
-              vaultArn: arn, vaultName: m?.[3] ?? arn, account: m?.[2], region: m?.[1],
-              deleteAfterDays: num(((c.Lifecycle ?? {}) as Record<string, unknown>).DeleteAfterDays),
-            };
-          }),
-        };
-      });
+      const rules: PlanRule[] = readRules(r, body).map((rule) => ({
+        ...rule,
+        vaultName: rule.vault,
+        copies: rule.copies.map((c) => ({ vaultArn: c.vaultArn, vaultName: vaultLocation(c.vaultArn).name ?? c.vaultArn, account: c.account, region: c.region, deleteAfterDays: c.deleteAfterDays })),
+      }));
       const resources: string[] = [];
       const tags: string[] = [];
       for (const [, s] of resourcesOfType(stack, 'AWS::Backup::BackupSelection')) {

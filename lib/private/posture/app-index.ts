@@ -89,7 +89,8 @@ export function vaultLocation(arn: string): { account?: string; region?: string;
   return m ? { region: m[1], account: m[2], name: m[3] } : {};
 }
 
-function readRules(r: Resolver, body: { BackupPlanRule?: Array<Record<string, unknown>> }): BackupRule[] {
+/** The rules of an AWS::Backup::BackupPlan's `BackupPlan` property. */
+export function readRules(r: Resolver, body: { BackupPlanRule?: Array<Record<string, unknown>> }): BackupRule[] {
   return (body.BackupPlanRule ?? []).map((rule) => {
     const lifecycle = (rule.Lifecycle ?? {}) as Record<string, unknown>;
     return {
