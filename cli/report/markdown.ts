@@ -50,6 +50,7 @@ function storeSection(s: StoreReport): string {
     lines.push('**Copies**', '', table(['via', 'to', 'account / region', 'kept', 'locked by'], s.copies.map((c) => [c.via, c.to, where(c), days(c.retentionDays), c.lock ?? 'not known to the app'])), '');
   }
   lines.push('**Restore drills**', '', ...(s.drills.length ? s.drills.map((d) => `- ${d.name}${d.schedule ? `, \`${d.schedule}\`` : ''}`) : ['- none']), '');
+  lines.push('**Alarms**', '', ...(s.alarms.length ? s.alarms.map((a) => `- ${a}`) : ['- none']), '');
   lines.push('**Gaps**', '', ...(s.gaps.length ? s.gaps.map((g) => `- **${g}**`) : ['- none']), '');
   return lines.join('\n');
 }

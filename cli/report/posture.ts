@@ -8,9 +8,11 @@ import { assessCoverage, DEFAULT_COVERAGE, StoreCoverage } from '../../lib/priva
 import { bucketKey, keyGuard, vaultKey } from '../../lib/private/posture/keys';
 import { isKnown } from '../../lib/private/posture/resolve';
 import { DEFAULT_RULE_OPTIONS, DR_RULES } from '../../lib/private/posture/rules';
+import { alarmMetrics, MetricRef } from '../../lib/private/posture/rules/backup-failure-alarm';
+import { alarmNotifies } from '../../lib/private/posture/rules/rule';
 import { nativeBackups } from '../../lib/private/posture/stores';
 import { bool, num } from '../../lib/private/posture/template';
-import { VERIFY_ENV } from '../../lib/private/job-contract';
+import { JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE, VERIFY_ENV } from '../../lib/private/job-contract';
 import type { AssemblyStack } from '../app/assembly';
 import { AppModel, DataStore, readModel } from '../app/model';
 import { figuresOf, PITR_RPO_SECONDS, scheduleRpoSeconds } from '../runbook/figures';
@@ -80,6 +82,8 @@ export interface StoreReport {
   readonly retention: ReadonlyArray<{ readonly source: string; readonly days?: number; readonly keptForever?: boolean }>;
   readonly copies: readonly CopyReport[];
   readonly drills: ReadonlyArray<{ readonly name: string; readonly schedule?: string }>;
+  /** The alarms that watch it: its backups, dumps, verifications, drills, RPO, storage or replication. */
+  readonly alarms: readonly string[];
   readonly exemption?: string;
   readonly gaps: readonly string[];
 }
@@ -220,6 +224,14 @@ function findingsOf(index: AppIndex, coverage: readonly StoreCoverage[]): Findin
   return findings;
 }
 
+/** The alarms whose metrics `watches` accepts, as `<namespace> <metric> (<path>)`, and whether they tell anyone. */
+function alarmsWatching(index: AppIndex, watches: (m: MetricRef) => boolean): string[] {
+  return index.ofType('AWS::CloudWatch::Alarm').filter((a) => alarmMetrics(a).some(watches)).map((a) => {
+    const m = alarmMetrics(a).find(watches) as MetricRef;
+    return `${m.namespace} ${m.metricName} (${a.path})${alarmNotifies(a) ? '' : ': no alarm action, tells nobody'}`;
+  });
+}
+
 interface Verification {
   readonly path: string;
   readonly schedule?: string;
@@ -240,7 +252,7 @@ function verificationsOf(index: AppIndex): Map<string, Verification[]> {
 }
 
 function databaseStore(
-  model: AppModel, store: DataStore, coverage: StoreCoverage | undefined, vaults: readonly VaultReport[], buckets: readonly BucketReport[],
+  index: AppIndex, model: AppModel, store: DataStore, coverage: StoreCoverage | undefined, vaults: readonly VaultReport[], buckets: readonly BucketReport[],
   verifications: ReadonlyMap<string, Verification[]>,
 ): StoreReport {
   const f = figuresOf(store, model.replicas);
@@ -290,6 +302,10 @@ function databaseStore(
     ...(otherRegion === undefined ? [NO_OTHER_REGION] : []),
     ...(drills.length === 0 ? ['no restore drill or dump verification restores it on a schedule'] : []),
   ];
+  const vaultNames = new Set(store.plans.flatMap((p) => p.rules.map((r) => r.vaultName)));
+  const alarms = alarmsWatching(index, (m) => (m.namespace === JOB_METRICS_NAMESPACE && m.dimensions.get(JOB_METRICS_DATABASE_DIMENSION) === store.name)
+    || (m.namespace === 'AWS/RDS' && store.identifier !== undefined && [m.dimensions.get('DBInstanceIdentifier'), m.dimensions.get('DBClusterIdentifier')].includes(store.identifier))
+    || (m.namespace === 'AWS/Backup' && vaultNames.has(m.dimensions.get('BackupVaultName') ?? '')));
   return {
     name: store.name, label: ({ 'rds-instance': 'RDS instance', 'aurora-cluster': 'Aurora cluster', 'docdb-cluster': 'DocumentDB cluster', 'neptune-cluster': 'Neptune cluster' })[store.kind],
     account: store.account, region: store.region, path: coverage?.at.path, defined: coverage !== undefined,
@@ -299,7 +315,7 @@ function databaseStore(
       ...(f.pitr ? [`point-in-time recovery (${f.pitr.via}${f.pitr.days ? `, ${f.pitr.days} d` : ', window read at restore'})`] : []),
     ],
     rpoSeconds: { sameAccount: least(f.pitr?.rpoSeconds, f.local?.rpoSeconds, f.dump?.rpoSeconds), otherAccount, otherRegion },
-    rto, retention, copies, drills,
+    rto, retention, copies, drills, alarms,
     exemption: coverage?.exemption, gaps,
   };
 }
@@ -332,8 +348,11 @@ function otherStore(index: AppIndex, c: StoreCoverage, buckets: readonly BucketR
   ]);
   const otherAccount = elsewhere((x) => x.account, here.account);
   const otherRegion = elsewhere((x) => x.region, here.region);
+  const ref = c.at.r.resolve({ Ref: c.at.logicalId });
+  const alarms = alarmsWatching(index, (m) => [...m.dimensions.values()].includes(ref ?? '')
+    || (m.namespace === 'AWS/Backup' && plans.some((p) => p.rules.some((r) => r.vault === m.dimensions.get('BackupVaultName')))));
   return {
-    name: display(c.at.r.resolve({ Ref: c.at.logicalId }), c.at), label: c.type.label, ...here, path: c.at.path, defined: true,
+    name: display(c.at.r.resolve({ Ref: c.at.logicalId }), c.at), label: c.type.label, ...here, path: c.at.path, defined: true, alarms,
     protections: c.protections.map((p) => p.description),
     rpoSeconds: { sameAccount, otherAccount, otherRegion },
     retention: c.protections.map((p) => ({ source: p.description, days: p.retentionDays, keptForever: p.keptForever })),
@@ -411,7 +430,7 @@ export function readPosture(stacks: readonly AssemblyStack[], title: string): Po
   const coverageOf = (store: DataStore) => coverage.find((c) => dbTypes.includes(c.type.service) && store.arn !== undefined
     && (c.at.r.resolve({ Ref: c.at.logicalId }) === store.identifier) && c.at.stack.region === store.region);
   const stores = [
-    ...model.stores.map((s) => databaseStore(model, s, coverageOf(s), vaults, buckets, verifications)),
+    ...model.stores.map((s) => databaseStore(index, model, s, coverageOf(s), vaults, buckets, verifications)),
     ...coverage.filter((c) => !dbTypes.includes(c.type.service) || !model.stores.some((s) => coverageOf(s) === c))
       .filter((c) => c.role === 'data' && c.skipped === undefined)
       .map((c) => otherStore(index, c, buckets)),

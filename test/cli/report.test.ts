@@ -73,6 +73,14 @@ describe('the reference app', () => {
     ]);
   });
 
+  test('the alarms that watch the database: its dumps, verification, RPO, drill and the vault of its plan', () => {
+    const alarms = p.stores.find((s) => s.name === 'app')!.alarms;
+    for (const metric of ['CdkBackupDr BackupSuccess', 'CdkBackupDr VerificationSuccess', 'CdkBackupDr RecoveryPointLagSeconds', 'CdkBackupDr RestoreValidationSuccess', 'AWS/Backup NumberOfBackupJobsFailed']) {
+      expect(alarms.some((a) => a.startsWith(`${metric} (`))).toBe(true);
+    }
+    expect(alarms.filter((a) => a.includes('tells nobody'))).toEqual([]);
+  });
+
   test('vaults, buckets and keys: who can delete what', () => {
     expect(p.vaults.map((v) => [v.name, v.account, v.region, v.lock?.mode, v.key?.deletableBy.length])).toEqual([
       ['backup-dr-central', '222222222222', 'us-east-1', 'compliance', 0],

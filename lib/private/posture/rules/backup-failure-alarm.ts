@@ -3,14 +3,14 @@ import { JOB_METRIC, JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE } fro
 import { planAt } from './plan-copies';
 import { alarmNotifies, DrRule, NOT_APPLICABLE, outcome, ruleDelivers, RuleContext, sameEnvironment } from './rule';
 
-interface MetricRef {
+export interface MetricRef {
   readonly namespace?: string;
   readonly metricName?: string;
   readonly dimensions: ReadonlyMap<string, string>;
 }
 
 /** The metrics an alarm watches: its own, or those of its metric math. */
-function alarmMetrics(alarm: Located): MetricRef[] {
+export function alarmMetrics(alarm: Located): MetricRef[] {
   const p = alarm.resource.Properties ?? {};
   const dims = (raw: unknown) => new Map(((raw ?? []) as Array<{ Name?: unknown; Value?: unknown }>)
     .map((d) => [String(d.Name), alarm.r.resolve(d.Value) ?? ''] as [string, string]));
