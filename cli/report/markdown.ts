@@ -91,7 +91,7 @@ export function postureMarkdown(p: Posture, diagram = ''): string {
     '',
     table(['bucket', 'account / region', 'holds', 'versioning', 'Object Lock', 'encryption', 'key', 'replicates to'], p.buckets.map((b) => [
       b.name, where(b), b.role === 'backup-bucket' ? 'backups' : 'data', b.versioning ? 'on' : 'off',
-      b.objectLock ? `${b.objectLock.mode ?? ''} ${b.objectLock.days ?? '?'} d`.trim() : 'off', b.encryption, keyText(b.key), b.replicatesTo.join(', '),
+      b.objectLock ? `${b.objectLock.mode ?? ''} ${b.objectLock.days ?? '?'} d`.trim() : 'off', b.encryption, keyText(b.key), [...b.replicatesTo, ...b.replicatesPart.map((r) => `${r.bucket} (${r.filter})`)].join(', '),
     ])),
     '',
     '## Copy flows',

@@ -53,7 +53,10 @@ export interface BucketReport {
   readonly objectLock?: { readonly mode?: string; readonly days?: number };
   readonly encryption?: string;
   readonly key?: KeyReport;
+  /** Buckets the whole bucket replicates to. */
   readonly replicatesTo: readonly string[];
+  /** Replications of part of it (a prefix or tag filter): destination and what is copied. */
+  readonly replicatesPart: ReadonlyArray<{ readonly bucket: string; readonly filter: string }>;
 }
 
 export interface CopyReport {
@@ -195,6 +198,14 @@ function bucketsOf(index: AppIndex, coverage: readonly StoreCoverage[]): BucketR
     const sse = ((p.BucketEncryption ?? {}) as { ServerSideEncryptionConfiguration?: Array<{ ServerSideEncryptionByDefault?: { SSEAlgorithm?: unknown } }> })
       .ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm;
     const replication = nativeBackups(c.at.r, c.at.resource).find((n) => n.replicatedTo)?.replicatedTo ?? [];
+    const rules = ((p.ReplicationConfiguration ?? {}) as { Rules?: Array<Record<string, unknown>> }).Rules ?? [];
+    const bucketName = (rule: Record<string, unknown>) => (c.at.r.resolve(((rule.Destination ?? {}) as Record<string, unknown>).Bucket) ?? '').replace(/^arn:aws[a-z-]*:s3:::/, '');
+    const part = rules.filter((rule) => c.at.r.resolve(rule.Status) !== 'Disabled' && !replication.includes(c.at.r.resolve(((rule.Destination ?? {}) as Record<string, unknown>).Bucket) ?? ''))
+      .map((rule) => {
+        const filter = (rule.Filter ?? {}) as { Prefix?: unknown };
+        const prefix = c.at.r.resolve(filter.Prefix ?? rule.Prefix);
+        return { bucket: bucketName(rule), filter: prefix ? `prefix ${prefix}` : 'filtered objects' };
+      });
     return {
       name: display(c.at.r.resolve({ Ref: c.at.logicalId }), c.at), path: c.at.path, account: c.at.stack.account, region: c.at.stack.region,
       role: c.role === 'backup-bucket' ? 'backup-bucket' as const : 'data' as const,
@@ -203,6 +214,7 @@ function bucketsOf(index: AppIndex, coverage: readonly StoreCoverage[]): BucketR
       encryption: c.at.r.resolve(sse),
       key: keyReport(bucketKey(index, c.at)),
       replicatesTo: replication.map((arn) => arn.replace(/^arn:aws[a-z-]*:s3:::/, '')),
+      replicatesPart: part,
     };
   });
 }
@@ -406,6 +418,9 @@ function diagram(stores: readonly StoreReport[], vaults: readonly VaultReport[],
   for (const b of buckets) {
     for (const name of b.replicatesTo) {
       if (has(bucketId(b.name)) && has(bucketId(name))) flows.push({ kind: 'replication', from: bucketId(b.name), to: bucketId(name), label: 'replication' });
+    }
+    for (const { bucket, filter } of b.replicatesPart) {
+      if (has(bucketId(b.name)) && has(bucketId(bucket))) flows.push({ kind: 'replication', from: bucketId(b.name), to: bucketId(bucket), label: `replication (${filter})` });
     }
   }
   // One arrow per pair and kind: the labels of parallel copies are joined.

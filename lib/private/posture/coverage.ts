@@ -4,6 +4,7 @@
 import { AppIndex, EXEMPTION_METADATA_KEY, Located, vaultLocation } from './app-index';
 import { isKnown } from './resolve';
 import { governanceBypassDenied } from './rules/backup-bucket';
+import { sameEnvironment } from './rules/rule';
 import { selects } from './selection';
 import { arnForms, NativeBackup, nativeBackups, StoreType, storeType, STORE_TYPES } from './stores';
 import { tagsOf } from './template';
@@ -58,12 +59,6 @@ function resolvedTags(at: Located): Record<string, string> {
     raw = here ? tagsOf({ Type: at.resource.Type, Properties: { Tags: here.Tags } }) : {};
   }
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, at.r.resolve(v) ?? '']));
-}
-
-/** Whether a plan in `plan`'s stack can protect a store of `store`'s stack: same account and region when both are known. */
-function sameEnvironment(plan: Located, store: Located): boolean {
-  const same = (a?: string, b?: string) => a === undefined || b === undefined || a === b;
-  return same(plan.stack.account, store.stack.account) && same(plan.stack.region, store.stack.region);
 }
 
 function days(n: number): string {

@@ -163,7 +163,14 @@ export function nativeBackups(r: Resolver, resource: TemplateResource): NativeBa
         out.push({ description: `Object Lock ${mode ?? ''} ${days} day(s) on every version`.replace('  ', ' '), retentionDays: days, pointInTime: false, objectLockMode: mode });
       }
       const rules = ((p.ReplicationConfiguration ?? {}) as { Rules?: Array<Record<string, unknown>> }).Rules ?? [];
-      const replicated = rules.filter((rule) => r.resolve(rule.Status) !== 'Disabled');
+      // Only a rule without a filter (or with an empty prefix) replicates the whole bucket; a prefix or tag filter
+      // leaves the rest of it without a copy.
+      const whole = (rule: Record<string, unknown>) => {
+        const filter = rule.Filter as { Prefix?: unknown; Tag?: unknown; And?: unknown } | undefined;
+        const prefix = filter ? filter.Prefix : rule.Prefix;
+        return (prefix === undefined || prefix === '') && filter?.Tag === undefined && filter?.And === undefined;
+      };
+      const replicated = rules.filter((rule) => r.resolve(rule.Status) !== 'Disabled' && whole(rule));
       const destinations = replicated.map((rule) => r.resolve(((rule.Destination ?? {}) as Record<string, unknown>).Bucket) ?? '');
       if (replicated.length > 0) out.push({ description: `replicated to ${destinations.join(', ')}`, pointInTime: false, replicatedTo: destinations });
       break;

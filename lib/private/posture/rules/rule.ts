@@ -137,9 +137,11 @@ export function bucketPolicies(at: Located, index: AppIndex): Located[] {
   return index.ofType('AWS::S3::BucketPolicy').filter((p) => p.stack === at.stack && index.referenced(p, p.resource.Properties?.Bucket) === at);
 }
 
-/** The plans of the app's account and region (or of environment-agnostic stacks). */
+/** Whether two resources are in one account and region (both known and equal, or both unknown). */
 export function sameEnvironment(a: Located, b: Located): boolean {
-  const same = (x?: string, y?: string) => x === undefined || y === undefined || x === y;
+  // Both unknown (environment-agnostic stacks, or templates read alone): taken as one place. One known and the other
+  // not: the agnostic one may deploy anywhere, so it is not shown to be the same place.
+  const same = (x?: string, y?: string) => x === y;
   return same(a.stack.account, b.stack.account) && same(a.stack.region, b.stack.region);
 }
 
