@@ -52,7 +52,8 @@ function layout(nodes: readonly DiagramNode[]): { placed: Placed[]; boxes: strin
       + `<text class="account-name" x="${x + 12}" y="${top + 22}">account ${escapeHtml(account === '?' ? '(known at deploy)' : account)}</text>`);
     height = Math.max(height, y + MARGIN);
   });
-  return { placed, boxes, width: MARGIN * 2 + accounts.length * COLUMN - 190, height };
+  // The last column keeps room on its right for the arrows that curve back into it and their labels.
+  return { placed, boxes, width: MARGIN * 2 + accounts.length * COLUMN - 40, height };
 }
 
 function arrow(flow: Flow, from: Placed, to: Placed, lane: number): string {
