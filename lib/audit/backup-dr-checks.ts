@@ -115,7 +115,8 @@ export class BackupDrChecks extends NagPack {
         : outcome.status === 'not-applicable' ? NagRuleCompliance.NOT_APPLICABLE : NagRuleCompliance.NON_COMPLIANT;
       this.applyRule({
         ruleSuffixOverride: rule.id,
-        info: outcome.status === 'non-compliant' ? `${rule.title} Found: ${outcome.reasons.join('; ')}.` : rule.title,
+        // cdk-nag keeps one description per rule for all the resources it flags: the details name their resource.
+        info: outcome.status === 'non-compliant' ? `${rule.title} Found on ${node.node.path}: ${outcome.reasons.join('; ')}.` : rule.title,
         explanation: rule.explanation,
         level: NagMessageLevel.ERROR,
         node,

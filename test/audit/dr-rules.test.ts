@@ -133,7 +133,7 @@ describe('BackupDR-BackupVaultLocked', () => {
     const violation = new BackupDrChecks().validateScope(stack).violations.filter((v) => v.ruleName === 'BackupDR-BackupVaultLocked');
     expect(violation.flatMap((v) => v.violatingResources.map((r) => r.constructPath))).toEqual(['S/Governance/Resource', 'S/OneDay/Resource']);
     expect(violation[0].description).toContain('its lock is in governance mode (no ChangeableForDays) and its access policy does not deny backup:DeleteBackupVaultLockConfiguration');
-    // cdk-nag keeps one description per rule (the first resource's): the one-day lock is checked on its own.
+    // cdk-nag keeps one description per rule (the first resource's, which it names): the one-day lock is checked on its own.
     const oneDay = new Stack(new App(), 'T', { env: ENV });
     new backup.BackupVault(oneDay, 'OneDay', { lockConfiguration: { minRetention: Duration.days(1), changeableFor: Duration.days(3) } });
     expect(new BackupDrChecks().validateScope(oneDay).violations[0].description).toContain("its lock's MinRetentionDays is 1, less than 7");
@@ -367,7 +367,7 @@ describe('the pack in an app', () => {
     const app = new App();
     Validations.of(app).addPlugins(new BackupDrChecks(app));
     new backup.BackupVault(new Stack(app, 'S', { env: ENV }), 'Vault');
-    expect(() => app.synth()).toThrow(/ERROR The backup vault has a vault lock with at least the minimum retention;.* Found: it has no LockConfiguration\. \(BackupDR\)\s+S\/Vault\/Resource/);
+    expect(() => app.synth()).toThrow(/ERROR The backup vault has a vault lock with at least the minimum retention;.* Found on S\/Vault\/Resource: it has no LockConfiguration\. \(BackupDR\)\s+S\/Vault\/Resource/);
   });
 
   test('an acknowledgement on the resource silences the finding and is recorded in its template metadata with the reason', () => {
