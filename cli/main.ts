@@ -302,7 +302,11 @@ export function buildProgram(io: Io): Command {
       const posture = readPosture(stacks, o.title ?? defaultTitle(stacks.filter((s) => !s.nestedIn).map((s) => s.stackName)));
       const render = (format: string) => (format === 'json' ? `${JSON.stringify(posture, null, 2)}\n` : format === 'html' ? postureHtml(posture) : postureMarkdown(posture));
       if (o.out) {
-        mkdirSync(o.out, { recursive: true });
+        try {
+          mkdirSync(o.out, { recursive: true });
+        } catch (err) {
+          throw new CliError(EXIT.USAGE, `--out ${o.out} cannot be a directory: ${(err as Error).message}; give a directory for the report files`);
+        }
         for (const format of formats) {
           const file = path.join(o.out, `recovery-posture.${format}`);
           writeFileSync(file, render(format));

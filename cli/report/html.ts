@@ -127,6 +127,7 @@ const DIAGRAM_STYLE = `
 /** The report as a complete HTML page. */
 export function postureHtml(p: Posture): string {
   const marker = 'POSTURE-DIAGRAM-PLACEHOLDER';
-  const body = renderMarkdown(postureMarkdown(p, marker), '23').replace(`<p>${marker}</p>`, postureDiagram(p));
+  // A function as replacement: `$'` and friends in template text must stay text.
+  const body = renderMarkdown(postureMarkdown(p, marker), '23').replace(`<p>${marker}</p>`, () => postureDiagram(p));
   return htmlDocument(`Recovery posture: ${p.title}`, body, DIAGRAM_STYLE);
 }

@@ -13,8 +13,12 @@ function readTemplate(file: string): AssemblyStack {
   } catch (err) {
     throw new CliError(EXIT.USAGE, `cannot read the template ${file}: ${(err as Error).message}; give a CloudFormation template in JSON (npx cdk synth writes them into cdk.out)`);
   }
-  if (!template || typeof template !== 'object' || typeof template.Resources !== 'object') {
+  if (!template || typeof template !== 'object' || !template.Resources || typeof template.Resources !== 'object' || Array.isArray(template.Resources)) {
     throw new CliError(EXIT.USAGE, `${file} is not a CloudFormation template: it has no Resources`);
+  }
+  const broken = Object.entries(template.Resources).filter(([, r]) => !r || typeof r !== 'object' || typeof (r as { Type?: unknown }).Type !== 'string');
+  if (broken.length > 0) {
+    throw new CliError(EXIT.USAGE, `${file} is not a valid CloudFormation template: resource ${broken.map(([id]) => id).join(', ')} has no Type`);
   }
   const name = path.basename(file).replace(/(\.template)?\.json$/, '');
   return { id: name, stackName: name, template };
@@ -29,5 +33,8 @@ export function readReportInputs(inputs: readonly string[]): AssemblyStack[] {
     if (!existsSync(input)) throw new CliError(EXIT.USAGE, `'${input}' does not exist; give a cdk.out directory or CloudFormation template files`);
     if (statSync(input).isDirectory()) throw new CliError(EXIT.USAGE, `'${input}' is a directory: give one cloud assembly directory, or template files only`);
   }
-  return inputs.map(readTemplate);
+  const stacks = inputs.map(readTemplate);
+  // Two files of one name (prod/Workload.template.json, staging/Workload.template.json) are two stacks: name each by
+  // its path then.
+  return stacks.map((stack, i) => (stacks.filter((s) => s.stackName === stack.stackName).length > 1 ? { ...stack, id: inputs[i], stackName: inputs[i] } : stack));
 }

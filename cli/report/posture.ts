@@ -4,7 +4,7 @@
 // and the DR rules' findings, with the reason when a finding was acknowledged. The same checks the BackupCoverage aspect
 // and the BackupDrChecks pack run at synth, run here on templates.
 import { ACKNOWLEDGED_METADATA_KEY, AppIndex, buildIndex, Located, vaultLocation } from '../../lib/private/posture/app-index';
-import { assessCoverage, DEFAULT_COVERAGE, StoreCoverage } from '../../lib/private/posture/coverage';
+import { assessCoverage, CONTINUOUS_BACKUP_TYPES, DEFAULT_COVERAGE, StoreCoverage } from '../../lib/private/posture/coverage';
 import { bucketKey, keyGuard, vaultKey } from '../../lib/private/posture/keys';
 import { isKnown } from '../../lib/private/posture/resolve';
 import { DEFAULT_RULE_OPTIONS, DR_RULES } from '../../lib/private/posture/rules';
@@ -88,6 +88,8 @@ export interface StoreReport {
   /** The alarms that watch it: its backups, dumps, verifications, drills, RPO, storage or replication. */
   readonly alarms: readonly string[];
   readonly exemption?: string;
+  /** Whether the coverage check finds it protected for the minimum retention (exempt stores are not). */
+  readonly covered: boolean;
   readonly gaps: readonly string[];
 }
 
@@ -247,6 +249,9 @@ function alarmsWatching(index: AppIndex, watches: (m: MetricRef) => boolean): st
 interface Verification {
   readonly path: string;
   readonly schedule?: string;
+  /** The dumps it restores: bucket and prefix. */
+  readonly bucket?: string;
+  readonly prefix?: string;
 }
 
 /** The dump verification jobs (DumpVerifyJob) of each database by name, with their schedules: a restore proven every run. */
@@ -258,7 +263,10 @@ function verificationsOf(index: AppIndex): Map<string, Verification[]> {
     if (database === undefined) continue;
     const schedule = index.ofType('AWS::Scheduler::Schedule').find((sc) => sc.stack === fn.stack
       && index.referenced(sc, (sc.resource.Properties?.Target as { Arn?: unknown } | undefined)?.Arn) === fn);
-    byDatabase.set(database, [...(byDatabase.get(database) ?? []), { path: fn.path, schedule: schedule && schedule.r.resolve(schedule.resource.Properties?.ScheduleExpression) }]);
+    byDatabase.set(database, [...(byDatabase.get(database) ?? []), {
+      path: fn.path, schedule: schedule && schedule.r.resolve(schedule.resource.Properties?.ScheduleExpression),
+      bucket: fn.r.resolve(env[VERIFY_ENV.BUCKET]), prefix: fn.r.resolve(env[VERIFY_ENV.PREFIX]),
+    }]);
   }
   return byDatabase;
 }
@@ -299,7 +307,10 @@ function databaseStore(
   const otherRegion = least(f.pitrOtherRegion?.rpoSeconds, f.otherRegion?.rpoSeconds, f.dumpOtherRegion?.rpoSeconds);
   const drills = [
     ...store.drills.map((d) => ({ name: d.name, schedule: d.schedule })),
-    ...(verifications.get(store.name) ?? []).map((v) => ({ name: `dump verification (${v.path})`, schedule: v.schedule })),
+    // A verification of this store's dumps: same database, bucket and prefix (another app's database of the same name
+    // writes elsewhere).
+    ...(verifications.get(store.name) ?? []).filter((v) => store.dumps.some((d) => d.bucket === v.bucket && d.prefix === (v.prefix ?? '')))
+      .map((v) => ({ name: `dump verification (${v.path})`, schedule: v.schedule })),
   ];
   const retention = [
     ...(f.pitr ? [{ source: `point-in-time recovery (${f.pitr.via})`, days: f.pitr.days }] : []),
@@ -329,14 +340,16 @@ function databaseStore(
     rpoSeconds: { sameAccount: least(f.pitr?.rpoSeconds, f.local?.rpoSeconds, f.dump?.rpoSeconds), otherAccount, otherRegion },
     rto, retention, copies, drills, alarms,
     exemption: coverage?.exemption, gaps,
+    covered: coverage ? coverage.exemption === undefined && coverage.problems.length === 0 : store.plans.length + store.dumps.length > 0,
   };
 }
 
 /** A store the database model does not cover (S3, DynamoDB, EFS, …): figures from its coverage. */
 function otherStore(index: AppIndex, c: StoreCoverage, buckets: readonly BucketReport[]): StoreReport {
   const here = { account: c.at.stack.account, region: c.at.stack.region };
-  const plans = index.plans.filter((p) => c.protections.some((prot) => prot.plan === p.name));
-  const ruleRpos = plans.flatMap((p) => p.rules.map((r) => (r.continuous ? PITR_RPO_SECONDS : scheduleRpoSeconds(r.schedule, r.startWindowMinutes))));
+  const plans = index.plans.filter((p) => c.protections.some((prot) => prot.planAt === p.at));
+  const continuous = CONTINUOUS_BACKUP_TYPES.includes(c.at.resource.Type);
+  const ruleRpos = plans.flatMap((p) => p.rules.map((r) => (r.continuous && continuous ? PITR_RPO_SECONDS : scheduleRpoSeconds(r.schedule, r.startWindowMinutes))));
   const native = nativeBackups(c.at.r, c.at.resource);
   const least = (values: Array<number | undefined>) => {
     const known = values.filter((v): v is number => v !== undefined);
@@ -354,10 +367,10 @@ function otherStore(index: AppIndex, c: StoreCoverage, buckets: readonly BucketR
     })),
   ];
   const sameAccount = least([...ruleRpos, ...native.map((n) => (n.pointInTime ? PITR_RPO_SECONDS : n.replicatedTo ? undefined : c.type.service === 'S3' ? 0 : 86400))]);
-  const elsewhere = (pick: (x: { account?: string; region?: string }) => string | undefined, mine?: string) => least([
+  const elsewhere = (pick: (x: { account?: string; region?: string }) => string | undefined, mine?: string) => (mine === undefined ? undefined : least([
     ...plans.flatMap((p) => p.rules.filter((r) => r.copies.some((copy) => pick(copy) !== undefined && pick(copy) !== mine)).map((r) => scheduleRpoSeconds(r.schedule, r.startWindowMinutes))),
     ...replicas.filter((rep) => pick(rep) !== undefined && pick(rep) !== mine).map(() => 15 * 60),
-  ]);
+  ]));
   const otherAccount = elsewhere((x) => x.account, here.account);
   const otherRegion = elsewhere((x) => x.region, here.region);
   const ref = c.at.r.resolve({ Ref: c.at.logicalId });
@@ -369,6 +382,7 @@ function otherStore(index: AppIndex, c: StoreCoverage, buckets: readonly BucketR
     rpoSeconds: { sameAccount, otherAccount, otherRegion },
     retention: c.protections.map((p) => ({ source: p.description, days: p.retentionDays, keptForever: p.keptForever })),
     copies, drills: [], exemption: c.exemption,
+    covered: c.exemption === undefined && c.problems.length === 0 && c.protections.length > 0,
     gaps: c.exemption !== undefined ? [] : [
       ...c.problems,
       ...(c.role === 'data' && otherAccount === undefined ? [NO_OTHER_ACCOUNT] : []),
@@ -443,21 +457,26 @@ export function readPosture(stacks: readonly AssemblyStack[], title: string): Po
   const verifications = verificationsOf(index);
   const dbTypes = ['RDS', 'Aurora', 'DocumentDB', 'Neptune'];
   const coverageOf = (store: DataStore) => coverage.find((c) => dbTypes.includes(c.type.service) && store.arn !== undefined
-    && (c.at.r.resolve({ Ref: c.at.logicalId }) === store.identifier) && c.at.stack.region === store.region);
+    && (c.at.r.resolve({ Ref: c.at.logicalId }) === store.identifier) && c.at.stack.region === store.region && c.at.stack.account === store.account);
   const stores = [
     ...model.stores.map((s) => databaseStore(index, model, s, coverageOf(s), vaults, buckets, verifications)),
     ...coverage.filter((c) => !dbTypes.includes(c.type.service) || !model.stores.some((s) => coverageOf(s) === c))
       .filter((c) => c.role === 'data' && c.skipped === undefined)
       .map((c) => otherStore(index, c, buckets)),
   ];
-  const findings = findingsOf(index, coverage);
+  // A nested stack whose template was not read (template files given without it): its stores are not in the report.
+  const unread = index.allOfType('AWS::CloudFormation::Stack').filter((n) => !stacks.some((s) => s.nestedIn?.logicalId === n.logicalId && s.nestedIn.stackName === n.stack.stackName));
+  const findings: Finding[] = [
+    ...findingsOf(index, coverage),
+    ...unread.map((n) => ({ rule: 'BackupCoverage', path: n.path, message: 'a nested stack whose template was not read: its data stores are not in this report; give its template too, or the cloud assembly' })),
+  ];
   const { nodes, flows } = diagram(stores, vaults, buckets, model);
   return {
     title,
     stacks: stacks.map((s) => ({ name: s.stackName, account: s.account, region: s.region })),
     summary: {
       dataStores: stores.length,
-      protected: stores.filter((s) => s.exemption === undefined && s.protections.length > 0).length,
+      protected: stores.filter((s) => s.covered).length,
       exempt: stores.filter((s) => s.exemption !== undefined).length,
       withGaps: stores.filter((s) => s.gaps.length > 0).length,
       findings: findings.filter((f) => f.acknowledged === undefined).length,

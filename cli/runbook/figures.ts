@@ -72,12 +72,13 @@ export function figuresOf(store: DataStore, replicas: readonly Replica[]): Store
       local = better(local, { rule, planName: plan.name, rpoSeconds });
       for (const copy of rule.copies) {
         const path = { rule, planName: plan.name, rpoSeconds, copy };
-        if (copy.account !== undefined && copy.account !== store.account) {
+        // Another account or region only when both are known: a store whose account the templates leave open may be there.
+        if (copy.account !== undefined && store.account !== undefined && copy.account !== store.account) {
           // Of two copies as fresh, the one in the store's region restores closer to the application.
           const sameRegionFirst = otherAccount && otherAccount.rpoSeconds === rpoSeconds && otherAccount.copy.region !== store.region && copy.region === store.region;
           otherAccount = sameRegionFirst ? path : better(otherAccount, path);
         }
-        if (copy.region !== undefined && copy.region !== store.region) otherRegion = better(otherRegion, path);
+        if (copy.region !== undefined && store.region !== undefined && copy.region !== store.region) otherRegion = better(otherRegion, path);
       }
     }
   }
@@ -92,8 +93,8 @@ export function figuresOf(store: DataStore, replicas: readonly Replica[]): Store
   for (const job of store.dumps) {
     const rpoSeconds = scheduleRpoSeconds(job.schedule);
     dump = better(dump, { job, rpoSeconds });
-    if (job.bucketOwner !== undefined && job.bucketOwner !== store.account) dumpOtherAccount = better(dumpOtherAccount, { job, rpoSeconds });
-    for (const replica of replicas.filter((r) => r.sourceBucket === job.bucket && r.region !== undefined && r.region !== job.region)) {
+    if (job.bucketOwner !== undefined && store.account !== undefined && job.bucketOwner !== store.account) dumpOtherAccount = better(dumpOtherAccount, { job, rpoSeconds });
+    for (const replica of replicas.filter((r) => r.sourceBucket === job.bucket && r.region !== undefined && job.region !== undefined && r.region !== job.region)) {
       dumpOtherRegion = better(dumpOtherRegion, { job, replica, rpoSeconds: rpoSeconds === undefined ? undefined : rpoSeconds + (replica.rtcMinutes ?? 15) * 60 });
     }
   }

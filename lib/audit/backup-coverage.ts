@@ -1,7 +1,7 @@
 import { Annotations, AspectPriority, Aspects, CfnResource, Duration, IAspect } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { EXEMPTION_METADATA_KEY } from '../private/posture/app-index';
-import { assessCoverage, isStatefulType, StoreCoverage } from '../private/posture/coverage';
+import { assessCoverage, isStatefulType, MIN_EXEMPTION_REASON, StoreCoverage } from '../private/posture/coverage';
 import { STORE_TYPES } from '../private/posture/stores';
 import { checkRange, isUnresolved, MAX_LIFECYCLE_DAYS, ValidationError, wholeDays } from '../private/validation';
 import { indexConstructTree } from './construct-templates';
@@ -38,7 +38,6 @@ export interface BackupCoverageProps {
   readonly includeLogBuckets?: boolean;
 }
 
-const MIN_REASON_LENGTH = 10;
 
 /**
  * Finds every stateful resource in a scope (RDS instances and clusters, DocumentDB, Neptune, DynamoDB tables, EFS, S3
@@ -72,8 +71,8 @@ export class BackupCoverage implements IAspect {
    * auditor read it.
    */
   public static exempt(scope: IConstruct, reason: string): void {
-    if (reason.trim().length < MIN_REASON_LENGTH) {
-      throw new ValidationError(`BackupCoverage.exempt: reason '${reason}' is ${reason.trim().length} characters; say in at least ${MIN_REASON_LENGTH} why the data `
+    if (reason.trim().length < MIN_EXEMPTION_REASON) {
+      throw new ValidationError(`BackupCoverage.exempt: reason '${reason}' is ${reason.trim().length} characters; say in at least ${MIN_EXEMPTION_REASON} why the data `
         + "needs no backup (e.g. 'holds only session caches, rebuilt from the database on start')", scope);
     }
     const stores = scope.node.findAll().filter(CfnResource.isCfnResource).filter((r) => isStatefulType(r.cfnResourceType));

@@ -33,11 +33,13 @@ function renderElement(stack: Stack, element: CfnElement): Record<string, Record
 /** Indexes every stack under `root` (nested stacks included). */
 export function indexConstructTree(root: IConstruct): ConstructIndex {
   const stacks: TemplateStack[] = [];
-  const byResource = new Map<CfnResource, { stackName: string; logicalId: string }>();
+  const byResource = new Map<CfnResource, { stack: TemplateStack; logicalId: string }>();
   for (const stack of root.node.findAll().filter(Stack.isStack)) {
-    // A nested stack's name is known only after deploy: its construct path names it here.
-    const stackName = Token.isUnresolved(stack.stackName) ? stack.node.path : stack.stackName;
+    // Named by construct path, unique in the app: two stacks may share a stack name (one per account or region), and a
+    // nested stack's name is known only after deploy.
+    const stackName = stack.node.path;
     const resources: Record<string, TemplateResource> = {};
+    const pending: Array<[CfnResource, string]> = [];
     const outputs: Record<string, unknown> = {};
     const conditions: Record<string, unknown> = {};
     for (const element of stack.node.findAll().filter((c): c is CfnElement => CfnElement.isCfnElement(c) && c.stack === stack)) {
@@ -45,27 +47,38 @@ export function indexConstructTree(root: IConstruct): ConstructIndex {
       for (const [id, resource] of Object.entries((rendered?.Resources ?? {}) as Record<string, Record<string, unknown>>)) {
         const metadata = { ...(resource.Metadata as Record<string, unknown> | undefined), 'aws:cdk:path': element.node.path };
         resources[id] = { ...resource, Metadata: metadata } as unknown as TemplateResource;
-        if (CfnResource.isCfnResource(element)) byResource.set(element, { stackName, logicalId: id });
+        if (CfnResource.isCfnResource(element)) pending.push([element, id]);
       }
       Object.assign(outputs, rendered?.Outputs ?? {});
       Object.assign(conditions, rendered?.Conditions ?? {});
     }
-    stacks.push({
+    const templateStack: TemplateStack = {
       stackName,
       account: literalOrUndefined(stack.account),
       region: literalOrUndefined(stack.region),
       template: { Resources: resources, Outputs: outputs, Conditions: conditions } as Template,
-    });
+    };
+    stacks.push(templateStack);
+    pending.forEach(([element, logicalId]) => byResource.set(element, { stack: templateStack, logicalId }));
   }
   const index = buildIndex(stacks);
-  const byKey = new Map(index.resources.map((at) => [`${at.stack.stackName}\u0000${at.logicalId}`, at]));
-  const byLocated = new Map<string, CfnResource>([...byResource].map(([resource, key]) => [`${key.stackName}\u0000${key.logicalId}`, resource]));
+  const byStack = new Map<TemplateStack, Map<string, Located>>();
+  for (const at of index.resources) {
+    if (!byStack.has(at.stack)) byStack.set(at.stack, new Map());
+    byStack.get(at.stack)!.set(at.logicalId, at);
+  }
+  const located = (stack: TemplateStack, logicalId: string) => byStack.get(stack)?.get(logicalId);
+  const byLocated = new Map<Located, CfnResource>();
+  for (const [resource, key] of byResource) {
+    const at = located(key.stack, key.logicalId);
+    if (at) byLocated.set(at, resource);
+  }
   return {
     index,
-    resourceOf: (at) => byLocated.get(`${at.stack.stackName}\u0000${at.logicalId}`),
+    resourceOf: (at) => byLocated.get(at),
     locate: (resource) => {
       const key = byResource.get(resource);
-      return key ? byKey.get(`${key.stackName}\u0000${key.logicalId}`) : undefined;
+      return key ? located(key.stack, key.logicalId) : undefined;
     },
   };
 }

@@ -117,7 +117,8 @@ describe('a hand-written template of an app without our constructs', () => {
 
   test('every data store, how it is protected, and its gaps', () => {
     expect(p.stacks).toEqual([{ name: 'plain-app' }]);
-    expect(p.summary).toEqual({ dataStores: 4, protected: 3, exempt: 0, withGaps: 4, findings: 11, acknowledged: 0 });
+    // Protected for the minimum retention: orders-prod and catalog; the bucket is selected, but AWS Backup cannot back it up unversioned.
+    expect(p.summary).toEqual({ dataStores: 4, protected: 2, exempt: 0, withGaps: 4, findings: 11, acknowledged: 0 });
     expect(p.stores.map((s) => [s.name, s.label, s.protections, s.rpoSeconds])).toEqual([
       ['orders-prod', 'RDS instance', ['backup plan plain-daily (Daily), by tag backup=daily', 'automated backups, 3 day(s) (point-in-time recovery)'], { sameAccount: 300 }],
       ['sessions', 'DynamoDB table', [], {}],
@@ -246,4 +247,22 @@ describe('HTML in headless Chromium', () => {
     // Width and height from the IHDR chunk.
     expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1280, 900]);
   });
+});
+
+test('inputs that cannot be a report: a nested stack given without its template is an open finding; --out on a file; a resource without a type', async () => {
+  const nested = path.join(dir, 'parent.template.json');
+  writeFileSync(nested, JSON.stringify({ Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'https://example.com/child.json' } } } }));
+  const r = await runCli(['report', nested, '--strict']);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain('a nested stack whose template was not read: its data stores are not in this report');
+  const file = path.join(dir, 'not-a-dir');
+  writeFileSync(file, '');
+  const out = await runCli(['report', PLAIN, '--out', file]);
+  expect(out.code).toBe(2);
+  expect(out.stderr).toContain(`--out ${file} cannot be a directory`);
+  const untyped = path.join(dir, 'untyped.template.json');
+  writeFileSync(untyped, JSON.stringify({ Resources: { X: null } }));
+  const bad = await runCli(['report', untyped]);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('is not a valid CloudFormation template: resource X has no Type');
 });

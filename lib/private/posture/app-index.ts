@@ -139,7 +139,8 @@ function conditionHolds(stack: TemplateStack, r: Resolver, name: string, depth =
 export function buildIndex(stacks: readonly TemplateStack[]): AppIndex {
   const appExports = exportsOf(stacks);
   const resources: Located[] = [];
-  const byKey = new Map<string, Located>();
+  // Keyed by the stack object: two stacks may share a name (one per account or region).
+  const byKey = new Map<TemplateStack, Map<string, Located>>();
   for (const stack of stacks) {
     const r = new Resolver(stack, appExports);
     for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
@@ -147,7 +148,8 @@ export function buildIndex(stacks: readonly TemplateStack[]): AppIndex {
       const certain = resource.Condition === undefined || conditionHolds(stack, r, resource.Condition);
       const at: Located = { stack, logicalId, resource, r, path: typeof cdkPath === 'string' ? cdkPath : `${stack.stackName}/${logicalId}`, certain };
       resources.push(at);
-      byKey.set(`${stack.stackName}\u0000${logicalId}`, at);
+      if (!byKey.has(stack)) byKey.set(stack, new Map());
+      byKey.get(stack)!.set(logicalId, at);
     }
   }
   const allOfType = (type: string) => resources.filter((at) => at.resource.Type === type);
@@ -161,7 +163,7 @@ export function buildIndex(stacks: readonly TemplateStack[]): AppIndex {
       return exported ? referencedIn(exported.stack, new Resolver(exported.stack, appExports), exported.value, depth + 1) : undefined;
     }
     const id = typeof o.Ref === 'string' ? o.Ref : Array.isArray(o['Fn::GetAtt']) ? o['Fn::GetAtt'][0] : typeof o['Fn::GetAtt'] === 'string' ? o['Fn::GetAtt'].split('.')[0] : undefined;
-    return typeof id === 'string' ? byKey.get(`${stack.stackName}\u0000${id}`) : undefined;
+    return typeof id === 'string' ? byKey.get(stack)?.get(id) : undefined;
   };
   const referenced = (from: Located, value: unknown): Located | undefined => referencedIn(from.stack, from.r, value);
 

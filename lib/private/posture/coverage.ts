@@ -16,6 +16,15 @@ export interface CoverageOptions {
   readonly includeLogBuckets: boolean;
 }
 
+/**
+ * The types AWS Backup's continuous backup (point-in-time restore) covers: RDS, Aurora and S3; for the others a
+ * continuous rule takes snapshots on its schedule.
+ */
+export const CONTINUOUS_BACKUP_TYPES = ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::S3::Bucket'];
+
+/** The shortest reason an exemption may give. */
+export const MIN_EXEMPTION_REASON = 10;
+
 export const DEFAULT_COVERAGE: CoverageOptions = { minimumRetentionDays: 7, includeLogBuckets: false };
 
 export type ProtectionKind = 'backup-plan' | 'native' | 'dump';
@@ -29,8 +38,9 @@ export interface Protection {
   /** Whether the history is kept without expiry (a rule without DeleteAfterDays). */
   readonly keptForever?: boolean;
   readonly pointInTime: boolean;
-  /** The plan, for a backup-plan protection. */
+  /** The plan, for a backup-plan protection: its name and its resource. */
   readonly plan?: string;
+  readonly planAt?: Located;
 }
 
 export interface StoreCoverage {
@@ -95,11 +105,12 @@ function planProtections(index: AppIndex, at: Located, forms: string[], tags: Re
       out.push({
         kind: 'backup-plan',
         plan: plan.name,
+        planAt: plan.at,
         description: `backup plan ${plan.name} (${plan.rules.map((rule) => rule.name).join(', ')}), by ${how}`
           + (copies.length ? `; copies to ${[...new Set(copies)].join('; ')}` : ''),
         retentionDays: longest === Infinity ? undefined : longest,
         keptForever: longest === Infinity,
-        pointInTime: plan.rules.some((rule) => rule.continuous),
+        pointInTime: plan.rules.some((rule) => rule.continuous) && CONTINUOUS_BACKUP_TYPES.includes(at.resource.Type),
       });
     }
   }
@@ -187,7 +198,9 @@ export function assessCoverage(index: AppIndex, options: CoverageOptions = DEFAU
     const forms = arnForms(at.r, at.logicalId, at.resource.Type, at.stack.region ?? '*', at.stack.account ?? '*');
     const tags = resolvedTags(at);
     const role = index.backupBuckets.has(at) ? 'backup-bucket' : index.logBuckets.has(at) ? 'log-bucket' : 'data';
-    const exemption = at.resource.Metadata?.[EXEMPTION_METADATA_KEY];
+    // An exemption counts only with a reason (BackupCoverage.exempt asks for ten characters or more).
+    const raw = at.resource.Metadata?.[EXEMPTION_METADATA_KEY];
+    const exemption = typeof raw === 'string' && raw.trim().length >= MIN_EXEMPTION_REASON ? raw.trim() : undefined;
     const partial = {
       at, type, role: role as StoreCoverage['role'],
       protections: [
@@ -195,7 +208,7 @@ export function assessCoverage(index: AppIndex, options: CoverageOptions = DEFAU
         ...nativeBackups(at.r, at.resource).map((n) => nativeProtection(index, at, n)),
         ...dumpProtections(index, at, owners, result),
       ],
-      exemption: typeof exemption === 'string' ? exemption : undefined,
+      exemption,
       skipped: role === 'log-bucket' && !options.includeLogBuckets ? 'it receives server access logs (includeLogBuckets: false)' : undefined,
     };
     result.set(at, { ...partial, problems: problemsOf(partial, options) });

@@ -50,6 +50,12 @@ const NAME_PROPERTY: Record<string, string> = {
 /** RDS stores identifiers and subnet group names in lower case. */
 const LOWER_CASE = new Set(['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', 'AWS::DocDB::DBCluster', 'AWS::DocDB::DBInstance', 'AWS::RDS::DBSubnetGroup', 'AWS::DocDB::DBSubnetGroup']);
 
+/** Template text that cannot pose as a marker or break a line: marker brackets and control characters become U+FFFD. */
+function sanitize(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[⟦⟧\u0000-\u001f\u007f]/g, '\ufffd');
+}
+
 /** A short digest of a text (FNV-1a, 32 bits): enough to tell expressions apart within one app. */
 function digest(text: string): string {
   let hash = 0x811c9dc5;
@@ -94,7 +100,8 @@ export class Resolver {
     const property = r && NAME_PROPERTY[r.Type];
     const value = property ? r.Properties?.[property] : undefined;
     if (typeof value !== 'string') return undefined;
-    return LOWER_CASE.has((r as TemplateResource).Type) ? value.toLowerCase() : value;
+    const clean = sanitize(value);
+    return LOWER_CASE.has((r as TemplateResource).Type) ? clean.toLowerCase() : clean;
   }
 
   private ref(name: string): string {
@@ -131,8 +138,7 @@ export class Resolver {
    * (`⟦stack|Fn::…|⟧`), which nothing reads back.
    */
   resolve(value: unknown): string | undefined {
-    // eslint-disable-next-line no-control-regex
-    if (typeof value === 'string') return value.replace(/[⟦⟧\u0000-\u001f\u007f]/g, '\ufffd');
+    if (typeof value === 'string') return sanitize(value);
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
     if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
     const o = value as Record<string, unknown>;

@@ -55,3 +55,9 @@ test('a copy kept one day does not satisfy the copy lifecycle rule', () => {
   expect(ruleOutcome(plan(1), 'BackupCopyLifecycle', 'Plan')).toEqual({ status: 'non-compliant', reasons: ['rule Daily, copy 1 (arn:aws:backup:us-west-2:222222222222:backup-vault:dr) deletes after 1 day(s), less than 7'] });
   expect(ruleOutcome(plan(7), 'BackupCopyLifecycle', 'Plan').status).toBe('compliant');
 });
+
+test('an exemption without a reason (written into the template by hand) does not exempt', () => {
+  const table = (reason: string) => [stackOf({ Resources: { Orders: { ...TABLE, Metadata: { 'cdk-backup-dr:BackupCoverage.exemption': reason } } as never } })];
+  expect(coverageOf(table('   '), 'Orders')).toMatchObject({ exemption: undefined, problems: [expect.stringMatching(/^no backup plan selects it/)] });
+  expect(coverageOf(table('Session tokens that expire within an hour'), 'Orders')).toMatchObject({ exemption: 'Session tokens that expire within an hour', problems: [] });
+});
