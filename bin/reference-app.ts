@@ -397,6 +397,9 @@ export class WorkloadStack extends Stack {
       frameworkName: `${prefix}_${config.tier.toLowerCase()}`,
       description: `What plan ${config.namePrefix}-${config.tier.toLowerCase()} promises, evaluated by AWS Backup Audit Manager`,
       plan: this.plan,
+      // The plan selects the configured databases: the resource controls judge those types only, not the account's
+      // buckets (which replication and Object Lock protect) nor the audit reports' own bucket.
+      derivedControlScope: { resourceTypes: [...new Set(config.databases.map((db) => (/:cluster:/.test(db.arn) ? 'Aurora' : 'RDS')))] },
     });
     const key = new kms.Key(this, 'AuditReportsKey', { description: 'Encrypts the AWS Backup audit reports', enableKeyRotation: true });
     const bucket = new s3.Bucket(this, 'AuditReports', {

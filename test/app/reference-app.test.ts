@@ -46,7 +46,26 @@ describe('reference app', () => {
       .toEqual(['BackupDr-Backup', 'BackupDr-BackupDrRegion']);
   });
 
-  test.each(STACKS)('%s has no unacknowledged cdk-nag findings in the five packs', (id) => {
+  test('Backup Audit Manager: a framework derived from the plan, scoped to the databases, and four report plans into the Object-Locked reports bucket', () => {
+    const workload = Template.fromStack(stack(app, 'BackupDr-Workload'));
+    const [framework] = Object.values(workload.findResources('AWS::Backup::Framework')) as any[];
+    expect(framework.Properties.FrameworkName).toBe('backup_dr_team');
+    const controls = framework.Properties.FrameworkControls as Array<{ ControlName: string; ControlScope?: unknown; ControlInputParameters?: Array<{ ParameterName: string; ParameterValue: string }> }>;
+    const parameters = (name: string) => Object.fromEntries((controls.find((c) => c.ControlName === name)?.ControlInputParameters ?? []).map((p) => [p.ParameterName, p.ParameterValue]));
+    expect(parameters('BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK')).toEqual({ requiredFrequencyUnit: 'hours', requiredFrequencyValue: '1', requiredRetentionDays: '7' });
+    expect(parameters('BACKUP_RESOURCES_PROTECTED_BY_CROSS_ACCOUNT')).toEqual({ crossAccountList: '222222222222' });
+    expect(parameters('BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION')).toEqual({ crossRegionList: 'us-west-2' });
+    expect(parameters('RESTORE_TIME_FOR_RESOURCES_MEET_TARGET')).toEqual({ maxRestoreTime: '120' });
+    expect(controls.find((c) => c.ControlName === 'BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN')?.ControlScope).toEqual({ ComplianceResourceTypes: ['RDS'] });
+    const templates = Object.values(workload.findResources('AWS::Backup::ReportPlan')).map((r: any) => r.Properties.ReportSetting.ReportTemplate).sort();
+    expect(templates).toEqual(['BACKUP_JOB_REPORT', 'CONTROL_COMPLIANCE_REPORT', 'COPY_JOB_REPORT', 'RESTORE_JOB_REPORT']);
+    workload.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } } },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+    });
+  });
+
+  test.each(STACKS)('%s has no unacknowledged finding in the five cdk-nag packs and the DR pack', (id) => {
     expect(formatFindings(nagFindings(stack(app, id), true))).toBe('');
   });
 
