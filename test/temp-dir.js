@@ -9,7 +9,9 @@ const path = require('path');
 const KEY = 'CDK_BACKUP_DR_TEST_TMPDIR';
 
 async function setup() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkbdr-jest-'));
+  // Digits only after the prefix: tests put temp paths into names that AWS lower-cases (RDS identifiers).
+  const dir = path.join(os.tmpdir(), `cdkbdr-jest-${process.pid}-${Date.now()}`);
+  fs.mkdirSync(dir);
   // The PostgreSQL test server runs as the postgres user (when the tests run as root): it must reach its data below.
   fs.chmodSync(dir, 0o755);
   process.env[KEY] = dir;

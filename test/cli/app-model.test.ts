@@ -130,10 +130,11 @@ test('schedule gaps and the units a person reads', () => {
 });
 
 test('a name from the templates never runs in a pasted runbook command: only the substitutions the runbook writes do', () => {
-  // A lower-case path: RDS identifiers are lower case, so the name the runbook writes is the one the attack would run.
+  // The commands run in `evil`, and the attack writes a relative, lower-case file name: RDS identifiers are lower case
+  // and at most 63 characters, so the name the runbook writes is the one the attack would run, whatever the temp path.
   const evil = path.join(os.tmpdir(), `app-evil-${process.pid}`);
   mkdirSync(evil);
-  const marker = path.join(evil, 'pwned');
+  const marker = 'pwned';
   try {
     writeFileSync(path.join(evil, 'manifest.json'), JSON.stringify({
       version: '48.0.0',
@@ -158,13 +159,13 @@ test('a name from the templates never runs in a pasted runbook command: only the
     for (const c of commands) {
       // Every program the runbook names is replaced by one that prints its arguments; the AWS CLI of a substitution too.
       const script = `aws() { echo aws-substitution; }\nnpx() { printf '%s\\n' "$@"; }\npsql() { :; }\n${c.replace(/^aws rds/gm, 'npx aws-rds')}`;
-      const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+      const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', cwd: evil });
       expect(r.status).toBe(0);
     }
-    expect(existsSync(marker)).toBe(false);
+    expect(existsSync(path.join(evil, marker))).toBe(false);
     // The evil name is passed as a literal, and the unknown name through the substitution.
     const pitr = commands.find((c) => c.includes('restore pitr') && c.includes('touch'))!;
-    const printed = spawnSync('bash', ['-c', `npx() { printf '%s\\n' "$@"; }\n${pitr}`], { encoding: 'utf8' }).stdout.split('\n');
+    const printed = spawnSync('bash', ['-c', `npx() { printf '%s\\n' "$@"; }\n${pitr}`], { encoding: 'utf8', cwd: evil }).stdout.split('\n');
     expect(printed).toContain(`app$(touch ${marker})-rows`);
   } finally {
     rmSync(evil, { recursive: true, force: true });
