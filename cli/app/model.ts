@@ -7,7 +7,7 @@ import {
   DRILL_DIMENSION, DUMP_ENV, JOB_METRIC, JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE, PITR_ENV, RPO_ENV, TIER_METADATA_KEY, TierMetadata, VALIDATE_ENV,
 } from '../../lib/private/job-contract';
 import { AssemblyStack, resourcesOfType, TemplateResource } from './assembly';
-import { readRules, vaultLocation } from '../../lib/private/posture/app-index';
+import { BackupRule, CopyAction, readRules } from '../../lib/private/posture/app-index';
 import { exportsOf, Resolver } from '../../lib/private/posture/resolve';
 
 export interface Vault {
@@ -21,24 +21,9 @@ export interface Vault {
   readonly lock?: { readonly minDays?: number; readonly maxDays?: number; readonly changeableForDays?: number };
 }
 
-export interface Copy {
-  readonly vaultArn: string;
-  readonly vaultName: string;
-  readonly account?: string;
-  readonly region?: string;
-  readonly deleteAfterDays?: number;
-}
-
-export interface PlanRule {
-  readonly name: string;
-  readonly schedule?: string;
-  readonly startWindowMinutes: number;
-  readonly continuous: boolean;
-  readonly deleteAfterDays?: number;
-  readonly coldAfterDays?: number;
-  readonly vaultName: string;
-  readonly copies: readonly Copy[];
-}
+/** A copy action and a plan rule, as the posture index reads them. */
+export type Copy = CopyAction;
+export type PlanRule = BackupRule;
 
 export interface Plan {
   readonly stackName: string;
@@ -254,11 +239,7 @@ export function readModel(stacks: readonly AssemblyStack[]): AppModel {
     // Backup plans and their selections.
     for (const [id, p] of resourcesOfType(stack, 'AWS::Backup::BackupPlan')) {
       const body = (p.Properties?.BackupPlan ?? {}) as { BackupPlanName?: unknown; BackupPlanRule?: Array<Record<string, unknown>> };
-      const rules: PlanRule[] = readRules(r, body).map((rule) => ({
-        ...rule,
-        vaultName: rule.vault,
-        copies: rule.copies.map((c) => ({ vaultArn: c.vaultArn, vaultName: vaultLocation(c.vaultArn).name ?? c.vaultArn, account: c.account, region: c.region, deleteAfterDays: c.deleteAfterDays })),
-      }));
+      const rules = readRules(r, body);
       const resources: string[] = [];
       const tags: string[] = [];
       for (const [, s] of resourcesOfType(stack, 'AWS::Backup::BackupSelection')) {

@@ -359,7 +359,7 @@ function otherStore(index: AppIndex, c: StoreCoverage, buckets: readonly BucketR
   const replicas = (bucket?.replicatesTo ?? []).map((name) => buckets.find((b) => b.name === name) ?? { name, account: undefined, region: undefined, objectLock: undefined });
   const copies: CopyReport[] = [
     ...plans.flatMap((p) => p.rules.flatMap((r) => r.copies.map((copy) => ({
-      via: `${p.name} / ${r.name}`, to: `vault ${vaultLocation(copy.vaultArn).name ?? copy.vaultArn}`, account: copy.account, region: copy.region, retentionDays: copy.deleteAfterDays,
+      via: `${p.name} / ${r.name}`, to: `vault ${copy.vaultName}`, account: copy.account, region: copy.region, retentionDays: copy.deleteAfterDays,
     })))),
     ...replicas.map((rep) => ({
       via: 'replication', to: `bucket ${rep.name}`, account: rep.account, region: rep.region, retentionDays: rep.objectLock?.days,
@@ -375,7 +375,7 @@ function otherStore(index: AppIndex, c: StoreCoverage, buckets: readonly BucketR
   const otherRegion = elsewhere((x) => x.region, here.region);
   const ref = c.at.r.resolve({ Ref: c.at.logicalId });
   const alarms = alarmsWatching(index, (m) => [...m.dimensions.values()].includes(ref ?? '')
-    || (m.namespace === 'AWS/Backup' && plans.some((p) => p.rules.some((r) => r.vault === m.dimensions.get('BackupVaultName')))));
+    || (m.namespace === 'AWS/Backup' && plans.some((p) => p.rules.some((r) => r.vaultName === m.dimensions.get('BackupVaultName')))));
   return {
     name: display(c.at.r.resolve({ Ref: c.at.logicalId }), c.at), label: c.type.label, ...here, path: c.at.path, defined: true, alarms,
     protections: c.protections.map((p) => p.description),

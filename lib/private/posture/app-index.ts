@@ -33,6 +33,8 @@ const VAULT_ARN = /^arn:aws[a-z-]*:backup:([a-z0-9-]+):(\d{12}):backup-vault:(.+
 
 export interface CopyAction {
   readonly vaultArn: string;
+  /** The vault's name from its ARN (the ARN itself when it is not one). */
+  readonly vaultName: string;
   readonly account?: string;
   readonly region?: string;
   readonly deleteAfterDays?: number;
@@ -48,7 +50,7 @@ export interface BackupRule {
   readonly deleteAfterDays?: number;
   readonly coldAfterDays?: number;
   /** The target vault as the rule names it (resolved). */
-  readonly vault: string;
+  readonly vaultName: string;
   readonly copies: readonly CopyAction[];
 }
 
@@ -100,12 +102,12 @@ export function readRules(r: Resolver, body: { BackupPlanRule?: Array<Record<str
       continuous: rule.EnableContinuousBackup === true || rule.EnableContinuousBackup === 'true',
       deleteAfterDays: num(lifecycle.DeleteAfterDays),
       coldAfterDays: num(lifecycle.MoveToColdStorageAfterDays),
-      vault: r.resolve(rule.TargetBackupVault) ?? '',
+      vaultName: r.resolve(rule.TargetBackupVault) ?? '',
       copies: ((rule.CopyActions ?? []) as Array<Record<string, unknown>>).map((c) => {
         const vaultArn = r.resolve(c.DestinationBackupVaultArn) ?? '';
         const copyLifecycle = (c.Lifecycle ?? {}) as Record<string, unknown>;
-        const { account, region } = vaultLocation(vaultArn);
-        return { vaultArn, account, region, deleteAfterDays: num(copyLifecycle.DeleteAfterDays), coldAfterDays: num(copyLifecycle.MoveToColdStorageAfterDays) };
+        const { account, region, name } = vaultLocation(vaultArn);
+        return { vaultArn, vaultName: name ?? vaultArn, account, region, deleteAfterDays: num(copyLifecycle.DeleteAfterDays), coldAfterDays: num(copyLifecycle.MoveToColdStorageAfterDays) };
       }),
     };
   });

@@ -1,7 +1,7 @@
 // Is every data store of an app protected, and for how long? For each stateful resource: the backup plans whose
 // selections assign it, its own backups (automated backups, PITR, snapshots, Object Lock), the pg_dump jobs that dump it;
 // then what is missing against a minimum retention. Shared by the BackupCoverage aspect and the report.
-import { AppIndex, EXEMPTION_METADATA_KEY, Located, vaultLocation } from './app-index';
+import { AppIndex, EXEMPTION_METADATA_KEY, Located } from './app-index';
 import { isKnown } from './resolve';
 import { governanceBypassDenied } from './rules/backup-bucket';
 import { sameEnvironment } from './rules/rule';
@@ -100,7 +100,7 @@ function planProtections(index: AppIndex, at: Located, forms: string[], tags: Re
       const copies = plan.rules.flatMap((rule) => rule.copies).map((c) => {
         const where = [c.account && c.account !== plan.at.stack.account ? `account ${c.account}` : undefined,
           c.region && c.region !== plan.at.stack.region ? c.region : undefined].filter(Boolean).join(', ');
-        return where || vaultLocation(c.vaultArn).name || 'another vault';
+        return where || c.vaultName;
       });
       out.push({
         kind: 'backup-plan',

@@ -67,7 +67,7 @@ export const BackupFailureAlarm: DrRule = {
     }
     const plan = planAt(at, index);
     if (!plan) return NOT_APPLICABLE;
-    const vaults = new Set(plan.rules.map((rule) => rule.vault));
+    const vaults = new Set(plan.rules.map((rule) => rule.vaultName));
     return outcome(backupJobWatch(index, at, vaults) ? []
       : ['no alarm on AWS/Backup NumberOfBackupJobsFailed of its vaults, no EventBridge rule on failed backup jobs, and no BACKUP_JOB_FAILED vault notification']);
   },
