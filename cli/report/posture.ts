@@ -10,12 +10,12 @@ import { isKnown } from '../../lib/private/posture/resolve';
 import { DEFAULT_RULE_OPTIONS, DR_RULES } from '../../lib/private/posture/rules';
 import { alarmMetrics, MetricRef } from '../../lib/private/posture/rules/backup-failure-alarm';
 import { alarmNotifies } from '../../lib/private/posture/rules/rule';
-import { nativeBackups } from '../../lib/private/posture/stores';
+import { nativeBackups, objectLockRetention } from '../../lib/private/posture/stores';
 import { bool, num } from '../../lib/private/posture/template';
 import { JOB_METRICS_DATABASE_DIMENSION, JOB_METRICS_NAMESPACE, VERIFY_ENV } from '../../lib/private/job-contract';
 import type { AssemblyStack } from '../app/assembly';
 import { AppModel, DataStore, readModel } from '../app/model';
-import { figuresOf, PITR_RPO_SECONDS, scheduleRpoSeconds } from '../runbook/figures';
+import { figuresOf, least, PITR_RPO_SECONDS, scheduleRpoSeconds } from '../runbook/figures';
 
 export interface KeyReport {
   /** Construct path of the key. */
@@ -196,7 +196,6 @@ function vaultsOf(index: AppIndex, model: AppModel): VaultReport[] {
 function bucketsOf(index: AppIndex, coverage: readonly StoreCoverage[]): BucketReport[] {
   return coverage.filter((c) => c.type.service === 'S3' && c.role !== 'log-bucket').map((c) => {
     const p = c.at.resource.Properties ?? {};
-    const retention = ((p.ObjectLockConfiguration ?? {}) as { Rule?: { DefaultRetention?: { Mode?: unknown; Days?: unknown; Years?: unknown } } }).Rule?.DefaultRetention;
     const sse = ((p.BucketEncryption ?? {}) as { ServerSideEncryptionConfiguration?: Array<{ ServerSideEncryptionByDefault?: { SSEAlgorithm?: unknown } }> })
       .ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm;
     const replication = nativeBackups(c.at.r, c.at.resource).find((n) => n.replicatedTo)?.replicatedTo ?? [];
@@ -212,7 +211,7 @@ function bucketsOf(index: AppIndex, coverage: readonly StoreCoverage[]): BucketR
       name: display(c.at.r.resolve({ Ref: c.at.logicalId }), c.at), path: c.at.path, account: c.at.stack.account, region: c.at.stack.region,
       role: c.role === 'backup-bucket' ? 'backup-bucket' as const : 'data' as const,
       versioning: c.at.r.resolve((p.VersioningConfiguration as Record<string, unknown> | undefined)?.Status) === 'Enabled',
-      objectLock: bool(p.ObjectLockEnabled) ? { mode: c.at.r.resolve(retention?.Mode), days: num(retention?.Days) ?? (num(retention?.Years) !== undefined ? num(retention?.Years)! * 365 : undefined) } : undefined,
+      objectLock: bool(p.ObjectLockEnabled) ? objectLockRetention(c.at.r, c.at.resource) : undefined,
       encryption: c.at.r.resolve(sse),
       key: keyReport(bucketKey(index, c.at)),
       replicatesTo: replication.map((arn) => arn.replace(/^arn:aws[a-z-]*:s3:::/, '')),
@@ -276,10 +275,6 @@ function databaseStore(
   verifications: ReadonlyMap<string, Verification[]>,
 ): StoreReport {
   const f = figuresOf(store, model.replicas);
-  const least = (...values: Array<number | undefined>) => {
-    const known = values.filter((v): v is number => v !== undefined);
-    return known.length ? Math.min(...known) : undefined;
-  };
   const vaultLock = (name: string, account?: string, region?: string) => vaults.find((v) => v.name === name && (!account || !v.account || v.account === account) && (!region || !v.region || v.region === region))?.lock;
   const copies: CopyReport[] = [
     ...store.plans.flatMap((p) => p.rules.flatMap((r) => r.copies.map((c) => {
@@ -351,10 +346,6 @@ function otherStore(index: AppIndex, c: StoreCoverage, buckets: readonly BucketR
   const continuous = CONTINUOUS_BACKUP_TYPES.includes(c.at.resource.Type);
   const ruleRpos = plans.flatMap((p) => p.rules.map((r) => (r.continuous && continuous ? PITR_RPO_SECONDS : scheduleRpoSeconds(r.schedule, r.startWindowMinutes))));
   const native = nativeBackups(c.at.r, c.at.resource);
-  const least = (values: Array<number | undefined>) => {
-    const known = values.filter((v): v is number => v !== undefined);
-    return known.length ? Math.min(...known) : undefined;
-  };
   const bucket = buckets.find((b) => b.path === c.at.path);
   const replicas = (bucket?.replicatesTo ?? []).map((name) => buckets.find((b) => b.name === name) ?? { name, account: undefined, region: undefined, objectLock: undefined });
   const copies: CopyReport[] = [
@@ -366,11 +357,11 @@ function otherStore(index: AppIndex, c: StoreCoverage, buckets: readonly BucketR
       lock: rep.objectLock ? objectLockText(rep.objectLock) : undefined,
     })),
   ];
-  const sameAccount = least([...ruleRpos, ...native.map((n) => (n.pointInTime ? PITR_RPO_SECONDS : n.replicatedTo ? undefined : c.type.service === 'S3' ? 0 : 86400))]);
-  const elsewhere = (pick: (x: { account?: string; region?: string }) => string | undefined, mine?: string) => (mine === undefined ? undefined : least([
+  const sameAccount = least(...ruleRpos, ...native.map((n) => (n.pointInTime ? PITR_RPO_SECONDS : n.replicatedTo ? undefined : c.type.service === 'S3' ? 0 : 86400)));
+  const elsewhere = (pick: (x: { account?: string; region?: string }) => string | undefined, mine?: string) => (mine === undefined ? undefined : least(
     ...plans.flatMap((p) => p.rules.filter((r) => r.copies.some((copy) => pick(copy) !== undefined && pick(copy) !== mine)).map((r) => scheduleRpoSeconds(r.schedule, r.startWindowMinutes))),
     ...replicas.filter((rep) => pick(rep) !== undefined && pick(rep) !== mine).map(() => 15 * 60),
-  ]));
+  ));
   const otherAccount = elsewhere((x) => x.account, here.account);
   const otherRegion = elsewhere((x) => x.region, here.region);
   const ref = c.at.r.resolve({ Ref: c.at.logicalId });

@@ -104,6 +104,12 @@ export function figuresOf(store: DataStore, replicas: readonly Replica[]): Store
   return { pitr, pitrOtherRegion, local, otherAccount, otherRegion, dump, dumpOtherAccount, dumpOtherRegion, tier };
 }
 
+/** The smallest of the known values, or undefined when none is known. */
+export function least(...values: Array<number | undefined>): number | undefined {
+  const known = values.filter((v): v is number => v !== undefined);
+  return known.length > 0 ? Math.min(...known) : undefined;
+}
+
 /** `5 min`, `1 h`, `25 h`, `37 d`: the unit a person reads a recovery objective in. */
 export function humanSeconds(seconds: number | undefined, none = 'unknown'): string {
   if (seconds === undefined) return none;

@@ -6,7 +6,7 @@ import type { AppModel, DataStore, Vault } from '../app/model';
 import { isKnown } from '../../lib/private/posture/resolve';
 import { formatDuration } from '../output';
 import { command, shellValue } from './shell';
-import { CopyPath, DumpPath, figuresOf, humanSeconds, StoreFigures } from './figures';
+import { CopyPath, DumpPath, figuresOf, humanSeconds, least, StoreFigures } from './figures';
 
 export interface RunbookOptions {
   /** Heading of the document. */
@@ -274,10 +274,6 @@ function storeSection(model: AppModel, store: DataStore, o: RunbookOptions): str
 }
 
 /** The smallest of the known values. */
-function least(...values: Array<number | undefined>): number | undefined {
-  const known = values.filter((v): v is number => v !== undefined);
-  return known.length > 0 ? Math.min(...known) : undefined;
-}
 
 /** The RTO the app declares: its tier's, else the targets of its restore-time alarms (drills, dump verification). */
 function declaredRto(store: DataStore, f: StoreFigures): string {

@@ -4,6 +4,7 @@
 import { DUMP_ENV } from '../job-contract';
 import { exportsOf, isKnown, Resolver } from './resolve';
 import { readSelection, Selection } from './selection';
+import { bucketArnForms } from './stores';
 import { num, TemplateResource, TemplateStack } from './template';
 
 /** Template metadata a CrossAccountBucket puts on its bucket: it holds backups. */
@@ -196,7 +197,7 @@ export function buildIndex(stacks: readonly TemplateStack[]): AppIndex {
       const rules = ((source.resource.Properties?.ReplicationConfiguration ?? {}) as { Rules?: Array<Record<string, unknown>> }).Rules ?? [];
       for (const rule of rules) {
         const destination = source.r.resolve(((rule.Destination ?? {}) as Record<string, unknown>).Bucket) ?? '';
-        const replica = buckets.find((b) => !backupBuckets.has(b) && (destination === `arn:aws:s3:::${bucketName(b)}` || destination === b.r.resolve({ 'Fn::GetAtt': [b.logicalId, 'Arn'] })));
+        const replica = buckets.find((b) => !backupBuckets.has(b) && bucketArnForms(b.r, b.logicalId).includes(destination));
         if (replica) {
           backupBuckets.add(replica);
           grown = true;

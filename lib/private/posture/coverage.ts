@@ -6,7 +6,7 @@ import { isKnown } from './resolve';
 import { governanceBypassDenied } from './rules/backup-bucket';
 import { sameEnvironment } from './rules/rule';
 import { selects } from './selection';
-import { arnForms, NativeBackup, nativeBackups, StoreType, storeType, STORE_TYPES } from './stores';
+import { arnForms, bucketArnForms, NativeBackup, nativeBackups, StoreType, storeType, STORE_TYPES } from './stores';
 import { tagsOf } from './template';
 
 export interface CoverageOptions {
@@ -149,7 +149,7 @@ function nativeProtection(index: AppIndex, at: Located, native: NativeBackup): P
   }
   if (!replicatedTo) return { kind: 'native', ...rest };
   const locks = replicatedTo.map((arn) => {
-    const bucket = index.ofType('AWS::S3::Bucket').find((b) => arn === `arn:aws:s3:::${b.r.resolve({ Ref: b.logicalId })}` || arn === b.r.resolve({ 'Fn::GetAtt': [b.logicalId, 'Arn'] }));
+    const bucket = index.ofType('AWS::S3::Bucket').find((b) => bucketArnForms(b.r, b.logicalId).includes(arn));
     const own = bucket ? nativeBackups(bucket.r, bucket.resource).find((p) => p.objectLockMode !== undefined) : undefined;
     return bucket && own ? lockDays(index, bucket, own) : undefined;
   });

@@ -94,6 +94,19 @@ export function arnForms(r: Resolver, logicalId: string, type: string, region: s
   return arn ? [arn, ...forms] : forms;
 }
 
+/** The two strings a template names a bucket's ARN by: built from its name (`Ref`), and its `Arn` attribute. */
+export function bucketArnForms(r: Resolver, logicalId: string): [string, string] {
+  return [`arn:aws:s3:::${r.resolve({ Ref: logicalId })}`, r.resolve({ 'Fn::GetAtt': [logicalId, 'Arn'] }) as string];
+}
+
+/** A bucket's Object Lock default retention: its mode and days (years counted as 365 days). */
+export function objectLockRetention(r: Resolver, bucket: TemplateResource): { mode?: string; days?: number } {
+  const retention = ((bucket.Properties?.ObjectLockConfiguration ?? {}) as { Rule?: { DefaultRetention?: { Mode?: unknown; Days?: unknown; Years?: unknown } } })
+    .Rule?.DefaultRetention;
+  const years = num(retention?.Years);
+  return { mode: r.resolve(retention?.Mode), days: num(retention?.Days) ?? (years === undefined ? undefined : years * 365) };
+}
+
 /** A store's own backups, as the template configures them (what works without any backup plan). */
 export interface NativeBackup {
   /** What it is, for a report: "automated backups, 7 days (point-in-time recovery)". */
@@ -155,11 +168,8 @@ export function nativeBackups(r: Resolver, resource: TemplateResource): NativeBa
       break;
     }
     case 'AWS::S3::Bucket': {
-      const lock = (p.ObjectLockConfiguration ?? {}) as { Rule?: { DefaultRetention?: { Days?: unknown; Years?: unknown; Mode?: unknown } } };
-      const retention = lock.Rule?.DefaultRetention;
-      const days = num(retention?.Days) ?? (num(retention?.Years) !== undefined ? (num(retention?.Years) as number) * 365 : undefined);
+      const { mode, days } = objectLockRetention(r, resource);
       if (bool(p.ObjectLockEnabled) && days !== undefined) {
-        const mode = r.resolve(retention?.Mode);
         out.push({ description: `Object Lock ${mode ?? ''} ${days} day(s) on every version`.replace('  ', ' '), retentionDays: days, pointInTime: false, objectLockMode: mode });
       }
       const rules = ((p.ReplicationConfiguration ?? {}) as { Rules?: Array<Record<string, unknown>> }).Rules ?? [];

@@ -2,7 +2,7 @@
 // Deny only when it binds: to everyone, on every object of the bucket, with no condition but the one it is about (and
 // exceptions for exactly named principals), in the bucket's one policy.
 import type { AppIndex, Located } from '../app-index';
-import { num } from '../template';
+import { bucketArnForms, objectLockRetention } from '../stores';
 import { AllowedCondition, bindingDeny, bucketPolicies, PolicyStatement, statements } from './rule';
 
 export function isBackupBucket(at: Located, index: AppIndex): boolean {
@@ -24,7 +24,7 @@ function policyStatements(at: Located, index: AppIndex): Array<{ statement: Poli
 
 /** Whether `resources` covers every object of the bucket: `*`, or the bucket's ARN followed by `/*`. */
 function coversObjects(at: Located): (resources: string[]) => boolean {
-  const forms = [`arn:aws:s3:::${at.r.resolve({ Ref: at.logicalId })}`, at.r.resolve({ 'Fn::GetAtt': [at.logicalId, 'Arn'] }) as string];
+  const forms = bucketArnForms(at.r, at.logicalId);
   return (resources) => resources.some((r) => r === '*' || forms.some((form) => r === `${form}/*`));
 }
 
@@ -41,12 +41,9 @@ export function bindingBucketDenies(at: Located, index: AppIndex, action: string
   }).map(({ statement }) => statement);
 }
 
-/** A bucket's Object Lock default retention: its mode and days (years counted as 365 days). */
+/** A bucket's Object Lock default retention: its mode and days. */
 export function objectLockOf(at: Located): { mode?: string; days?: number } {
-  const retention = ((at.resource.Properties?.ObjectLockConfiguration ?? {}) as { Rule?: { DefaultRetention?: { Mode?: unknown; Days?: unknown; Years?: unknown } } })
-    .Rule?.DefaultRetention;
-  const years = num(retention?.Years);
-  return { mode: at.r.resolve(retention?.Mode), days: num(retention?.Days) ?? (years === undefined ? undefined : years * 365) };
+  return objectLockRetention(at.r, at.resource);
 }
 
 /** Whether the bucket's policy denies s3:BypassGovernanceRetention on every object to everyone but named principals. */
