@@ -1,7 +1,7 @@
 // The templates of an app read from its construct tree, in the shape the posture checks read (the same checks the CLI
 // runs on a cloud assembly). Each stack's resources are resolved as CloudFormation would receive them; a resource that
 // cannot be resolved yet is left out rather than failing the synth.
-import { CfnElement, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnElement, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { AppIndex, buildIndex, Located } from '../private/posture/app-index';
 import type { Template, TemplateResource, TemplateStack } from '../private/posture/template';
@@ -18,14 +18,19 @@ function literalOrUndefined(value: string): string | undefined {
   return Token.isUnresolved(value) ? undefined : value;
 }
 
-/** Everything one CfnElement adds to its stack's template (`Resources`, `Outputs`, …), resolved; undefined when it cannot be. */
+/**
+ * Everything one CfnElement adds to its stack's template (`Resources`, `Outputs`, …), resolved; undefined when it cannot
+ * be, and the element then says so in an info annotation (the checks cannot see it).
+ */
 function renderElement(stack: Stack, element: CfnElement): Record<string, Record<string, unknown>> | undefined {
   try {
     // _toCloudFormation is how a Stack renders each of its elements into the template; it is internal API, so a
     // failure here (an unresolvable token) skips the element instead of breaking the synth.
     const render = (element as unknown as { _toCloudFormation?: () => unknown })._toCloudFormation;
     return render ? stack.resolve(render.call(element)) as Record<string, Record<string, unknown>> : undefined;
-  } catch {
+  } catch (err) {
+    Annotations.of(element).addInfoV2('cdk-backup-dr:BackupCoverage.unreadable',
+      `the backup coverage check and the DR pack cannot read ${element.node.path} (${(err as Error).message}); they judge the app without it`);
     return undefined;
   }
 }

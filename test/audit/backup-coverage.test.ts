@@ -1,4 +1,4 @@
-import { App, Aspects, Duration, Stack, Tags } from 'aws-cdk-lib';
+import { App, Aspects, Duration, Lazy, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -8,6 +8,7 @@ import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { BackupCoverage, CoverageLevel } from '../../lib';
+import { indexConstructTree } from '../../lib/audit/construct-templates';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
@@ -200,6 +201,15 @@ describe('BackupCoverage', () => {
       },
     });
     expect(errors(stack)).toEqual([]);
+  });
+
+  test('a resource the check cannot render is named in an info annotation, not skipped in silence', () => {
+    const stack = new Stack(new App(), 'S', { env: ENV });
+    const table = new dynamodb.CfnTable(stack, 'Broken', { keySchema: [{ attributeName: 'pk', keyType: 'HASH' }] });
+    table.addPropertyOverride('BillingMode', Lazy.string({ produce: () => { throw new Error('not known yet'); } }));
+    expect(indexConstructTree(stack).index.ofType('AWS::DynamoDB::Table')).toEqual([]);
+    const infos = table.node.metadata.filter((m) => m.type === 'aws:cdk:info').map((m) => m.data as string);
+    expect(infos).toEqual([expect.stringMatching(/^the backup coverage check and the DR pack cannot read S\/Broken \(.*not known yet.*\); they judge the app without it/)]);
   });
 
   test('minimumRetention is whole days from 1 to 36500', () => {
